@@ -1,0 +1,157 @@
+"""Text analysis shared by indexing, querying and highlighting.
+
+Two views of every text:
+
+* words: rjieba segmentation at sequential positions, with the search-mode
+  sub-words of a long word stacked at that word's position, so that a quoted
+  phrase of words matches and 人民 also finds 中华人民共和国;
+* units: every character but white space, indexed as single units and as
+  bigrams of neighbouring units at sequential positions. A query run of n
+  units is then a phrase of n-1 bigrams, which matches exactly the texts
+  that contain the run (white space and line breaks aside): literal recall
+  never depends on how the segmenter happened to cut a sentence.
+
+Both views see text through `normalize`, which keeps every character at its
+offset so that highlights computed on the normalized text apply to the
+original.
+"""
+
+import unicodedata
+from functools import lru_cache
+
+import rjieba
+from whoosh.analysis import Token, Tokenizer
+
+# Bump when tokens change: an index built with another version must be rebuilt.
+ANALYZER_VERSION = "2"
+SEGMENTER = f"rjieba-{getattr(rjieba, '__version__', '0.2.2')}"
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_KEPT_PUNCT = set("%*#&@")
+
+
+def normalize(text: str) -> str:
+    """Full-width ASCII to half-width and lower case, one character for one."""
+    out = text.translate(_FULLWIDTH)
+    lowered = out.lower()
+    # A few characters (e.g. 'İ') grow when lowered; keep offsets stable.
+    return lowered if len(lowered) == len(out) else "".join(
+        c.lower() if len(c.lower()) == 1 else c for c in out)
+
+
+@lru_cache(maxsize=4096)
+def is_unit(char: str) -> bool:
+    """Every visible character counts for literal matching, punctuation included."""
+    return char.isprintable() and not char.isspace()
+
+
+@lru_cache(maxsize=4096)
+def _is_word_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LNS" or char in _KEPT_PUNCT
+
+
+def units(text: str) -> list[tuple[str, int]]:
+    """(character, offset) for every searchable character of normalized text."""
+    return [(c, i) for i, c in enumerate(text) if is_unit(c)]
+
+
+def is_word(token: str) -> bool:
+    """Letters, digits and symbols make words; punctuation alone does not."""
+    return any(_is_word_char(c) for c in token)
+
+
+def words(text: str) -> list[tuple[int, str, int, int]]:
+    """(position, word, start, end) of normalized text; sub-words share their word's position."""
+    main = [(w, s, e) for w, s, e in rjieba.tokenize(text) if is_word(w)]
+    out = []
+    for pos, (word, start, end) in enumerate(main):
+        if end - start > 2:
+            for sub, s, e in rjieba.tokenize(word, mode="search"):
+                if e - s < end - start:
+                    out.append((pos, sub, start + s, start + e))
+        out.append((pos, word, start, end))
+    return out
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query term, cut the way the index cuts main words."""
+    return [w for w in rjieba.cut(normalize(text)) if is_word(w)]
+
+
+@lru_cache(maxsize=4096)
+def word_cover(word: str) -> tuple[str, ...]:
+    """Shorter dictionary words that together spell `word` (环境保护 -> 环境, 保护), or ()."""
+    subs = {}
+    for sub, s, e in rjieba.tokenize(word, mode="search"):
+        if e - s < len(word) and e - s > subs.get(s, ("", 0, 0))[2] - s:
+            subs[s] = (sub, s, e)
+    cover, pos = [], 0
+    while pos < len(word):
+        if pos not in subs:
+            return ()
+        sub, _, pos = subs[pos]
+        cover.append(sub)
+    return tuple(cover) if len(cover) > 1 else ()
+
+
+def query_units(text: str) -> list[str]:
+    return [c for c, _ in units(normalize(text))]
+
+
+def bigrams(chars: list[str]) -> list[str]:
+    """The chars-field terms that, as a phrase, match exactly the runs equal to chars."""
+    if len(chars) == 1:
+        return chars
+    return [a + b for a, b in zip(chars, chars[1:])]
+
+
+class _Tokenizer(Tokenizer):
+    def __eq__(self, other):
+        return other.__class__ is self.__class__
+
+    def __hash__(self):
+        return hash(self.__class__.__name__)
+
+
+class WordTokenizer(_Tokenizer):
+    """Whoosh tokenizer for the words view."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, word, start, end in words(normalize(value)):
+            t.text = word
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+class UnitTokenizer(_Tokenizer):
+    """Whoosh tokenizer for the units view: each unit and each bigram at the unit's position."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        seq = units(normalize(value))
+        for pos, (c, off) in enumerate(seq):
+            grams = [c]
+            if pos + 1 < len(seq):
+                grams.append(c + seq[pos + 1][0])
+            for gram in grams:
+                t.text = gram
+                t.boost = 1.0
+                if keeporiginal:
+                    t.original = gram
+                if positions:
+                    t.pos = start_pos + pos
+                if chars:
+                    t.startchar = start_char + off
+                    t.endchar = start_char + off + len(gram)
+                yield t

@@ -1,0 +1,111 @@
+"""Annotated documents to Whoosh documents: what each hit and meeting page needs is stored."""
+
+import hashlib
+
+from ..ingest.model import Document, Meeting, Paragraph
+from .schema import FILE, MEETING, PARAGRAPH
+
+
+def meeting_id(source: str, index: int) -> str:
+    """Stable while the file keeps its path: a short hash of the path and the meeting's number."""
+    return f"{hashlib.sha1(source.encode()).hexdigest()[:10]}-{index}"
+
+
+def _date_json(date) -> dict | None:
+    return date.as_json() if date is not None else None
+
+
+def _date_fields(date) -> dict:
+    """Facet and sort values of a date; unknown parts are left out, not guessed."""
+    if date is None:
+        return {"date_sort": 0}
+    fields = {"date_sort": (date.year or 0) * 10000 + (date.month or 0) * 100 + (date.day or 0)}
+    if date.year:
+        fields["year"] = str(date.year)
+        if date.month:
+            fields["ym"] = f"{date.year}-{date.month:02d}"
+    if date.month:
+        fields["month"] = f"{date.month:02d}"
+    return fields
+
+
+def _region_values(regions) -> str:
+    keys = set()
+    for region in regions:
+        path = region.path
+        keys.update("/".join(path[:i]) for i in range(1, len(path) + 1))
+    return ",".join(sorted(keys))
+
+
+def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
+    mid = meeting_id(doc.source, meeting.index)
+    fields = {
+        "kind": PARAGRAPH,
+        "id": f"{mid}-p{para.n}",
+        "meeting_id": mid,
+        "source": doc.source,
+        "text": para.text,
+        "chars": para.text,
+        "title": meeting.title,
+        "section": para.section,
+        "region": _region_values(para.regions),
+        "topic": ",".join(para.topics),
+        "info": {
+            "n": para.n,
+            "meeting_title": meeting.title,
+            "section": para.section,
+            "line_start": para.line_start,
+            "line_end": para.line_end,
+            "is_heading": para.is_heading,
+            "regions": [r.key() for r in para.regions],
+            "topics": list(para.topics),
+            "date": _date_json(para.date),
+        },
+    }
+    fields.update(_date_fields(para.date))
+    return fields
+
+
+def meeting_doc(doc: Document, meeting: Meeting) -> dict:
+    return {
+        "kind": MEETING,
+        "id": meeting_id(doc.source, meeting.index),
+        "source": doc.source,
+        "info": {
+            "title": meeting.title,
+            "document_title": doc.title,
+            "preamble": meeting.is_preamble,
+            "source": doc.source,
+            "line_start": meeting.line_start,
+            "line_end": meeting.line_end,
+            "markdown": "\n".join(doc.lines[meeting.line_start - 1:meeting.line_end]),
+            "paragraphs": [[p.n, p.line_start, p.line_end] for p in meeting.paragraphs],
+            "regions": [r.key() for r in meeting.regions],
+            "topics": list(meeting.topics),
+            "date": _date_json(meeting.date),
+            "keyterms": list(meeting.keyterms),
+        },
+    }
+
+
+def file_doc(doc: Document, digest: str) -> dict:
+    return {
+        "kind": FILE,
+        "id": f"file:{doc.source}",
+        "source": doc.source,
+        "info": {
+            "hash": digest,
+            "title": doc.title,
+            "meetings": len(doc.records),
+            "paragraphs": sum(len(m.paragraphs) for m in doc.meetings),
+            "warnings": list(doc.warnings),
+        },
+    }
+
+
+def whoosh_docs(doc: Document, digest: str):
+    for meeting in doc.meetings:
+        yield meeting_doc(doc, meeting)
+        for para in meeting.paragraphs:
+            yield paragraph_doc(doc, meeting, para)
+    yield file_doc(doc, digest)

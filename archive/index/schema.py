@@ -1,0 +1,37 @@
+"""The Whoosh schema: one index holds paragraphs, meetings and the file manifest.
+
+Keeping the manifest (one document per source file with its content hash)
+inside the index means a commit updates paragraphs and manifest together:
+an ingest killed at any moment leaves both as they were.
+"""
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import UnitTokenizer, WordTokenizer
+
+# Values of the `kind` field.
+PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
+
+# Facet fields: every value of a paragraph, with all ancestors of a region.
+FACET_FIELDS = ("region", "topic", "year", "month", "ym")
+
+
+def make_schema() -> Schema:
+    words, units = WordTokenizer(), UnitTokenizer()
+    return Schema(
+        kind=ID(stored=True),
+        id=ID(stored=True, unique=True),
+        meeting_id=ID(stored=True),
+        source=ID(stored=True),
+        text=TEXT(analyzer=words, phrase=True, stored=True),
+        chars=TEXT(analyzer=units, phrase=True),
+        title=TEXT(analyzer=words, phrase=False),
+        section=TEXT(analyzer=words, phrase=False),
+        region=KEYWORD(commas=True),
+        topic=KEYWORD(commas=True),
+        year=KEYWORD(),
+        month=KEYWORD(),
+        ym=KEYWORD(),
+        date_sort=NUMERIC(int, bits=32, sortable=True),
+        info=STORED,
+    )

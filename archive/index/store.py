@@ -1,0 +1,136 @@
+"""The index folder: generations, the pointer to the live one, and the ingest lock.
+
+    index/CURRENT        name of the live generation, replaced atomically
+    index/gen-000001/    a Whoosh index
+    index/ingest.lock    held (flock) by the one running ingest
+
+Incremental ingest commits into the live generation (a Whoosh commit is an
+atomic rename of its table of contents). A rebuild fills a new generation and
+then points CURRENT at it, so searchers never see a half-built index. The
+lock is an flock: the kernel drops it when its holder dies, so a killed
+ingest leaves no lock behind that needs clearing.
+"""
+
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .analysis import ANALYZER_VERSION, SEGMENTER
+from .schema import META, make_schema
+
+CURRENT = "CURRENT"
+LOCK = "ingest.lock"
+KEEP_GENERATIONS = 2  # the live one and the one before, for searchers still reading it
+
+
+class IndexMissing(Exception):
+    pass
+
+
+class IndexOutdated(Exception):
+    pass
+
+
+class IndexBusy(Exception):
+    pass
+
+
+def default_index_dir() -> Path:
+    return Path(os.environ.get("ARCHIVE_INDEX") or "index")
+
+
+class IndexDir:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def current_name(self) -> str | None:
+        try:
+            name = (self.root / CURRENT).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name if name.startswith("gen-") and (self.root / name).is_dir() else None
+
+    def current_path(self) -> Path:
+        name = self.current_name()
+        if name is None or not whoosh_index.exists_in(self.root / name):
+            raise IndexMissing(f"no index in {self.root}: run `archive ingest` first")
+        return self.root / name
+
+    def exists(self) -> bool:
+        try:
+            self.current_path()
+        except IndexMissing:
+            return False
+        return True
+
+    def open_raw(self):
+        return whoosh_index.open_dir(str(self.current_path()))
+
+    def open(self):
+        """The live Whoosh index, checked to be one this version can search."""
+        ix = self.open_raw()
+        check_compatible(ix, self.root)
+        return ix
+
+    def new_generation(self):
+        """Create an empty Whoosh index in a fresh generation folder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
+        path = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
+        path.mkdir()
+        return path, whoosh_index.create_in(str(path), make_schema())
+
+    def publish(self, path: Path) -> None:
+        """Make `path` the live generation (atomic), then drop generations older than the previous one."""
+        tmp = self.root / f"{CURRENT}.{os.getpid()}.tmp"
+        tmp.write_text(path.name + "\n", encoding="utf-8")
+        os.replace(tmp, self.root / CURRENT)
+        gens = sorted(p for p in self.root.glob("gen-*") if p.is_dir())
+        live = gens.index(path) if path in gens else len(gens)
+        for old in gens[:max(0, live - KEEP_GENERATIONS + 1)]:
+            shutil.rmtree(old, ignore_errors=True)
+        for orphan in gens[live + 1:]:  # half-built by a killed rebuild
+            shutil.rmtree(orphan, ignore_errors=True)
+
+    @contextmanager
+    def lock(self, wait: float = 0.0):
+        """Hold the ingest lock, waiting up to `wait` seconds for another ingest to finish."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                        raise IndexBusy(f"another ingest (pid {holder}) is updating {self.root}; "
+                                        "try again when it has finished, or pass --wait SECONDS") from None
+                    time.sleep(0.2)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(fd)  # closing releases the flock
+
+
+def read_meta(ix) -> dict:
+    with ix.searcher() as s:
+        doc = s.document(id=META)
+    return doc["info"] if doc else {}
+
+
+def check_compatible(ix, root: Path) -> None:
+    meta = read_meta(ix)
+    built = (meta.get("analyzer"), meta.get("segmenter"))
+    if built != (ANALYZER_VERSION, SEGMENTER):
+        raise IndexOutdated(
+            f"the index in {root} was built with analyzer {built[0]} / {built[1]}, this version uses "
+            f"{ANALYZER_VERSION} / {SEGMENTER}: run `archive ingest --rebuild`")

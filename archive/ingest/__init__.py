@@ -1,0 +1,45 @@
+"""Ingest: corpus files to documents of meetings and paragraphs.
+
+corpus/*.md -> reader (bytes to text) -> blocks (markdown with line maps)
+-> split (meetings, sections, repaired paragraphs) -> Document.
+"""
+
+from pathlib import Path
+
+from .blocks import parse
+from .model import Block, Document, Meeting, Paragraph
+from .reader import UnreadableFile, decode
+from .split import split
+
+__all__ = ["Block", "Document", "Meeting", "Paragraph", "UnreadableFile", "load", "parse_text", "source_name"]
+
+
+def source_name(path: Path, root: Path) -> str:
+    """The path a paragraph cites: relative to the corpus root, with forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def parse_text(text: str, source: str) -> Document:
+    blocks, front, warnings = parse(text)
+    title, meetings = split(blocks, Path(source).stem)
+    doc = Document(source, title, text.split("\n"), meetings, front, warnings)
+    # Front matter names the document; a one-meeting file's meeting too.
+    if isinstance(front.get("title"), str) and front["title"].strip():
+        doc.title = front["title"].strip()
+        if len(doc.records) == 1:
+            doc.records[0].title = doc.title
+    return doc
+
+
+def load(path: Path, root: Path, data: bytes | None = None) -> Document:
+    """Read and split one corpus file; raises UnreadableFile with the reason."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from exc
+    text, _encoding = decode(data)
+    return parse_text(text, source_name(path, root))

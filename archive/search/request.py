@@ -1,0 +1,100 @@
+"""A search request, validated once for every front (CLI, page, API)."""
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from .query import MAX_QUERY_CHARS, QueryError, parse
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+SORTS = ("relevance", "newest", "oldest")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+class BadRequest(ValueError):
+    """A parameter that cannot be used; the message says which and why."""
+
+
+def date_bound(value: str, upper: bool) -> int:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or last) YYYYMMDD it covers."""
+    m = _DATE.match(value.strip())
+    if not m:
+        raise BadRequest(f"日期格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD：{value!r}")
+    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        raise BadRequest(f"不存在的日期：{value!r}") from None
+    if upper:
+        return year * 10000 + (month or 99) * 100 + (day or 99)
+    return year * 10000 + (month or 0) * 100 + (day or 0)
+
+
+def _int(params, name, default, low, high) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name} 应为整数：{raw!r}") from None
+    if not low <= value <= high:
+        raise BadRequest(f"{name} 应在 {low} 到 {high} 之间：{value}")
+    return value
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    region: str = ""
+    topic: str = ""
+    date_from: str = ""
+    date_to: str = ""
+    month: int | None = None  # a month in any year, also dates whose year is unknown
+    page: int = 1
+    per_page: int = 20
+    sort: str = "relevance"
+
+    @classmethod
+    def from_params(cls, params) -> "SearchRequest":
+        """From a mapping of strings (URL query or CLI options); raises BadRequest."""
+        def text(name):
+            value = params.get(name) or ""
+            return value.strip() if isinstance(value, str) else ""
+
+        sort = text("sort") or "relevance"
+        if sort == "date":
+            sort = "newest"
+        if sort not in SORTS:
+            raise BadRequest(f"sort 应为 {' | '.join(SORTS)} 或 date：{sort!r}")
+        req = cls(
+            q=params.get("q") or "",
+            region=text("region"),
+            topic=text("topic"),
+            date_from=text("from"),
+            date_to=text("to"),
+            month=_int(params, "month", None, 1, 12),
+            page=_int(params, "page", 1, 1, MAX_PAGE),
+            per_page=_int(params, "per_page", 20, 1, MAX_PER_PAGE),
+            sort=sort,
+        )
+        req.validate()
+        return req
+
+    def validate(self) -> None:
+        try:
+            parse(self.q)
+        except QueryError as exc:
+            raise BadRequest(str(exc)) from None
+        for value, upper in ((self.date_from, False), (self.date_to, True)):
+            if value:
+                date_bound(value, upper)
+        if self.date_from and self.date_to and date_bound(self.date_from, False) > date_bound(self.date_to, True):
+            raise BadRequest(f"起始日期 {self.date_from} 晚于结束日期 {self.date_to}")
+        for name, value in (("region", self.region), ("topic", self.topic)):
+            if len(value) > MAX_QUERY_CHARS:
+                raise BadRequest(f"{name} 过长")
+
+    def with_(self, **changes) -> "SearchRequest":
+        return replace(self, **changes)
