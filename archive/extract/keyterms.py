@@ -27,7 +27,7 @@ _PAIR_SHARE = 0.5  # ...and make up this share of its rarer part's occurrences
 
 _CJK_OR_WORD = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z][A-Za-z0-9.+\-]+")
 _NUMBER_WORD = re.compile(r"第[〇零一二三四五六七八九十百千两几\d].*"
-                          r"|[〇零一二三四五六七八九十百千万亿两几半\d.%％]+[余多]?[个年月日号次届条项点期批位名元亿万吨亩]*")
+                          r"|[〇零一二三四五六七八九十百千万亿两几半\d.%％]+[余多]?[个年月日号次届条项点期批位名元亿万吨亩篇份件场]*")
 _PLACEHOLDER = re.compile(r"[xX×]+|某+")
 
 # Function words and the officialese every meeting uses: they say nothing of the
@@ -42,7 +42,7 @@ _STOP_WORDS = frozenset("""
 进一步 切实 认真 大力 深化 全面 加强 加大 推进 推动 落实 开展 实施 做好 抓好 确保 坚持 坚决 努力 积极 不断 持续 深入
 狠抓 务必 必须 一定 已经 正在 能够 可以 应当 需要 进行 作为 成为 形成 实现 提高 提升 强化 完善 健全 建立
 优化 保障 把握 树立 营造 发挥 促进 改善 解决 加快 严格 严肃 及时 主动 高度 重视 统筹 协调 配合 研究 制定
-明确 召开 出席 主持 强调 指出 表示 希望 提出 全体 各项 各类 各种 所有 一切 存在 不够 更加 非常 十分
+明确 召开 出席 主持 强调 指出 表示 希望 提出 研究部署 全体 各项 各类 各种 所有 一切 存在 不够 更加 非常 十分
 各级 各部门 各地 有关 相关 主要 重要 重大 重点 突出 明显 有效 有力 全力 扎实 力度 水平 能力 作用 意识 责任
 领导 干部 单位 部门 负责人 成员 各乡镇 各村 各单位 各县 全县 全市 全区 全州 全乡 全镇 全省 全国 我县 我市 我区 我州 我乡 我镇 我省
 今年 去年 明年 当前 目前 近年来 今后 以来 期间 年度 阶段 时期 时间 第一 第一时间
@@ -125,7 +125,9 @@ def key_terms(text: str, k: int = 8) -> list[str]:
     words, compound_idf = _merge_compounds(words)
     counts = Counter(w for w in words if w and _is_term(w))
     first_seen = {w: i for i, w in reversed(list(enumerate(words))) if w in counts}
-    score = {w: c * (compound_idf.get(w) or idf.get(w, median)) for w, c in counts.items()}
+    # A word the IDF table lacks, seen once, is mostly segmentation debris (中写, 编为).
+    score = {w: c * (compound_idf.get(w) or idf.get(w, median)) for w, c in counts.items()
+             if c > 1 or w in idf or w in compound_idf}
     chosen: list[str] = []
     for w in sorted(score, key=lambda w: (-score[w], first_seen[w])):
         # 环保督察 adds nothing after 中央环保督察, nor 森林防火 after 防火.
