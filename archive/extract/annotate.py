@@ -12,19 +12,39 @@ from ..ingest.model import Document, Meeting
 from . import dates, regions, topics
 from .keyterms import key_terms
 
-EXTRACT_VERSION = "1"  # bump when extraction rules change, so that ingest re-tags the corpus
-DATA_DIR = Path(__file__).parent / "data"
-OPENING_PARAGRAPHS = 3  # a meeting's date is the event date of one of its first paragraphs
+HERE = Path(__file__).parent
+OPENING_PARAGRAPHS = 3  # a meeting's date and place are those its first paragraphs give
+DOMINANT_SHARE = 0.5  # otherwise, the most specific place that half of the mentions fall under
 
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """Changes whenever re-running ingest would tag the corpus differently."""
-    h = hashlib.sha256(EXTRACT_VERSION.encode())
-    h.update(topics.default_taxonomy().fingerprint.encode())
-    for data in sorted(DATA_DIR.glob("gazetteer*")):
-        h.update(data.read_bytes())
+    """Changes whenever re-running ingest would tag the corpus differently: the rules, the taxonomy, the gazetteer."""
+    h = hashlib.sha256()
+    for path in sorted([*HERE.glob("*.py"), *HERE.glob("*.toml"), *(HERE / "data").glob("*")]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _within(region, ancestor) -> bool:
+    return region.path[:len(ancestor.path)] == ancestor.path
+
+
+def _dominant(mentioned: list) -> list:
+    """The most specific place (named or implied as a parent) under which half of all mentions fall.
+
+    福建 is never named in a speech that names 沙县, 邵武 and 闽清, yet that is where it was given.
+    """
+    if not mentioned:
+        return []
+    keys = {"/".join(r.path[:i]) for r in set(mentioned) for i in range(1, len(r.path) + 1)}
+    candidates = {found[-1] for key in keys if (found := regions.lookup(key))}
+    support = {r: sum(_within(m, r) for m in mentioned) for r in candidates}
+    fit = [r for r, n in support.items() if n >= DOMINANT_SHARE * len(mentioned)]
+    if not fit:
+        return []
+    return [max(fit, key=lambda r: (len(r.path), support[r], r.key()))]
 
 
 def _front_date(value):
@@ -59,7 +79,12 @@ def _annotate_meeting(meeting: Meeting, year: int | None) -> None:
     extractor = regions.default_extractor()
     taxonomy = topics.default_taxonomy()
     texts = [p.text for p in meeting.paragraphs]
-    meeting.regions = extractor.regions("\n".join([meeting.title, *texts]))
+    opening_text = "\n".join([meeting.title, *(p.text for p in meeting.paragraphs[:OPENING_PARAGRAPHS])])
+    dominant = _dominant([r for text in texts for _, _, r in extractor.mentions(text)])
+    # Where the opening says where the meeting was (one place), that wins; a list of places
+    # there is a list of examples, and the place most mentions fall under says more.
+    opening_regions = extractor.regions(opening_text, context=dominant)
+    meeting.regions = opening_regions if len(opening_regions) == 1 else dominant or opening_regions
     meeting.topics = taxonomy.tag_meeting(meeting.title, texts)
     meeting.keyterms = key_terms("\n".join(texts))
     opening = [dates.event_date(p.text) for p in meeting.paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
