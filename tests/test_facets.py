@@ -1,0 +1,137 @@
+"""Regions, dates and topics on a real index: extracted, filterable, counted."""
+
+import pytest
+
+from archive.index.store import IndexDir
+from archive.index.writer import ingest
+from archive.search.backend import Backend
+from archive.search.request import SearchRequest
+
+from .conftest import write
+
+NUMS = "一二三四五六七八"
+
+
+def meeting_hits(backend, **kw):
+    res = backend.search(SearchRequest(per_page=100, **kw))
+    assert res["total"] <= 100
+    return res
+
+
+def by_meeting(backend):
+    """meeting title -> list of hits (all paragraphs of the sample)."""
+    out = {}
+    for page in (1, 2):
+        for hit in backend.search(SearchRequest(per_page=100, page=page, sort="oldest"))["hits"]:
+            out.setdefault(hit["meeting_title"], []).append(hit)
+    return out
+
+
+def test_meeting_regions_dates_and_topics(backend):
+    meetings = by_meeting(backend)
+    expect = {
+        "一": ("甘肃省/天水市/麦积区", (2023, 12, 6), "环保督察"),
+        "二": (None, (2023, 4, 16), "农村环境整治"),
+        "四": (None, None, "森林防火"),
+        "五": (None, None, "诉讼纠纷"),
+        "六": ("四川省/阿坝藏族羌族自治州", None, "城乡环境治理"),
+        "七": ("四川省/巴中市", (2023, 2, 26), "营商环境"),
+        "八": ("福建省", None, "水环境治理"),
+    }
+    for n, (region, date, topic) in expect.items():
+        hits = meetings[f"环境整治工作会议记录篇{n}"]
+        opening = hits[0]
+        if region:
+            # the meeting's place is inherited by paragraphs that name none
+            assert sum(region in h["regions"] for h in hits) > len(hits) / 2, n
+        if date:
+            assert any((h["date"] or {}).get("month") == date[1] and h["date"]["day"] == date[2]
+                       and h["date"]["year"] == date[0] and h["date"]["year_inferred"] for h in hits), n
+        assert all(topic in h["topics"] for h in hits), n
+        assert opening["meeting_title"].endswith(n)
+
+
+def test_paragraph_regions_inherit_and_traps(backend):
+    hits = [h for hs in by_meeting(backend).values() for h in hs]
+    zhang = [h for h in hits if h["text"].startswith("张强调")]
+    assert zhang and zhang[0]["regions"] == ["甘肃省/天水市/麦积区"]
+    pengze = next(h for h in hits if h["text"].startswith("12月5日下午，彭泽县"))
+    assert pengze["regions"] == ["江西省/九江市/彭泽县"] and pengze["date"]["day"] == 5
+    every = {r for h in hits for r in h["regions"]}
+    assert not any("全州" in r or "长治" in r or r.endswith("/成县") or r.endswith("/康县") for r in every)
+    suit = next(h for h in hits if h["text"] == "x年11月8日")
+    assert suit["date"] is None or suit["date"]["year"] is None
+
+
+@pytest.mark.parametrize("region", ["甘肃", "甘肃省", "天水市", "麦积区", "甘肃省/天水市/麦积区"])
+def test_region_filter_matches_subtree(backend, region):
+    res = backend.search(SearchRequest(q="督察", region=region, per_page=100))
+    assert res["total"] > 0
+    assert all(any(r.startswith("甘肃省") for r in h["regions"]) for h in res["hits"])
+
+
+def test_facet_counts_equal_filtered_totals(backend):
+    base = backend.search(SearchRequest(q="环境"))
+    for facet, param in (("region", "region"), ("topic", "topic")):
+        for value in base["facets"][facet][:6]:
+            filtered = backend.search(SearchRequest(q="环境", **{param: value["value"]}))
+            assert filtered["total"] == value["count"], (facet, value)
+    for value in base["facets"]["date"]:
+        v = value["value"]
+        kw = {"month": int(v[2:])} if v.startswith("--") else {"date_from": v, "date_to": v}
+        assert backend.search(SearchRequest(q="环境", **kw))["total"] == value["count"], v
+
+
+def test_drill_down_counts_ignore_their_own_filter(backend):
+    narrowed = backend.search(SearchRequest(q="环境", topic="森林防火"))
+    regions_all = backend.search(SearchRequest(q="环境", region="四川"))
+    topics = {t["value"] for t in regions_all["facets"]["topic"]}
+    assert len({r["value"] for r in narrowed["facets"]["topic"]}) > 1  # other topics still offered
+    assert topics and all(t["count"] <= regions_all["total"] for t in regions_all["facets"]["topic"])
+
+
+def test_topic_and_date_filters(backend):
+    res = backend.search(SearchRequest(q="环境", region="四川"))
+    assert res["total"] > 0
+    dec = backend.search(SearchRequest(q="", date_from="2023-12"))
+    assert dec["total"] > 0 and all((h["date"]["year"], h["date"]["month"]) >= (2023, 12) for h in dec["hits"])
+    assert backend.search(SearchRequest(q="", topic="森林防火", date_from="2023-12"))["total"] == 0
+    assert backend.search(SearchRequest(q="", month=11))["total"] >= 0
+
+
+def test_front_matter_overrides(tmp_path):
+    write(tmp_path / "c" / "a.md", "---\ntitle: 县长办公会\ndate: 2024-03-05\nregion: 邵武\ntopics: [垃圾处理]\n---\n"
+          "# 会议\n\n麦积区召开森林防火会议。\n")
+    index_dir = IndexDir(tmp_path / "ix")
+    ingest([tmp_path / "c"], index_dir)
+    hit = Backend(index_dir).search(SearchRequest(q="森林防火"))["hits"][0]
+    assert hit["meeting_title"] == "县长办公会"
+    assert hit["regions"] == ["福建省/南平市/邵武市"] and hit["topics"] == ["垃圾处理"]
+    assert (hit["date"]["year"], hit["date"]["month"], hit["date"]["day"]) == (2024, 3, 5)
+
+
+def test_taxonomy_edit_changes_fingerprint(tmp_path, monkeypatch):
+    import shutil
+
+    from archive.extract import annotate
+    copy = tmp_path / "extract"
+    shutil.copytree(annotate.HERE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(annotate, "HERE", copy)
+    annotate.fingerprint.cache_clear()
+    before = annotate.fingerprint()
+    with open(copy / "topics.toml", "a", encoding="utf-8") as f:
+        f.write("\n# 新增一行注释\n")
+    annotate.fingerprint.cache_clear()
+    assert annotate.fingerprint() != before
+    annotate.fingerprint.cache_clear()
+
+
+def test_changed_fingerprint_retags_unchanged_files(tmp_path, monkeypatch):
+    from archive.index import writer
+    write(tmp_path / "c" / "a.md", "# 会议\n\n研究了无人机巡检工作。\n")
+    index_dir = IndexDir(tmp_path / "ix")
+    ingest([tmp_path / "c"], index_dir)
+    assert ingest([tmp_path / "c"], index_dir).unchanged == 1
+    monkeypatch.setattr(writer, "fingerprint", lambda: "taxonomy-edited")
+    s = ingest([tmp_path / "c"], index_dir)
+    assert (s.updated, s.unchanged) == (1, 0)
