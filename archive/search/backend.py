@@ -179,6 +179,14 @@ class Backend:
             "score": round(score, 4) if score is not None else None,
         }
 
+    def matching_docnums(self, q: str) -> np.ndarray:
+        """Document numbers of the paragraphs a query matches (no filters, no relaxing): for checks and benchmarks."""
+        searcher, cache = self._current()
+        tree = parse(q)
+        if tree is None:
+            return np.flatnonzero(cache.paragraphs)
+        return np.flatnonzero(cache.mask(searcher.docs_for_query(qc.to_whoosh(tree))))
+
     # -- meeting pages ---------------------------------------------------
 
     def meeting(self, meeting_id: str) -> dict | None:
