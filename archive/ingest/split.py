@@ -102,8 +102,9 @@ def meeting_starts(blocks: list[Block]) -> list[int]:
     return best
 
 
-def _paragraphs(blocks: list[Block], section: str) -> list[Paragraph]:
+def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
     paras: list[Paragraph] = []
+    section = ""
     for block in blocks:
         heading = block.kind == "heading" or looks_like_heading(block)
         if heading:
@@ -123,17 +124,17 @@ def split(blocks: list[Block], fallback_title: str) -> tuple[str, list[Meeting]]
     if not starts:
         title = first_heading.text if first_heading else fallback_title
         body = [b for b in blocks if b is not first_heading]
-        meeting = Meeting(1, title, blocks[0].line_start, blocks[-1].line_end, _paragraphs(body, ""))
+        meeting = Meeting(1, title, blocks[0].line_start, blocks[-1].line_end, _paragraphs(body))
         return title, [meeting]
     doc_title = first_heading.text if first_heading and blocks.index(first_heading) < starts[0] else fallback_title
     meetings: list[Meeting] = []
     preamble = [b for b in blocks[:starts[0]] if b is not first_heading]
     if preamble:
         meetings.append(Meeting(0, doc_title, blocks[0].line_start, preamble[-1].line_end,
-                                _paragraphs(preamble, "")))
+                                _paragraphs(preamble)))
     bounds = starts + [len(blocks)]
     for n, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1):
         body = blocks[a + 1:b]
         end = body[-1].line_end if body else blocks[a].line_end
-        meetings.append(Meeting(n, blocks[a].text, blocks[a].line_start, end, _paragraphs(body, "")))
+        meetings.append(Meeting(n, blocks[a].text, blocks[a].line_start, end, _paragraphs(body)))
     return doc_title, meetings
