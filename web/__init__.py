@@ -2,10 +2,16 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
 
-from archive.index.store import IndexDir, default_index_dir
+from archive.index.store import IndexDir, IndexMissing, IndexOutdated, default_index_dir
 from archive.search.backend import Backend
+from archive.search.request import BadRequest
+
+# Everything is served from here: no inline script or style, no remote anything.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 def create_app(index_dir: IndexDir | Path | str | None = None) -> Flask:
@@ -15,6 +21,47 @@ def create_app(index_dir: IndexDir | Path | str | None = None) -> Flask:
     app.config["BACKEND"] = Backend(index_dir)
     app.json.ensure_ascii = False
 
-    from . import api
+    from . import api, pages, text
     app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.jinja_env.filters.update(date_text=text.date_text, region_name=text.region_name,
+                                 region_full=text.region_full)
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    _errors(app)
+
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
     return app
+
+
+def _errors(app: Flask) -> None:
+    """400 with the reason, 404, 503 while there is no index: JSON under /api/, a page elsewhere."""
+    def answer(status: int, title: str, reason: str):
+        if request.path.startswith("/api/"):
+            return make_response(jsonify(error=reason), status)
+        return make_response(render_template("error.html", status=status, title=title, reason=reason,
+                                              q=request.args.get("q", "")), status)
+
+    @app.errorhandler(BadRequest)
+    def bad_request(exc):
+        return answer(400, "请求有误", str(exc))
+
+    @app.errorhandler(IndexMissing)
+    @app.errorhandler(IndexOutdated)
+    def no_index(exc):
+        return answer(503, "索引暂不可用", f"{exc}（请先运行 archive ingest）")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        titles = {404: "找不到页面", 405: "不支持的请求方法"}
+        reasons = {404: "没有这个页面或会议：链接可能有误，或会议已从索引中删除。",
+                   405: "本站只读：只接受 GET 请求。"}
+        response = answer(exc.code, titles.get(exc.code, exc.name), reasons.get(exc.code, exc.description))
+        if getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response

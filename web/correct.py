@@ -1,0 +1,120 @@
+"""“您是不是要找”: a one-character correction of a query term that matches nothing.
+
+Whoosh's word suggester measures edit distance on whole words, which for
+Chinese mostly proposes unrelated words sharing one character, and it scans
+the lexicon unless a prefix is fixed. A Chinese typo is nearly always one
+wrong character (a homophone: 径济 for 经济), and the index already holds
+every character bigram (`chars`). So for each position of the term, the
+candidates are the characters that really follow the left neighbour (a prefix
+look-up) and precede the right one; the replacement whose corrected run is
+found in the most paragraphs wins. For the first character, bigrams are
+looked up by their second character in a packed, sorted copy made once per
+searcher.
+"""
+
+import bisect
+import threading
+import unicodedata
+
+from archive.index.analysis import normalize, units
+from archive.search.compile import literal, to_whoosh
+from archive.search.query import Phrase, Term, parse, positives
+
+PER_POSITION = 20  # candidates tried per position, the most frequent bigrams first
+
+
+def _searcher(backend):
+    # The Backend offers no suggest(); borrow its shared, refreshed searcher (see the report).
+    return backend._current()[0]
+
+
+class _BySecond:
+    """Every chars bigram reversed (second char first), sorted and packed into one string."""
+
+    def __init__(self, reader):
+        grams = sorted(g[1] + g[0] for g in (t.decode("utf-8") for t in reader.lexicon("chars")) if len(g) == 2)
+        self.packed = "".join(grams)
+
+    def __len__(self):
+        return len(self.packed) // 2
+
+    def __getitem__(self, i):
+        return self.packed[2 * i]
+
+    def firsts(self, second: str) -> list[str]:
+        lo, hi = bisect.bisect_left(self, second), bisect.bisect_right(self, second)
+        return [self.packed[2 * i + 1] for i in range(lo, hi)]
+
+
+_cache_lock = threading.Lock()
+_cache: tuple = (None, None)  # (reader, _BySecond): rebuilt when the Backend moves to a new reader
+
+
+def _by_second(reader) -> _BySecond:
+    global _cache
+    with _cache_lock:
+        if _cache[0] is not reader:
+            _cache = (reader, _BySecond(reader))
+        return _cache[1]
+
+
+def _is_text(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LN"
+
+
+def _candidates(reader, chars: list[str], p: int) -> list[str]:
+    """Characters for position p that form known bigrams with both neighbours, most frequent first."""
+    df = reader.doc_frequency
+    if p > 0:
+        grams = (t.decode("utf-8") for t in reader.expand_prefix("chars", chars[p - 1]))
+        options = [g[1] for g in grams if len(g) == 2]
+    else:
+        options = _by_second(reader).firsts(chars[1])
+    scored = []
+    for c in set(options):
+        if c == chars[p] or not _is_text(c):
+            continue
+        left = df("chars", chars[p - 1] + c) if p > 0 else None
+        right = df("chars", c + chars[p + 1]) if p + 1 < len(chars) else None
+        if left == 0 or right == 0:
+            continue
+        scored.append((min(x for x in (left, right) if x is not None), c))
+    return [c for _, c in sorted(scored, reverse=True)[:PER_POSITION]]
+
+
+def _best_fix(searcher, chars: list[str]) -> tuple[int, str] | None:
+    """(position, character) of the single-character change found in the most paragraphs."""
+    reader = searcher.reader()
+    best, best_hits = None, 0
+    for p in range(len(chars)):
+        for c in _candidates(reader, chars, p):
+            run = "".join(chars[:p] + [c] + chars[p + 1:])
+            hits = sum(1 for _ in searcher.docs_for_query(literal(run)))
+            if hits > best_hits:
+                best, best_hits = (p, c), hits
+    return best
+
+
+def suggest(backend, q: str) -> str | None:
+    """The query with its unmatched terms corrected, or None when nothing sensible is found."""
+    try:
+        tree = parse(q)
+    except ValueError:
+        return None
+    if tree is None:
+        return None
+    searcher = _searcher(backend)
+    corrected = q
+    for leaf in positives(tree):
+        if not isinstance(leaf, (Term, Phrase)):
+            continue
+        seq = units(normalize(leaf.text))
+        chars = [c for c, _ in seq]
+        if len(chars) < 2 or any(True for _ in searcher.docs_for_query(to_whoosh(leaf))):
+            continue  # found as it is (literally or by its words): nothing to correct
+        fix = _best_fix(searcher, chars)
+        if fix:
+            p, char = fix
+            offset = seq[p][1]  # normalize keeps offsets, so this is the character as typed
+            corrected = corrected.replace(leaf.text, leaf.text[:offset] + char + leaf.text[offset + 1:], 1)
+    return corrected if corrected != q else None

@@ -1,0 +1,94 @@
+"""A meeting's markdown as HTML, each paragraph block anchored `id="p-N"`.
+
+The index knows paragraphs by source lines; markdown-it knows each block's
+lines (`token.map`), so a block gets the number of the paragraph whose lines
+it overlaps. A paragraph that ingest repaired across a blank line spans two
+blocks: the first carries the anchor, both carry the highlight. Raw HTML is
+off, so anything typed in the minutes is escaped text; query terms are marked
+with the same matcher the snippets use.
+"""
+
+from html import escape
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from archive.search.highlight import spans
+
+BLOCKS = {"paragraph_open", "heading_open", "fence", "code_block", "table_open"}
+
+
+def _text(self, tokens, idx, options, env):
+    text = tokens[idx].content
+    out, pos = [], 0
+    for start, end in spans(text, env.get("leaves") or ()):
+        out += [escape(text[pos:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        pos = end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _image(self, tokens, idx, options, env):
+    # Archives run offline and the CSP allows no remote images: show what the picture was.
+    alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
+    return f'<span class="image">[图片{"：" + escape(alt) if alt else ""}]</span>'
+
+
+def _link_open(self, tokens, idx, options, env):
+    tokens[idx].attrSet("rel", "noopener noreferrer nofollow")
+    return self.renderToken(tokens, idx, options, env)
+
+
+# The same markdown dialect ingest reads (tables, front matter), so blocks line up with paragraphs.
+_md = MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+_md.add_render_rule("text", _text)
+_md.add_render_rule("image", _image)
+_md.add_render_rule("link_open", _link_open)
+
+
+def _paragraph_at(paragraphs, first: int, last: int):
+    for n, line_start, line_end in paragraphs:
+        if line_start <= last and first <= line_end:
+            return n
+    return None
+
+
+def render(meeting: dict, hit: int | None = None, leaves=()) -> Markup:
+    """HTML of a meeting (the Backend's `meeting()` dict) with paragraph anchors and marks."""
+    tokens = _md.parse(meeting["markdown"])
+    offset = meeting["line_start"]  # markdown line 0 is this line of the source file
+    paragraphs = meeting["paragraphs"]
+    anchored, items = set(), []
+    for i, tok in enumerate(tokens):
+        if tok.type == "list_item_open":
+            items.append(tok)
+        elif tok.type == "list_item_close":
+            items.pop()
+        if tok.type not in BLOCKS or not tok.map:
+            continue
+        first, last = tok.map[0] + offset, tok.map[1] - 1 + offset
+        n = _paragraph_at(paragraphs, first, last)
+        if n is None:
+            continue
+        # A tight list hides its paragraph tags: the list item carries the anchor instead.
+        target = items[-1] if tok.hidden and items else tok
+        target.attrJoin("class", "para hit" if n == hit else "para")
+        target.attrSet("data-line", str(first))
+        if n not in anchored:
+            anchored.add(n)
+            target.attrSet("id", f"p-{n}")
+            target.attrSet("tabindex", "-1")  # focusable, so a screen reader lands on the hit
+    _drop_title(tokens, meeting.get("title", ""))
+    return Markup(_md.renderer.render(tokens, _md.options, {"leaves": list(leaves)}))
+
+
+def _drop_title(tokens, title: str) -> None:
+    """The meeting's own heading is the page's h1 already; drop the repeat (never a paragraph)."""
+    for i, tok in enumerate(tokens):
+        if tok.type == "front_matter":
+            continue
+        if tok.type == "heading_open" and tok.attrGet("id") is None \
+                and tokens[i + 1].content.strip() == title.strip():
+            del tokens[i:i + 3]
+        return

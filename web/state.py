@@ -1,0 +1,67 @@
+"""The page's whole state is its URL query string: read it once, write links from it.
+
+Every link on the page (facets, chips, sort, paging, hits) is a plain URL made
+here, so any view can be bookmarked, shared and reached with the back button.
+"""
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+from archive.search.request import SearchRequest
+
+# The parameters of a search, in the order they appear in links.
+PARAMS = ("q", "region", "topic", "from", "to", "month", "sort", "per_page", "page")
+DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1"}
+FILTERS = ("region", "topic", "from", "to", "month")
+
+
+@dataclass(frozen=True)
+class State:
+    params: dict  # the search parameters that were given, as strings
+
+    @classmethod
+    def from_args(cls, args) -> "State":
+        params = {}
+        for name in PARAMS:
+            value = args.get(name, "")
+            value = value if name == "q" else value.strip()
+            if value and DEFAULTS.get(name) != value:
+                params[name] = value
+        return cls(params)
+
+    def request(self) -> SearchRequest:
+        """The validated search; raises BadRequest with the reason."""
+        return SearchRequest.from_params(self.params)
+
+    def get(self, name: str) -> str:
+        return self.params.get(name, "")
+
+    def changed(self, **changes) -> dict:
+        """The parameters with `changes` applied (None or "" removes one).
+
+        Any change but paging itself starts again at page 1."""
+        out = dict(self.params)
+        if "page" not in changes:
+            out.pop("page", None)
+        for key, value in changes.items():
+            name = {"date_from": "from", "date_to": "to"}.get(key, key)
+            if value in (None, "") or DEFAULTS.get(name) == str(value):
+                out.pop(name, None)
+            else:
+                out[name] = str(value)
+        return {name: out[name] for name in PARAMS if name in out}
+
+    def url(self, endpoint: str = "pages.search", route: dict | None = None, **changes) -> str:
+        """A link with the state changed; `route` holds the endpoint's own values (meeting_id, hit)."""
+        return url_for(endpoint, **self.changed(**changes), **(route or {}))
+
+    def without(self, *names) -> "State":
+        return State(self.changed(**{name: None for name in names}))
+
+    def has_filters(self) -> bool:
+        return any(self.get(name) for name in FILTERS)
+
+    def hidden_fields(self) -> list[tuple[str, str]]:
+        """What the search form carries along when a new query is typed: filters and sort."""
+        return [(k, v) for k, v in self.changed(q=None).items()]
