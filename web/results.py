@@ -1,7 +1,7 @@
 """Walking a search's hits beyond one page: the CSV export and a meeting page's previous/next hit.
 
-Both run the very search the page ran (same SearchRequest, same Backend), in
-pages of the largest size the contract allows.
+Both run the very search the page ran (same SearchRequest, same Backend),
+page after page.
 """
 
 import csv
@@ -56,24 +56,31 @@ def neighbours(backend, req: SearchRequest, meeting_id: str, hit: int | None, po
     def wanted(h):
         return h["meeting_id"] == meeting_id and (hit is None or paragraph_number(h["id"]) == hit)
 
-    ranks, total, found = {}, 0, None
+    ranks, total, fetched, found = {}, 0, set(), None
+
+    def fetch(page):
+        nonlocal total
+        if page not in fetched:
+            fetched.add(page)
+            total, more = _page(backend, req, page)
+            ranks.update(more)
+
     if pos:
-        total, ranks = _page(backend, req, (pos - 1) // MAX_PER_PAGE + 1)
-        if pos in ranks and wanted(ranks[pos]):
-            found = pos
+        fetch((pos - 1) // MAX_PER_PAGE + 1)
+        found = pos if pos in ranks and wanted(ranks[pos]) else None
     page = 1
     while found is None and page <= NEIGHBOUR_SCAN // MAX_PER_PAGE:
-        total, more = _page(backend, req, page)
-        ranks.update(more)
-        found = next((r for r, h in sorted(more.items()) if wanted(h)), None)
-        if not more or page * MAX_PER_PAGE >= total:
+        fetch(page)
+        found = next((r for r in range((page - 1) * MAX_PER_PAGE + 1, page * MAX_PER_PAGE + 1)
+                      if r in ranks and wanted(ranks[r])), None)
+        if page * MAX_PER_PAGE >= total:
             break
         page += 1
     if found is None:
         return None
     for rank in (found - 1, found + 1):  # a neighbour across a page boundary
-        if 1 <= rank <= total and rank not in ranks:
-            ranks.update(_page(backend, req, (rank - 1) // MAX_PER_PAGE + 1)[1])
+        if 1 <= rank <= total:
+            fetch((rank - 1) // MAX_PER_PAGE + 1)
     return {"pos": found, "total": total, "hit": ranks[found], "prev": ranks.get(found - 1),
             "next": ranks.get(found + 1)}
 

@@ -20,8 +20,9 @@
   }
 
   // Meeting page: land on the hit paragraph (also when the link had no #p-N) and let a
-  // screen reader start reading there.
-  var hit = document.querySelector(".para.hit");
+  // screen reader start reading there. A #p-N in the address wins over the server's guess.
+  var target = location.hash && document.getElementById(location.hash.slice(1));
+  var hit = target && target.classList.contains("para") ? target : document.querySelector(".para.hit");
   if (hit) {
     if (!location.hash) {
       hit.scrollIntoView({ block: "center" });
