@@ -135,3 +135,9 @@ def test_changed_fingerprint_retags_unchanged_files(tmp_path, monkeypatch):
     monkeypatch.setattr(writer, "fingerprint", lambda: "taxonomy-edited")
     s = ingest([tmp_path / "c"], index_dir)
     assert (s.updated, s.unchanged) == (1, 0)
+
+
+def test_filter_matching_nothing_lists_no_hits(backend):
+    for sort in ("relevance", "newest"):
+        res = backend.search(SearchRequest(q="环境", region="北京", sort=sort))
+        assert res["total"] == 0 and res["hits"] == [], sort

@@ -108,7 +108,9 @@ class Backend:
         total = int(matched.sum())
 
         first = (req.page - 1) * req.per_page
-        if req.sort == "relevance" and tree is not None:
+        if total == 0:  # Whoosh reads an empty filter set as "no filter"
+            page = []
+        elif req.sort == "relevance" and tree is not None:
             allowed = set(np.flatnonzero(matched).tolist()) if masks else None
             results = searcher.search(main, limit=first + req.per_page, filter=allowed, terms=False)
             page = [(hit.docnum, hit.score) for hit in results[first:first + req.per_page]]
