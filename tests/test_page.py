@@ -15,7 +15,7 @@ from archive.index.store import IndexDir
 from archive.index.writer import ingest
 from archive.search.backend import Backend
 from archive.search.request import SearchRequest
-from web import correct, create_app, minutes, results
+from web import create_app, minutes, results
 
 from .conftest import SAMPLE, write
 
@@ -281,10 +281,10 @@ def test_no_results_offers_a_correction(client, be):
 
 
 def test_correction_of_the_first_character_and_none_for_nonsense(be):
-    assert correct.suggest(be, "坏境") == "环境"
-    assert correct.suggest(be, "环境 整冶") == "环境 整治"
-    assert correct.suggest(be, "qqqzzz") is None
-    assert correct.suggest(be, "环境") is None
+    assert be.suggest("坏境") == "环境"
+    assert be.suggest("环境 整冶") == "环境 整治"
+    assert be.suggest("qqqzzz") is None
+    assert be.suggest("环境") is None
 
 
 def test_no_results_lists_filters_to_drop(client, be):

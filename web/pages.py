@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from archive.search.query import parse, positives
 from archive.search.request import BadRequest
 
-from . import correct, minutes, sidebar
+from . import minutes, sidebar
 from .results import EXPORT_CHUNK, EXPORT_LIMIT, iter_hits, neighbours, to_csv
 from .state import State
 from .text import paragraph_number
@@ -55,7 +55,7 @@ def _help(state: State, req, result) -> dict:
     suggestion = None
     unfiltered = req.with_(region="", topic="", date_from="", date_to="", month=None, page=1, per_page=1)
     if req.q.strip() and (result["relaxed"] or not backend.search(unfiltered)["total"]):
-        fixed = correct.suggest(backend, req.q)
+        fixed = backend.suggest(req.q)
         if fixed:
             count = backend.search(req.with_(q=fixed, page=1, per_page=1))["total"]
             suggestion = {"q": fixed, "url": state.url(q=fixed), "count": count} if count else None

@@ -19,6 +19,7 @@ from .facets import FacetCache
 from .highlight import highlight
 from .query import parse, positives
 from .request import SearchRequest, date_bound
+from .suggest import suggest
 
 FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
 
@@ -188,6 +189,11 @@ class Backend:
         if tree is None:
             return np.flatnonzero(cache.paragraphs)
         return np.flatnonzero(cache.mask(searcher.docs_for_query(qc.to_whoosh(tree))))
+
+    def suggest(self, q: str) -> str | None:
+        """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
+        searcher, _ = self._current()
+        return suggest(searcher, q)
 
     # -- meeting pages ---------------------------------------------------
 

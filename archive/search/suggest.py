@@ -16,16 +16,11 @@ import bisect
 import threading
 import unicodedata
 
-from archive.index.analysis import normalize, units
-from archive.search.compile import literal, to_whoosh
-from archive.search.query import Phrase, Term, parse, positives
+from ..index.analysis import normalize, units
+from .compile import literal, to_whoosh
+from .query import Phrase, Term, parse, positives
 
 PER_POSITION = 20  # candidates tried per position, the most frequent bigrams first
-
-
-def _searcher(backend):
-    # The Backend offers no suggest(); borrow its shared, refreshed searcher (see the report).
-    return backend._current()[0]
 
 
 class _BySecond:
@@ -95,7 +90,7 @@ def _best_fix(searcher, chars: list[str]) -> tuple[int, str] | None:
     return best
 
 
-def suggest(backend, q: str) -> str | None:
+def suggest(searcher, q: str) -> str | None:
     """The query with its unmatched terms corrected, or None when nothing sensible is found."""
     try:
         tree = parse(q)
@@ -103,7 +98,6 @@ def suggest(backend, q: str) -> str | None:
         return None
     if tree is None:
         return None
-    searcher = _searcher(backend)
     corrected = q
     for leaf in positives(tree):
         if not isinstance(leaf, (Term, Phrase)):
