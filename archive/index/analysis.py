@@ -106,6 +106,48 @@ def bigrams(chars: list[str]) -> list[str]:
     return [a + b for a, b in zip(chars, chars[1:])]
 
 
+# -- the indexing fast path ------------------------------------------------
+# What the tokenizers below yield, grouped by term the way Whoosh's Positions
+# format groups it, without a Token object per token. The writer uses these
+# (same terms, same positions); searching still goes through the tokenizers.
+
+
+def unit_positions(value: str) -> dict[str, list[int]]:
+    """term -> positions of UnitTokenizer's tokens for `value`."""
+    norm = normalize(value)
+    # Printable text has only ASCII spaces to skip; anything else takes the general test.
+    seq = norm.replace(" ", "") if norm.isprintable() else "".join(c for c in norm if is_unit(c))
+    out: dict[str, list[int]] = {}
+    get = out.get
+    for pos, c in enumerate(seq):
+        found = get(c)
+        if found is None:
+            out[c] = [pos]
+        else:
+            found.append(pos)
+    for pos in range(len(seq) - 1):
+        gram = seq[pos:pos + 2]
+        found = get(gram)
+        if found is None:
+            out[gram] = [pos]
+        else:
+            found.append(pos)
+    return out
+
+
+def word_positions(value: str) -> dict[str, list[int]]:
+    """term -> positions of WordTokenizer's tokens for `value`."""
+    out: dict[str, list[int]] = {}
+    get = out.get
+    for pos, word, _, _ in words(normalize(value)):
+        found = get(word)
+        if found is None:
+            out[word] = [pos]
+        else:
+            found.append(pos)
+    return out
+
+
 class _Tokenizer(Tokenizer):
     def __eq__(self, other):
         return other.__class__ is self.__class__
