@@ -112,11 +112,17 @@ def bigrams(chars: list[str]) -> list[str]:
 # (same terms, same positions); searching still goes through the tokenizers.
 
 
-def unit_positions(value: str) -> dict[str, list[int]]:
-    """term -> positions of UnitTokenizer's tokens for `value`."""
+def unit_string(value: str) -> str:
+    """The units of `value` as one string: what literal matching compares."""
     norm = normalize(value)
     # Printable text has only ASCII spaces to skip; anything else takes the general test.
-    seq = norm.replace(" ", "") if norm.isprintable() else "".join(c for c in norm if is_unit(c))
+    return norm.replace(" ", "") if norm.isprintable() else "".join(c for c in norm if is_unit(c))
+
+
+def unit_positions(value: str, seq: str | None = None) -> dict[str, list[int]]:
+    """term -> positions of UnitTokenizer's tokens for `value` (whose unit_string may be given)."""
+    if seq is None:
+        seq = unit_string(value)
     out: dict[str, list[int]] = {}
     get = out.get
     for pos, c in enumerate(seq):

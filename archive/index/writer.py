@@ -20,7 +20,7 @@ from whoosh.writing import SegmentWriter
 from ..ingest import UnreadableFile, load, source_name
 from ..extract.annotate import annotate, fingerprint
 from .analysis import (ANALYZER_VERSION, SEGMENTER, UnitTokenizer, WordTokenizer, unit_positions,
-                       word_positions)
+                       unit_string, word_positions)
 from .documents import whoosh_docs
 from .schema import FILE, META
 from .store import IndexDir, read_meta
@@ -69,6 +69,43 @@ def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
     return found
 
 
+def _sources(found: list[tuple[Path, Path]], summary: "Summary") -> list[tuple[Path, Path, str]]:
+    """(file, root, source name) of the files to ingest, each file once.
+
+    A file name that is not UTF-8 is reported (it cannot be stored or cited);
+    a symbolic link to another corpus file is noted and skipped, so the file
+    is not indexed twice; a loop of links keeps its own name and fails to read.
+    """
+    entries = []
+    for path, root in found:
+        try:
+            own = path.relative_to(root).as_posix()
+        except ValueError:
+            own = path.name
+        try:  # a dangling link or a loop of links is reported under its own name
+            source = source_name(path, root) if path.exists() else own
+        except (OSError, RuntimeError):
+            source = own
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            summary.failed.append((shown, "file name is not valid UTF-8: rename the file"))
+            continue
+        entries.append((path, root, source, own))
+    chosen: dict[str, int] = {}  # source -> the entry that ingests it: the file itself over a link to it
+    for i, (_, _, source, own) in enumerate(entries):
+        if source not in chosen or (own == source and entries[chosen[source]][3] != source):
+            chosen[source] = i
+    files = []
+    for i, (path, root, source, own) in enumerate(entries):
+        if chosen[source] == i:
+            files.append((path, root, source))
+        elif own != source:
+            summary.warnings.append((own, f"a link to {source}: indexed once, as {source}"))
+    return files
+
+
 # -- a faster Whoosh segment writer ----------------------------------------------
 #
 # Whoosh's SegmentWriter spends most of an ingest per posting: a tuple through a
@@ -100,14 +137,14 @@ def _frequency_items(value: str) -> tuple:
     return tuple((w.encode("utf-8"), len(p), float(len(p)), pack_uint(len(p))) for w, p in word_positions(value).items())
 
 
-def _fast_items(fieldobj, value):
+def _fast_items(fieldobj, value, seq=None):
     """(term bytes, freq, weight, value bytes) as fieldobj.index(value) gives them, or None for the general path."""
     fmt, analyzer = fieldobj.format, getattr(fieldobj, "analyzer", None)
     if not isinstance(value, str) or fmt is None or fmt.field_boost != 1.0:
         return None
     if type(fmt) is Positions:
         if type(analyzer) is UnitTokenizer:
-            return _position_items(unit_positions(value))
+            return _position_items(unit_positions(value, seq))
         if type(analyzer) is WordTokenizer:
             return _position_items(word_positions(value))
     elif type(fmt) is Frequency and type(analyzer) is WordTokenizer:
@@ -139,10 +176,42 @@ class _Pool:
         self.fields.clear()
 
 
+# Next to each segment: the units text of every document (what literal
+# matching compares; empty for documents without one) and its byte offsets,
+# so that search can check candidate documents for a literal run exactly
+# without reading positions. Named after the segment, so Whoosh deletes them
+# with it.
+UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
+UNITS_FIELD, UNITS_STORED = "chars", "text"  # the units view, and the stored field holding the same text
+
+
+def read_units(segreader):
+    """(bytes-like units text, offsets array) of a segment, or None when it has none."""
+    import mmap
+
+    import numpy as np
+    storage = segreader._storage
+    storage = getattr(storage, "b", storage)  # a compound segment's reader overlays the index folder
+    folder = getattr(storage, "folder", None)
+    if folder is None:
+        return None
+    seg = segreader._segment
+    base = os.path.join(folder, seg.make_filename(""))
+    try:
+        offsets = np.fromfile(base + UNITS_OFFSETS_EXT, dtype="<i8")
+        with open(base + UNITS_EXT, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            text = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    except OSError:
+        return None
+    return text, offsets
+
+
 class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         super().__init__(ix, **kwargs)
         self.pool = _Pool()
+        self._units: dict[int, str] = {}
         self._lengths: dict[str, dict[int, int]] = {}
         self._general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
         pdw = self.perdocwriter
@@ -150,6 +219,8 @@ class FastSegmentWriter(SegmentWriter):
 
         def add_field_keeping_length(fieldname, fieldobj, value, length):
             # What the segment's length column will answer for this document (0 when its byte is 0).
+            if fieldname == UNITS_STORED and isinstance(value, str) and self.docnum not in self._units:
+                self._units[self.docnum] = unit_string(value)  # documents copied from another segment
             if length:
                 byte = length_to_byte(length)
                 if byte:
@@ -169,6 +240,9 @@ class FastSegmentWriter(SegmentWriter):
         fieldnames = sorted(fields)
         self._check_fields(schema, fieldnames)
         pool = self.pool
+        seq = fields.get(UNITS_FIELD)
+        if isinstance(seq, str):
+            seq = self._units[docnum] = unit_string(seq)
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
@@ -178,7 +252,7 @@ class FastSegmentWriter(SegmentWriter):
                 fieldobj = schema[fieldname]
                 length = 0
                 if fieldobj.indexed:
-                    items = _fast_items(fieldobj, value)
+                    items = _fast_items(fieldobj, value, seq if fieldname == UNITS_FIELD else None)
                     if items is None:
                         items = fieldobj.index(value)
                     scorable = fieldobj.scorable
@@ -232,6 +306,23 @@ class FastSegmentWriter(SegmentWriter):
             self._close_segment()
         self._commit_toc(final)
         self._finish()
+
+    def _finalize_segment(self):
+        segment = super()._finalize_segment()
+        self._write_units(segment)
+        return segment
+
+    def _write_units(self, segment) -> None:
+        parts = [self._units.get(i, "").encode("utf-8") for i in range(segment.doc_count_all())]
+        offsets, pos = array("q", [0]), 0
+        for part in parts:
+            pos += len(part) + 1
+            offsets.append(pos)
+        with segment.create_file(self.storage, UNITS_EXT) as f:
+            f.write(b"\n".join(parts) + b"\n" if parts else b"")
+        with segment.create_file(self.storage, UNITS_OFFSETS_EXT) as f:
+            f.write(offsets.tobytes())
+        self._units.clear()
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -293,7 +384,7 @@ def ingest(paths: list[Path], index_dir: IndexDir, rebuild: bool = False, wait: 
             meta = {}
         manifest = _manifest(ix)
         stale_tags = meta.get("extract") != fingerprint()
-        files = [(path, root, source_name(path, root)) for path, root in corpus_files(paths)]
+        files = _sources(corpus_files(paths), summary)
         seen = {source for _, _, source in files}
         procs = _procs(len(files)) if gen_path is not None else 1
         writer = FastSegmentWriter(ix)
@@ -434,6 +525,9 @@ def _ingest_file(writer, path, root, source, manifest, stale_tags, summary) -> N
         doc = annotate(load(path, root, data))
     except UnreadableFile as exc:
         summary.failed.append((source, str(exc)))
+        return
+    except Exception as exc:  # a bug met by one file must not stop the others
+        summary.failed.append((source, f"could not be read ({type(exc).__name__}: {exc}); please report this"))
         return
     if source in manifest:
         writer.delete_by_term("source", source)

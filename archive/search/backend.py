@@ -24,6 +24,135 @@ from .suggest import suggest
 FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
 
 
+class _Unsupported(Exception):
+    """A query the array evaluator does not handle: the request takes Whoosh's own path."""
+
+
+def _tree_sum(parts):
+    """Sum in the order of Whoosh's make_binary_tree (how a phrase adds up its words' scores)."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+
+
+class _Evaluator:
+    """Evaluates the Whoosh query that compile.py builds with arrays, instead of Whoosh matchers.
+
+    For every node: the documents it matches (a boolean array, exactly
+    Whoosh's set) and, when ranking, each document's score computed with
+    Whoosh's formula (BM25F with the searcher's idf and average lengths),
+    used only to choose the few candidates whose exact score Whoosh then
+    computes. Literal runs (phrases of unit bigrams) are candidates from the
+    bigrams' postings, checked against the segment's units text.
+    """
+
+    def __init__(self, searcher, cache: FacetCache, scored: bool):
+        from whoosh.scoring import BM25F
+        self.searcher, self.cache, self.scored = searcher, cache, scored
+        self.n = cache.size
+        w = searcher.weighting
+        if scored and type(w) is not BM25F:
+            raise _Unsupported("weighting")
+        self.weighting = w
+        self.schema = searcher.schema
+        # Whoosh sums the scores of an And or Or of three or more parts in a tree shaped by
+        # each segment's term counts: the same documents can then differ in the last bit.
+        self.inexact = False
+
+    def run(self, q):
+        t = type(q)
+        if t is wq.Term:
+            return self._term(q)
+        if t is wq.Phrase:
+            return self._phrase(q)
+        if t is wq.Or or t is wq.And:
+            parts = [self.run(sub) for sub in q.subqueries]
+            if not parts:
+                raise _Unsupported("empty")
+            mask = parts[0][0].copy()
+            for m, _ in parts[1:]:
+                if t is wq.Or:
+                    mask |= m
+                else:
+                    mask &= m
+            return mask, self._sum(parts, mask, q.boost)
+        if t is wq.Not:
+            m, _ = self.run(q.query)
+            mask = self.cache.live & ~m
+            return mask, (mask.astype(np.float64) if self.scored else None)  # Whoosh's InverseMatcher scores 1.0
+        if t is wq.AndMaybe:
+            a, b = self.run(q.a), self.run(q.b)
+            return a[0], (a[1] + np.where(a[0] & b[0], b[1], 0.0) if self.scored else None)
+        if t is wq.AndNot:
+            a, b = self.run(q.a), self.run(q.b)
+            mask = a[0] & ~b[0]
+            return mask, (np.where(mask, a[1], 0.0) if self.scored else None)
+        if t is wq.ConstantScoreQuery:
+            m, _ = self.run(q.child)
+            return m, (np.where(m, float(q.score), 0.0) if self.scored else None)
+        raise _Unsupported(t.__name__)
+
+    def _sum(self, parts, mask, boost):
+        if not self.scored:
+            return None
+        if len(parts) > 2:
+            self.inexact = True
+        score = np.zeros(self.n)
+        for m, sc in parts:
+            score += np.where(m & mask, sc, 0.0)
+        return score * boost if boost != 1.0 else score
+
+    def _bm25(self, field: str, text: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        if not self.schema[field].scorable:
+            raise _Unsupported("unscorable field")
+        w = self.weighting
+        B = w._field_B.get(field, w.B)
+        K1 = w.K1
+        idf = self.searcher.idf(field, text)
+        avgfl = self.searcher.avg_field_length(field) or 1
+        fl = self.cache.lengths(field)[ids]
+        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+
+    def _term(self, q):
+        ids, weights = self.cache.postings(q.fieldname, q.text)
+        mask = np.zeros(self.n, dtype=bool)
+        mask[ids] = True
+        if not self.scored:
+            return mask, None
+        score = np.zeros(self.n)
+        score[ids] = self._bm25(q.fieldname, q.text, ids, weights) * q.boost
+        return mask, score
+
+    def _phrase(self, q):
+        grams = list(q.words)
+        if q.slop != 1 or len(grams) < 2 or any(len(g) != 2 for g in grams) or any(
+                a[1] != b[0] for a, b in zip(grams, grams[1:])):
+            raise _Unsupported("phrase shape")
+        run = grams[0] + "".join(g[1] for g in grams[1:])
+        postings = [self.cache.postings(q.fieldname, g) for g in grams]
+        cands = None
+        for ids, _ in sorted(postings, key=lambda p: len(p[0])):
+            cands = ids if cands is None else np.intersect1d(cands, ids, assume_unique=True)
+            if not len(cands):
+                break
+        mask = np.zeros(self.n, dtype=bool)
+        if len(cands):
+            keep = self.cache.contains(cands, run)
+            if keep is None:  # a segment without units text: ask Whoosh
+                mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+            else:
+                mask[cands[keep]] = True
+        if not self.scored:
+            return mask, None
+        docs = np.flatnonzero(mask)
+        parts = [self._bm25(q.fieldname, g, docs, weights[np.searchsorted(ids, docs)])
+                 for g, (ids, weights) in zip(grams, postings)]
+        score = np.zeros(self.n)
+        score[docs] = _tree_sum(parts)
+        return mask, score * q.boost if q.boost != 1.0 else score
+
+
 class Backend:
     """Whoosh searcher shared by all requests, refreshed when the index changes."""
 
@@ -96,25 +225,42 @@ class Backend:
         else:
             main = qc.with_context_boost(qc.to_whoosh(tree), leaves)
         masks = self._filters(cache, req)
-        base = cache.mask(searcher.docs_for_query(main))
+        scored = req.sort == "relevance" and tree is not None
+        try:
+            evaluate = _Evaluator(searcher, cache, scored)
+            base, approx = evaluate.run(main)
+            base = base & cache.paragraphs
+        except _Unsupported:
+            evaluate, approx = None, None
+            base = cache.mask(searcher.docs_for_query(main))
         matched = self._combine(base, masks)
         relaxed = False
         if tree is not None and not matched.any():
             loose = qc.relaxed(leaves, qc.negated_leaves(tree))
             if loose is not None:
-                loose_base = cache.mask(searcher.docs_for_query(loose))
+                try:
+                    evaluate = _Evaluator(searcher, cache, scored)
+                    loose_base, loose_approx = evaluate.run(loose)
+                    loose_base = loose_base & cache.paragraphs
+                except _Unsupported:
+                    evaluate, loose_approx = None, None
+                    loose_base = cache.mask(searcher.docs_for_query(loose))
                 if self._combine(loose_base, masks).any():
-                    main, base, relaxed = loose, loose_base, True
+                    main, base, approx, relaxed = loose, loose_base, loose_approx, True
                     matched = self._combine(base, masks)
         total = int(matched.sum())
 
         first = (req.page - 1) * req.per_page
-        if total == 0:  # Whoosh reads an empty filter set as "no filter"
-            page = []
-        elif req.sort == "relevance" and tree is not None:
-            allowed = set(np.flatnonzero(matched).tolist()) if masks else None
-            results = searcher.search(main, limit=first + req.per_page, filter=allowed, terms=False)
-            page = [(hit.docnum, hit.score) for hit in results[first:first + req.per_page]]
+        if scored:
+            page = None
+            if evaluate is not None and approx is not None:
+                page = self._top_by_score(searcher, main, matched, approx, first, req.per_page, evaluate.inexact)
+            if page is None and masks and not total:
+                page = []  # (an empty filter set would read as no filter at all)
+            if page is None:
+                allowed = set(np.flatnonzero(matched).tolist()) if masks else None
+                results = searcher.search(main, limit=first + req.per_page, filter=allowed, terms=False)
+                page = [(hit.docnum, hit.score) for hit in results[first:first + req.per_page]]
         else:
             page = [(int(d), None) for d in self._by_date(cache, matched, req.sort)[first:first + req.per_page]]
 
@@ -134,6 +280,71 @@ class Backend:
             "hits": hits,
             "facets": facets,
         }
+
+    @staticmethod
+    def _top_by_score(searcher, main, matched: np.ndarray, approx: np.ndarray, first: int, per_page: int,
+                      inexact: bool):
+        """The page of hits Whoosh's top-N collector gives: score descending, then document number.
+
+        The array scores are Whoosh's, computed in the same order, except
+        where Whoosh adds three or more parts in a tree that depends on the
+        segment (`inexact`): there, near ties between documents of
+        different segments are settled by scoring those few documents with
+        Whoosh's own matchers. Returns None if the two ever disagree on what
+        matches (the caller then ranks with Whoosh).
+        """
+        docs = np.flatnonzero(matched)
+        k = first + per_page
+        scores = approx[docs]
+        if len(docs) > k:
+            kth = np.partition(scores, len(docs) - k)[len(docs) - k]
+            keep = scores >= kth - 1e-9 * max(1.0, abs(kth))
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))
+        docs, scores = docs[order], scores[order]
+        if inexact and len(docs) > 1:
+            near = np.abs(np.diff(scores)) <= 1e-9 * np.maximum(1.0, np.abs(scores[1:]))
+            if near.any():
+                offsets = np.array([off for _, off in searcher.leaf_searchers()])
+                segment = np.searchsorted(offsets, docs, side="right") - 1
+                label = np.cumsum(np.r_[True, ~near])
+                settle = []
+                for lab in np.unique(label[np.r_[near, False] | np.r_[False, near]]):
+                    members = np.flatnonzero(label == lab)
+                    if len(set(segment[members].tolist())) > 1 or len(set(scores[members].tolist())) > 1:
+                        settle.extend(docs[members].tolist())
+                if settle:
+                    exact = Backend._whoosh_scores(searcher, main, np.array(sorted(settle)))
+                    if exact is None:
+                        return None
+                    at = {d: i for i, d in enumerate(docs.tolist())}
+                    for d, sc in exact.items():
+                        scores[at[d]] = sc
+                    order = np.lexsort((docs, -scores))
+                    docs, scores = docs[order], scores[order]
+        return [(int(d), float(sc)) for d, sc in zip(docs[first:first + per_page], scores[first:first + per_page])]
+
+    @staticmethod
+    def _whoosh_scores(searcher, main, docs: np.ndarray) -> dict | None:
+        """Whoosh's scores of the given (sorted) documents, with the matchers its collector uses."""
+        exact = {}
+        context = searcher.context()
+        for sub, offset in searcher.leaf_searchers():
+            size = sub.reader().doc_count_all()
+            local = docs[(docs >= offset) & (docs < offset + size)] - offset
+            if not len(local):
+                continue
+            m = main.matcher(sub, context)
+            for d in local.tolist():
+                if not m.is_active():
+                    break
+                if m.id() < d:
+                    m.skip_to(d)
+                    if not m.is_active():
+                        break
+                if m.id() == d:
+                    exact[d + offset] = m.score()
+        return exact if len(exact) == len(docs) else None
 
     @staticmethod
     def _by_date(cache: FacetCache, matched: np.ndarray, sort: str) -> np.ndarray:
@@ -188,7 +399,11 @@ class Backend:
         tree = parse(q)
         if tree is None:
             return np.flatnonzero(cache.paragraphs)
-        return np.flatnonzero(cache.mask(searcher.docs_for_query(qc.to_whoosh(tree))))
+        try:
+            mask, _ = _Evaluator(searcher, cache, False).run(qc.to_whoosh(tree))
+            return np.flatnonzero(mask & cache.paragraphs)
+        except _Unsupported:
+            return np.flatnonzero(cache.mask(searcher.docs_for_query(qc.to_whoosh(tree))))
 
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""

@@ -1,40 +1,235 @@
-"""Facet filters and counts over a searcher's documents, with NumPy.
+"""Per-searcher arrays for filtering, counting and matching, with NumPy.
 
-For each facet field the postings of every value are read once per
-searcher into arrays of document numbers. Filtering and counting a result
-set is then array work, not a pass over stored fields: the counts of one
-facet are computed with the other facets' filters applied (drill-down).
+Built once per searcher (the backend shares one searcher between requests)
+and cheap to build: everything is read in bulk, per segment.
+
+* facets: for each facet field, the documents of every value, as one sorted
+  array per field with the values' boundaries (CSR). Filtering and counting a
+  result set is array work: the counts of one facet are computed with the
+  other facets' filters applied (drill-down);
+* the live (not deleted) documents, the paragraphs, date_sort and the field
+  lengths, read from the segments' columns in bulk, on first use;
+* term postings as arrays of document numbers and term weights, in a small
+  LRU cache shared by requests;
+* the units text of each segment (written next to the segment at ingest) for
+  exact literal checks of candidate documents.
 """
 
+import mmap
+import threading
+from collections import OrderedDict
+
 import numpy as np
+from whoosh.util.numeric import byte_to_length
 
 from ..index.schema import FACET_FIELDS, PARAGRAPH
+
+POSTINGS_CACHE_ENTRIES = 4_000_000  # document numbers held by the postings cache (about 48 MB)
+_B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _column_array(col, doccount: int, dtype: str) -> np.ndarray:
+    """All values of a fixed-width Whoosh NumericColumn reader, in one read."""
+    count = min(col._count, doccount)
+    raw = col._dbfile.get(col._basepos, count * col._fixedlen) if count else b""
+    out = np.full(doccount, col._default, dtype=np.int64)
+    out[:count] = np.frombuffer(raw, dtype=dtype, count=count)
+    return out
+
+
+class _Segment:
+    """One leaf reader: its offset in the searcher's document numbers and its units text."""
+
+    def __init__(self, reader, offset: int):
+        self.reader = reader
+        self.offset = offset
+        self.size = reader.doc_count_all()
+        self._units = None
+
+    def units(self):
+        """(mmap of the units text, offsets) or None when the segment has none."""
+        if self._units is None:
+            self._units = False
+            try:
+                from ..index.writer import read_units
+                found = read_units(self.reader)
+            except Exception:
+                found = None
+            if found is not None and len(found[1]) == self.size + 1:
+                self._units = found
+        return self._units or None
 
 
 class FacetCache:
     def __init__(self, searcher):
         reader = searcher.reader()
+        self.searcher = searcher
         self.size = reader.doc_count_all()
-        self.postings: dict[str, dict[str, np.ndarray]] = {}
+        self.segments = [_Segment(r, off) for r, off in reader.leaf_readers()]
+        self._lock = threading.Lock()
+        self._lazy: dict = {}
+        self._postings: OrderedDict = OrderedDict()
+        self._held = 0
+        # Facet postings: one sorted array per field with the values' boundaries.
+        self.values_of: dict[str, list[str]] = {}
+        self.docs_of: dict[str, np.ndarray] = {}
+        self.bounds_of: dict[str, np.ndarray] = {}
+        indexed = set(reader.indexed_field_names())
         for field in FACET_FIELDS + ("kind",):
-            values = {}
-            for term in reader.lexicon(field) if field in reader.indexed_field_names() else ():
-                value = term.decode("utf-8")
-                ids = reader.postings(field, value).all_ids()
-                values[value] = np.fromiter(ids, dtype=np.int64)
-            self.postings[field] = values
-        self.paragraphs = self.mask_of("kind", [PARAGRAPH])
-        self.date_sort = np.zeros(self.size, dtype=np.int64)
-        if reader.has_column("date_sort"):
-            column = reader.column_reader("date_sort")
-            self.date_sort[:] = np.fromiter((column[i] for i in range(self.size)), dtype=np.int64, count=self.size)
+            parts: dict[str, list] = {}
+            for seg in self.segments:
+                r = seg.reader
+                if field not in r.indexed_field_names():
+                    continue
+                for term in r.lexicon(field):
+                    ids = self._segment_ids(seg, field, term)
+                    if ids is not None and len(ids):
+                        parts.setdefault(term.decode("utf-8"), []).append(ids + seg.offset)
+            values = sorted(parts) if field in indexed else []
+            arrays = [np.concatenate(parts[v]) if len(parts[v]) > 1 else parts[v][0] for v in values]
+            self.values_of[field] = values
+            self.docs_of[field] = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+            self.bounds_of[field] = np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64)
+        self.paragraphs = self.mask_of("kind", [PARAGRAPH]) & self.live
+
+    # -- reading segments in bulk -------------------------------------------
+
+    @staticmethod
+    def _segment_ids(seg, field, tbytes, weights=False):
+        """Document numbers (local, deleted ones included) of a term in one segment, optionally with weights."""
+        r = seg.reader
+        if (field, tbytes) not in r:
+            return None
+        m = r._terms.matcher(field, tbytes, r.schema[field].format)
+        ids_parts, w_parts = [], []
+        while True:
+            if m._data is None:
+                m._read_data()
+            data = m._data
+            ids_parts.append(np.cumsum(np.asarray(data[0], dtype=np.int64)))
+            if weights:
+                w = data[1]
+                n = m._blocklength
+                w_parts.append(np.ones(n) if w is None else np.full(n, w) if isinstance(w, float)
+                               else np.asarray(w, dtype=np.float64))
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+        if weights:
+            return ids, (np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0])
+        return ids
+
+    def _get_lazy(self, key, build):
+        value = self._lazy.get(key)
+        if value is None:
+            with self._lock:
+                value = self._lazy.get(key)
+                if value is None:
+                    value = self._lazy[key] = build()
+        return value
+
+    @property
+    def live(self) -> np.ndarray:
+        def build():
+            mask = np.ones(self.size, dtype=bool)
+            for seg in self.segments:
+                if seg.reader.has_deletions():
+                    dead = np.fromiter(seg.reader.deleted_docs_set, dtype=np.int64)
+                    mask[dead + seg.offset] = False
+            return mask
+        return self._get_lazy("live", build)
+
+    @property
+    def date_sort(self) -> np.ndarray:
+        def build():
+            out = np.zeros(self.size, dtype=np.int64)
+            for seg in self.segments:
+                r = seg.reader
+                if not r.has_column("date_sort"):
+                    continue
+                fieldobj = r.schema["date_sort"]
+                col = r._perdoc.column_reader("date_sort", fieldobj.column_type)
+                raw = _column_array(col, seg.size, ">" + col._typecode)
+                # Stored as sortable numbers: translate each distinct value the way the field does.
+                distinct, inverse = np.unique(raw, return_inverse=True)
+                translated = np.array([fieldobj.from_column_value(int(v)) for v in distinct], dtype=np.int64)
+                out[seg.offset:seg.offset + seg.size] = translated[inverse]
+            return out
+        return self._get_lazy("date_sort", build)
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Field length per document as the scorer sees it (byte-quantized)."""
+        def build():
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+            out = np.zeros(self.size, dtype=np.float64)
+            for seg in self.segments:
+                col = seg.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                if col is not None:
+                    out[seg.offset:seg.offset + seg.size] = _B2L[_column_array(col, seg.size, "u1")]
+            return out
+        return self._get_lazy(("len", field), build)
+
+    def postings(self, field: str, text: str):
+        """(document numbers, weights) of a term over all segments, deleted documents left out."""
+        key = (field, text)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        tbytes = text.encode("utf-8")
+        ids_parts, w_parts = [], []
+        for seg in self.segments:
+            got = self._segment_ids(seg, field, tbytes, weights=True)
+            if got is not None:
+                ids_parts.append(got[0] + seg.offset)
+                w_parts.append(got[1])
+        if ids_parts:
+            ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+            weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
+            keep = self.live[ids]
+            if not keep.all():
+                ids, weights = ids[keep], weights[keep]
+        else:
+            ids, weights = np.zeros(0, dtype=np.int64), np.zeros(0)
+        found = (ids, weights)
+        with self._lock:
+            self._postings[key] = found
+            self._held += len(ids)
+            while self._held > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
+                _, (old, _) = self._postings.popitem(last=False)
+                self._held -= len(old)
+        return found
+
+    def contains(self, docs: np.ndarray, run: str) -> np.ndarray | None:
+        """Which of `docs` (sorted) hold `run` in their units text; None if a segment has no units text."""
+        needle = run.encode("utf-8")
+        keep = np.zeros(len(docs), dtype=bool)
+        bounds = np.searchsorted(docs, [s.offset for s in self.segments] + [self.size])
+        for i, seg in enumerate(self.segments):
+            lo, hi = bounds[i], bounds[i + 1]
+            if lo == hi:
+                continue
+            units = seg.units()
+            if units is None:
+                return None
+            mm, offsets = units
+            find = mm.find
+            local = (docs[lo:hi] - seg.offset).tolist()
+            starts, ends = offsets[local].tolist(), offsets[np.asarray(local) + 1].tolist()
+            keep[lo:hi] = [find(needle, s, e) != -1 for s, e in zip(starts, ends)]
+        return keep
+
+    # -- facets ----------------------------------------------------------------
 
     def mask_of(self, field: str, values) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
+        names, bounds, docs = self.values_of[field], self.bounds_of[field], self.docs_of[field]
         for value in values:
-            ids = self.postings[field].get(value)
-            if ids is not None:
-                mask[ids] = True
+            i = _index(names, value)
+            if i is not None:
+                mask[docs[bounds[i]:bounds[i + 1]]] = True
         return mask
 
     def mask(self, docnums) -> np.ndarray:
@@ -43,12 +238,22 @@ class FacetCache:
         return mask & self.paragraphs
 
     def counts(self, field: str, within: np.ndarray) -> list[dict]:
-        out = []
-        for value, ids in self.postings[field].items():
-            n = int(within[ids].sum())
-            if n:
-                out.append({"value": value, "count": n})
-        return out
+        names, bounds, docs = self.values_of[field], self.bounds_of[field], self.docs_of[field]
+        if not names:
+            return []
+        hits = within[docs].astype(np.int64)
+        sums = np.add.reduceat(hits, bounds[:-1]) if len(hits) else np.zeros(len(names), dtype=np.int64)
+        # reduceat gives the element at the start for empty slices: values always have documents here.
+        return [{"value": names[i], "count": int(sums[i])} for i in np.flatnonzero(sums)]
 
     def values(self, field: str) -> list[str]:
-        return list(self.postings[field])
+        return list(self.values_of[field])
+
+
+def _index(sorted_names: list[str], value: str):
+    from bisect import bisect_left
+    i = bisect_left(sorted_names, value)
+    return i if i < len(sorted_names) and sorted_names[i] == value else None
+
+
+__all__ = ["FacetCache", "mmap"]
