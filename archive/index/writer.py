@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from whoosh.fields import KEYWORD
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -27,7 +28,7 @@ from .store import IndexDir, read_meta
 
 # A rebuild commits a segment (into the generation not yet published) each time
 # this many postings are held in memory: about 60 bytes each.
-SEGMENT_POSTINGS = 6_000_000
+SEGMENT_POSTINGS = 4_000_000
 # A fresh generation of at least this many files is built by parallel worker
 # processes (one per core, at most INGEST_PROCS; ARCHIVE_INGEST_PROCS overrides).
 PARALLEL_MIN_FILES = 16
@@ -118,8 +119,14 @@ def _sources(found: list[tuple[Path, Path]], summary: "Summary") -> list[tuple[P
 # a repeated title or section is segmented once.
 
 
+# Most postings hold one position: their encodings are shared objects.
+_ONE_POSITION = [pack_uint(1) + pickle.dumps([pos], 2) for pos in range(4096)]
+
+
 def _encode_positions(poslist: list[int]) -> bytes:
     """formats.Positions.encode."""
+    if len(poslist) == 1 and poslist[0] < 4096:
+        return _ONE_POSITION[poslist[0]]
     deltas, base = [], 0
     for pos in poslist:
         deltas.append(pos - base)
@@ -137,11 +144,27 @@ def _frequency_items(value: str) -> tuple:
     return tuple((w.encode("utf-8"), len(p), float(len(p)), pack_uint(len(p))) for w, p in word_positions(value).items())
 
 
+_KEYWORDS: dict = {}
+
+
+def _keyword_items(fieldobj, value: str) -> tuple:
+    """fieldobj.index(value) for a KEYWORD field: region, topic and date values repeat."""
+    key = (id(fieldobj), value)
+    found = _KEYWORDS.get(key)
+    if found is None:
+        if len(_KEYWORDS) > 20000:
+            _KEYWORDS.clear()
+        found = _KEYWORDS[key] = (fieldobj, tuple(fieldobj.index(value)))
+    return found[1]
+
+
 def _fast_items(fieldobj, value, seq=None):
     """(term bytes, freq, weight, value bytes) as fieldobj.index(value) gives them, or None for the general path."""
     fmt, analyzer = fieldobj.format, getattr(fieldobj, "analyzer", None)
     if not isinstance(value, str) or fmt is None or fmt.field_boost != 1.0:
         return None
+    if type(fieldobj) is KEYWORD:
+        return _keyword_items(fieldobj, value)
     if type(fmt) is Positions:
         if type(analyzer) is UnitTokenizer:
             return _position_items(unit_positions(value, seq))
@@ -209,6 +232,9 @@ def read_units(segreader):
 
 class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
+        # Segments stay separate files: a compound segment is read into memory (BytesIO copies
+        # of its parts) each time a reader opens it, which is slow and costs the whole index in RAM.
+        kwargs.setdefault("compound", False)
         super().__init__(ix, **kwargs)
         self.pool = _Pool()
         self._units: dict[int, str] = {}
@@ -447,8 +473,23 @@ def _split(files, parts: int) -> list[list]:
     return [c for c in chunks if c]
 
 
+def _die_with_parent() -> None:
+    """A worker of a killed ingest stops at once instead of filling a generation nobody will publish."""
+    import ctypes
+    import multiprocessing
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux
+    except (OSError, AttributeError):
+        pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before prctl
+        os._exit(1)
+
+
 def _worker(storage, indexname, k, chunk, stale_tags, messages) -> None:
     """Index a run of files of a fresh generation into finished segments, reporting to the parent."""
+    _die_with_parent()
     try:
         ix = storage.open_index(indexname)
         part, segments = Summary(), []
