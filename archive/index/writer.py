@@ -23,7 +23,7 @@ from ..extract.annotate import annotate, fingerprint
 from .analysis import (ANALYZER_VERSION, SEGMENTER, UnitTokenizer, WordTokenizer, unit_positions,
                        unit_string, word_positions)
 from .documents import whoosh_docs
-from .schema import FILE, META
+from .schema import FACET_FIELDS, FILE, META
 from .store import IndexDir, read_meta
 
 # A rebuild commits a segment (into the generation not yet published) each time
@@ -208,14 +208,40 @@ UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
 UNITS_FIELD, UNITS_STORED = "chars", "text"  # the units view, and the stored field holding the same text
 
 
+FACETS_EXT = ".facets.npz"  # per facet field: its values and their documents, for the searcher's facet arrays
+
+
+def _segment_folder(segreader):
+    storage = segreader._storage
+    storage = getattr(storage, "b", storage)  # a compound segment's reader overlays the index folder
+    return getattr(storage, "folder", None)
+
+
+def read_facets(segreader):
+    """{field: (values, documents, bounds)} of a segment, or None when it has none."""
+    import numpy as np
+    folder = _segment_folder(segreader)
+    if folder is None:
+        return None
+    try:
+        with np.load(os.path.join(folder, segreader._segment.make_filename(FACETS_EXT))) as data:
+            out = {}
+            for key in data.files:
+                field, _, part = key.partition("|")
+                out.setdefault(field, {})[part] = data[key]
+    except (OSError, ValueError):
+        return None
+    return {field: (bytes(parts["values"]).decode("utf-8").split("\n") if len(parts["values"]) else [],
+                    parts["docs"].astype(np.int64), parts["bounds"].astype(np.int64))
+            for field, parts in out.items()}
+
+
 def read_units(segreader):
     """(bytes-like units text, offsets array) of a segment, or None when it has none."""
     import mmap
 
     import numpy as np
-    storage = segreader._storage
-    storage = getattr(storage, "b", storage)  # a compound segment's reader overlays the index folder
-    folder = getattr(storage, "folder", None)
+    folder = _segment_folder(segreader)
     if folder is None:
         return None
     seg = segreader._segment
@@ -334,9 +360,34 @@ class FastSegmentWriter(SegmentWriter):
         self._finish()
 
     def _finalize_segment(self):
+        facets = self._facet_arrays()
         segment = super()._finalize_segment()
         self._write_units(segment)
+        self._write_facets(segment, facets)
         return segment
+
+    def _facet_arrays(self) -> dict:
+        out = {}
+        for field in FACET_FIELDS + ("kind",):
+            terms = self.pool.fields.get(field, {})
+            values = sorted(terms)
+            docs = array("I")
+            bounds = array("q", [0])
+            for v in values:
+                docs.extend(terms[v][0])
+                bounds.append(len(docs))
+            out[field] = (b"\n".join(values), docs, bounds)
+        return out
+
+    def _write_facets(self, segment, facets: dict) -> None:
+        import numpy as np
+        arrays = {}
+        for field, (values, docs, bounds) in facets.items():
+            arrays[f"{field}|values"] = np.frombuffer(values, dtype=np.uint8)
+            arrays[f"{field}|docs"] = np.frombuffer(docs, dtype=np.uint32) if len(docs) else np.zeros(0, np.uint32)
+            arrays[f"{field}|bounds"] = np.frombuffer(bounds, dtype=np.int64)
+        with segment.create_file(self.storage, FACETS_EXT) as f:
+            np.savez(f, **arrays)
 
     def _write_units(self, segment) -> None:
         parts = [self._units.get(i, "").encode("utf-8") for i in range(segment.doc_count_all())]

@@ -70,29 +70,59 @@ class FacetCache:
         self._lazy: dict = {}
         self._postings: OrderedDict = OrderedDict()
         self._held = 0
-        # Facet postings: one sorted array per field with the values' boundaries.
+        # Facet postings: one array per field, grouped by value, with the values' boundaries;
+        # from each segment's facet file, or from its postings where it has none.
         self.values_of: dict[str, list[str]] = {}
         self.docs_of: dict[str, np.ndarray] = {}
         self.bounds_of: dict[str, np.ndarray] = {}
-        indexed = set(reader.indexed_field_names())
+        per_segment = [self._segment_facets(seg) for seg in self.segments]
         for field in FACET_FIELDS + ("kind",):
-            parts: dict[str, list] = {}
-            for seg in self.segments:
-                r = seg.reader
-                if field not in r.indexed_field_names():
+            parts = [(seg, found[field]) for seg, found in zip(self.segments, per_segment) if field in found]
+            names = sorted({v for _, (values, _, _) in parts for v in values})
+            docs, vids = [], []
+            for seg, (values, seg_docs, bounds) in parts:
+                if not values:
                     continue
-                for term in r.lexicon(field):
-                    ids = self._segment_ids(seg, field, term)
-                    if ids is not None and len(ids):
-                        parts.setdefault(term.decode("utf-8"), []).append(ids + seg.offset)
-            values = sorted(parts) if field in indexed else []
-            arrays = [np.concatenate(parts[v]) if len(parts[v]) > 1 else parts[v][0] for v in values]
-            self.values_of[field] = values
-            self.docs_of[field] = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
-            self.bounds_of[field] = np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64)
+                mapping = np.searchsorted(names, values)
+                docs.append(seg_docs + seg.offset)
+                vids.append(np.repeat(mapping, np.diff(bounds)))
+            if docs:
+                docs, vids = np.concatenate(docs), np.concatenate(vids)
+                order = np.argsort(vids, kind="stable")
+                docs, vids = docs[order], vids[order]
+            else:
+                docs, vids = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            self.values_of[field] = names
+            self.docs_of[field] = docs
+            self.bounds_of[field] = np.searchsorted(vids, np.arange(len(names) + 1)).astype(np.int64)
         self.paragraphs = self.mask_of("kind", [PARAGRAPH]) & self.live
 
     # -- reading segments in bulk -------------------------------------------
+
+    def _segment_facets(self, seg) -> dict:
+        """{field: (sorted values, documents grouped by value, bounds)} of one segment (local numbers)."""
+        try:
+            from ..index.writer import read_facets
+            found = read_facets(seg.reader)
+        except Exception:
+            found = None
+        if found is not None:
+            return found
+        out = {}
+        r = seg.reader
+        indexed = set(r.indexed_field_names())
+        for field in FACET_FIELDS + ("kind",):
+            if field not in indexed:
+                continue
+            values, arrays = [], []
+            for term in r.lexicon(field):
+                ids = self._segment_ids(seg, field, term)
+                if ids is not None and len(ids):
+                    values.append(term.decode("utf-8"))
+                    arrays.append(ids)
+            docs = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+            out[field] = (values, docs, np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64))
+        return out
 
     @staticmethod
     def _segment_ids(seg, field, tbytes, weights=False):
