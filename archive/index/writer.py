@@ -23,6 +23,7 @@ from ..extract.annotate import annotate, fingerprint
 from .analysis import (ANALYZER_VERSION, SEGMENTER, UnitTokenizer, WordTokenizer, unit_positions,
                        unit_string, word_positions)
 from .documents import whoosh_docs
+from ..search.facets import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
 from .schema import FACET_FIELDS, FILE, META
 from .store import IndexDir, read_meta
 
@@ -199,61 +200,11 @@ class _Pool:
         self.fields.clear()
 
 
-# Next to each segment: the units text of every document (what literal
-# matching compares; empty for documents without one) and its byte offsets,
-# so that search can check candidate documents for a literal run exactly
-# without reading positions. Named after the segment, so Whoosh deletes them
-# with it.
-UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
+# Next to each segment (named after it, so Whoosh deletes them with it): the
+# units text of every document with its byte offsets, and the facet values
+# with their documents. Search reads them (search/facets.py) to check literal
+# runs exactly and to build its facet arrays without reading postings.
 UNITS_FIELD, UNITS_STORED = "chars", "text"  # the units view, and the stored field holding the same text
-
-
-FACETS_EXT = ".facets.npz"  # per facet field: its values and their documents, for the searcher's facet arrays
-
-
-def _segment_folder(segreader):
-    storage = segreader._storage
-    storage = getattr(storage, "b", storage)  # a compound segment's reader overlays the index folder
-    return getattr(storage, "folder", None)
-
-
-def read_facets(segreader):
-    """{field: (values, documents, bounds)} of a segment, or None when it has none."""
-    import numpy as np
-    folder = _segment_folder(segreader)
-    if folder is None:
-        return None
-    try:
-        with np.load(os.path.join(folder, segreader._segment.make_filename(FACETS_EXT))) as data:
-            out = {}
-            for key in data.files:
-                field, _, part = key.partition("|")
-                out.setdefault(field, {})[part] = data[key]
-    except (OSError, ValueError):
-        return None
-    return {field: (bytes(parts["values"]).decode("utf-8").split("\n") if len(parts["values"]) else [],
-                    parts["docs"].astype(np.int64), parts["bounds"].astype(np.int64))
-            for field, parts in out.items()}
-
-
-def read_units(segreader):
-    """(bytes-like units text, offsets array) of a segment, or None when it has none."""
-    import mmap
-
-    import numpy as np
-    folder = _segment_folder(segreader)
-    if folder is None:
-        return None
-    seg = segreader._segment
-    base = os.path.join(folder, seg.make_filename(""))
-    try:
-        offsets = np.fromfile(base + UNITS_OFFSETS_EXT, dtype="<i8")
-        with open(base + UNITS_EXT, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            text = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
-    except OSError:
-        return None
-    return text, offsets
 
 
 class FastSegmentWriter(SegmentWriter):

@@ -16,6 +16,7 @@ and cheap to build: everything is read in bulk, per segment.
 """
 
 import mmap
+import os
 import threading
 from collections import OrderedDict
 
@@ -26,6 +27,57 @@ from ..index.schema import FACET_FIELDS, PARAGRAPH
 
 POSTINGS_CACHE_ENTRIES = 4_000_000  # document numbers held by the postings cache (about 48 MB)
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+# Files the writer puts next to each segment (archive/index/writer.py): the
+# units text of every document (what literal matching compares; empty for
+# documents without one) with its byte offsets, and each facet field's values
+# with their documents.
+UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
+
+
+FACETS_EXT = ".facets.npz"  # per facet field: its values and their documents, for the searcher's facet arrays
+
+
+def _segment_folder(segreader):
+    storage = segreader._storage
+    storage = getattr(storage, "b", storage)  # a compound segment's reader overlays the index folder
+    return getattr(storage, "folder", None)
+
+
+def read_facets(segreader):
+    """{field: (values, documents, bounds)} of a segment, or None when it has none."""
+    folder = _segment_folder(segreader)
+    if folder is None:
+        return None
+    try:
+        with np.load(os.path.join(folder, segreader._segment.make_filename(FACETS_EXT))) as data:
+            out = {}
+            for key in data.files:
+                field, _, part = key.partition("|")
+                out.setdefault(field, {})[part] = data[key]
+    except (OSError, ValueError):
+        return None
+    return {field: (bytes(parts["values"]).decode("utf-8").split("\n") if len(parts["values"]) else [],
+                    parts["docs"].astype(np.int64), parts["bounds"].astype(np.int64))
+            for field, parts in out.items()}
+
+
+def read_units(segreader):
+    """(bytes-like units text, offsets array) of a segment, or None when it has none."""
+    folder = _segment_folder(segreader)
+    if folder is None:
+        return None
+    seg = segreader._segment
+    base = os.path.join(folder, seg.make_filename(""))
+    try:
+        offsets = np.fromfile(base + UNITS_OFFSETS_EXT, dtype="<i8")
+        with open(base + UNITS_EXT, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            text = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    except OSError:
+        return None
+    return text, offsets
 
 
 def _column_array(col, doccount: int, dtype: str) -> np.ndarray:
@@ -51,7 +103,6 @@ class _Segment:
         if self._units is None:
             self._units = False
             try:
-                from ..index.writer import read_units
                 found = read_units(self.reader)
             except Exception:
                 found = None
@@ -102,7 +153,6 @@ class FacetCache:
     def _segment_facets(self, seg) -> dict:
         """{field: (sorted values, documents grouped by value, bounds)} of one segment (local numbers)."""
         try:
-            from ..index.writer import read_facets
             found = read_facets(seg.reader)
         except Exception:
             found = None
@@ -286,4 +336,3 @@ def _index(sorted_names: list[str], value: str):
     return i if i < len(sorted_names) and sorted_names[i] == value else None
 
 
-__all__ = ["FacetCache", "mmap"]
