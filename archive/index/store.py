@@ -12,13 +12,18 @@ ingest leaves no lock behind that needs clearing.
 """
 
 import fcntl
+import mmap
 import os
 import shutil
+import sys
 import time
+from array import array
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 
 from .analysis import ANALYZER_VERSION, SEGMENTER
 from .schema import META, make_schema
@@ -38,6 +43,55 @@ class IndexOutdated(Exception):
 
 class IndexBusy(Exception):
     pass
+
+
+class MappedFile(StructFile):
+    """A file of the index, memory-mapped for reading.
+
+    `get` slices the map instead of seeking a shared file object, so that
+    several request threads can read one segment at once. (Segments written
+    as separate files were read with seek + read: concurrent searches got
+    each other's bytes, zlib errors and the wrong stored fields.)
+    """
+
+    def __init__(self, path: str, name: str):
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        super().__init__(self._map, name=name)
+
+    def get(self, position, length):
+        return self._map[position:position + length]
+
+    def get_array(self, position, typecode, length):
+        a = array(typecode)
+        a.frombytes(self.get(position, length * a.itemsize))
+        if sys.byteorder == "little":
+            a.byteswap()  # Whoosh stores arrays big-endian
+        return a
+
+
+class MappedStorage(FileStorage):
+    def open_file(self, name, **kwargs):
+        path = self._fpath(name)
+        if os.path.getsize(path) == 0:  # an empty file cannot be mapped
+            return super().open_file(name, **kwargs)
+        return MappedFile(path, name)
+
+
+class FreshIndex(whoosh_index.FileIndex):
+    """A Whoosh index whose refreshed searchers read the new commit afresh.
+
+    Whoosh's `reader(reuse=old)`, which `Searcher.refresh()` calls, adds the
+    old reader's segments to the new commit's (segments merged away come
+    back) and keeps a reused segment's old deletions: a server refreshed
+    after an incremental ingest showed removed and replaced paragraphs next
+    to the new ones. It also closes the readers it does not reuse while
+    requests may still be reading them. Fresh readers cost little: the files
+    are memory-mapped.
+    """
+
+    def reader(self, reuse=None):
+        return super().reader()
 
 
 def default_index_dir() -> Path:
@@ -69,7 +123,7 @@ class IndexDir:
         return True
 
     def open_raw(self):
-        return whoosh_index.open_dir(str(self.current_path()))
+        return FreshIndex(MappedStorage(str(self.current_path())))
 
     def open(self):
         """The live Whoosh index, checked to be one this version can search."""
@@ -101,7 +155,8 @@ class IndexDir:
     def lock(self, wait: float = 0.0):
         """Hold the ingest lock, waiting up to `wait` seconds for another ingest to finish."""
         self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        path = self.root / LOCK
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             deadline = time.monotonic() + wait
             while True:
@@ -111,14 +166,34 @@ class IndexDir:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-                        raise IndexBusy(f"another ingest (pid {holder}) is updating {self.root}; "
-                                        "try again when it has finished, or pass --wait SECONDS") from None
+                        raise IndexBusy(f"another ingest (pid {holder}) holds the lock {path} while it updates "
+                                        f"{self.root}; try again when it has finished, or pass --wait SECONDS") from None
                     time.sleep(0.2)
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
+            _HELD.add(fd)
             yield
         finally:
+            _HELD.discard(fd)
             os.close(fd)  # closing releases the flock
+
+
+# Lock descriptors held by this process. A forked child (a parallel ingest
+# worker) closes its copies: the flock stays with the parent and goes when
+# the parent dies, not when its last worker does.
+_HELD: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
 
 
 def read_meta(ix) -> dict:

@@ -150,6 +150,8 @@ def parse_front_matter(content: str) -> tuple[dict, str | None]:
         return {}, f"front matter ignored: {first}"
     except RecursionError:
         return {}, "front matter ignored: nested too deeply"
+    except Exception as exc:  # a value YAML accepts but cannot build, e.g. the date 2023-13-45
+        return {}, f"front matter ignored: {type(exc).__name__}: {exc}"
     if not _values_within(data, MAX_FRONT_MATTER_VALUES):
         return {}, f"front matter ignored: more than {MAX_FRONT_MATTER_VALUES} values (YAML aliases?)"
     if data is None:

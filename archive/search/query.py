@@ -109,7 +109,8 @@ class _Parser:
                 self.take()
             return inner
         if tok.startswith('"'):
-            return Phrase(tok.strip('"')) if query_units(tok) else None
+            inner = tok.strip('"')  # a lone or empty quote is no phrase
+            return Phrase(inner) if query_units(inner) else None
         return Term(tok) if query_units(tok) else None
 
 

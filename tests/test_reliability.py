@@ -1,0 +1,456 @@
+"""Crash safety and concurrent use, with real processes.
+
+* `archive ingest` is killed with SIGKILL again and again, incremental and
+  `--rebuild` (which uses parallel worker processes), at moments spread over
+  the measured length of a run and packed into its commit: after every kill
+  the index opens, searches answer, and it holds exactly the state before the
+  run or the state after it; the next complete run leaves each paragraph once.
+* `archive serve` (waitress, a free port on 127.0.0.1) answers a steady
+  stream of searches while ingests add, change and remove files and rebuild:
+  no request fails and every answer is one whole state of the corpus.
+* Two ingests at once: the second exits 2 naming the lock, or waits with
+  `--wait`; the lock of a killed ingest is no obstacle.
+
+The figures are printed (run with -s) and recorded in docs/reliability.md.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from archive.index.store import LOCK, IndexDir
+from archive.index.writer import ingest
+from archive.ingest import load
+from archive.search.backend import Backend
+from archive.search.request import SearchRequest
+
+from .conftest import ROOT, write
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+FIGURES: dict[str, object] = {}
+
+_PLAIN = re.compile(r"[\u4e00-\u9fff，、；：“”（）《》\d]{30,}")
+SENTENCES = sorted({m for f in (ROOT / "corpus").glob("*.md")
+                    for m in _PLAIN.findall(f.read_text(encoding="utf-8"))})
+
+
+def file_text(n: int, version: int, paragraphs: int, year: int = 2023) -> str:
+    """A meeting whose every paragraph names its file and version: a mixed state cannot hide."""
+    out = [f"# 天水市第{n}次会议纪要（第{version}版）\n",
+           f"会议记录{n:02d}号第{version}版开头：{year}年3月{n % 28 + 1}日，天水市召开第{n}次会议。\n"]
+    for k in range(paragraphs):
+        a = SENTENCES[(n * 7 + version * 3 + k) % len(SENTENCES)]
+        b = SENTENCES[(n + k * 5 + version) % len(SENTENCES)]
+        out.append(f"会议记录{n:02d}号第{version}版第{k}段：{a}{b}。\n")
+    return "\n".join(out)
+
+
+class Corpus:
+    """Files with version numbers; knows which paragraphs an index of its present state holds."""
+
+    def __init__(self, folder: Path, paragraphs: int):
+        self.dir = folder
+        self.paragraphs = paragraphs
+        self.versions: dict[int, int] = {}
+        self._parsed: dict[tuple[int, int], list[str]] = {}
+        self.step = 0
+
+    def put(self, n: int, version: int) -> None:
+        write(self.dir / f"m{n:02d}.md", file_text(n, version, self.paragraphs))
+        self.versions[n] = version
+
+    def remove(self, n: int) -> None:
+        (self.dir / f"m{n:02d}.md").unlink()
+        del self.versions[n]
+
+    def mutate(self) -> None:
+        """Change a third of the files (at most six), add one and remove one."""
+        self.step += 1
+        present = sorted(self.versions)
+        for n in present[self.step % 3::3][:6]:
+            self.put(n, self.versions[n] + 1)
+        self.remove(present[self.step % len(present)])
+        self.put(max(present) + 1, 0)
+
+    def expected(self) -> list[str]:
+        out = []
+        for n, v in self.versions.items():
+            if (n, v) not in self._parsed:
+                doc = load(self.dir / f"m{n:02d}.md", self.dir)
+                self._parsed[n, v] = [f"{doc.source}: {p.text}" for m in doc.meetings for p in m.paragraphs]
+            out += self._parsed[n, v]
+        return sorted(out)
+
+
+def indexed(index_dir: IndexDir) -> list[str]:
+    """Every paragraph of the live index as "source: text"; a duplicate shows up twice."""
+    with index_dir.open().searcher() as s:
+        return sorted(f'{d["source"]}: {d["text"]}' for d in s.documents(kind="p"))
+
+
+def check_searches(index_dir: IndexDir, state: list[str]) -> None:
+    """Searches answer on a fresh backend, and count what the state holds."""
+    backend = Backend(index_dir)
+    assert backend.search(SearchRequest(q="", per_page=1))["total"] == len(state)
+    for marker in sorted({re.search(r"会议记录\d+号第\d+版", line)[0] for line in state})[:3]:
+        expected = sum(marker in line for line in state)
+        assert backend.search(SearchRequest(q=f'"{marker}"', per_page=5))["total"] == expected, marker
+    for q in ("环境 OR 整治", "会议 -环境", "(天水 OR 甘肃) 工作", "第1段"):
+        result = backend.search(SearchRequest(q=q, sort="newest"))
+        assert result["total"] >= len(result["hits"])
+
+
+class Run:
+    """`archive ingest` in a child process, its progress lines timed as they come."""
+
+    def __init__(self, corpus: Path, index: Path, *args: str, env: dict | None = None):
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen([sys.executable, "-m", "archive", "ingest", str(corpus), "--index", str(index),
+                                      *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or ENV,
+                                     cwd=corpus.parent)
+        self.lines: list[tuple[float, str]] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            self.lines.append((time.monotonic() - self.t0, raw.decode(errors="replace").rstrip()))
+
+    def wait(self, timeout: float = 120) -> int:
+        rc = self.proc.wait(timeout)
+        self._reader.join(5)
+        return rc
+
+    def stderr(self) -> str:
+        return "\n".join(line for _, line in self.lines)
+
+    def when(self, pattern: str) -> float | None:
+        return next((t for t, line in self.lines if pattern in line), None)
+
+    def phase(self) -> str:
+        progress = [line for _, line in self.lines if line.startswith("ingest:")]
+        if not progress:
+            return "starting"
+        return "last file, commit or publish" if "(100%)" in progress[-1] else "reading files"
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def kill_delays(calibration: Run, kills: int) -> list[float]:
+    """Half spread evenly over the whole run, half packed into the commit at its end."""
+    end = calibration.lines[-1][0] if calibration.lines else 1.0
+    last = calibration.when("(100%)") or end * 0.8
+    half = kills // 2
+    spread = [end * (i + 0.5) / half for i in range(half)]
+    commit = [last + (end - last) * (i + 0.5) / (kills - half) for i in range(kills - half)]
+    return sorted(spread + commit, reverse=True)
+
+
+def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
+    corpus = Corpus(tmp_path / "corpus", paragraphs=25)
+    for n in range(18):  # 16 files or more: a rebuild runs parallel worker processes
+        corpus.put(n, 0)
+    index_dir = IndexDir(tmp_path / "ix")
+    ingest([corpus.dir], index_dir)
+    state = corpus.expected()
+    assert indexed(index_dir) == state
+    outcomes, phases, orphans, finished_first = Counter(), Counter(), [], 0
+
+    for mode, kills in (("incremental", 14), ("rebuild", 12)):
+        args = ("--rebuild",) if mode == "rebuild" else ()
+        corpus.mutate()
+        calibration = Run(corpus.dir, index_dir.root, *args)
+        assert calibration.wait() == 0, calibration.stderr()
+        state = corpus.expected()
+        assert indexed(index_dir) == state
+        corpus.mutate()
+        pending = corpus.expected()
+        delays, scale, done = kill_delays(calibration, kills), 1.0, 0
+        while done < kills:
+            delay = delays[done] * scale
+            run = Run(corpus.dir, index_dir.root, *args)
+            time.sleep(max(0.0, delay - (time.monotonic() - run.t0)))
+            workers = children(run.proc.pid)
+            if run.proc.poll() is None:
+                run.proc.send_signal(signal.SIGKILL)
+                run.wait()
+                phases[f"{mode}: {run.phase()}"] += 1
+                done += 1
+            else:  # this run was quicker than the one measured: aim earlier from now on
+                finished_first += 1
+                scale *= 0.9
+                assert run.wait() == 0, run.stderr()  # never refused: a killed ingest's lock is gone
+            # Worker processes die with their parent, so they hold no lock and write nothing more.
+            deadline = time.monotonic() + 5
+            while any(alive(w) for w in workers) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            left = [w for w in workers if alive(w)]
+            for w in left:
+                os.kill(w, signal.SIGKILL)
+            orphans += left
+            assert (index_dir.root / LOCK).exists()
+            after = indexed(index_dir)
+            assert after in (state, pending), f"{mode} killed at {delay:.2f}s: neither the old nor the new state"
+            check_searches(index_dir, after)
+            if after == pending:
+                outcomes["new state"] += 1
+                state = pending
+                corpus.mutate()
+                pending = corpus.expected()
+            else:
+                outcomes["old state"] += 1
+        assert not orphans, f"worker processes outlived their killed ingest: {orphans}"
+        final = Run(corpus.dir, index_dir.root, *args)
+        assert final.wait() == 0, final.stderr()
+        assert indexed(index_dir) == pending
+        check_searches(index_dir, pending)
+        state = pending
+
+    generations = sorted(p.name for p in index_dir.root.glob("gen-*"))
+    assert len(generations) <= 2, generations  # the last rebuild cleared what killed ones left
+    killed = sum(phases.values())
+    FIGURES["kills"] = {"survived": killed, "finished before the kill": finished_first, **phases, **outcomes}
+    print("\nSIGKILL figures:", json.dumps(FIGURES["kills"], ensure_ascii=False))
+    assert killed >= 20 and sum(v for k, v in phases.items() if "commit" in k) >= 6
+
+
+# -- two ingests at once ------------------------------------------------------
+
+@pytest.fixture()
+def slow_corpus(tmp_path) -> Corpus:
+    corpus = Corpus(tmp_path / "corpus", paragraphs=60)
+    for n in range(12):
+        corpus.put(n, 0)
+    return corpus
+
+
+def _wait_for(run: Run, pattern: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while run.when(pattern) is None:
+        assert run.proc.poll() is None, run.stderr()
+        assert time.monotonic() < deadline, f"no {pattern!r} from ingest"
+        time.sleep(0.02)
+
+
+def test_second_ingest_exits_2_naming_the_lock_or_waits(tmp_path, slow_corpus):
+    index = tmp_path / "ix"
+    first = Run(slow_corpus.dir, index)
+    _wait_for(first, "ingest: ")  # it holds the lock while it reads files
+    refused = Run(slow_corpus.dir, index)
+    assert refused.wait() == 2, refused.stderr()
+    assert first.proc.poll() is None, "the first ingest ended too soon for this test"
+    message = refused.stderr()
+    assert f"pid {first.proc.pid}" in message and str(index / LOCK) in message and "--wait" in message, message
+    waiting = Run(slow_corpus.dir, index, "--wait", "120")
+    assert first.wait() == 0, first.stderr()
+    assert waiting.wait() == 0, waiting.stderr()
+    assert waiting.lines[-1][0] + waiting.t0 > first.lines[-1][0] + first.t0
+    assert "未变 12" in waiting.stderr()  # it ran after the first, on its result
+    assert indexed(IndexDir(index)) == slow_corpus.expected()
+
+
+def test_waiting_ingest_takes_over_from_a_killed_one(tmp_path, slow_corpus):
+    index = tmp_path / "ix"
+    first = Run(slow_corpus.dir, index)
+    _wait_for(first, "ingest: ")
+    waiting = Run(slow_corpus.dir, index, "--wait", "120")
+    time.sleep(0.5)
+    assert waiting.proc.poll() is None
+    first.proc.send_signal(signal.SIGKILL)
+    first.wait()
+    assert waiting.wait() == 0, waiting.stderr()
+    assert indexed(IndexDir(index)) == slow_corpus.expected()
+
+
+def test_a_lock_file_left_behind_is_no_obstacle(tmp_path, slow_corpus):
+    index = tmp_path / "ix"
+    index.mkdir()
+    (index / LOCK).write_text("999999")  # a dead pid, as a killed ingest leaves it
+    run = Run(slow_corpus.dir, index)
+    assert run.wait() == 0, run.stderr()
+    assert (index / LOCK).read_text() == str(run.proc.pid)
+
+
+# -- a live server while the index changes --------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class Server:
+    def __init__(self, index: Path, cwd: Path):
+        self.port = _free_port()
+        self.proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--index", str(index),
+                                      "--port", str(self.port), "--threads", "4"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=cwd)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if _get(self.port, "/api/search?q=", timeout=5)[0] == 200:
+                    return
+            except OSError:
+                pass
+            assert self.proc.poll() is None, self.proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+
+    def fds(self) -> int:
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+QUERIES = {"all": "会议记录", "browse": ""}
+
+
+def _answer_state(answer: dict, states: list[dict]) -> int:
+    """The one state an answer shows in whole, or -1."""
+    hits = sorted(f'{h["source"]}: {h["text"]}' for h in answer["hits"])
+    for k, expected in enumerate(states):
+        if hits == expected:
+            return k
+    return -1
+
+
+def _mix(answer: dict, states: list[list[str]]) -> str:
+    hits = Counter(f'{h["source"]}: {h["text"]}' for h in answer["hits"])
+    out = []
+    for k, state in enumerate(states):
+        want = Counter(state)
+        out.append(f"state {k}: {sum((hits - want).values())} extra {sorted(hits - want)[:3]}, "
+                   f"{sum((want - hits).values())} missing {sorted(want - hits)[:3]}")
+    return "\n".join(out)
+
+
+def test_live_server_answers_every_request_with_one_whole_state(tmp_path):
+    corpus = Corpus(tmp_path / "corpus", paragraphs=6)
+    for n in range(8):
+        corpus.put(n, 0)
+    index_dir = IndexDir(tmp_path / "ix")
+    ingest([corpus.dir], index_dir)
+    # The states the corpus goes through, each ingested by the way given; answers are checked against all.
+    plan = [("incremental", corpus.mutate), ("incremental", corpus.mutate), ("rebuild", corpus.mutate),
+            ("incremental", lambda: corpus.put(99, 0)), ("rebuild", corpus.mutate)]
+    states = [corpus.expected()]
+    assert len(states[0]) <= 100
+
+    server = Server(index_dir.root, tmp_path)
+    fds_before = server.fds()
+    published = [0.0]  # published[k]: when state k was complete on disk
+    stop = threading.Event()
+    log: list[tuple[float, float, str, int, dict | str]] = []
+
+    def client(name: str, q: str):
+        while not stop.is_set():
+            sent = time.monotonic()
+            try:
+                status, body = _get(server.port, f"/api/search?q={quote(q)}&per_page=100&sort=newest")
+                answer = json.loads(body) if status == 200 else body.decode(errors="replace")
+            except Exception as exc:  # a refused or broken connection is a failed request too
+                status, answer = -1, repr(exc)
+            log.append((sent, time.monotonic(), name, status, answer))
+
+    threads = [threading.Thread(target=client, args=(name, q), daemon=True)
+               for name, q in list(QUERIES.items()) + [("all-2", QUERIES["all"])]]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.5)
+        for mode, change in plan:
+            change()
+            states.append(corpus.expected())
+            run = Run(corpus.dir, index_dir.root, *(["--rebuild"] if mode == "rebuild" else []),
+                      env={**ENV, "ARCHIVE_INGEST_PROCS": "2"} if mode == "rebuild" else None)
+            assert run.wait() == 0, run.stderr()
+            published.append(time.monotonic())
+            time.sleep(0.7)
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(35)
+    fds_after = server.fds()
+    # Raw paths a browser would not send: nothing outside the index is ever served.
+    for path in ("/api/meetings/..%2f..%2f..%2fetc%2fpasswd", "/static/../../../etc/passwd",
+                 "/static/..%2f..%2f..%2fetc%2fpasswd", "/meetings/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                 "/api/meetings/%ff%fe", "/api/meetings/" + "x" * 8000):
+        status, body = _get(server.port, path)
+        assert status in (400, 404, 414, 431) and b"root:" not in body, (path, status)
+    server.stop()
+    log_text = server.proc.stderr.read().decode()
+    (tmp_path / "server.log").write_text(log_text)
+    assert "Traceback" not in log_text, log_text[log_text.index("Traceback"):][:3000]
+
+    failures = [entry for entry in log if entry[3] != 200]
+    assert not failures, failures[:5]
+    seen, facets_of = Counter(), {}
+    for sent, received, name, _, answer in log:
+        assert answer["total"] == len(answer["hits"]), name
+        k = _answer_state(answer, states)
+        assert k >= 0, f"{name}: an answer that is no whole state of the corpus: {_mix(answer, states)}"
+        # Never older than what was published before the request was sent, never newer than the run under way.
+        done_before = max(i for i, t in enumerate(published) if t <= sent)
+        done_after = max(i for i, t in enumerate(published) if t <= received)
+        assert done_before <= k <= done_after + 1, (name, k, done_before, done_after)
+        for facet in answer["facets"].values():
+            assert all(0 < f["count"] <= answer["total"] for f in facet)
+        # Facets are counted on the same state as the hits: every answer of a state has the same.
+        facets = json.dumps(answer["facets"], sort_keys=True, ensure_ascii=False)
+        assert facets_of.setdefault((name.split("-")[0], k), facets) == facets, (name, k)
+        seen[k] += 1
+    # Each state was served, the last one without a restart.
+    assert set(seen) == set(range(len(states))), seen
+    FIGURES["server"] = {"requests": len(log), "failed": len(failures), "states": len(states),
+                         "ingests": len(plan), "rebuilds": sum(m == "rebuild" for m, _ in plan),
+                         "open files before": fds_before, "open files after": fds_after}
+    print("\nserver figures:", json.dumps(FIGURES["server"], ensure_ascii=False))
+    assert fds_after < fds_before + 100
