@@ -28,9 +28,6 @@ from archive.search.request import SearchRequest
 
 from .conftest import ROOT, write
 
-# Files tried in this module, for docs/reliability.md (a test below checks the count is right).
-FILES_TRIED = 0
-
 
 def simplified(marker: str) -> str:
     return (f"# 第一次会议纪要\n\n会议听取了{marker}关于环境整治工作的汇报。\n\n"

@@ -35,6 +35,7 @@ from archive.index.writer import ingest
 from archive.ingest import load
 from archive.search.backend import Backend
 from archive.search.request import SearchRequest
+from web import create_app
 
 from .conftest import ROOT, write
 
@@ -300,6 +301,24 @@ def test_a_lock_file_left_behind_is_no_obstacle(tmp_path, slow_corpus):
     run = Run(slow_corpus.dir, index)
     assert run.wait() == 0, run.stderr()
     assert (index / LOCK).read_text() == str(run.proc.pid)
+
+
+def test_publish_keeps_the_generation_it_replaces(tmp_path, slow_corpus):
+    """Searchers may still read the replaced generation, even when a killed rebuild left one in between."""
+    index_dir = IndexDir(tmp_path / "ix")
+    ingest([slow_corpus.dir], index_dir)
+    live = index_dir.current_name()
+    orphan, _ = index_dir.new_generation()  # as a rebuild killed before publishing leaves it
+    ingest([slow_corpus.dir], index_dir, rebuild=True)
+    kept = sorted(p.name for p in index_dir.root.glob("gen-*"))
+    assert kept == sorted([live, index_dir.current_name()]) and orphan.name not in kept
+
+
+def test_api_without_an_index_answers_503(tmp_path):
+    client = create_app(tmp_path / "nothing").test_client()
+    for path in ("/api/search?q=会议", "/api/meetings/0123456789-1"):
+        response = client.get(path)
+        assert response.status_code == 503 and "archive ingest" in response.get_json()["error"], path
 
 
 # -- a live server while the index changes --------------------------------------

@@ -22,7 +22,10 @@ def search():
 
 @bp.get("/api/meetings/<meeting_id>")
 def meeting(meeting_id: str):
-    found = current_app.config["BACKEND"].meeting(meeting_id)
+    try:
+        found = current_app.config["BACKEND"].meeting(meeting_id)
+    except (IndexMissing, IndexOutdated) as exc:
+        return jsonify(error=str(exc)), 503
     if found is None:
         return jsonify(error=f"没有这个会议：{meeting_id}"), 404
     return jsonify(found)

@@ -140,16 +140,19 @@ class IndexDir:
         return path, whoosh_index.create_in(str(path), make_schema())
 
     def publish(self, path: Path) -> None:
-        """Make `path` the live generation (atomic), then drop generations older than the previous one."""
+        """Make `path` the live generation (atomic), then drop all but it and the one it replaces.
+
+        The replaced one is kept for searchers still reading it; the others
+        are older, or half-built by killed rebuilds (which may be numbered
+        between the two).
+        """
+        previous = self.current_name()
         tmp = self.root / f"{CURRENT}.{os.getpid()}.tmp"
         tmp.write_text(path.name + "\n", encoding="utf-8")
         os.replace(tmp, self.root / CURRENT)
-        gens = sorted(p for p in self.root.glob("gen-*") if p.is_dir())
-        live = gens.index(path) if path in gens else len(gens)
-        for old in gens[:max(0, live - KEEP_GENERATIONS + 1)]:
-            shutil.rmtree(old, ignore_errors=True)
-        for orphan in gens[live + 1:]:  # half-built by a killed rebuild
-            shutil.rmtree(orphan, ignore_errors=True)
+        for gen in self.root.glob("gen-*"):
+            if gen.is_dir() and gen.name not in (path.name, previous):
+                shutil.rmtree(gen, ignore_errors=True)
 
     @contextmanager
     def lock(self, wait: float = 0.0):
