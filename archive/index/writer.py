@@ -29,7 +29,7 @@ from .store import IndexDir, read_meta
 
 # A rebuild commits a segment (into the generation not yet published) each time
 # this many postings are held in memory: about 60 bytes each.
-SEGMENT_POSTINGS = 4_000_000
+SEGMENT_POSTINGS = 10_000_000
 # A fresh generation of at least this many files is built by parallel worker
 # processes (one per core, at most INGEST_PROCS; ARCHIVE_INGEST_PROCS overrides).
 PARALLEL_MIN_FILES = 16

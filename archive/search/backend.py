@@ -60,6 +60,10 @@ class _Evaluator:
         # each segment's term counts: the same documents can then differ in the last bit.
         self.inexact = False
 
+    # A node gives (mask, scores): the documents it matches as a boolean array, and when
+    # ranking their scores, sparse: (sorted documents, values) for exactly the matched
+    # documents, or ("const", value) for a node that scores every match the same.
+
     def run(self, q):
         t = type(q)
         if t is wq.Term:
@@ -79,29 +83,63 @@ class _Evaluator:
             return mask, self._sum(parts, mask, q.boost)
         if t is wq.Not:
             m, _ = self.run(q.query)
-            mask = self.cache.live & ~m
-            return mask, (mask.astype(np.float64) if self.scored else None)  # Whoosh's InverseMatcher scores 1.0
+            return self.cache.live & ~m, (("const", 1.0) if self.scored else None)  # Whoosh's InverseMatcher scores 1.0
         if t is wq.AndMaybe:
-            a, b = self.run(q.a), self.run(q.b)
-            return a[0], (a[1] + np.where(a[0] & b[0], b[1], 0.0) if self.scored else None)
+            (am, asc), (bm, bsc) = self.run(q.a), self.run(q.b)
+            if not self.scored:
+                return am, None
+            docs, vals = self._sparse(am, asc)
+            return am, (docs, vals + self._values_at(bm, bsc, docs, present=False))
         if t is wq.AndNot:
-            a, b = self.run(q.a), self.run(q.b)
-            mask = a[0] & ~b[0]
-            return mask, (np.where(mask, a[1], 0.0) if self.scored else None)
+            (am, asc), (bm, _) = self.run(q.a), self.run(q.b)
+            mask = am & ~bm
+            if not self.scored:
+                return mask, None
+            docs = np.flatnonzero(mask)
+            return mask, (docs, self._values_at(am, asc, docs))
         if t is wq.ConstantScoreQuery:
             m, _ = self.run(q.child)
-            return m, (np.where(m, float(q.score), 0.0) if self.scored else None)
+            return m, (("const", float(q.score)) if self.scored else None)
         raise _Unsupported(t.__name__)
+
+    @staticmethod
+    def _sparse(mask, sc):
+        if isinstance(sc[0], str):
+            docs = np.flatnonzero(mask)
+            return docs, np.full(len(docs), sc[1])
+        return sc
+
+    @staticmethod
+    def _values_at(mask, sc, docs, present=True):
+        """The node's scores at `docs` (all matched by it when `present`; else 0.0 where it does not match)."""
+        if isinstance(sc[0], str):
+            return np.full(len(docs), sc[1]) if present else np.where(mask[docs], sc[1], 0.0)
+        own, vals = sc
+        if not len(own):
+            return np.zeros(len(docs))
+        pos = np.minimum(np.searchsorted(own, docs), len(own) - 1)
+        if present:
+            return vals[pos]
+        return np.where(own[pos] == docs, vals[pos], 0.0)
 
     def _sum(self, parts, mask, boost):
         if not self.scored:
             return None
         if len(parts) > 2:
             self.inexact = True
-        score = np.zeros(self.n)
-        for m, sc in parts:
-            score += np.where(m & mask, sc, 0.0)
-        return score * boost if boost != 1.0 else score
+        docs = np.flatnonzero(mask)
+        vals = np.zeros(len(docs))
+        for m, sc in parts:  # in Whoosh's order: 0.0 + a + b
+            if isinstance(sc[0], str):
+                vals += np.where(m[docs], sc[1], 0.0)
+            elif len(sc[0]) == len(docs):  # matches exactly the node's documents (an And, or one part)
+                vals += sc[1]
+            elif len(sc[0]) < len(docs):  # an Or: each part's documents are among the node's
+                keep = mask[sc[0]]
+                vals[np.searchsorted(docs, sc[0][keep])] += sc[1][keep]
+            else:  # an And: the node's documents are among each part's
+                vals += sc[1][np.searchsorted(sc[0], docs)]
+        return docs, (vals * boost if boost != 1.0 else vals)
 
     def _bm25(self, field: str, text: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         if not self.schema[field].scorable:
@@ -120,9 +158,8 @@ class _Evaluator:
         mask[ids] = True
         if not self.scored:
             return mask, None
-        score = np.zeros(self.n)
-        score[ids] = self._bm25(q.fieldname, q.text, ids, weights) * q.boost
-        return mask, score
+        vals = self._bm25(q.fieldname, q.text, ids, weights)
+        return mask, (ids, vals * q.boost if q.boost != 1.0 else vals)
 
     def _phrase(self, q):
         grams = list(q.words)
@@ -137,20 +174,20 @@ class _Evaluator:
             if not len(cands):
                 break
         mask = np.zeros(self.n, dtype=bool)
+        docs = np.zeros(0, dtype=np.int64)
         if len(cands):
             keep = self.cache.contains(cands, run)
             if keep is None:  # a segment without units text: ask Whoosh
-                mask[np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)] = True
+                docs = np.sort(np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64))
             else:
-                mask[cands[keep]] = True
+                docs = cands[keep]
+            mask[docs] = True
         if not self.scored:
             return mask, None
-        docs = np.flatnonzero(mask)
         parts = [self._bm25(q.fieldname, g, docs, weights[np.searchsorted(ids, docs)])
                  for g, (ids, weights) in zip(grams, postings)]
-        score = np.zeros(self.n)
-        score[docs] = _tree_sum(parts)
-        return mask, score * q.boost if q.boost != 1.0 else score
+        vals = _tree_sum(parts) if len(docs) else np.zeros(0)
+        return mask, (docs, vals * q.boost if q.boost != 1.0 else vals)
 
 
 class Backend:
@@ -229,6 +266,7 @@ class Backend:
         try:
             evaluate = _Evaluator(searcher, cache, scored)
             base, approx = evaluate.run(main)
+            approx = evaluate._sparse(base, approx) if approx is not None else None
             base = base & cache.paragraphs
         except _Unsupported:
             evaluate, approx = None, None
@@ -241,6 +279,7 @@ class Backend:
                 try:
                     evaluate = _Evaluator(searcher, cache, scored)
                     loose_base, loose_approx = evaluate.run(loose)
+                    loose_approx = evaluate._sparse(loose_base, loose_approx) if loose_approx is not None else None
                     loose_base = loose_base & cache.paragraphs
                 except _Unsupported:
                     evaluate, loose_approx = None, None
@@ -282,7 +321,7 @@ class Backend:
         }
 
     @staticmethod
-    def _top_by_score(searcher, main, matched: np.ndarray, approx: np.ndarray, first: int, per_page: int,
+    def _top_by_score(searcher, main, matched: np.ndarray, approx, first: int, per_page: int,
                       inexact: bool):
         """The page of hits Whoosh's top-N collector gives: score descending, then document number.
 
@@ -293,9 +332,10 @@ class Backend:
         Whoosh's own matchers. Returns None if the two ever disagree on what
         matches (the caller then ranks with Whoosh).
         """
-        docs = np.flatnonzero(matched)
+        docs, scores = approx
+        keep = matched[docs]
+        docs, scores = docs[keep], scores[keep]
         k = first + per_page
-        scores = approx[docs]
         if len(docs) > k:
             kth = np.partition(scores, len(docs) - k)[len(docs) - k]
             keep = scores >= kth - 1e-9 * max(1.0, abs(kth))

@@ -19,13 +19,14 @@ import mmap
 import os
 import threading
 from collections import OrderedDict
+from itertools import repeat
 
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from ..index.schema import FACET_FIELDS, PARAGRAPH
 
-POSTINGS_CACHE_ENTRIES = 4_000_000  # document numbers held by the postings cache (about 48 MB)
+POSTINGS_CACHE_ENTRIES = 2_000_000  # document numbers held by the postings cache (16 bytes each with weights)
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -295,10 +296,10 @@ class FacetCache:
             if units is None:
                 return None
             mm, offsets = units
-            find = mm.find
-            local = (docs[lo:hi] - seg.offset).tolist()
-            starts, ends = offsets[local].tolist(), offsets[np.asarray(local) + 1].tolist()
-            keep[lo:hi] = [find(needle, s, e) != -1 for s, e in zip(starts, ends)]
+            local = docs[lo:hi] - seg.offset
+            starts, ends = offsets[local].tolist(), offsets[local + 1].tolist()
+            found = np.fromiter(map(mm.find, repeat(needle, len(starts)), starts, ends), dtype=np.int64, count=len(starts))
+            keep[lo:hi] = found >= 0
         return keep
 
     # -- facets ----------------------------------------------------------------
