@@ -26,7 +26,7 @@ from whoosh.util.numeric import byte_to_length
 
 from ..index.schema import FACET_FIELDS, PARAGRAPH
 
-POSTINGS_CACHE_ENTRIES = 2_000_000  # document numbers held by the postings cache (16 bytes each with weights)
+POSTINGS_CACHE_ENTRIES = 6_000_000  # document numbers held by the postings cache (16 bytes each with weights)
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -121,6 +121,7 @@ class FacetCache:
         self._lock = threading.Lock()
         self._lazy: dict = {}
         self._postings: OrderedDict = OrderedDict()
+        self._vids: dict[str, np.ndarray] = {}  # facet field -> value number of each entry of docs_of
         self._held = 0
         # Facet postings: one array per field, grouped by value, with the values' boundaries;
         # from each segment's facet file, or from its postings where it has none.
@@ -322,10 +323,11 @@ class FacetCache:
         names, bounds, docs = self.values_of[field], self.bounds_of[field], self.docs_of[field]
         if not names:
             return []
-        hits = within[docs].astype(np.int64)
-        sums = np.add.reduceat(hits, bounds[:-1]) if len(hits) else np.zeros(len(names), dtype=np.int64)
-        # reduceat gives the element at the start for empty slices: values always have documents here.
-        return [{"value": names[i], "count": int(sums[i])} for i in np.flatnonzero(sums)]
+        vids = self._vids.get(field)
+        if vids is None:
+            vids = self._vids[field] = np.repeat(np.arange(len(names)), np.diff(bounds))
+        sums = np.bincount(vids[within[docs]], minlength=len(names))
+        return [{"value": names[i], "count": int(sums[i])} for i in np.flatnonzero(sums).tolist()]
 
     def values(self, field: str) -> list[str]:
         return list(self.values_of[field])
