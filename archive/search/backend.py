@@ -28,6 +28,27 @@ class _Unsupported(Exception):
     """A query the array evaluator does not handle: the request takes Whoosh's own path."""
 
 
+def _weighted_tree(weights):
+    """The shape of Whoosh's make_weighted_tree over parts of these weights: nested pairs of part numbers."""
+    from bisect import bisect_right
+    items = sorted(((w, i) for i, w in enumerate(weights)), key=lambda item: item[0])
+    while len(items) > 1:
+        (wa, a), (wb, b) = items[0], items[1]
+        del items[:2]
+        joined = wa + wb
+        items.insert(bisect_right([w for w, _ in items], joined), (joined, (a, b)))
+    return items[0][1]
+
+
+def _eval_tree(node, flags, values):
+    """(matches, score) of a tree of two-way matchers: both sides add up, else the side that matches."""
+    if isinstance(node, int):
+        return flags[node], values[node]
+    fa, va = _eval_tree(node[0], flags, values)
+    fb, vb = _eval_tree(node[1], flags, values)
+    return fa | fb, np.where(fa & fb, va + vb, np.where(fa, va, vb))
+
+
 def _tree_sum(parts):
     """Sum in the order of Whoosh's make_binary_tree (how a phrase adds up its words' scores)."""
     if len(parts) == 1:
@@ -80,7 +101,7 @@ class _Evaluator:
                     mask |= m
                 else:
                     mask &= m
-            return mask, self._sum(parts, mask, q.boost)
+            return mask, self._sum(parts, mask, q.boost, q)
         if t is wq.Not:
             m, _ = self.run(q.query)
             return self.cache.live & ~m, (("const", 1.0) if self.scored else None)  # Whoosh's InverseMatcher scores 1.0
@@ -122,10 +143,12 @@ class _Evaluator:
             return vals[pos]
         return np.where(own[pos] == docs, vals[pos], 0.0)
 
-    def _sum(self, parts, mask, boost):
+    def _sum(self, parts, mask, boost, q=None):
         if not self.scored:
             return None
         if len(parts) > 2:
+            if q is not None and len(parts) < 1024:
+                return self._tree_sums(q, parts, mask)
             self.inexact = True
         docs = np.flatnonzero(mask)
         vals = np.zeros(len(docs))
@@ -140,6 +163,41 @@ class _Evaluator:
             else:  # an And: the node's documents are among each part's
                 vals += sc[1][np.searchsorted(sc[0], docs)]
         return docs, (vals * boost if boost != 1.0 else vals)
+
+    def _tree_sums(self, q, parts, mask):
+        """Scores of an Or or And of three or more parts, added up as Whoosh does in each segment.
+
+        Whoosh builds a tree of two-way matchers ordered by each part's
+        estimated size in the segment (make_weighted_tree: a stable sort,
+        then the two smallest joined, the join inserted after equal
+        weights); an Or over a small segment (at most 5,000 documents) adds
+        its parts one after another instead (ArrayUnionMatcher). The sums
+        are then the same floats as Whoosh's.
+        """
+        is_or = type(q) is wq.Or
+        docs = np.flatnonzero(mask)
+        vals = np.zeros(len(docs))
+        flags = [m[docs] for m, _ in parts]
+        values = [self._values_at(m, sc, docs, present=False) for m, sc in parts]
+        offsets = [seg.offset for seg in self.cache.segments] + [self.n]
+        bounds = np.searchsorted(docs, offsets)
+        for i, seg in enumerate(self.cache.segments):
+            lo, hi = bounds[i], bounds[i + 1]
+            if lo == hi:
+                continue
+            f = [x[lo:hi] for x in flags]
+            v = [x[lo:hi] for x in values]
+            if is_or and seg.size <= 5000:
+                acc = np.zeros(hi - lo)
+                for fi, vi in zip(f, v):
+                    acc += np.where(fi, vi * q.boost, 0.0)
+                vals[lo:hi] = acc
+                continue
+            r = seg.reader
+            weights = [sub.estimate_size(r) if is_or else 0 - sub.estimate_size(r) for sub in q.subqueries]
+            _, out = _eval_tree(_weighted_tree(weights), f, v)
+            vals[lo:hi] = out * q.boost if q.boost != 1.0 else out
+        return docs, vals
 
     def _bm25(self, field: str, text: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
         if not self.schema[field].scorable:
