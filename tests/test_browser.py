@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from web import create_app
 
@@ -153,11 +154,11 @@ def test_meeting_page_lands_on_the_highlighted_paragraph(page):
     link.click()
     page.wait_for_url(re.compile(rf"/meetings/.*#p-{n}$"))
     target = page.locator(f"#p-{n}")
-    assert "hit" in target.get_attribute("class")
+    # expect() retries until the page's script has scrolled and focused (a loaded machine is slow)
+    expect(target).to_have_class(re.compile(r"\bhit\b"))
     assert target.locator("mark").count() >= 1
-    box, height = target.bounding_box(), page.viewport_size["height"]
-    assert box["y"] < height and box["y"] + box["height"] > 0  # scrolled into view
-    assert page.evaluate("document.activeElement.id") == f"p-{n}"
+    expect(target).to_be_in_viewport()
+    expect(target).to_be_focused()
     assert page.locator(".hitnav .pos").inner_text().startswith("第 8 条命中")
     page.screenshot(path=str(OUT / "meeting.png"))
 
