@@ -15,9 +15,13 @@ and cheap to build: everything is read in bulk, per segment.
   exact literal checks of candidate documents.
 """
 
+import io
 import mmap
 import os
+import pickle
+import struct
 import threading
+import zlib
 from collections import OrderedDict
 from itertools import repeat
 
@@ -79,6 +83,27 @@ def read_units(segreader):
     except OSError:
         return None
     return text, offsets
+
+
+_BLOCK_LENGTH = struct.Struct("!i")
+
+
+def _blocks(postfile, offset: int):
+    """(document numbers, weights as stored, count) of each postings block of a term (Whoosh 3 layout)."""
+    pos = offset + 4  # after the postings header tag
+    while True:
+        length = _BLOCK_LENGTH.unpack(bytes(postfile.get(pos, 4)))[0]
+        last, length = length < 0, abs(length)
+        blob = io.BytesIO(bytes(postfile.get(pos + 4, length)))
+        count, _, _, compression, _, _ = pickle.load(blob)
+        data = blob.read()
+        if compression:
+            data = zlib.decompress(data)
+        ids, weights, _ = pickle.loads(data)
+        yield np.cumsum(np.asarray(ids, dtype=np.int64)), weights, count
+        if last:
+            return
+        pos += 4 + length
 
 
 def _column_array(col, doccount: int, dtype: str) -> np.ndarray:
@@ -178,25 +203,30 @@ class FacetCache:
 
     @staticmethod
     def _segment_ids(seg, field, tbytes, weights=False):
-        """Document numbers (local, deleted ones included) of a term in one segment, optionally with weights."""
+        """Document numbers (local, deleted ones included) of a term in one segment, optionally with weights.
+
+        Reads the postings blocks with `get` alone (no seek + read on the shared file object), so
+        that concurrent requests can read the same segment.
+        """
         r = seg.reader
         if (field, tbytes) not in r:
             return None
-        m = r._terms.matcher(field, tbytes, r.schema[field].format)
+        terms = r._terms
+        info = terms.term_info(field, tbytes)
+        if info.is_inlined():
+            ids, ws, _ = info.inlined_postings()
+            ids = np.cumsum(np.asarray(ids, dtype=np.int64)) if ids else np.zeros(0, dtype=np.int64)
+            blocks = [(ids, ws if isinstance(ws, (tuple, list)) else None, len(ids))]
+        else:
+            blocks = _blocks(terms._postfile, info.extent()[0])
         ids_parts, w_parts = [], []
-        while True:
-            if m._data is None:
-                m._read_data()
-            data = m._data
-            ids_parts.append(np.cumsum(np.asarray(data[0], dtype=np.int64)))
+        for ids, w, n in blocks:
+            ids_parts.append(ids)
             if weights:
-                w = data[1]
-                n = m._blocklength
                 w_parts.append(np.ones(n) if w is None else np.full(n, w) if isinstance(w, float)
                                else np.asarray(w, dtype=np.float64))
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
+        if not ids_parts:
+            return (np.zeros(0, dtype=np.int64), np.zeros(0)) if weights else np.zeros(0, dtype=np.int64)
         ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
         if weights:
             return ids, (np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0])
