@@ -308,6 +308,17 @@ class Backend:
                 out &= mask
         return out
 
+    @staticmethod
+    def _match(searcher, cache: FacetCache, q, scored: bool):
+        """(evaluator or None, paragraphs matched by q, their approximate scores): arrays, else Whoosh's matchers."""
+        try:
+            evaluate = _Evaluator(searcher, cache, scored)
+            base, approx = evaluate.run(q)
+            approx = evaluate._sparse(base, approx) if approx is not None else None
+            return evaluate, base & cache.paragraphs, approx
+        except _Unsupported:
+            return None, cache.mask(searcher.docs_for_query(q)), None
+
     # -- the one search function -----------------------------------------
 
     def search(self, req: SearchRequest) -> dict:
@@ -321,29 +332,15 @@ class Backend:
             main = qc.with_context_boost(qc.to_whoosh(tree), leaves)
         masks = self._filters(cache, req)
         scored = req.sort == "relevance" and tree is not None
-        try:
-            evaluate = _Evaluator(searcher, cache, scored)
-            base, approx = evaluate.run(main)
-            approx = evaluate._sparse(base, approx) if approx is not None else None
-            base = base & cache.paragraphs
-        except _Unsupported:
-            evaluate, approx = None, None
-            base = cache.mask(searcher.docs_for_query(main))
+        evaluate, base, approx = self._match(searcher, cache, main, scored)
         matched = self._combine(base, masks)
         relaxed = False
         if tree is not None and not matched.any():
             loose = qc.relaxed(leaves, qc.negated_leaves(tree))
             if loose is not None:
-                try:
-                    evaluate = _Evaluator(searcher, cache, scored)
-                    loose_base, loose_approx = evaluate.run(loose)
-                    loose_approx = evaluate._sparse(loose_base, loose_approx) if loose_approx is not None else None
-                    loose_base = loose_base & cache.paragraphs
-                except _Unsupported:
-                    evaluate, loose_approx = None, None
-                    loose_base = cache.mask(searcher.docs_for_query(loose))
+                loose_evaluate, loose_base, loose_approx = self._match(searcher, cache, loose, scored)
                 if self._combine(loose_base, masks).any():
-                    main, base, approx, relaxed = loose, loose_base, loose_approx, True
+                    main, evaluate, base, approx, relaxed = loose, loose_evaluate, loose_base, loose_approx, True
                     matched = self._combine(base, masks)
         total = int(matched.sum())
 
