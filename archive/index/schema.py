@@ -15,6 +15,13 @@ PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
 # Facet fields: every value of a paragraph, with all ancestors of a region.
 FACET_FIELDS = ("region", "topic", "year", "month", "ym")
 
+# Files the writer puts next to each segment, named after it so that Whoosh
+# deletes them with it: the units text of every document (what literal
+# matching compares; empty for documents without one) with its byte offsets,
+# and each facet field's values with their documents.
+UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
+FACETS_EXT = ".facets.npz"
+
 
 def make_schema() -> Schema:
     words, units = WordTokenizer(), UnitTokenizer()

@@ -23,8 +23,7 @@ from ..extract.annotate import annotate, fingerprint
 from .analysis import (ANALYZER_VERSION, SEGMENTER, UnitTokenizer, WordTokenizer, unit_positions,
                        unit_string, word_positions)
 from .documents import whoosh_docs
-from ..search.facets import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
-from .schema import FACET_FIELDS, FILE, META
+from .schema import FACET_FIELDS, FACETS_EXT, FILE, META, UNITS_EXT, UNITS_OFFSETS_EXT
 from .store import IndexDir, read_meta
 
 # A rebuild commits a segment (into the generation not yet published) each time

@@ -28,20 +28,10 @@ from itertools import repeat
 import numpy as np
 from whoosh.util.numeric import byte_to_length
 
-from ..index.schema import FACET_FIELDS, PARAGRAPH
+from ..index.schema import FACET_FIELDS, FACETS_EXT, PARAGRAPH, UNITS_EXT, UNITS_OFFSETS_EXT
 
 POSTINGS_CACHE_ENTRIES = 6_000_000  # document numbers held by the postings cache (16 bytes each with weights)
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-
-
-# Files the writer puts next to each segment (archive/index/writer.py): the
-# units text of every document (what literal matching compares; empty for
-# documents without one) with its byte offsets, and each facet field's values
-# with their documents.
-UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
-
-
-FACETS_EXT = ".facets.npz"  # per facet field: its values and their documents, for the searcher's facet arrays
 
 
 def _segment_folder(segreader):
