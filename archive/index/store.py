@@ -78,22 +78,6 @@ class MappedStorage(FileStorage):
         return MappedFile(path, name)
 
 
-class FreshIndex(whoosh_index.FileIndex):
-    """A Whoosh index whose refreshed searchers read the new commit afresh.
-
-    Whoosh's `reader(reuse=old)`, which `Searcher.refresh()` calls, adds the
-    old reader's segments to the new commit's (segments merged away come
-    back) and keeps a reused segment's old deletions: a server refreshed
-    after an incremental ingest showed removed and replaced paragraphs next
-    to the new ones. It also closes the readers it does not reuse while
-    requests may still be reading them. Fresh readers cost little: the files
-    are memory-mapped.
-    """
-
-    def reader(self, reuse=None):
-        return super().reader()
-
-
 def default_index_dir() -> Path:
     return Path(os.environ.get("ARCHIVE_INDEX") or "index")
 
@@ -123,7 +107,7 @@ class IndexDir:
         return True
 
     def open_raw(self):
-        return FreshIndex(MappedStorage(str(self.current_path())))
+        return whoosh_index.FileIndex(MappedStorage(str(self.current_path())))
 
     def open(self):
         """The live Whoosh index, checked to be one this version can search."""

@@ -260,11 +260,11 @@ class Backend:
         with self._lock:
             name = self.index_dir.current_name()
             state = self._state
-            if state is None or state[0] != name:
+            if state is None or state[0] != name or not state[1].up_to_date():
+                # A fresh searcher, never Searcher.refresh(): Whoosh's reader reuse brings back
+                # segments merged away and keeps old deletions (a live server showed removed
+                # paragraphs), and closes readers that requests may still be reading.
                 searcher = self.index_dir.open().searcher()
-                state = (name, searcher, FacetCache(searcher))
-            elif not state[1].up_to_date():
-                searcher = state[1].refresh()
                 state = (name, searcher, FacetCache(searcher))
             # The previous searcher is not closed here: a request may still be reading it.
             self._state = state
