@@ -2,14 +2,19 @@
 
 Two views of every text:
 
-* words: rjieba segmentation at sequential positions, with the search-mode
-  sub-words of a long word stacked at that word's position, so that a quoted
-  phrase of words matches and 人民 also finds 中华人民共和国;
+* words: rjieba segmentation, with the search-mode sub-words of a long word
+  counted too, so that 人民 also finds 中华人民共和国;
 * units: every character but white space, indexed as single units and as
-  bigrams of neighbouring units at sequential positions. A query run of n
-  units is then a phrase of n-1 bigrams, which matches exactly the texts
-  that contain the run (white space and line breaks aside): literal recall
-  never depends on how the segmenter happened to cut a sentence.
+  bigrams of neighbouring units. A query run of n units has as candidates
+  the texts holding all of its n-1 bigrams, and is then checked against
+  each candidate's units text (kept next to every segment): it matches
+  exactly the texts that contain the run (white space and line breaks
+  aside), so literal recall never depends on how the segmenter happened to
+  cut a sentence.
+
+Neither view stores positions: no query needs them (a run is checked on
+the text itself, and words are matched as a set), and without them the
+index is a quarter smaller.
 
 Both views see text through `normalize`, which keeps every character at its
 offset so that highlights computed on the normalized text apply to the
@@ -22,8 +27,8 @@ from functools import lru_cache
 import rjieba
 from whoosh.analysis import Token, Tokenizer
 
-# Bump when tokens change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "2"
+# Bump when tokens or what is stored of them change: an index built with another version must be rebuilt.
+ANALYZER_VERSION = "3"
 SEGMENTER = f"rjieba-{getattr(rjieba, '__version__', '0.2.2')}"
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -106,52 +111,11 @@ def bigrams(chars: list[str]) -> list[str]:
     return [a + b for a, b in zip(chars, chars[1:])]
 
 
-# -- the indexing fast path ------------------------------------------------
-# What the tokenizers below yield, grouped by term the way Whoosh's Positions
-# format groups it, without a Token object per token. The writer uses these
-# (same terms, same positions); searching still goes through the tokenizers.
-
-
 def unit_string(value: str) -> str:
     """The units of `value` as one string: what literal matching compares."""
     norm = normalize(value)
     # Printable text has only ASCII spaces to skip; anything else takes the general test.
     return norm.replace(" ", "") if norm.isprintable() else "".join(c for c in norm if is_unit(c))
-
-
-def unit_positions(value: str, seq: str | None = None) -> dict[str, list[int]]:
-    """term -> positions of UnitTokenizer's tokens for `value` (whose unit_string may be given)."""
-    if seq is None:
-        seq = unit_string(value)
-    out: dict[str, list[int]] = {}
-    get = out.get
-    for pos, c in enumerate(seq):
-        found = get(c)
-        if found is None:
-            out[c] = [pos]
-        else:
-            found.append(pos)
-    for pos in range(len(seq) - 1):
-        gram = seq[pos:pos + 2]
-        found = get(gram)
-        if found is None:
-            out[gram] = [pos]
-        else:
-            found.append(pos)
-    return out
-
-
-def word_positions(value: str) -> dict[str, list[int]]:
-    """term -> positions of WordTokenizer's tokens for `value`."""
-    out: dict[str, list[int]] = {}
-    get = out.get
-    for pos, word, _, _ in words(normalize(value)):
-        found = get(word)
-        if found is None:
-            out[word] = [pos]
-        else:
-            found.append(pos)
-    return out
 
 
 class _Tokenizer(Tokenizer):

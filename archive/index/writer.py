@@ -2,28 +2,19 @@
 
 import hashlib
 import os
-import pickle
 import queue as queues
 import time
 import traceback
-from array import array
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from whoosh.fields import KEYWORD
-from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
-
 from ..ingest import UnreadableFile, load, source_name
 from ..extract.annotate import annotate, fingerprint
-from .analysis import (ANALYZER_VERSION, SEGMENTER, UnitTokenizer, WordTokenizer, unit_positions,
-                       unit_string, word_positions)
+from .analysis import ANALYZER_VERSION, SEGMENTER
 from .documents import whoosh_docs
-from .schema import FACET_FIELDS, FACETS_EXT, FILE, META, UNITS_EXT, UNITS_OFFSETS_EXT
+from .schema import FILE, META
+from .segment import FastSegmentWriter
 from .store import IndexDir, read_meta
 
 # A rebuild commits a segment (into the generation not yet published) each time
@@ -107,283 +98,6 @@ def _sources(found: list[tuple[Path, Path]], summary: "Summary") -> list[tuple[P
     return files
 
 
-# -- a faster Whoosh segment writer ----------------------------------------------
-#
-# Whoosh's SegmentWriter spends most of an ingest per posting: a tuple through a
-# sorting pool that spills to temporary files, a column read from disk for the
-# field length of every posting, and a chain of calls per posting while
-# writing. This writer produces the same segment (same terms, postings,
-# weights, positions, lengths and block statistics) with the postings held in
-# memory per term, in document order, written block by block; the words and
-# units of our own analyzers are grouped without a Token object per token, and
-# a repeated title or section is segmented once.
-
-
-# Most postings hold one position: their encodings are shared objects.
-_ONE_POSITION = [pack_uint(1) + pickle.dumps([pos], 2) for pos in range(4096)]
-
-
-def _encode_positions(poslist: list[int]) -> bytes:
-    """formats.Positions.encode."""
-    if len(poslist) == 1 and poslist[0] < 4096:
-        return _ONE_POSITION[poslist[0]]
-    deltas, base = [], 0
-    for pos in poslist:
-        deltas.append(pos - base)
-        base = pos
-    return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
-
-
-def _position_items(positions: dict[str, list[int]]) -> list[tuple]:
-    return [(w.encode("utf-8"), len(p), float(len(p)), _encode_positions(p)) for w, p in positions.items()]
-
-
-@lru_cache(maxsize=4096)
-def _frequency_items(value: str) -> tuple:
-    """formats.Frequency.word_values over WordTokenizer, for titles and sections (repeated per paragraph)."""
-    return tuple((w.encode("utf-8"), len(p), float(len(p)), pack_uint(len(p))) for w, p in word_positions(value).items())
-
-
-_KEYWORDS: dict = {}
-
-
-def _keyword_items(fieldobj, value: str) -> tuple:
-    """fieldobj.index(value) for a KEYWORD field: region, topic and date values repeat."""
-    key = (id(fieldobj), value)
-    found = _KEYWORDS.get(key)
-    if found is None:
-        if len(_KEYWORDS) > 20000:
-            _KEYWORDS.clear()
-        found = _KEYWORDS[key] = (fieldobj, tuple(fieldobj.index(value)))
-    return found[1]
-
-
-def _fast_items(fieldobj, value, seq=None):
-    """(term bytes, freq, weight, value bytes) as fieldobj.index(value) gives them, or None for the general path."""
-    fmt, analyzer = fieldobj.format, getattr(fieldobj, "analyzer", None)
-    if not isinstance(value, str) or fmt is None or fmt.field_boost != 1.0:
-        return None
-    if type(fieldobj) is KEYWORD:
-        return _keyword_items(fieldobj, value)
-    if type(fmt) is Positions:
-        if type(analyzer) is UnitTokenizer:
-            return _position_items(unit_positions(value, seq))
-        if type(analyzer) is WordTokenizer:
-            return _position_items(word_positions(value))
-    elif type(fmt) is Frequency and type(analyzer) is WordTokenizer:
-        return _frequency_items(value)
-    return None
-
-
-class _Pool:
-    """Postings in memory: field -> term -> (docnums, weights, values), in docnum order."""
-
-    def __init__(self):
-        self.fields: dict[str, dict[bytes, tuple]] = {}
-        self.count = 0
-
-    def add(self, item):  # Whoosh's pool interface, used when merging segments
-        fieldname, tbytes, docnum, weight, vbytes = item
-        terms = self.fields.get(fieldname)
-        if terms is None:
-            terms = self.fields[fieldname] = {}
-        entry = terms.get(tbytes)
-        if entry is None:
-            entry = terms[tbytes] = (array("I"), array("f"), [])
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        entry[2].append(vbytes or b"")
-        self.count += 1
-
-    def cleanup(self):
-        self.fields.clear()
-
-
-# Next to each segment (named after it, so Whoosh deletes them with it): the
-# units text of every document with its byte offsets, and the facet values
-# with their documents. Search reads them (search/facets.py) to check literal
-# runs exactly and to build its facet arrays without reading postings.
-UNITS_FIELD, UNITS_STORED = "chars", "text"  # the units view, and the stored field holding the same text
-
-
-class FastSegmentWriter(SegmentWriter):
-    def __init__(self, ix, **kwargs):
-        # Segments stay separate files: a compound segment is read into memory (BytesIO copies
-        # of its parts) each time a reader opens it, which is slow and costs the whole index in RAM.
-        kwargs.setdefault("compound", False)
-        super().__init__(ix, **kwargs)
-        self.pool = _Pool()
-        self._units: dict[int, str] = {}
-        self._lengths: dict[str, dict[int, int]] = {}
-        self._general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
-        pdw = self.perdocwriter
-        add_field = pdw.add_field
-
-        def add_field_keeping_length(fieldname, fieldobj, value, length):
-            # What the segment's length column will answer for this document (0 when its byte is 0).
-            if fieldname == UNITS_STORED and isinstance(value, str) and self.docnum not in self._units:
-                self._units[self.docnum] = unit_string(value)  # documents copied from another segment
-            if length:
-                byte = length_to_byte(length)
-                if byte:
-                    lengths = self._lengths.get(fieldname)
-                    if lengths is None:
-                        lengths = self._lengths[fieldname] = {}
-                    lengths[self.docnum] = byte_to_length(byte)
-            add_field(fieldname, fieldobj, value, length)
-
-        pdw.add_field = add_field_keeping_length
-
-    def add_document(self, **fields):
-        if self._general or any(name.startswith("_") for name in fields):
-            return super().add_document(**fields)
-        self._check_state()
-        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
-        fieldnames = sorted(fields)
-        self._check_fields(schema, fieldnames)
-        pool = self.pool
-        seq = fields.get(UNITS_FIELD)
-        if isinstance(seq, str):
-            seq = self._units[docnum] = unit_string(seq)
-        perdocwriter.start_doc(docnum)
-        try:
-            for fieldname in fieldnames:
-                value = fields[fieldname]
-                if value is None:
-                    continue
-                fieldobj = schema[fieldname]
-                length = 0
-                if fieldobj.indexed:
-                    items = _fast_items(fieldobj, value, seq if fieldname == UNITS_FIELD else None)
-                    if items is None:
-                        items = fieldobj.index(value)
-                    scorable = fieldobj.scorable
-                    terms = pool.fields.get(fieldname)
-                    if terms is None:
-                        terms = pool.fields[fieldname] = {}
-                    n = 0
-                    for tbytes, freq, weight, vbytes in items:
-                        if scorable:
-                            length += freq
-                        entry = terms.get(tbytes)
-                        if entry is None:
-                            entry = terms[tbytes] = (array("I"), array("f"), [])
-                        entry[0].append(docnum)
-                        entry[1].append(weight)
-                        entry[2].append(vbytes or b"")
-                        n += 1
-                    pool.count += n
-                perdocwriter.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
-                column = fieldobj.column_type
-                if column:
-                    perdocwriter.add_column_value(fieldname, column, fieldobj.to_column_value(value))
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def _finish(self):
-        if self.writelock is None:
-            # A worker's writer: the temporary folder is shared by name with the parent's and
-            # the other workers' (column files in progress); the parent removes it when it finishes.
-            self._tempstorage.destroy = lambda: None
-        super()._finish()
-
-    def finish_segment(self):
-        """Write this writer's segment without committing it; a parent writer commits it."""
-        self._check_state()
-        segment = self._finalize_segment()
-        self._finish()
-        return segment
-
-    def commit_with(self, segments) -> None:
-        """Commit, adding finished segments of other writers after the existing ones; nothing is merged."""
-        self._check_state()
-        final = list(self.segments) + list(segments)
-        if self._added:
-            final.append(self._finalize_segment())
-        else:
-            self._close_segment()
-        self._commit_toc(final)
-        self._finish()
-
-    def _finalize_segment(self):
-        facets = self._facet_arrays()
-        segment = super()._finalize_segment()
-        self._write_units(segment)
-        self._write_facets(segment, facets)
-        return segment
-
-    def _facet_arrays(self) -> dict:
-        out = {}
-        for field in FACET_FIELDS + ("kind",):
-            terms = self.pool.fields.get(field, {})
-            values = sorted(terms)
-            docs = array("I")
-            bounds = array("q", [0])
-            for v in values:
-                docs.extend(terms[v][0])
-                bounds.append(len(docs))
-            out[field] = (b"\n".join(values), docs, bounds)
-        return out
-
-    def _write_facets(self, segment, facets: dict) -> None:
-        import numpy as np
-        arrays = {}
-        for field, (values, docs, bounds) in facets.items():
-            arrays[f"{field}|values"] = np.frombuffer(values, dtype=np.uint8)
-            arrays[f"{field}|docs"] = np.frombuffer(docs, dtype=np.uint32) if len(docs) else np.zeros(0, np.uint32)
-            arrays[f"{field}|bounds"] = np.frombuffer(bounds, dtype=np.int64)
-        with segment.create_file(self.storage, FACETS_EXT) as f:
-            np.savez(f, **arrays)
-
-    def _write_units(self, segment) -> None:
-        parts = [self._units.get(i, "").encode("utf-8") for i in range(segment.doc_count_all())]
-        offsets, pos = array("q", [0]), 0
-        for part in parts:
-            pos += len(part) + 1
-            offsets.append(pos)
-        with segment.create_file(self.storage, UNITS_EXT) as f:
-            f.write(b"\n".join(parts) + b"\n" if parts else b"")
-        with segment.create_file(self.storage, UNITS_OFFSETS_EXT) as f:
-            f.write(offsets.tobytes())
-        self._units.clear()
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        fw = self.fieldwriter
-        for fieldname in sorted(self.pool.fields):
-            terms = self.pool.fields[fieldname]
-            if not terms:
-                continue
-            fw.start_field(fieldname, self.schema[fieldname])
-            pw = fw._postwriter
-            limit = pw._blocklimit
-            lengths = self._lengths.get(fieldname)
-            for tbytes in sorted(terms):
-                ids, weights, values = terms[tbytes]
-                fw.start_term(tbytes)
-                n = len(ids)
-                for start in range(0, n, limit):
-                    if start:
-                        pw._write_block()
-                    end = min(start + limit, n)
-                    pw._ids = ids[start:end]
-                    block_weights = pw._weights = weights[start:end]
-                    pw._maxweight = max(0, max(block_weights))
-                    block_values = values[start:end]
-                    pw._values = block_values if block_values[0] else [v for v in block_values if v]
-                    if lengths:
-                        lens = [x for x in map(lengths.get, pw._ids) if x]
-                        pw._minlength = min(lens) if lens else None
-                        pw._maxlength = max(lens) if lens else 0
-                fw.finish_term()
-            fw.finish_field()
-        fw.close()
-
-
 def _manifest(ix) -> dict[str, str]:
     with ix.searcher() as s:
         return {d["source"]: d["info"]["hash"] for d in s.documents(kind=FILE)}
@@ -423,7 +137,7 @@ def ingest(paths: list[Path], index_dir: IndexDir, rebuild: bool = False, wait: 
                 if progress:
                     progress(done, len(files), source)
                 _ingest_file(writer, path, root, source, manifest, stale_tags, summary)
-                if gen_path is not None and writer.pool.count > SEGMENT_POSTINGS:
+                if gen_path is not None and writer.held > SEGMENT_POSTINGS:
                     # A fresh generation is not live yet: a segment written now is not seen by searchers.
                     segments.append(writer.finish_segment())
                     writer = FastSegmentWriter(ix)
@@ -498,7 +212,7 @@ def _worker(storage, indexname, k, chunk, stale_tags, messages) -> None:
         for path, root, source in chunk:
             messages.put(("file", k, source))
             _ingest_file(writer, path, root, source, {}, stale_tags, part)
-            if writer.pool.count > SEGMENT_POSTINGS:
+            if writer.held > SEGMENT_POSTINGS:
                 segments.append(writer.finish_segment())
                 writer = FastSegmentWriter(ix, _lk=False)
         if writer._added:

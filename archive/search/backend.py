@@ -208,6 +208,7 @@ class _Evaluator:
         idf = self.searcher.idf(field, text)
         avgfl = self.searcher.avg_field_length(field) or 1
         fl = self.cache.lengths(field)[ids]
+        weights = weights.astype(np.float64)  # the cache holds float32; Whoosh computes in double
         return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
 
     def _term(self, q):
@@ -235,10 +236,9 @@ class _Evaluator:
         docs = np.zeros(0, dtype=np.int64)
         if len(cands):
             keep = self.cache.contains(cands, run)
-            if keep is None:  # a segment without units text: ask Whoosh
-                docs = np.sort(np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64))
-            else:
-                docs = cands[keep]
+            if keep is None:
+                raise RuntimeError("a segment of the index has no units text: run archive ingest --rebuild")
+            docs = cands[keep]
             mask[docs] = True
         if not self.scored:
             return mask, None
@@ -264,8 +264,14 @@ class Backend:
                 # A fresh searcher, never Searcher.refresh(): Whoosh's reader reuse brings back
                 # segments merged away and keeps old deletions (a live server showed removed
                 # paragraphs), and closes readers that requests may still be reading.
-                searcher = self.index_dir.open().searcher()
-                state = (name, searcher, FacetCache(searcher))
+                for _ in range(5):
+                    searcher = self.index_dir.open().searcher()
+                    cache = FacetCache(searcher)
+                    # A commit between opening the segments and their side files may have merged one
+                    # away: open again.
+                    if cache.complete() or searcher.up_to_date():
+                        break
+                state = (name, searcher, cache)
             # The previous searcher is not closed here: a request may still be reading it.
             self._state = state
             return state[1], state[2]
@@ -502,8 +508,11 @@ class Backend:
 
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
-        searcher, _ = self._current()
-        return suggest(searcher, q)
+        searcher, cache = self._current()
+
+        def count(query) -> int:
+            return int(self._match(searcher, cache, query, False)[1].sum())
+        return suggest(searcher.reader(), count, q)
 
     # -- meeting pages ---------------------------------------------------
 

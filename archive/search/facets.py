@@ -30,7 +30,7 @@ from whoosh.util.numeric import byte_to_length
 
 from ..index.schema import FACET_FIELDS, FACETS_EXT, PARAGRAPH, UNITS_EXT, UNITS_OFFSETS_EXT
 
-POSTINGS_CACHE_ENTRIES = 6_000_000  # document numbers held by the postings cache (16 bytes each with weights)
+POSTINGS_CACHE_ENTRIES = 6_000_000  # document numbers held by the postings cache (8 bytes each with weights)
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -90,7 +90,7 @@ def _blocks(postfile, offset: int):
         if compression:
             data = zlib.decompress(data)
         ids, weights, _ = pickle.loads(data)
-        yield np.cumsum(np.asarray(ids, dtype=np.int64)), weights, count
+        yield np.cumsum(np.asarray(ids, dtype=np.int32), dtype=np.int32), weights, count
         if last:
             return
         pos += 4 + length
@@ -106,25 +106,25 @@ def _column_array(col, doccount: int, dtype: str) -> np.ndarray:
 
 
 class _Segment:
-    """One leaf reader: its offset in the searcher's document numbers and its units text."""
+    """One leaf reader: its offset in the searcher's document numbers and its units text.
+
+    The units text is opened with the reader, as Whoosh opens its own files: an ingest that
+    merges this segment away deletes the file, but what is open stays readable.
+    """
 
     def __init__(self, reader, offset: int):
         self.reader = reader
         self.offset = offset
         self.size = reader.doc_count_all()
-        self._units = None
+        try:
+            found = read_units(reader)
+        except Exception:
+            found = None
+        self._units = found if found is not None and len(found[1]) == self.size + 1 else None
 
     def units(self):
         """(mmap of the units text, offsets) or None when the segment has none."""
-        if self._units is None:
-            self._units = False
-            try:
-                found = read_units(self.reader)
-            except Exception:
-                found = None
-            if found is not None and len(found[1]) == self.size + 1:
-                self._units = found
-        return self._units or None
+        return self._units
 
 
 class FacetCache:
@@ -165,6 +165,10 @@ class FacetCache:
             self.bounds_of[field] = np.searchsorted(vids, np.arange(len(names) + 1)).astype(np.int64)
         self.paragraphs = self.mask_of("kind", [PARAGRAPH]) & self.live
 
+    def complete(self) -> bool:
+        """Whether every segment's units text could be opened."""
+        return all(seg.units() is not None for seg in self.segments)
+
     # -- reading segments in bulk -------------------------------------------
 
     def _segment_facets(self, seg) -> dict:
@@ -203,20 +207,19 @@ class FacetCache:
             return None
         terms = r._terms
         info = terms.term_info(field, tbytes)
-        if info.is_inlined():
+        if info.is_inlined():  # (not written by our writer; Whoosh keeps inlined ids as they are)
             ids, ws, _ = info.inlined_postings()
-            ids = np.cumsum(np.asarray(ids, dtype=np.int64)) if ids else np.zeros(0, dtype=np.int64)
-            blocks = [(ids, ws if isinstance(ws, (tuple, list)) else None, len(ids))]
+            blocks = [(np.asarray(ids, dtype=np.int32), tuple(ws), len(ids))]
         else:
             blocks = _blocks(terms._postfile, info.extent()[0])
         ids_parts, w_parts = [], []
         for ids, w, n in blocks:
             ids_parts.append(ids)
-            if weights:
-                w_parts.append(np.ones(n) if w is None else np.full(n, w) if isinstance(w, float)
-                               else np.asarray(w, dtype=np.float64))
+            if weights:  # term frequencies: exact in float32, as Whoosh stores them
+                w_parts.append(np.ones(n, dtype=np.float32) if w is None else np.full(n, w, dtype=np.float32)
+                               if isinstance(w, float) else np.asarray(w, dtype=np.float32))
         if not ids_parts:
-            return (np.zeros(0, dtype=np.int64), np.zeros(0)) if weights else np.zeros(0, dtype=np.int64)
+            return (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)) if weights else np.zeros(0, dtype=np.int32)
         ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
         if weights:
             return ids, (np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0])
@@ -294,7 +297,7 @@ class FacetCache:
             if not keep.all():
                 ids, weights = ids[keep], weights[keep]
         else:
-            ids, weights = np.zeros(0, dtype=np.int64), np.zeros(0)
+            ids, weights = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
         found = (ids, weights)
         with self._lock:
             self._postings[key] = found

@@ -77,21 +77,23 @@ def _candidates(reader, chars: list[str], p: int) -> list[str]:
     return [c for _, c in sorted(scored, reverse=True)[:PER_POSITION]]
 
 
-def _best_fix(searcher, chars: list[str]) -> tuple[int, str] | None:
+def _best_fix(reader, count, chars: list[str]) -> tuple[int, str] | None:
     """(position, character) of the single-character change found in the most paragraphs."""
-    reader = searcher.reader()
     best, best_hits = None, 0
     for p in range(len(chars)):
         for c in _candidates(reader, chars, p):
             run = "".join(chars[:p] + [c] + chars[p + 1:])
-            hits = sum(1 for _ in searcher.docs_for_query(literal(run)))
+            hits = count(literal(run))
             if hits > best_hits:
                 best, best_hits = (p, c), hits
     return best
 
 
-def suggest(searcher, q: str) -> str | None:
-    """The query with its unmatched terms corrected, or None when nothing sensible is found."""
+def suggest(reader, count, q: str) -> str | None:
+    """The query with its unmatched terms corrected, or None when nothing sensible is found.
+
+    `count(query)` is the number of paragraphs a Whoosh query matches (the backend evaluates it).
+    """
     try:
         tree = parse(q)
     except ValueError:
@@ -104,9 +106,9 @@ def suggest(searcher, q: str) -> str | None:
             continue
         seq = units(normalize(leaf.text))
         chars = [c for c, _ in seq]
-        if len(chars) < 2 or any(True for _ in searcher.docs_for_query(to_whoosh(leaf))):
+        if len(chars) < 2 or count(to_whoosh(leaf)):
             continue  # found as it is (literally or by its words): nothing to correct
-        fix = _best_fix(searcher, chars)
+        fix = _best_fix(reader, count, chars)
         if fix:
             p, char = fix
             offset = seq[p][1]  # normalize keeps offsets, so this is the character as typed
