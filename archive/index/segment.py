@@ -15,7 +15,8 @@ every term, posting, term statistic and block statistic):
   text at once;
 * the other fields (ids, facets) keep their postings in memory per term;
 * postings blocks are written directly in Whoosh 3's layout
-  (W3PostingsWriter), compressed only when they are large enough to gain.
+  (W3PostingsWriter), compressed only when they are large enough to gain,
+  with a small zlib window.
 """
 
 import pickle
@@ -36,6 +37,9 @@ from .schema import FACET_FIELDS, FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
 COMPRESS_MIN = 128  # bytes of a block's pickle below which zlib only adds its header
+# A block's pickle is at most a few kB: a 4 kB window and little hash memory compress it as well
+# as zlib's defaults, and setting up the stream then costs ≈ 8 µs instead of ≈ 45 µs.
+_WINDOW_BITS, _MEM_LEVEL = 12, 4
 _UNIT_BITS = 22  # a units term as a number: first code point << 22 | (second code point + 1, or 0)
 
 
@@ -257,7 +261,8 @@ class _TermWriter:
             data = pickle.dumps((tuple(deltas), wmini, vmini), 2)
             comp = self.compression if len(data) >= COMPRESS_MIN else 0
             if comp:
-                data = zlib.compress(data, comp)
+                stream = zlib.compressobj(comp, zlib.DEFLATED, _WINDOW_BITS, _MEM_LEVEL)
+                data = stream.compress(data) + stream.flush()
             info = pickle.dumps((e - s, bids[-1], bmax, comp, length_to_byte(bmin), length_to_byte(bmaxlen or 0)), 2)
             size = len(info) + len(data)
             out += [pack_int(-size if e == n else size), info, data]

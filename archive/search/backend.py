@@ -60,12 +60,14 @@ def _tree_sum(parts):
 class _Evaluator:
     """Evaluates the Whoosh query that compile.py builds with arrays, instead of Whoosh matchers.
 
-    For every node: the documents it matches (a boolean array, exactly
-    Whoosh's set) and, when ranking, each document's score computed with
-    Whoosh's formula (BM25F with the searcher's idf and average lengths),
-    used only to choose the few candidates whose exact score Whoosh then
-    computes. Literal runs (phrases of unit bigrams) are candidates from the
-    bigrams' postings, checked against the segment's units text.
+    Two passes. `match(q)`: the documents each node matches, as boolean
+    arrays (exactly Whoosh's sets; literal runs, phrases of unit bigrams,
+    are candidates from the bigrams' postings checked against the segment's
+    units text). `scores(q, docs)`: each node's score at the given documents
+    (all matched by the node), with Whoosh's formula (BM25F with the
+    searcher's idf and average lengths) and Whoosh's order of additions, so
+    the floats are Whoosh's. Scores are computed only where they are needed:
+    at the documents the whole query (and the filters) let through.
     """
 
     def __init__(self, searcher, cache: FacetCache, scored: bool):
@@ -77,94 +79,134 @@ class _Evaluator:
             raise _Unsupported("weighting")
         self.weighting = w
         self.schema = searcher.schema
+        self._masks: dict[int, np.ndarray] = {}
         # Whoosh sums the scores of an And or Or of three or more parts in a tree shaped by
         # each segment's term counts: the same documents can then differ in the last bit.
         self.inexact = False
 
-    # A node gives (mask, scores): the documents it matches as a boolean array, and when
-    # ranking their scores, sparse: (sorted documents, values) for exactly the matched
-    # documents, or ("const", value) for a node that scores every match the same.
+    # -- which documents match ---------------------------------------------
 
-    def run(self, q):
+    def match(self, q) -> np.ndarray:
+        mask = self._masks.get(id(q))
+        if mask is None:
+            mask = self._masks[id(q)] = self._match(q)
+        return mask
+
+    def _match(self, q) -> np.ndarray:
         t = type(q)
         if t is wq.Term:
-            return self._term(q)
+            ids, _ = self.cache.postings(q.fieldname, q.text)
+            mask = np.zeros(self.n, dtype=bool)
+            mask[ids] = True
+            return mask
         if t is wq.Phrase:
-            return self._phrase(q)
+            return self._phrase_match(q)
         if t is wq.Or or t is wq.And:
-            parts = [self.run(sub) for sub in q.subqueries]
-            if not parts:
+            if not q.subqueries:
                 raise _Unsupported("empty")
-            mask = parts[0][0].copy()
-            for m, _ in parts[1:]:
+            mask = self.match(q.subqueries[0]).copy()
+            for sub in q.subqueries[1:]:
                 if t is wq.Or:
-                    mask |= m
+                    mask |= self.match(sub)
                 else:
-                    mask &= m
-            return mask, self._sum(parts, mask, q.boost, q)
+                    mask &= self.match(sub)
+            return mask
         if t is wq.Not:
-            m, _ = self.run(q.query)
-            return self.cache.live & ~m, (("const", 1.0) if self.scored else None)  # Whoosh's InverseMatcher scores 1.0
+            return self.cache.live & ~self.match(q.query)
         if t is wq.AndMaybe:
-            (am, asc), (bm, bsc) = self.run(q.a), self.run(q.b)
-            if not self.scored:
-                return am, None
-            docs, vals = self._sparse(am, asc)
-            return am, (docs, vals + self._values_at(bm, bsc, docs, present=False))
+            self.match(q.b)
+            return self.match(q.a)
         if t is wq.AndNot:
-            (am, asc), (bm, _) = self.run(q.a), self.run(q.b)
-            mask = am & ~bm
-            if not self.scored:
-                return mask, None
-            docs = np.flatnonzero(mask)
-            return mask, (docs, self._values_at(am, asc, docs))
+            return self.match(q.a) & ~self.match(q.b)
         if t is wq.ConstantScoreQuery:
-            m, _ = self.run(q.child)
-            return m, (("const", float(q.score)) if self.scored else None)
+            return self.match(q.child)
         raise _Unsupported(t.__name__)
 
-    @staticmethod
-    def _sparse(mask, sc):
-        if isinstance(sc[0], str):
-            docs = np.flatnonzero(mask)
-            return docs, np.full(len(docs), sc[1])
-        return sc
+    def _phrase_match(self, q) -> np.ndarray:
+        grams = list(q.words)
+        if q.slop != 1 or len(grams) < 2 or any(len(g) != 2 for g in grams) or any(
+                a[1] != b[0] for a, b in zip(grams, grams[1:])):
+            raise _Unsupported("phrase shape")
+        run = grams[0] + "".join(g[1] for g in grams[1:])
+        cands = None
+        for ids, _ in sorted((self.cache.postings(q.fieldname, g) for g in grams), key=lambda p: len(p[0])):
+            cands = ids if cands is None else np.intersect1d(cands, ids, assume_unique=True)
+            if not len(cands):
+                break
+        mask = np.zeros(self.n, dtype=bool)
+        if len(cands):
+            keep = self.cache.contains(cands, run)
+            if keep is None:
+                raise RuntimeError("a segment of the index has no units text: run archive ingest --rebuild")
+            mask[cands[keep]] = True
+        return mask
 
-    @staticmethod
-    def _values_at(mask, sc, docs, present=True):
-        """The node's scores at `docs` (all matched by it when `present`; else 0.0 where it does not match)."""
-        if isinstance(sc[0], str):
-            return np.full(len(docs), sc[1]) if present else np.where(mask[docs], sc[1], 0.0)
-        own, vals = sc
-        if not len(own):
-            return np.zeros(len(docs))
-        pos = np.minimum(np.searchsorted(own, docs), len(own) - 1)
-        if present:
-            return vals[pos]
-        return np.where(own[pos] == docs, vals[pos], 0.0)
+    # -- scores at given documents -----------------------------------------
 
-    def _sum(self, parts, mask, boost, q=None):
-        if not self.scored:
-            return None
-        if len(parts) > 2:
-            if q is not None and len(parts) < 1024:
-                return self._tree_sums(q, parts, mask)
+    def scores(self, q, docs: np.ndarray) -> np.ndarray:
+        """Whoosh's score of q at each of `docs` (sorted, all matched by q)."""
+        t = type(q)
+        if t is wq.Term:
+            return self._bm25(q.fieldname, q.text, docs) * q.boost if q.boost != 1.0 else \
+                self._bm25(q.fieldname, q.text, docs)
+        if t is wq.Phrase:
+            vals = _tree_sum([self._bm25(q.fieldname, g, docs) for g in q.words])
+            return vals * q.boost if q.boost != 1.0 else vals
+        if t is wq.Or or t is wq.And:
+            return self._sum(q, docs)
+        if t is wq.Not:
+            return np.ones(len(docs))  # Whoosh's InverseMatcher scores 1.0
+        if t is wq.AndMaybe:
+            vals = self.scores(q.a, docs)
+            also = self.match(q.b)[docs]
+            if also.any():
+                vals[also] += self.scores(q.b, docs[also])
+            return vals
+        if t is wq.AndNot:
+            return self.scores(q.a, docs)
+        if t is wq.ConstantScoreQuery:
+            return np.full(len(docs), float(q.score))
+        raise _Unsupported(t.__name__)
+
+    def _bm25(self, field: str, text: str, docs: np.ndarray) -> np.ndarray:
+        if not self.schema[field].scorable:
+            raise _Unsupported("unscorable field")
+        w = self.weighting
+        B = w._field_B.get(field, w.B)
+        K1 = w.K1
+        idf = self.searcher.idf(field, text)
+        avgfl = self.searcher.avg_field_length(field) or 1
+        ids, weights = self.cache.postings(field, text)
+        weights = weights[np.searchsorted(ids, docs)].astype(np.float64)  # float32 in the cache; Whoosh uses double
+        fl = self.cache.lengths(field)[docs].astype(np.float64)
+        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+
+    def _parts_at(self, q, docs: np.ndarray):
+        """(flags, values) of each part at docs: whether it matches there, and its score (0.0 where not)."""
+        flags, values = [], []
+        for sub in q.subqueries:
+            f = self.match(sub)[docs]
+            v = np.zeros(len(docs))
+            if f.all():
+                v = self.scores(sub, docs)
+            elif f.any():
+                v[f] = self.scores(sub, docs[f])
+            flags.append(f)
+            values.append(v)
+        return flags, values
+
+    def _sum(self, q, docs: np.ndarray) -> np.ndarray:
+        flags, values = self._parts_at(q, docs)
+        if len(values) > 2:
+            if len(values) < 1024:
+                return self._tree_sums(q, docs, flags, values)
             self.inexact = True
-        docs = np.flatnonzero(mask)
         vals = np.zeros(len(docs))
-        for m, sc in parts:  # in Whoosh's order: 0.0 + a + b
-            if isinstance(sc[0], str):
-                vals += np.where(m[docs], sc[1], 0.0)
-            elif len(sc[0]) == len(docs):  # matches exactly the node's documents (an And, or one part)
-                vals += sc[1]
-            elif len(sc[0]) < len(docs):  # an Or: each part's documents are among the node's
-                keep = mask[sc[0]]
-                vals[np.searchsorted(docs, sc[0][keep])] += sc[1][keep]
-            else:  # an And: the node's documents are among each part's
-                vals += sc[1][np.searchsorted(sc[0], docs)]
-        return docs, (vals * boost if boost != 1.0 else vals)
+        for v in values:  # in Whoosh's order: 0.0 + a + b
+            vals += v
+        return vals * q.boost if q.boost != 1.0 else vals
 
-    def _tree_sums(self, q, parts, mask):
+    def _tree_sums(self, q, docs, flags, values):
         """Scores of an Or or And of three or more parts, added up as Whoosh does in each segment.
 
         Whoosh builds a tree of two-way matchers ordered by each part's
@@ -175,10 +217,7 @@ class _Evaluator:
         are then the same floats as Whoosh's.
         """
         is_or = type(q) is wq.Or
-        docs = np.flatnonzero(mask)
         vals = np.zeros(len(docs))
-        flags = [m[docs] for m, _ in parts]
-        values = [self._values_at(m, sc, docs, present=False) for m, sc in parts]
         offsets = [seg.offset for seg in self.cache.segments] + [self.n]
         bounds = np.searchsorted(docs, offsets)
         for i, seg in enumerate(self.cache.segments):
@@ -197,55 +236,7 @@ class _Evaluator:
             weights = [sub.estimate_size(r) if is_or else 0 - sub.estimate_size(r) for sub in q.subqueries]
             _, out = _eval_tree(_weighted_tree(weights), f, v)
             vals[lo:hi] = out * q.boost if q.boost != 1.0 else out
-        return docs, vals
-
-    def _bm25(self, field: str, text: str, ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        if not self.schema[field].scorable:
-            raise _Unsupported("unscorable field")
-        w = self.weighting
-        B = w._field_B.get(field, w.B)
-        K1 = w.K1
-        idf = self.searcher.idf(field, text)
-        avgfl = self.searcher.avg_field_length(field) or 1
-        fl = self.cache.lengths(field)[ids]
-        weights = weights.astype(np.float64)  # the cache holds float32; Whoosh computes in double
-        return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
-
-    def _term(self, q):
-        ids, weights = self.cache.postings(q.fieldname, q.text)
-        mask = np.zeros(self.n, dtype=bool)
-        mask[ids] = True
-        if not self.scored:
-            return mask, None
-        vals = self._bm25(q.fieldname, q.text, ids, weights)
-        return mask, (ids, vals * q.boost if q.boost != 1.0 else vals)
-
-    def _phrase(self, q):
-        grams = list(q.words)
-        if q.slop != 1 or len(grams) < 2 or any(len(g) != 2 for g in grams) or any(
-                a[1] != b[0] for a, b in zip(grams, grams[1:])):
-            raise _Unsupported("phrase shape")
-        run = grams[0] + "".join(g[1] for g in grams[1:])
-        postings = [self.cache.postings(q.fieldname, g) for g in grams]
-        cands = None
-        for ids, _ in sorted(postings, key=lambda p: len(p[0])):
-            cands = ids if cands is None else np.intersect1d(cands, ids, assume_unique=True)
-            if not len(cands):
-                break
-        mask = np.zeros(self.n, dtype=bool)
-        docs = np.zeros(0, dtype=np.int64)
-        if len(cands):
-            keep = self.cache.contains(cands, run)
-            if keep is None:
-                raise RuntimeError("a segment of the index has no units text: run archive ingest --rebuild")
-            docs = cands[keep]
-            mask[docs] = True
-        if not self.scored:
-            return mask, None
-        parts = [self._bm25(q.fieldname, g, docs, weights[np.searchsorted(ids, docs)])
-                 for g, (ids, weights) in zip(grams, postings)]
-        vals = _tree_sum(parts) if len(docs) else np.zeros(0)
-        return mask, (docs, vals * q.boost if q.boost != 1.0 else vals)
+        return vals
 
 
 class Backend:
@@ -316,14 +307,12 @@ class Backend:
 
     @staticmethod
     def _match(searcher, cache: FacetCache, q, scored: bool):
-        """(evaluator or None, paragraphs matched by q, their approximate scores): arrays, else Whoosh's matchers."""
+        """(evaluator or None, paragraphs matched by q): with arrays, else with Whoosh's matchers."""
         try:
             evaluate = _Evaluator(searcher, cache, scored)
-            base, approx = evaluate.run(q)
-            approx = evaluate._sparse(base, approx) if approx is not None else None
-            return evaluate, base & cache.paragraphs, approx
+            return evaluate, evaluate.match(q) & cache.paragraphs
         except _Unsupported:
-            return None, cache.mask(searcher.docs_for_query(q)), None
+            return None, cache.mask(searcher.docs_for_query(q))
 
     # -- the one search function -----------------------------------------
 
@@ -338,23 +327,28 @@ class Backend:
             main = qc.with_context_boost(qc.to_whoosh(tree), leaves)
         masks = self._filters(cache, req)
         scored = req.sort == "relevance" and tree is not None
-        evaluate, base, approx = self._match(searcher, cache, main, scored)
+        evaluate, base = self._match(searcher, cache, main, scored)
         matched = self._combine(base, masks)
         relaxed = False
         if tree is not None and not matched.any():
             loose = qc.relaxed(leaves, qc.negated_leaves(tree))
             if loose is not None:
-                loose_evaluate, loose_base, loose_approx = self._match(searcher, cache, loose, scored)
+                loose_evaluate, loose_base = self._match(searcher, cache, loose, scored)
                 if self._combine(loose_base, masks).any():
-                    main, evaluate, base, approx, relaxed = loose, loose_evaluate, loose_base, loose_approx, True
+                    main, evaluate, base, relaxed = loose, loose_evaluate, loose_base, True
                     matched = self._combine(base, masks)
         total = int(matched.sum())
 
         first = (req.page - 1) * req.per_page
         if scored:
             page = None
-            if evaluate is not None and approx is not None:
-                page = self._top_by_score(searcher, main, matched, approx, first, req.per_page, evaluate.inexact)
+            if evaluate is not None:
+                try:
+                    docs = np.flatnonzero(matched)
+                    scores = evaluate.scores(main, docs)
+                    page = self._top_by_score(searcher, main, docs, scores, first, req.per_page, evaluate.inexact)
+                except _Unsupported:
+                    page = None
             if page is None and masks and not total:
                 page = []  # (an empty filter set would read as no filter at all)
             if page is None:
@@ -382,7 +376,7 @@ class Backend:
         }
 
     @staticmethod
-    def _top_by_score(searcher, main, matched: np.ndarray, approx, first: int, per_page: int,
+    def _top_by_score(searcher, main, docs: np.ndarray, scores: np.ndarray, first: int, per_page: int,
                       inexact: bool):
         """The page of hits Whoosh's top-N collector gives: score descending, then document number.
 
@@ -393,9 +387,6 @@ class Backend:
         Whoosh's own matchers. Returns None if the two ever disagree on what
         matches (the caller then ranks with Whoosh).
         """
-        docs, scores = approx
-        keep = matched[docs]
-        docs, scores = docs[keep], scores[keep]
         k = first + per_page
         if len(docs) > k:
             kth = np.partition(scores, len(docs) - k)[len(docs) - k]
@@ -501,7 +492,7 @@ class Backend:
         if tree is None:
             return np.flatnonzero(cache.paragraphs)
         try:
-            mask, _ = _Evaluator(searcher, cache, False).run(qc.to_whoosh(tree))
+            mask = _Evaluator(searcher, cache, False).match(qc.to_whoosh(tree))
             return np.flatnonzero(mask & cache.paragraphs)
         except _Unsupported:
             return np.flatnonzero(cache.mask(searcher.docs_for_query(qc.to_whoosh(tree))))

@@ -54,7 +54,7 @@ def read_facets(segreader):
     except (OSError, ValueError):
         return None
     return {field: (bytes(parts["values"]).decode("utf-8").split("\n") if len(parts["values"]) else [],
-                    parts["docs"].astype(np.int64), parts["bounds"].astype(np.int64))
+                    parts["docs"].astype(np.int32), parts["bounds"].astype(np.int64))
             for field, parts in out.items()}
 
 
@@ -161,7 +161,7 @@ class FacetCache:
             else:
                 docs, vids = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
             self.values_of[field] = names
-            self.docs_of[field] = docs
+            self.docs_of[field] = docs.astype(np.int32)  # (document numbers and value numbers fit in 32 bits)
             self.bounds_of[field] = np.searchsorted(vids, np.arange(len(names) + 1)).astype(np.int64)
         self.paragraphs = self.mask_of("kind", [PARAGRAPH]) & self.live
 
@@ -191,7 +191,7 @@ class FacetCache:
                 if ids is not None and len(ids):
                     values.append(term.decode("utf-8"))
                     arrays.append(ids)
-            docs = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64)
+            docs = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
             out[field] = (values, docs, np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64))
         return out
 
@@ -267,7 +267,7 @@ class FacetCache:
         """Field length per document as the scorer sees it (byte-quantized)."""
         def build():
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-            out = np.zeros(self.size, dtype=np.float64)
+            out = np.zeros(self.size, dtype=np.float32)  # whole numbers below 2**24: exact
             for seg in self.segments:
                 col = seg.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
                 if col is not None:
@@ -343,14 +343,41 @@ class FacetCache:
         return mask & self.paragraphs
 
     def counts(self, field: str, within: np.ndarray) -> list[dict]:
-        names, bounds, docs = self.values_of[field], self.bounds_of[field], self.docs_of[field]
+        """Documents of `within` per value of `field`.
+
+        A few matched documents are counted from their own values (by document); many, by
+        one pass over the field's (document, value) pairs (by value).
+        """
+        names, docs = self.values_of[field], self.docs_of[field]
         if not names:
             return []
+        matched = np.flatnonzero(within)
+        if len(matched) * 8 < self.size:
+            ptr, vals = self._by_document(field)
+            starts, lengths = ptr[matched], ptr[matched + 1] - ptr[matched]
+            total = int(lengths.sum())
+            picks = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+            sums = np.bincount(vals[picks], minlength=len(names))
+        else:
+            sums = np.bincount(self._value_ids(field)[within[docs]], minlength=len(names))
+        return [{"value": names[i], "count": int(sums[i])} for i in np.flatnonzero(sums).tolist()]
+
+    def _value_ids(self, field: str) -> np.ndarray:
+        """The value number of each entry of docs_of[field]."""
         vids = self._vids.get(field)
         if vids is None:
-            vids = self._vids[field] = np.repeat(np.arange(len(names)), np.diff(bounds))
-        sums = np.bincount(vids[within[docs]], minlength=len(names))
-        return [{"value": names[i], "count": int(sums[i])} for i in np.flatnonzero(sums).tolist()]
+            vids = self._vids[field] = np.repeat(np.arange(len(self.values_of[field]), dtype=np.int32),
+                                                 np.diff(self.bounds_of[field]))
+        return vids
+
+    def _by_document(self, field: str):
+        """(pointers, value numbers): the values of document d are vals[ptr[d]:ptr[d + 1]]."""
+        def build():
+            docs = self.docs_of[field]
+            order = np.argsort(docs, kind="stable")
+            ptr = np.searchsorted(docs[order], np.arange(self.size + 1)).astype(np.int32)
+            return ptr, self._value_ids(field)[order]
+        return self._get_lazy(("by_document", field), build)
 
     def values(self, field: str) -> list[str]:
         return list(self.values_of[field])

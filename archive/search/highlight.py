@@ -6,40 +6,38 @@ even across 、 or a line break; overlapping spans are merged so that 马克思
 is marked as one span.
 """
 
+from functools import lru_cache
 from html import escape
 
-from ..index.analysis import normalize, query_units, query_words, units, word_cover
-from .query import Phrase, Term
+from ..index.analysis import is_unit, normalize, query_units, query_words, word_cover
+from .query import Term
 
 SNIPPET_CHARS = 160
 
 
-def _find_all(haystack: list[str], needle: list[str]) -> list[int]:
-    if not needle:
-        return []
-    joined, target = "\x00".join(haystack), "\x00".join(needle)
-    starts, i = [], joined.find(target)
-    while i != -1:
-        # Only matches that start on a unit boundary count.
-        if i == 0 or joined[i - 1] == "\x00":
-            starts.append(joined.count("\x00", 0, i))
-        i = joined.find(target, i + 1)
-    return starts
+@lru_cache(maxsize=1024)
+def _needles(leaves: tuple) -> tuple[str, ...]:
+    """The unit strings a query's leaves are found by: each term literally, and its words."""
+    found = set()
+    for leaf in leaves:
+        found.add("".join(query_units(leaf.text)))
+        if isinstance(leaf, Term):
+            for word in query_words(leaf.text):
+                found.update("".join(query_units(w)) for w in (word, *word_cover(word)))
+    return tuple(sorted(n for n in found if n))
 
 
 def spans(text: str, leaves) -> list[tuple[int, int]]:
     """Merged (start, end) character spans of `text` matched by the query leaves."""
-    seq = units(normalize(text))
-    chars = [c for c, _ in seq]
+    norm = normalize(text)
+    offsets = [i for i, c in enumerate(norm) if is_unit(c)]  # a unit is one character
+    seq = "".join(norm[i] for i in offsets)
     found = []
-    for leaf in leaves:
-        needles = [query_units(leaf.text)]
-        if isinstance(leaf, Term):
-            words = query_words(leaf.text)
-            needles += [query_units(w) for word in words for w in (word, *word_cover(word))]
-        for needle in needles:
-            for start in _find_all(chars, needle):
-                found.append((seq[start][1], seq[start + len(needle) - 1][1] + 1))
+    for needle in _needles(tuple(leaves)):
+        i = seq.find(needle)
+        while i != -1:
+            found.append((offsets[i], offsets[i + len(needle) - 1] + 1))
+            i = seq.find(needle, i + 1)
     found.sort()
     merged: list[tuple[int, int]] = []
     for start, end in found:
