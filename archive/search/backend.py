@@ -127,18 +127,8 @@ class _Evaluator:
         if q.slop != 1 or len(grams) < 2 or any(len(g) != 2 for g in grams) or any(
                 a[1] != b[0] for a, b in zip(grams, grams[1:])):
             raise _Unsupported("phrase shape")
-        run = grams[0] + "".join(g[1] for g in grams[1:])
-        cands = None
-        for ids, _ in sorted((self.cache.postings(q.fieldname, g) for g in grams), key=lambda p: len(p[0])):
-            cands = ids if cands is None else np.intersect1d(cands, ids, assume_unique=True)
-            if not len(cands):
-                break
         mask = np.zeros(self.n, dtype=bool)
-        if len(cands):
-            keep = self.cache.contains(cands, run)
-            if keep is None:
-                raise RuntimeError("a segment of the index has no units text: run archive ingest --rebuild")
-            mask[cands[keep]] = True
+        mask[self.cache.run_docs(q.fieldname, grams[0] + "".join(g[1] for g in grams[1:]))] = True
         return mask
 
     # -- scores at given documents -----------------------------------------
@@ -177,7 +167,13 @@ class _Evaluator:
         idf = self.searcher.idf(field, text)
         avgfl = self.searcher.avg_field_length(field) or 1
         ids, weights = self.cache.postings(field, text)
-        weights = weights[np.searchsorted(ids, docs)].astype(np.float64)  # float32 in the cache; Whoosh uses double
+        if len(docs) * 8 > self.n:  # many documents: a rank table beats binary search
+            rank = np.empty(self.n, dtype=np.int32)
+            rank[ids] = np.arange(len(ids), dtype=np.int32)
+            at = rank[docs]
+        else:
+            at = np.searchsorted(ids, docs)
+        weights = weights[at].astype(np.float64)  # float32 in the cache; Whoosh uses double
         fl = self.cache.lengths(field)[docs].astype(np.float64)
         return idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
 

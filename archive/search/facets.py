@@ -9,8 +9,8 @@ and cheap to build: everything is read in bulk, per segment.
   other facets' filters applied (drill-down);
 * the live (not deleted) documents, the paragraphs, date_sort and the field
   lengths, read from the segments' columns in bulk, on first use;
-* term postings as arrays of document numbers and term weights, in a small
-  LRU cache shared by requests;
+* term postings as arrays of document numbers and term weights, and the
+  documents of literal runs, in an LRU cache shared by requests;
 * the units text of each segment (written next to the segment at ingest) for
   exact literal checks of candidate documents.
 """
@@ -275,14 +275,27 @@ class FacetCache:
             return out
         return self._get_lazy(("len", field), build)
 
-    def postings(self, field: str, text: str):
-        """(document numbers, weights) of a term over all segments, deleted documents left out."""
-        key = (field, text)
+    def _cached(self, key, build):
+        """The LRU cache shared by requests: build() returns a tuple whose first array counts."""
         with self._lock:
             found = self._postings.get(key)
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
+        found = build()
+        with self._lock:
+            self._postings[key] = found
+            self._held += len(found[0])
+            while self._held > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
+                _, old = self._postings.popitem(last=False)
+                self._held -= len(old[0])
+        return found
+
+    def postings(self, field: str, text: str):
+        """(document numbers, weights) of a term over all segments, deleted documents left out."""
+        return self._cached((field, text), lambda: self._read_postings(field, text))
+
+    def _read_postings(self, field: str, text: str):
         tbytes = text.encode("utf-8")
         ids_parts, w_parts = [], []
         for seg in self.segments:
@@ -290,22 +303,36 @@ class FacetCache:
             if got is not None:
                 ids_parts.append(got[0] + seg.offset)
                 w_parts.append(got[1])
-        if ids_parts:
-            ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
-            weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
-            keep = self.live[ids]
-            if not keep.all():
-                ids, weights = ids[keep], weights[keep]
-        else:
-            ids, weights = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        found = (ids, weights)
-        with self._lock:
-            self._postings[key] = found
-            self._held += len(ids)
-            while self._held > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
-                _, (old, _) = self._postings.popitem(last=False)
-                self._held -= len(old)
-        return found
+        if not ids_parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+        weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
+        keep = self.live[ids]
+        if not keep.all():
+            ids, weights = ids[keep], weights[keep]
+        return ids, weights
+
+    def run_docs(self, field: str, run: str) -> np.ndarray:
+        """Documents whose units text contains `run` (two units or more), cached like postings.
+
+        Candidates hold every bigram of the run (the rarest first); each is checked
+        against its units text. Facet clicks and pages repeat a query: the check is
+        done once.
+        """
+        def build():
+            grams = [a + b for a, b in zip(run, run[1:])]
+            cands = None
+            for ids, _ in sorted((self.postings(field, g) for g in grams), key=lambda p: len(p[0])):
+                cands = ids if cands is None else np.intersect1d(cands, ids, assume_unique=True)
+                if not len(cands):
+                    break
+            if len(cands):
+                keep = self.contains(cands, run)
+                if keep is None:
+                    raise RuntimeError("a segment of the index has no units text: run archive ingest --rebuild")
+                cands = cands[keep]
+            return (cands,)
+        return self._cached(("run", field, run), build)[0]
 
     def contains(self, docs: np.ndarray, run: str) -> np.ndarray | None:
         """Which of `docs` (sorted) hold `run` in their units text; None if a segment has no units text."""
@@ -358,8 +385,8 @@ class FacetCache:
             total = int(lengths.sum())
             picks = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
             sums = np.bincount(vals[picks], minlength=len(names))
-        else:
-            sums = np.bincount(self._value_ids(field)[within[docs]], minlength=len(names))
+        else:  # every value has documents, so each reduceat group is its own
+            sums = np.add.reduceat(within[docs].view(np.uint8), self.bounds_of[field][:-1], dtype=np.int64)
         return [{"value": names[i], "count": int(sums[i])} for i in np.flatnonzero(sums).tolist()]
 
     def _value_ids(self, field: str) -> np.ndarray:
