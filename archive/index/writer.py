@@ -18,7 +18,8 @@ from .segment import FastSegmentWriter
 from .store import IndexDir, read_meta
 
 # A rebuild commits a segment (into the generation not yet published) each time
-# this many postings are held in memory: about 60 bytes each.
+# this many term occurrences and postings are held in memory (sorted with NumPy
+# when the segment is written: a worker peaks at about 600 MB).
 SEGMENT_POSTINGS = 10_000_000
 # A fresh generation of at least this many files is built by parallel worker
 # processes (one per core, at most INGEST_PROCS; ARCHIVE_INGEST_PROCS overrides).
