@@ -73,6 +73,7 @@ def _idf_table() -> tuple[dict[str, float], float]:
     return idf, values[len(values) // 2]
 
 
+@lru_cache(maxsize=65536)
 def _is_content(word: str) -> bool:
     """A word that may be part of a term: no punctuation, number, placeholder or stop word."""
     return (_CJK_OR_WORD.fullmatch(word) is not None and word not in _STOP_WORDS
@@ -93,16 +94,17 @@ def _merge_compounds(words: list[str]) -> tuple[list[str], dict[str, float]]:
         return compound_idf.get(w) or idf.get(w, median)
 
     for _ in range(_MERGE_ROUNDS):
-        counts = Counter(w for w in words if w)
-        pairs = Counter((a, b) for a, b in zip(words, words[1:]) if a and b)
+        counts = Counter(words)  # (gaps, "", are counted but never part of a pair below)
+        pairs = Counter(zip(words, words[1:]))
         joined = {p for p, c in pairs.items()
-                  if c >= _MIN_PAIR and c >= _PAIR_SHARE * min(counts[p[0]], counts[p[1]])
+                  if c >= _MIN_PAIR and p[0] and p[1] and c >= _PAIR_SHARE * min(counts[p[0]], counts[p[1]])
                   and len(p[0]) + len(p[1]) <= _MAX_COMPOUND}
         if not joined:
             break
-        out, i = [], 0
-        while i < len(words):
-            if i + 1 < len(words) and (words[i], words[i + 1]) in joined:
+        firsts = {a for a, _ in joined}
+        out, i, n = [], 0, len(words)
+        while i < n:
+            if words[i] in firsts and i + 1 < n and (words[i], words[i + 1]) in joined:
                 a, b = words[i], words[i + 1]
                 # A compound is at least as specific as its most specific part.
                 compound_idf[a + b] = max(idf_of(a), idf_of(b))

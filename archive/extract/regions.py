@@ -120,10 +120,11 @@ class RegionExtractor:
 
     # -- matching ---------------------------------------------------------------------------
 
-    def _matches(self, text: str) -> list[tuple[int, int, str]]:
+    @functools.lru_cache(maxsize=4096)  # annotate asks for each paragraph twice: mentions, then regions
+    def _matches(self, text: str) -> tuple[tuple[int, int, str], ...]:
         """(start, end, alias) of the names in text on word boundaries; longest wins."""
         if not text:
-            return []
+            return ()
         hits = [(last + 1 - len(alias), last + 1, alias) for last, alias in self._automaton.iter(text)]
         following = defaultdict(set)
         for start, end, _ in hits:
@@ -161,7 +162,7 @@ class RegionExtractor:
             if end in ends and not taken.intersection(range(start, end)):
                 taken.update(range(start, end))
                 kept.append((start, end, alias))
-        return sorted(kept)
+        return tuple(sorted(kept))
 
     def _resolve(self, aliases: Iterable[str], context: Sequence[Region]) -> dict[str, Region]:
         """The region each alias stands for, given the others and the context."""

@@ -90,12 +90,13 @@ class Taxonomy:
             raise ValueError(f"{path}: no [[topic]] entries")
         return cls(topics, scoring, hashlib.sha256(data).hexdigest(), path)
 
-    def _vector(self, text: str) -> list[float]:
+    @lru_cache(maxsize=4096)  # annotate scores each paragraph twice: for its meeting, then alone
+    def _vector(self, text: str) -> tuple[float, ...]:
         vec = [0.0] * len(self.topics)
         for m in self._pattern.finditer(text.lower()):
             for i, weight in self._credits[m.group()]:
                 vec[i] += weight
-        return vec
+        return tuple(vec)
 
     def scores(self, text: str) -> dict[str, float]:
         """Every label's score on one text (0 for labels with no signal in it)."""

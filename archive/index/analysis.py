@@ -61,6 +61,7 @@ def units(text: str) -> list[tuple[str, int]]:
     return [(c, i) for i, c in enumerate(text) if is_unit(c)]
 
 
+@lru_cache(maxsize=65536)
 def is_word(token: str) -> bool:
     """Letters, digits and symbols make words; punctuation alone does not."""
     return any(_is_word_char(c) for c in token)
