@@ -25,6 +25,9 @@ SEGMENT_POSTINGS = 10_000_000
 # processes (one per core, at most INGEST_PROCS; ARCHIVE_INGEST_PROCS overrides).
 PARALLEL_MIN_FILES = 16
 INGEST_PROCS = 2
+# The workers take runs of files of about this size in turn (at least two per worker), each run
+# one segment: about as much as one segment holds (SEGMENT_POSTINGS), so segments stay few.
+CHUNK_BYTES = 6_000_000
 
 
 @dataclass
@@ -174,14 +177,20 @@ def _procs(nfiles: int) -> int:
     return max(1, min(INGEST_PROCS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
 
+def _size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _total_bytes(files) -> int:
+    return sum(_size(path) for path, _, _ in files)
+
+
 def _split(files, parts: int) -> list[list]:
     """Consecutive runs of files of about equal bytes: segments in this order keep corpus order."""
-    sizes = []
-    for path, _, _ in files:
-        try:
-            sizes.append(path.stat().st_size)
-        except OSError:
-            sizes.append(0)
+    sizes = [_size(path) for path, _, _ in files]
     total, chunks, acc = sum(sizes) or 1, [[] for _ in range(parts)], 0
     for item, size in zip(files, sizes):
         chunks[min(parts - 1, acc * parts // total)].append(item)
@@ -203,45 +212,58 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _worker(storage, indexname, k, chunk, stale_tags, messages) -> None:
-    """Index a run of files of a fresh generation into finished segments, reporting to the parent."""
+def _worker(storage, indexname, chunks, taken, stale_tags, messages) -> None:
+    """Index runs of files of a fresh generation into finished segments, taking the next run not yet
+    taken until none is left, and reporting each to the parent."""
     _die_with_parent()
+    k = None
     try:
         ix = storage.open_index(indexname)
-        part, segments = Summary(), []
-        writer = FastSegmentWriter(ix, _lk=False)
-        for path, root, source in chunk:
-            messages.put(("file", k, source))
-            _ingest_file(writer, path, root, source, {}, stale_tags, part)
-            if writer.held > SEGMENT_POSTINGS:
+        while True:
+            with taken.get_lock():
+                k = taken.value
+                taken.value += 1
+            if k >= len(chunks):
+                return
+            part, segments = Summary(), []
+            writer = FastSegmentWriter(ix, _lk=False)
+            for path, root, source in chunks[k]:
+                messages.put(("file", k, source))
+                _ingest_file(writer, path, root, source, {}, stale_tags, part)
+                if writer.held > SEGMENT_POSTINGS:
+                    segments.append(writer.finish_segment())
+                    writer = FastSegmentWriter(ix, _lk=False)
+            if writer._added:
                 segments.append(writer.finish_segment())
-                writer = FastSegmentWriter(ix, _lk=False)
-        if writer._added:
-            segments.append(writer.finish_segment())
-        else:
-            writer.cancel()
-        messages.put(("done", k, segments, part.added, part.failed, part.warnings))
+            else:
+                writer.cancel()
+            messages.put(("done", k, segments, part.added, part.failed, part.warnings))
     except BaseException:
         messages.put(("error", k, traceback.format_exc()))
 
 
 def _ingest_parallel(ix, files, procs, stale_tags, summary, progress) -> list:
-    """Index `files` into a fresh generation with `procs` worker processes; returns their segments in corpus order."""
+    """Index `files` into a fresh generation with `procs` worker processes; returns their segments in corpus order.
+
+    The files are cut into runs (CHUNK_BYTES), which the workers take in turn: a worker slowed
+    down (a busy core, slower files) takes fewer runs instead of holding up the end.
+    """
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     messages = ctx.Queue()
-    chunks = _split(files, procs)
-    workers = [ctx.Process(target=_worker, args=(ix.storage, ix.indexname, k, chunk, stale_tags, messages), daemon=True)
-               for k, chunk in enumerate(chunks)]
+    chunks = _split(files, max(2 * procs, -(-_total_bytes(files) // CHUNK_BYTES)))
+    taken = ctx.Value("i", 0)
+    workers = [ctx.Process(target=_worker, args=(ix.storage, ix.indexname, chunks, taken, stale_tags, messages),
+                           daemon=True) for _ in range(min(procs, len(chunks)))]
     for w in workers:
         w.start()
     results, done = {}, 0
     try:
-        while len(results) < len(workers):
+        while len(results) < len(chunks):
             try:
                 msg = messages.get(timeout=1.0)
             except queues.Empty:
-                if any(w.exitcode not in (None, 0) for w in workers):
+                if any(w.exitcode not in (None, 0) for w in workers) or all(w.exitcode == 0 for w in workers):
                     raise RuntimeError("an ingest worker process died") from None
                 continue
             if msg[0] == "file":
@@ -254,11 +276,11 @@ def _ingest_parallel(ix, files, procs, stale_tags, summary, progress) -> list:
                 raise RuntimeError(f"an ingest worker failed:\n{msg[2]}")
     finally:
         for w in workers:
-            if len(results) < len(workers) and w.is_alive():
+            if len(results) < len(chunks) and w.is_alive():
                 w.terminate()
             w.join()
     segments = []
-    for k in range(len(workers)):
+    for k in range(len(chunks)):
         segs, added, failed, warnings = results[k]
         segments += segs
         summary.added += added
