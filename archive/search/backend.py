@@ -360,6 +360,7 @@ class Backend:
             "topic": self._top(cache.counts("topic", self._combine(base, masks, "topic"))),
             "date": self._date_facet(cache, self._combine(base, masks, "date")),
         }
+        cache.warm = True
         return {
             "query": req.q,
             "total": total,

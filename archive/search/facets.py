@@ -78,22 +78,31 @@ def read_units(segreader):
 _BLOCK_LENGTH = struct.Struct("!i")
 
 
-def _blocks(postfile, offset: int):
-    """(document numbers, weights as stored, count) of each postings block of a term (Whoosh 3 layout)."""
-    pos = offset + 4  # after the postings header tag
+def _read_blocks(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term's postings blocks (Whoosh 3 layout), read in one piece."""
+    buf = io.BytesIO(postfile.get(offset, length))
+    buf.seek(4)  # after the postings header tag
+    deltas, weights, starts, before = [], [], [], []
+    last = 0
     while True:
-        length = _BLOCK_LENGTH.unpack(bytes(postfile.get(pos, 4)))[0]
-        last, length = length < 0, abs(length)
-        blob = io.BytesIO(bytes(postfile.get(pos + 4, length)))
-        count, _, _, compression, _, _ = pickle.load(blob)
-        data = blob.read()
+        size = _BLOCK_LENGTH.unpack(buf.read(4))[0]
+        end = buf.tell() + abs(size)
+        count, block_last, _, compression, _, _ = pickle.load(buf)
+        data = buf.read(end - buf.tell())
         if compression:
             data = zlib.decompress(data)
-        ids, weights, _ = pickle.loads(data)
-        yield np.cumsum(np.asarray(ids, dtype=np.int32), dtype=np.int32), weights, count
-        if last:
-            return
-        pos += 4 + length
+        ids, w, _ = pickle.loads(data)
+        starts.append(len(deltas))
+        before.append(last)
+        deltas.extend(ids)
+        # Weights as Whoosh minifies them: None (all 1.0), one value for all, or each.
+        weights.extend([1.0] * count if w is None else [w] * count if isinstance(w, float) else w)
+        last = block_last
+        if size < 0:
+            break
+    ids = np.array(deltas, dtype=np.int64)
+    ids[starts] -= before  # a block's first number is absolute: make it relative to the previous block's last
+    return np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32)
 
 
 def _column_array(col, doccount: int, dtype: str) -> np.ndarray:
@@ -137,6 +146,7 @@ class FacetCache:
         self._lazy: dict = {}
         self._postings: OrderedDict = OrderedDict()
         self._vids: dict[str, np.ndarray] = {}  # facet field -> value number of each entry of docs_of
+        self.warm = False  # set by the backend once a search has used this cache
         self._held = 0
         # Facet postings: one array per field, grouped by value, with the values' boundaries;
         # from each segment's facet file, or from its postings where it has none.
@@ -199,8 +209,8 @@ class FacetCache:
     def _segment_ids(seg, field, tbytes, weights=False):
         """Document numbers (local, deleted ones included) of a term in one segment, optionally with weights.
 
-        Reads the postings blocks with `get` alone (no seek + read on the shared file object), so
-        that concurrent requests can read the same segment.
+        Reads the postings with one `get` (no seek + read on the shared file object), so that
+        concurrent requests can read the same segment.
         """
         r = seg.reader
         if (field, tbytes) not in r:
@@ -209,21 +219,13 @@ class FacetCache:
         info = terms.term_info(field, tbytes)
         if info.is_inlined():  # (not written by our writer; Whoosh keeps inlined ids as they are)
             ids, ws, _ = info.inlined_postings()
-            blocks = [(np.asarray(ids, dtype=np.int32), tuple(ws), len(ids))]
+            ids, ws = np.asarray(ids, dtype=np.int32), np.asarray(ws, dtype=np.float32)
         else:
-            blocks = _blocks(terms._postfile, info.extent()[0])
-        ids_parts, w_parts = [], []
-        for ids, w, n in blocks:
-            ids_parts.append(ids)
-            if weights:  # term frequencies: exact in float32, as Whoosh stores them
-                w_parts.append(np.ones(n, dtype=np.float32) if w is None else np.full(n, w, dtype=np.float32)
-                               if isinstance(w, float) else np.asarray(w, dtype=np.float32))
-        if not ids_parts:
-            return (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)) if weights else np.zeros(0, dtype=np.int32)
-        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
-        if weights:
-            return ids, (np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0])
-        return ids
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # Whoosh's W3TermInfo.from_bytes leaves it as unpacked
+                length = length[0]
+            ids, ws = _read_blocks(terms._postfile, offset, length)
+        return (ids, ws) if weights else ids
 
     def _get_lazy(self, key, build):
         value = self._lazy.get(key)
@@ -373,13 +375,14 @@ class FacetCache:
         """Documents of `within` per value of `field`.
 
         A few matched documents are counted from their own values (by document); many, by
-        one pass over the field's (document, value) pairs (by value).
+        one pass over the field's (document, value) pairs (by value). The by-document copy is
+        made from a searcher's second use on: a one-shot search (the CLI) does not pay for it.
         """
         names, docs = self.values_of[field], self.docs_of[field]
         if not names:
             return []
-        matched = np.flatnonzero(within)
-        if len(matched) * 8 < self.size:
+        if self.warm and np.count_nonzero(within) * 8 < self.size:
+            matched = np.flatnonzero(within)
             ptr, vals = self._by_document(field)
             starts, lengths = ptr[matched], ptr[matched + 1] - ptr[matched]
             total = int(lengths.sum())
@@ -401,9 +404,9 @@ class FacetCache:
         """(pointers, value numbers): the values of document d are vals[ptr[d]:ptr[d + 1]]."""
         def build():
             docs = self.docs_of[field]
-            order = np.argsort(docs, kind="stable")
-            ptr = np.searchsorted(docs[order], np.arange(self.size + 1)).astype(np.int32)
-            return ptr, self._value_ids(field)[order]
+            ptr = np.zeros(self.size + 1, dtype=np.int32)
+            np.cumsum(np.bincount(docs, minlength=self.size), out=ptr[1:])
+            return ptr, self._value_ids(field)[np.argsort(docs, kind="stable")]
         return self._get_lazy(("by_document", field), build)
 
     def values(self, field: str) -> list[str]:
