@@ -15,7 +15,17 @@ __all__ = ["Block", "Document", "Meeting", "Paragraph", "UnreadableFile", "load"
 
 
 def source_name(path: Path, root: Path) -> str:
-    """The path a paragraph cites: relative to the corpus root, with forward slashes."""
+    """The path a paragraph cites: relative to the corpus root, with forward slashes.
+
+    A linked file is named after its target. Resolving every path costs a system call per
+    folder level, so a plain file below its root (the corpus walk never enters linked
+    folders) is named from its path alone.
+    """
+    if ".." not in path.parts and not path.is_symlink():
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
