@@ -26,6 +26,7 @@ from collections import OrderedDict
 from itertools import repeat
 
 import numpy as np
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ..index.schema import FACET_FIELDS, FACETS_EXT, PARAGRAPH, UNITS_EXT, UNITS_OFFSETS_EXT
@@ -212,11 +213,11 @@ class FacetCache:
         Reads the postings with one `get` (no seek + read on the shared file object), so that
         concurrent requests can read the same segment.
         """
-        r = seg.reader
-        if (field, tbytes) not in r:
+        terms = seg.reader._terms
+        try:
+            info = terms.term_info(field, tbytes)  # one look-up (`in` would be a second)
+        except (TermNotFound, KeyError):  # (KeyError: a field with no terms in this segment)
             return None
-        terms = r._terms
-        info = terms.term_info(field, tbytes)
         if info.is_inlined():  # (not written by our writer; Whoosh keeps inlined ids as they are)
             ids, ws, _ = info.inlined_postings()
             ids, ws = np.asarray(ids, dtype=np.int32), np.asarray(ws, dtype=np.float32)
