@@ -351,7 +351,7 @@ class FastSegmentWriter(SegmentWriter):
                     for tbytes, freq, weight, vbytes in items:
                         if scorable:
                             length += freq
-                        pool.add((fieldname, tbytes, docnum, weight, vbytes))
+                        pool.add_posting(fieldname, tbytes, docnum, weight, vbytes)
                 perdocwriter.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
                 column = fieldobj.column_type
                 if column:
