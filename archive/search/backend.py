@@ -136,11 +136,10 @@ class _Evaluator:
     def scores(self, q, docs: np.ndarray) -> np.ndarray:
         """Whoosh's score of q at each of `docs` (sorted, all matched by q)."""
         t = type(q)
-        if t is wq.Term:
-            return self._bm25(q.fieldname, q.text, docs) * q.boost if q.boost != 1.0 else \
-                self._bm25(q.fieldname, q.text, docs)
-        if t is wq.Phrase:
-            vals = _tree_sum([self._bm25(q.fieldname, g, docs) for g in q.words])
+        if t is wq.Term or t is wq.Phrase:
+            # A phrase scores as the sum of its bigrams, added as Whoosh's binary tree adds them.
+            grams = [q.text] if t is wq.Term else q.words
+            vals = _tree_sum([self._bm25(q.fieldname, g, docs) for g in grams])
             return vals * q.boost if q.boost != 1.0 else vals
         if t is wq.Or or t is wq.And:
             return self._sum(q, docs)

@@ -29,6 +29,7 @@ import numpy as np
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from ..index.analysis import bigrams
 from ..index.schema import FACET_FIELDS, FACETS_EXT, PARAGRAPH, UNITS_EXT, UNITS_OFFSETS_EXT
 
 POSTINGS_CACHE_ENTRIES = 6_000_000  # document numbers held by the postings cache (8 bytes each with weights)
@@ -323,7 +324,7 @@ class FacetCache:
         done once.
         """
         def build():
-            grams = [a + b for a, b in zip(run, run[1:])]
+            grams = bigrams(list(run))
             cands = None
             for ids, _ in sorted((self.postings(field, g) for g in grams), key=lambda p: len(p[0])):
                 cands = ids if cands is None else np.intersect1d(cands, ids, assume_unique=True)
