@@ -7,14 +7,17 @@ import re
 import sys
 from pathlib import Path
 
-from .index.store import IndexBusy, IndexDir, IndexMissing, IndexOutdated, default_index_dir
-from .search.request import BadRequest, SearchRequest
+from .engines import open_engine
+from .engines.base import Engine
+from .errors import BadRequest, IndexBusy, IndexMissing, IndexOutdated
+from .search.contract import date_text
+from .search.request import PER_PAGE, SearchRequest
 
 DEFAULT_CORPUS = Path("corpus")
 
 
-def _index_dir(args) -> IndexDir:
-    return IndexDir(Path(args.index) if args.index else default_index_dir())
+def _engine(args) -> Engine:
+    return open_engine(args.index)
 
 
 class Progress:
@@ -38,9 +41,9 @@ class Progress:
         self.stream.flush()
 
 
-def run_ingest(paths: list[Path], index_dir: IndexDir, rebuild=False, wait=0.0, stream=sys.stderr):
-    from .index.writer import ingest
-    summary = ingest(paths, index_dir, rebuild=rebuild, wait=wait, progress=Progress(stream))
+def run_ingest(paths: list[Path], engine: Engine, rebuild=False, wait=0.0, stream=sys.stderr):
+    from .index.pipeline import ingest
+    summary = ingest(paths, engine, rebuild=rebuild, wait=wait, progress=Progress(stream))
     for source, reason in summary.failed:
         stream.write(f"跳过 {source}: {reason}\n")
     for source, message in summary.warnings:
@@ -58,7 +61,7 @@ def cmd_ingest(args) -> int:
     if missing:
         print(f"archive: 找不到 {', '.join(missing)}", file=sys.stderr)
         return 2
-    summary = run_ingest(paths, _index_dir(args), rebuild=args.rebuild, wait=args.wait)
+    summary = run_ingest(paths, _engine(args), rebuild=args.rebuild, wait=args.wait)
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
     return 1 if summary.failed else 0
@@ -73,28 +76,27 @@ def _terminal_text(html: str, colour: bool) -> str:
     return unescape(marked)
 
 
-def _date_text(date) -> str:
-    if not date:
-        return "日期不详"
-    parts = [f"{date['year']}年" if date.get("year") else "", f"{date['month']}月" if date.get("month") else "",
-             f"{date['day']}日" if date.get("day") else ""]
-    return "".join(parts) + ("（年份推断）" if date.get("year_inferred") else "")
+_FILTER_NAMES = {"region": "地区", "topic": "主题", "from": "日期", "month": "月份"}
 
 
 def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
     if result["relaxed"]:
         out.write("没有同时包含所有词的段落；以下结果按包含的词数排序。\n")
+    if result["suggestion"]:
+        out.write(f"您是不是要找：{result['suggestion']['q']}（{result['suggestion']['total']} 条）\n")
+    for drop in result["drops"]:
+        out.write(f"去掉{_FILTER_NAMES[drop['params'][0]]}条件：{drop['total']} 条\n")
     first = (result["page"] - 1) * result["per_page"]
     out.write(f"共 {result['total']} 条结果（{result['took_ms']} 毫秒），第 {result['page']} 页\n\n")
     for i, hit in enumerate(result["hits"], start=first + 1):
         out.write(f"{i}. {_terminal_text(hit['highlight'], colour)}\n")
-        where = " · ".join(x for x in [hit["meeting_title"], hit["section"], _date_text(hit["date"]),
+        where = " · ".join(x for x in [hit["meeting_title"], hit["section"], date_text(hit["date"]) or "日期不详",
                                         "、".join(hit["regions"]), "、".join(hit["topics"])] if x)
         out.write(f"   {where}\n   {hit['source']}:{hit['line_start']}\n\n")
 
 
 def cmd_search(args) -> int:
-    from .search.backend import Backend
+    from .search.service import SearchService
     params = {"q": args.query, "region": args.region, "topic": args.topic, "from": args.date_from,
               "to": args.date_to, "month": args.month, "page": args.page, "per_page": args.per_page,
               "sort": args.sort}
@@ -103,7 +105,7 @@ def cmd_search(args) -> int:
     except BadRequest as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return 2
-    result = Backend(_index_dir(args)).search(req)
+    result = SearchService(_engine(args)).search(req)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -114,12 +116,12 @@ def cmd_search(args) -> int:
 def cmd_serve(args) -> int:
     from waitress import serve
     from web import create_app
-    index_dir = _index_dir(args)
-    if not index_dir.exists():
-        print(f"{index_dir.root} 中还没有索引，先从 {DEFAULT_CORPUS}/ 建立：", file=sys.stderr)
-        run_ingest([DEFAULT_CORPUS], index_dir)
+    engine = _engine(args)
+    if not engine.exists():
+        print(f"{engine.location} 中还没有索引，先从 {DEFAULT_CORPUS}/ 建立：", file=sys.stderr)
+        run_ingest([DEFAULT_CORPUS], engine)
     print(f"会议记录检索：http://{args.host}:{args.port}/", file=sys.stderr)
-    serve(create_app(index_dir), host=args.host, port=args.port, threads=args.threads)
+    serve(create_app(engine), host=args.host, port=args.port, threads=args.threads)
     return 0
 
 
@@ -146,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", type=int, help="a month (1-12) in any year, also where the year is unknown")
     p.add_argument("--sort", default="relevance", help="relevance, newest or oldest")
     p.add_argument("--page", type=int, default=1)
-    p.add_argument("--per-page", type=int, default=10)
+    p.add_argument("--per-page", type=int, default=PER_PAGE)
     p.add_argument("--json", action="store_true", help="print exactly what GET /api/search returns")
     p.set_defaults(func=cmd_search)
 

@@ -92,8 +92,8 @@ def stage_corpus(files, dest: Path) -> float:
 
 def load_paragraphs(corpus: Path):
     """(pid, source, line_start, line_end, text) of every paragraph, as our ingest splits them."""
-    from archive.index.documents import meeting_id
-    from archive.index.writer import corpus_files
+    from archive.index.pipeline import corpus_files
+    from archive.index.records import meeting_id
     from archive.ingest import UnreadableFile, load
     paras = []
     for path, root in corpus_files([corpus]):
@@ -177,23 +177,24 @@ class Ours:
     name = "this archive (Whoosh, rjieba + unit bigrams)"
 
     def __init__(self, index: Path, paras):
-        from archive.index.store import IndexDir
-        from archive.search.backend import Backend
-        self.backend = Backend(IndexDir(index))
-        searcher, _ = self.backend._current()
-        ordinal = {p[0]: n for n, p in enumerate(paras)}
-        self.ordinal = {}
-        for docnum, fields in searcher.reader().iter_docs():
-            if fields.get("kind") == "p":
-                self.ordinal[docnum] = ordinal.get(fields["id"], -1)
+        from archive.engines import open_engine
+        from archive.search.service import SearchService
+        self.engine = open_engine(index)
+        self.service = SearchService(self.engine)
+        self.ordinal = {p[0]: n for n, p in enumerate(paras)}
 
     def search(self, params: dict) -> dict:
         from archive.search.request import SearchRequest
-        return self.backend.search(SearchRequest.from_params({**params, "per_page": "20"}))
+        return self.service.search(SearchRequest.from_params({**params, "per_page": "20"}))
 
     def find_all(self, run: str) -> set[int]:
-        docs = self.backend.matching_docnums(f'"{run}"')
-        return {self.ordinal[d] for d in docs if d in self.ordinal}
+        """Every paragraph holding the run literally (the engine's answer to a quoted phrase)."""
+        from archive.engines.base import Filters
+        from archive.search.plan import literal
+        reader = self.engine.reader()
+        found = reader.find(literal(run), Filters(), scored=False)
+        records = reader.paragraphs(key for key, _ in found.page("index", 0, found.total))
+        return {self.ordinal.get(r["id"], -1) for r in records}
 
 
 def time_queries(fn, queries, rounds: int) -> list[float]:
@@ -449,7 +450,7 @@ def render(res: dict) -> str:
               f"Ingest MB/s is corpus MB over build time. For the baselines the build starts from paragraph "
               f"texts already extracted by our ingest ({fmt(res['extract_s'], 1)} s, not counted), so their "
               f"figures are flattering; ours is the whole `archive ingest` process. Query times: the 40 queries "
-              f"× {res['rounds']} rounds after a warm-up; ours is `Backend.search` (search + facets + "
+              f"× {res['rounds']} rounds after a warm-up; ours is `SearchService.search` (search + facets + "
               f"highlight, top 20, with filters), the baselines get the query text only (top 20, highlighting "
               f"where the engine has it). Recall: {res['recall_runs']} random 2–5 character runs of Chinese "
               f"characters; of all (run, paragraph containing it) pairs, the share returned.", "",
@@ -478,7 +479,7 @@ def render(res: dict) -> str:
 
 
 def _procs_note() -> str:
-    from archive.index.writer import INGEST_PROCS
+    from archive.engines.whoosh.build import INGEST_PROCS
     return f"a fresh build uses up to {INGEST_PROCS} worker processes, one per core"
 
 

@@ -3,9 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.index.store import IndexDir
-from archive.index.writer import ingest
-from archive.search.backend import Backend
+from archive.engines import open_engine
+from archive.engines.base import Engine
+from archive.index.pipeline import ingest
+from archive.search.service import SearchService
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -14,19 +15,19 @@ SHARED = ROOT.parent / "shared" / "corpora"
 
 
 @pytest.fixture(scope="session")
-def sample_index(tmp_path_factory) -> IndexDir:
+def sample_index(tmp_path_factory) -> Engine:
     """A real index of the sample corpus, built once for the read-only tests."""
     corpus = tmp_path_factory.mktemp("corpus")
     shutil.copy(SAMPLE, corpus / SAMPLE.name)
-    index_dir = IndexDir(tmp_path_factory.mktemp("index"))
-    summary = ingest([corpus], index_dir)
+    engine = open_engine(tmp_path_factory.mktemp("index"))
+    summary = ingest([corpus], engine)
     assert summary.added == 1 and not summary.failed
-    return index_dir
+    return engine
 
 
 @pytest.fixture(scope="session")
-def backend(sample_index) -> Backend:
-    return Backend(sample_index)
+def backend(sample_index) -> SearchService:
+    return SearchService(sample_index)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect
 
 from web import create_app
 
@@ -23,9 +22,10 @@ OUT = Path(__file__).resolve().parent.parent / "test-output"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium "
-                                       "fonts-noto-cjk; scripts/test.sh does it)")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk; scripts/test.sh does it)")]
+expect = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')").expect
 
 
 @pytest.fixture(scope="module")

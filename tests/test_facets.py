@@ -2,9 +2,9 @@
 
 import pytest
 
-from archive.index.store import IndexDir
-from archive.index.writer import ingest
-from archive.search.backend import Backend
+from archive.engines import open_engine
+from archive.index.pipeline import ingest
+from archive.search.service import SearchService
 from archive.search.request import SearchRequest
 
 from .conftest import write
@@ -96,15 +96,17 @@ def test_topic_and_date_filters(backend):
     dec = backend.search(SearchRequest(q="", date_from="2023-12"))
     assert dec["total"] > 0 and all((h["date"]["year"], h["date"]["month"]) >= (2023, 12) for h in dec["hits"])
     assert backend.search(SearchRequest(q="", topic="森林防火", date_from="2023-12"))["total"] == 0
-    assert backend.search(SearchRequest(q="", month=11))["total"] >= 0
+    december = backend.search(SearchRequest(q="", month=12, per_page=100))
+    assert december["total"] > 0 and all(h["date"]["month"] == 12 for h in december["hits"])
+    assert {d["value"] for d in december["facets"]["date"] if d["value"].startswith("--")} >= {"--12"}
 
 
 def test_front_matter_overrides(tmp_path):
     write(tmp_path / "c" / "a.md", "---\ntitle: 县长办公会\ndate: 2024-03-05\nregion: 邵武\ntopics: [垃圾处理]\n---\n"
           "# 会议\n\n麦积区召开森林防火会议。\n")
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([tmp_path / "c"], index_dir)
-    hit = Backend(index_dir).search(SearchRequest(q="森林防火"))["hits"][0]
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    hit = SearchService(engine).search(SearchRequest(q="森林防火"))["hits"][0]
     assert hit["meeting_title"] == "县长办公会"
     assert hit["regions"] == ["福建省/南平市/邵武市"] and hit["topics"] == ["垃圾处理"]
     assert (hit["date"]["year"], hit["date"]["month"], hit["date"]["day"]) == (2024, 3, 5)
@@ -127,13 +129,13 @@ def test_taxonomy_edit_changes_fingerprint(tmp_path, monkeypatch):
 
 
 def test_changed_fingerprint_retags_unchanged_files(tmp_path, monkeypatch):
-    from archive.index import writer
+    from archive.index import pipeline
     write(tmp_path / "c" / "a.md", "# 会议\n\n研究了无人机巡检工作。\n")
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([tmp_path / "c"], index_dir)
-    assert ingest([tmp_path / "c"], index_dir).unchanged == 1
-    monkeypatch.setattr(writer, "fingerprint", lambda: "taxonomy-edited")
-    s = ingest([tmp_path / "c"], index_dir)
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    assert ingest([tmp_path / "c"], engine).unchanged == 1
+    monkeypatch.setattr(pipeline, "fingerprint", lambda: "taxonomy-edited")
+    s = ingest([tmp_path / "c"], engine)
     assert (s.updated, s.unchanged) == (1, 0)
 
 

@@ -25,7 +25,7 @@ def run_cli(*args, index=None):
 
 
 def test_cli_json_is_the_api_answer(client, sample_index):
-    out = run_cli("search", "森林防火", "--json", "--per-page", "5", index=sample_index.root)
+    out = run_cli("search", "森林防火", "--json", "--per-page", "5", index=sample_index.location)
     assert out.returncode == 0, out.stderr
     cli = json.loads(out.stdout)
     api = client.get("/api/search", query_string={"q": "森林防火", "per_page": 5}).get_json()
@@ -35,7 +35,7 @@ def test_cli_json_is_the_api_answer(client, sample_index):
 
 
 def test_cli_human_output(sample_index):
-    out = run_cli("search", "严格整改标准", index=sample_index.root)
+    out = run_cli("search", "严格整改标准", index=sample_index.location)
     assert out.returncode == 0 and "【严格整改标准】" in out.stdout and ".md:23" in out.stdout
 
 
@@ -48,7 +48,7 @@ def test_bad_parameters_are_400_with_a_reason(client, params):
 
 
 def test_cli_bad_query_exits_2(sample_index):
-    out = run_cli("search", "--", "-环境", index=sample_index.root)
+    out = run_cli("search", "--", "-环境", index=sample_index.location)
     assert out.returncode == 2 and "排除" in out.stderr
 
 

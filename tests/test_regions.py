@@ -79,7 +79,7 @@ def test_loads_fast_and_once():
     RegionExtractor()
     took = time.perf_counter() - start
     print(f"gazetteer load: {took:.3f} s")
-    assert took < 1.0  # about 0.1 s; slack for a busy CI machine
+    assert took < 5.0  # about 0.1 s: catches a load that went quadratic, not a busy machine
     assert default_extractor() is default_extractor()
 
 

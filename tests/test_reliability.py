@@ -30,14 +30,18 @@ from urllib.parse import quote
 
 import pytest
 
-from archive.index.store import LOCK, IndexDir
-from archive.index.writer import ingest
+from archive.engines import open_engine
+from archive.engines.base import Engine
+from archive.engines.whoosh.store import LOCK
+from archive.index.pipeline import ingest
 from archive.ingest import load
-from archive.search.backend import Backend
+from archive.search.service import SearchService
 from archive.search.request import SearchRequest
 from web import create_app
 
 from .conftest import ROOT, write
+
+pytestmark = pytest.mark.slow  # real processes killed and servers under load: CI runs them, the edit loop skips them
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
 FIGURES: dict[str, object] = {}
@@ -95,15 +99,15 @@ class Corpus:
         return sorted(out)
 
 
-def indexed(index_dir: IndexDir) -> list[str]:
+def indexed(engine: Engine) -> list[str]:
     """Every paragraph of the live index as "source: text"; a duplicate shows up twice."""
-    with index_dir.open().searcher() as s:
+    with engine.index_dir.open().searcher() as s:
         return sorted(f'{d["source"]}: {d["text"]}' for d in s.documents(kind="p"))
 
 
-def check_searches(index_dir: IndexDir, state: list[str]) -> None:
+def check_searches(engine: Engine, state: list[str]) -> None:
     """Searches answer on a fresh backend, and count what the state holds."""
-    backend = Backend(index_dir)
+    backend = SearchService(engine)
     assert backend.search(SearchRequest(q="", per_page=1))["total"] == len(state)
     for marker in sorted({re.search(r"会议记录\d+号第\d+版", line)[0] for line in state})[:3]:
         expected = sum(marker in line for line in state)
@@ -182,25 +186,25 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
     corpus = Corpus(tmp_path / "corpus", paragraphs=25)
     for n in range(18):  # 16 files or more: a rebuild runs parallel worker processes
         corpus.put(n, 0)
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([corpus.dir], index_dir)
+    engine = open_engine(tmp_path / "ix")
+    ingest([corpus.dir], engine)
     state = corpus.expected()
-    assert indexed(index_dir) == state
+    assert indexed(engine) == state
     outcomes, phases, orphans, finished_first = Counter(), Counter(), [], 0
 
     for mode, kills in (("incremental", 14), ("rebuild", 12)):
         args = ("--rebuild",) if mode == "rebuild" else ()
         corpus.mutate()
-        calibration = Run(corpus.dir, index_dir.root, *args)
+        calibration = Run(corpus.dir, engine.index_dir.root, *args)
         assert calibration.wait() == 0, calibration.stderr()
         state = corpus.expected()
-        assert indexed(index_dir) == state
+        assert indexed(engine) == state
         corpus.mutate()
         pending = corpus.expected()
         delays, scale, done = kill_delays(calibration, kills), 1.0, 0
         while done < kills:
             delay = delays[done] * scale
-            run = Run(corpus.dir, index_dir.root, *args)
+            run = Run(corpus.dir, engine.index_dir.root, *args)
             time.sleep(max(0.0, delay - (time.monotonic() - run.t0)))
             workers = children(run.proc.pid)
             if run.proc.poll() is None:
@@ -220,10 +224,10 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
             for w in left:
                 os.kill(w, signal.SIGKILL)
             orphans += left
-            assert (index_dir.root / LOCK).exists()
-            after = indexed(index_dir)
+            assert (engine.index_dir.root / LOCK).exists()
+            after = indexed(engine)
             assert after in (state, pending), f"{mode} killed at {delay:.2f}s: neither the old nor the new state"
-            check_searches(index_dir, after)
+            check_searches(engine, after)
             if after == pending:
                 outcomes["new state"] += 1
                 state = pending
@@ -232,13 +236,13 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
             else:
                 outcomes["old state"] += 1
         assert not orphans, f"worker processes outlived their killed ingest: {orphans}"
-        final = Run(corpus.dir, index_dir.root, *args)
+        final = Run(corpus.dir, engine.index_dir.root, *args)
         assert final.wait() == 0, final.stderr()
-        assert indexed(index_dir) == pending
-        check_searches(index_dir, pending)
+        assert indexed(engine) == pending
+        check_searches(engine, pending)
         state = pending
 
-    generations = sorted(p.name for p in index_dir.root.glob("gen-*"))
+    generations = sorted(p.name for p in engine.index_dir.root.glob("gen-*"))
     assert len(generations) <= 2, generations  # the last rebuild cleared what killed ones left
     killed = sum(phases.values())
     FIGURES["kills"] = {"survived": killed, "finished before the kill": finished_first, **phases, **outcomes}
@@ -278,7 +282,7 @@ def test_second_ingest_exits_2_naming_the_lock_or_waits(tmp_path, slow_corpus):
     assert waiting.wait() == 0, waiting.stderr()
     assert waiting.lines[-1][0] + waiting.t0 > first.lines[-1][0] + first.t0
     assert "未变 12" in waiting.stderr()  # it ran after the first, on its result
-    assert indexed(IndexDir(index)) == slow_corpus.expected()
+    assert indexed(open_engine(index)) == slow_corpus.expected()
 
 
 def test_waiting_ingest_takes_over_from_a_killed_one(tmp_path, slow_corpus):
@@ -291,7 +295,7 @@ def test_waiting_ingest_takes_over_from_a_killed_one(tmp_path, slow_corpus):
     first.proc.send_signal(signal.SIGKILL)
     first.wait()
     assert waiting.wait() == 0, waiting.stderr()
-    assert indexed(IndexDir(index)) == slow_corpus.expected()
+    assert indexed(open_engine(index)) == slow_corpus.expected()
 
 
 def test_a_lock_file_left_behind_is_no_obstacle(tmp_path, slow_corpus):
@@ -305,13 +309,13 @@ def test_a_lock_file_left_behind_is_no_obstacle(tmp_path, slow_corpus):
 
 def test_publish_keeps_the_generation_it_replaces(tmp_path, slow_corpus):
     """Searchers may still read the replaced generation, even when a killed rebuild left one in between."""
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([slow_corpus.dir], index_dir)
-    live = index_dir.current_name()
-    orphan, _ = index_dir.new_generation()  # as a rebuild killed before publishing leaves it
-    ingest([slow_corpus.dir], index_dir, rebuild=True)
-    kept = sorted(p.name for p in index_dir.root.glob("gen-*"))
-    assert kept == sorted([live, index_dir.current_name()]) and orphan.name not in kept
+    engine = open_engine(tmp_path / "ix")
+    ingest([slow_corpus.dir], engine)
+    live = engine.index_dir.current_name()
+    orphan, _ = engine.index_dir.new_generation()  # as a rebuild killed before publishing leaves it
+    ingest([slow_corpus.dir], engine, rebuild=True)
+    kept = sorted(p.name for p in engine.index_dir.root.glob("gen-*"))
+    assert kept == sorted([live, engine.index_dir.current_name()]) and orphan.name not in kept
 
 
 def test_api_without_an_index_answers_503(tmp_path):
@@ -394,15 +398,15 @@ def test_live_server_answers_every_request_with_one_whole_state(tmp_path):
     corpus = Corpus(tmp_path / "corpus", paragraphs=6)
     for n in range(8):
         corpus.put(n, 0)
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([corpus.dir], index_dir)
+    engine = open_engine(tmp_path / "ix")
+    ingest([corpus.dir], engine)
     # The states the corpus goes through, each ingested by the way given; answers are checked against all.
     plan = [("incremental", corpus.mutate), ("incremental", corpus.mutate), ("rebuild", corpus.mutate),
             ("incremental", lambda: corpus.put(99, 0)), ("rebuild", corpus.mutate)]
     states = [corpus.expected()]
     assert len(states[0]) <= 100
 
-    server = Server(index_dir.root, tmp_path)
+    server = Server(engine.index_dir.root, tmp_path)
     fds_before = server.fds()
     published = [0.0]  # published[k]: when state k was complete on disk
     stop = threading.Event()
@@ -427,7 +431,7 @@ def test_live_server_answers_every_request_with_one_whole_state(tmp_path):
         for mode, change in plan:
             change()
             states.append(corpus.expected())
-            run = Run(corpus.dir, index_dir.root, *(["--rebuild"] if mode == "rebuild" else []),
+            run = Run(corpus.dir, engine.index_dir.root, *(["--rebuild"] if mode == "rebuild" else []),
                       env={**ENV, "ARCHIVE_INGEST_PROCS": "2"} if mode == "rebuild" else None)
             assert run.wait() == 0, run.stderr()
             published.append(time.monotonic())

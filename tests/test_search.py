@@ -5,17 +5,18 @@ import unicodedata
 
 import pytest
 
-from archive.index.store import IndexDir
-from archive.index.writer import ingest
-from archive.search.backend import Backend
+from archive.analysis import unit_string
+from archive.engines import open_engine
+from archive.index.pipeline import ingest
 from archive.search.query import QueryError, parse
 from archive.search.request import SearchRequest
+from archive.search.service import SearchService
 
 from .conftest import write
 
 
 def all_paragraphs(backend):
-    searcher, _ = backend._current()
+    searcher = backend.engine.reader().searcher
     return {d["id"]: d["text"] for d in searcher.documents(kind="p")}
 
 
@@ -62,9 +63,9 @@ def test_literal_recall_oracle(backend):
 
 def test_substring_of_a_word_is_found(tmp_path):
     write(tmp_path / "c" / "a.md", "# 会\n\n李明华同志主持会议。\n\n第5次会议在725会议室召开，完成六个100%目标。\n")
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([tmp_path / "c"], index_dir)
-    b = Backend(index_dir)
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    b = SearchService(engine)
     for q in ["明华", "李明华", "第5次", "725会议室", "六个100%", '"5次会议"', "100"]:
         assert b.search(SearchRequest(q=q))["total"] >= 1, q
 
@@ -101,9 +102,9 @@ def test_not_excludes_literal_matches(backend):
 def test_literal_match_ranks_above_scattered_words(tmp_path):
     write(tmp_path / "c" / "a.md", "# 记录\n\n生态环境局通报保护工作情况，各地环境质量总体改善。\n\n"
           "会议强调做好环境保护工作。\n")
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([tmp_path / "c"], index_dir)
-    res = Backend(index_dir).search(SearchRequest(q="环境保护"))
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    res = SearchService(engine).search(SearchRequest(q="环境保护"))
     assert res["total"] == 2
     assert "环境保护" in res["hits"][0]["text"]
 
@@ -117,17 +118,17 @@ def test_relaxed_when_words_never_meet(backend):
 
 def test_relaxed_ranks_by_words_contained(tmp_path):
     write(tmp_path / "c" / "a.md", "# 记录\n\n汶川特大地震灾后恢复重建，重建家园。\n\n地震局开会。\n\n重建工作开会。\n")
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([tmp_path / "c"], index_dir)
-    res = Backend(index_dir).search(SearchRequest(q="汶川地震 灾后重建 援建"))
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    res = SearchService(engine).search(SearchRequest(q="汶川地震 灾后重建 援建"))
     assert res["relaxed"] and "汶川特大地震" in res["hits"][0]["text"]
 
 
 def test_highlight_merges_overlaps_and_escapes(tmp_path):
     write(tmp_path / "c" / "a.md", "# 学习\n\n学习马克思主义理论，<script>alert(1)</script>不忘初心。\n")
-    index_dir = IndexDir(tmp_path / "ix")
-    ingest([tmp_path / "c"], index_dir)
-    hit = Backend(index_dir).search(SearchRequest(q="马克思 script"))["hits"][0]
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    hit = SearchService(engine).search(SearchRequest(q="马克思 script"))["hits"][0]
     assert "<mark>马克思</mark>" in hit["highlight"]
     assert "<script>" not in hit["highlight"] and "&lt;" in hit["highlight"]
     assert hit["text"].count("<script>") == 1  # plain text field keeps the paragraph as written
@@ -161,10 +162,16 @@ def test_unsearchable_queries_raise(q):
 
 
 def test_query_syntax_is_text(backend):
-    for q in ['title:环境', '环境*', '"环境', '((环境', '环境 )', '?', 'OR 环境', 'AND']:
-        try:
-            parse(q)
-        except QueryError:
-            continue
-        res = backend.search(SearchRequest(q=q))
-        assert res["total"] >= 0 and all("<mark>" in h["highlight"] for h in res["hits"])
+    """Field syntax, wildcards and stray operators are searched as the characters they are."""
+    texts = all_paragraphs(backend).values()
+    plain = ids(backend, "环境")[0]
+    for q in ['"环境', '((环境', '环境 )', 'OR 环境']:
+        assert ids(backend, q)[0] == plain, q
+    for q, literal in [("title:环境", "title:环境"), ("?", "?")]:
+        found, res = ids(backend, q)
+        assert res["total"] == sum(literal in unit_string(t) for t in texts), q  # ？ is ? once normalized
+        assert all("<mark>" in h["highlight"] for h in res["hits"]), q
+    star, _ = ids(backend, "环境*")
+    assert star and star <= plain  # 环境 next to a placeholder *, never a wildcard
+    with pytest.raises(QueryError):
+        parse("AND")

@@ -7,10 +7,10 @@ for documents added directly and for segments merged by the fast writer.
 
 from whoosh import index as whoosh_index
 
+from archive.engines.whoosh.schema import make_schema, to_fields
+from archive.engines.whoosh.segment import FastSegmentWriter
 from archive.extract.annotate import annotate
-from archive.index.documents import whoosh_docs
-from archive.index.schema import make_schema
-from archive.index.segment import FastSegmentWriter
+from archive.index.records import records
 from archive.ingest import load, parse_text
 
 from .conftest import SAMPLE
@@ -21,7 +21,7 @@ def _documents():
             annotate(parse_text("# 第1次会议\n\n李明华在725会议室主持第5次会议，六个100%。\n\n"
                                 "- 列表项：环境保护\n\n> 引用：<script>x</script>\n\n"
                                 "𠀀𠀁 Ǆ İstanbul ＡＢＣ１２３ 表情😀符号\n", "other.md"))]
-    return [fields for doc in docs for fields in whoosh_docs(doc, "0" * 64)]
+    return [to_fields(record) for doc in docs for record in records(doc, "0" * 64)]
 
 
 def _dump(ix) -> dict:

@@ -1,30 +1,33 @@
-"""The web front: the search page and the JSON API over the same Backend as the CLI."""
+"""The web front: the search page and the JSON API over the same search service as the CLI."""
 
 from pathlib import Path
 
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from archive.index.store import IndexDir, IndexMissing, IndexOutdated, default_index_dir
-from archive.search.backend import Backend
-from archive.search.request import BadRequest
+from archive.engines import open_engine
+from archive.engines.base import Engine
+from archive.errors import BadRequest, IndexMissing, IndexOutdated
+from archive.search.contract import date_text
+from archive.search.service import SearchService
 
 # Everything is served from here: no inline script or style, no remote anything.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-def create_app(index_dir: IndexDir | Path | str | None = None) -> Flask:
+def create_app(engine: Engine | Path | str | None = None) -> Flask:
+    """The app over an engine, or over the Whoosh index in a folder (default: $ARCHIVE_INDEX, ./index)."""
     app = Flask(__name__)
-    if not isinstance(index_dir, IndexDir):
-        index_dir = IndexDir(index_dir or default_index_dir())
-    app.config["BACKEND"] = Backend(index_dir)
+    if engine is None or isinstance(engine, (Path, str)):
+        engine = open_engine(engine)
+    app.config["SERVICE"] = SearchService(engine)
     app.json.ensure_ascii = False
 
     from . import api, pages, text
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
-    app.jinja_env.filters.update(date_text=text.date_text, region_name=text.region_name,
+    app.jinja_env.filters.update(date_text=date_text, region_name=text.region_name,
                                  region_full=text.region_full)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     _errors(app)

@@ -1,31 +1,23 @@
-"""GET /api/search: the JSON contract, with 400 and a reason for any bad parameter."""
+"""GET /api/search and /api/meetings/<id>: the JSON contract (archive/search/contract.py).
+
+A bad parameter is 400 with the reason, no index 503: see the error handlers in web/__init__.py.
+"""
 
 from flask import Blueprint, current_app, jsonify, request
 
-from archive.index.store import IndexMissing, IndexOutdated
-from archive.search.request import BadRequest, SearchRequest
+from archive.search.request import SearchRequest
 
 bp = Blueprint("api", __name__)
 
 
 @bp.get("/api/search")
 def search():
-    try:
-        req = SearchRequest.from_params(request.args)
-    except BadRequest as exc:
-        return jsonify(error=str(exc)), 400
-    try:
-        return jsonify(current_app.config["BACKEND"].search(req))
-    except (IndexMissing, IndexOutdated) as exc:
-        return jsonify(error=str(exc)), 503
+    return jsonify(current_app.config["SERVICE"].search(SearchRequest.from_params(request.args)))
 
 
 @bp.get("/api/meetings/<meeting_id>")
 def meeting(meeting_id: str):
-    try:
-        found = current_app.config["BACKEND"].meeting(meeting_id)
-    except (IndexMissing, IndexOutdated) as exc:
-        return jsonify(error=str(exc)), 503
+    found = current_app.config["SERVICE"].meeting(meeting_id)
     if found is None:
         return jsonify(error=f"没有这个会议：{meeting_id}"), 404
     return jsonify(found)

@@ -10,10 +10,9 @@ with the same matcher the snippets use.
 
 from html import escape
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup
-from mdit_py_plugins.front_matter import front_matter_plugin
 
+from archive.ingest.dialect import markdown_parser
 from archive.search.highlight import spans
 
 BLOCKS = {"paragraph_open", "heading_open", "fence", "code_block", "table_open"}
@@ -40,8 +39,8 @@ def _link_open(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env)
 
 
-# The same markdown dialect ingest reads (tables, front matter), so blocks line up with paragraphs.
-_md = MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+# The dialect ingest reads (tables, front matter), so that blocks line up with paragraphs.
+_md = markdown_parser()
 _md.add_render_rule("text", _text)
 _md.add_render_rule("image", _image)
 _md.add_render_rule("link_open", _link_open)
@@ -55,7 +54,7 @@ def _paragraph_at(paragraphs, first: int, last: int):
 
 
 def render(meeting: dict, hit: int | None = None, leaves=()) -> Markup:
-    """HTML of a meeting (the Backend's `meeting()` dict) with paragraph anchors and marks."""
+    """HTML of a meeting (the search service's `meeting()` dict) with paragraph anchors and marks."""
     tokens = _md.parse(meeting["markdown"])
     offset = meeting["line_start"]  # markdown line 0 is this line of the source file
     paragraphs = meeting["paragraphs"]

@@ -1,4 +1,4 @@
-"""What the page shows around the hits, made from the Backend's facets and the URL state:
+"""What the page shows around the hits, made from the search service's facets and the URL state:
 the region hierarchy, topics, the date histogram, active-filter chips, sorting and paging.
 """
 
@@ -46,7 +46,7 @@ def region_facet(state: State, values: list[dict]) -> dict:
         for i in range(len(parts)):
             prefix = "/".join(parts[:i + 1])
             trail.append(Link(parts[i], state.url(region=prefix), counts.get(prefix), prefix == selected))
-    elif selected:  # a name typed into the URL (甘肃, 天水): the Backend resolves it
+    elif selected:  # a name typed into the URL (甘肃, 天水): the search service resolves it
         trail.append(Link(f"名称含“{selected}”", state.url(), current=True))
     parent = selected if selected and is_path else ""
     kids, level = _children(counts, parent), "below"
@@ -132,7 +132,7 @@ SORTS = (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))
 
 
 def sort_links(state: State, req: SearchRequest) -> list[Link]:
-    """Relevance needs words to rank by; without a query the Backend lists newest first."""
+    """Relevance needs words to rank by; without a query the service lists newest first."""
     current = req.sort if req.q.strip() or req.sort != "relevance" else "newest"
     return [Link(label, state.url(sort=key), current=key == current)
             for key, label in SORTS if key != "relevance" or req.q.strip()]

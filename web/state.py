@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from archive.search.request import SearchRequest
+from archive.search.request import PER_PAGE, SearchRequest
 
 # The parameters of a search, in the order they appear in links.
 PARAMS = ("q", "region", "topic", "from", "to", "month", "sort", "per_page", "page")
-DEFAULTS = {"sort": "relevance", "per_page": "20", "page": "1"}
+DEFAULTS = {"sort": "relevance", "per_page": str(PER_PAGE), "page": "1"}
 FILTERS = ("region", "topic", "from", "to", "month")
 
 

@@ -1,27 +1,15 @@
-"""How dates, regions and date filters read in Chinese (page and CSV alike)."""
+"""How regions and date filters read in Chinese (page and CSV alike)."""
 
-import re
-
-_BOUND = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
-
-def date_text(date: dict | None, note: bool = True) -> str:
-    """2023年4月16日, 4月16日 (year unknown), with （年份推断） when the year was inferred."""
-    if not date:
-        return ""
-    out = "".join(f"{date[k]}{unit}" for k, unit in (("year", "年"), ("month", "月"), ("day", "日"))
-                  if date.get(k))
-    if note and date.get("year_inferred"):
-        out += "（年份推断）"
-    return out
+from archive.search.contract import date_text
+from archive.search.request import date_parts
 
 
 def bound_text(value: str) -> str:
     """A from/to parameter (YYYY, YYYY-MM, YYYY-MM-DD) as 2023年4月."""
-    m = _BOUND.match(value or "")
-    if not m:
+    parts = date_parts(value)
+    if parts is None:
         return value
-    return date_text({"year": int(m[1]), "month": m[2] and int(m[2]), "day": m[3] and int(m[3])})
+    return date_text(dict(zip(("year", "month", "day"), parts)))
 
 
 def date_filter_text(date_from: str, date_to: str) -> str:

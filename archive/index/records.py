@@ -1,9 +1,20 @@
-"""Annotated documents to Whoosh documents: what each hit and meeting page needs is stored."""
+"""Annotated documents to the records every engine stores: what each hit and meeting page needs.
+
+A paragraph record has the fields it is searched by (text; title and
+section for the context boost), the facet values it is filtered and counted
+by (every ancestor of each region path; topics; year, ym = YYYY-MM and
+month = MM of its date, where known), date_sort (YYYYMMDD, unknown parts 0)
+and `info`, stored as it is and shown with each hit. Meetings and files
+(the manifest) are records too, so that one commit updates all three.
+"""
 
 import hashlib
 
 from ..ingest.model import Document, Meeting, Paragraph
-from .schema import FILE, MEETING, PARAGRAPH
+
+# Values of the `kind` field.
+PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
+FACET_FIELDS = ("region", "topic", "year", "month", "ym")
 
 
 def meeting_id(source: str, index: int) -> str:
@@ -29,12 +40,13 @@ def _date_fields(date) -> dict:
     return fields
 
 
-def _region_values(regions) -> str:
+def _region_values(regions) -> list[str]:
+    """Every region's path and the paths of its ancestors, so a filter on any level finds it."""
     keys = set()
     for region in regions:
         path = region.path
         keys.update("/".join(path[:i]) for i in range(1, len(path) + 1))
-    return ",".join(sorted(keys))
+    return sorted(keys)
 
 
 def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
@@ -45,11 +57,10 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
         "meeting_id": mid,
         "source": doc.source,
         "text": para.text,
-        "chars": para.text,
         "title": meeting.title,
         "section": para.section,
         "region": _region_values(para.regions),
-        "topic": ",".join(para.topics),
+        "topic": list(para.topics),
         "info": {
             "n": para.n,
             "meeting_title": meeting.title,
@@ -103,7 +114,8 @@ def file_doc(doc: Document, digest: str) -> dict:
     }
 
 
-def whoosh_docs(doc: Document, digest: str):
+def records(doc: Document, digest: str):
+    """The meeting, paragraph and file records of an annotated document."""
     for meeting in doc.meetings:
         yield meeting_doc(doc, meeting)
         for para in meeting.paragraphs:

@@ -8,13 +8,11 @@ import re
 from bisect import bisect_right
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .dialect import markdown_parser
 from .model import Block
 
-# Raw HTML in minutes is text that was typed, not markup: keep it as text.
-_md = MarkdownIt("commonmark", {"html": False}).enable("table").use(front_matter_plugin)
+_md = markdown_parser()
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 # markdown-it stops descending (and drops the text) below this many nested

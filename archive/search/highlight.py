@@ -9,7 +9,7 @@ is marked as one span.
 from functools import lru_cache
 from html import escape
 
-from ..index.analysis import is_unit, normalize, query_units, query_words, word_cover
+from ..analysis import is_unit, normalize, query_units, query_words, word_cover
 from .query import Term
 
 SNIPPET_CHARS = 160

@@ -1,72 +1,130 @@
-"""Query tree to Whoosh queries.
+"""The query tree compiled into a match plan: what a paragraph must hold and how it scores.
 
-A term matches a paragraph that contains it literally (a phrase of unit
-bigrams in `chars`) or that contains all of its words (`text`); the literal
-match is boosted so that it ranks above scattered words. A quoted phrase is
-the literal match alone. Each term is widened in place, so NOT excludes
-exactly what the same term would find.
+A plan is a small tree that every engine evaluates the same way:
+
+    Literal(run)        the paragraph's units contain `run` (punctuation and spaces aside)
+    Word(field, word)   the field (text, title, section) has the word among its words
+    All(parts)          every part matches; scores add up
+    Any(parts)          some part matches; the scores of those that match add up
+    Without(part)       the part does not match; scores 1.0 (a query of NOTs alone is refused)
+    Also(must, maybe)   `must` matches; `maybe` adds its score where it matches too
+    Except(part, not_)  `part` matches and `not_` does not; scores as `part`
+    Constant(part, s)   `part` matches; scores `s`
+
+Scoring is BM25F (k1 1.2, b 0.75, idf = ln(N / (df + 1)) + 1, N all the
+documents of the index) on each Word, and on each Literal as the sum of
+its unit bigrams in the units view (one character: the unit itself), times
+the leaf's boost. Engines return hits by score, ties in document order.
+
+A term matches a paragraph that contains it literally or that contains all
+of its words; the literal match is boosted so that it ranks above scattered
+words. A quoted phrase is the literal match alone. Each term is widened in
+place, so NOT excludes exactly what the same term would find.
 """
 
-from whoosh import query as wq
+from dataclasses import dataclass
 
-from ..index.analysis import bigrams, query_units, query_words, word_cover
+from ..analysis import query_units, query_words, word_cover
 from .query import And, Not, Or, Phrase, Term
 
 LITERAL_BOOST = 3.0
 PHRASE_BOOST = 4.0
 TITLE_BOOST = 1.5
 SECTION_BOOST = 1.0
-RELAXED_WORD = 1000.0  # per word matched: more words always outrank a better score
+RELAXED_WORD = 1000.0  # per term matched: more terms always outrank a better score
 
 
-def literal(text: str, boost: float = 1.0) -> wq.Query:
-    grams = bigrams(query_units(text))
-    if len(grams) == 1:
-        return wq.Term("chars", grams[0], boost=boost)
-    return wq.Phrase("chars", grams, boost=boost)
+@dataclass(frozen=True)
+class Literal:
+    run: str  # units, normalized (two or more: a run of bigrams; one: a single unit)
+    boost: float = 1.0
 
 
-def _word(word: str) -> wq.Query:
+@dataclass(frozen=True)
+class Word:
+    field: str
+    word: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Any:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Without:
+    part: object
+
+
+@dataclass(frozen=True)
+class Also:
+    must: object
+    maybe: object
+
+
+@dataclass(frozen=True)
+class Except:
+    part: object
+    not_: object
+
+
+@dataclass(frozen=True)
+class Constant:
+    part: object
+    score: float
+
+
+def literal(text: str, boost: float = 1.0) -> Literal:
+    return Literal("".join(query_units(text)), boost)
+
+
+def _word(word: str):
     """The word itself, or the shorter words that spell it wherever they stand."""
     cover = word_cover(word)
-    term = wq.Term("text", word)
-    return wq.Or([term, wq.And([wq.Term("text", w) for w in cover])]) if cover else term
+    term = Word("text", word)
+    return Any((term, All(tuple(Word("text", w) for w in cover)))) if cover else term
 
 
-def _words_query(words: list[str]) -> wq.Query | None:
+def _words(words: list[str]):
     if not words:
         return None
-    terms = [_word(w) for w in words]
-    return terms[0] if len(terms) == 1 else wq.And(terms)
+    terms = tuple(_word(w) for w in words)
+    return terms[0] if len(terms) == 1 else All(terms)
 
 
-def to_whoosh(node) -> wq.Query:
+def compile_tree(node):
+    """The plan of a query tree (archive.search.query)."""
     if isinstance(node, Phrase):
         return literal(node.text, PHRASE_BOOST)
     if isinstance(node, Term):
-        words = _words_query(query_words(node.text))
+        words = _words(query_words(node.text))
         lit = literal(node.text, LITERAL_BOOST)
-        return wq.Or([lit, words]) if words is not None else lit
+        return Any((lit, words)) if words is not None else lit
     if isinstance(node, And):
-        return wq.And([to_whoosh(i) for i in node.items])
+        return All(tuple(compile_tree(i) for i in node.items))
     if isinstance(node, Or):
-        return wq.Or([to_whoosh(i) for i in node.items])
+        return Any(tuple(compile_tree(i) for i in node.items))
     if isinstance(node, Not):
-        return wq.Not(to_whoosh(node.item))
+        return Without(compile_tree(node.item))
     raise TypeError(node)
 
 
-def with_context_boost(main: wq.Query, leaves) -> wq.Query:
+def with_context_boost(main, leaves):
     """Paragraphs whose meeting title or section also names the words rank higher."""
-    words = {w for leaf in leaves for w in query_words(leaf.text)}
+    words = sorted({w for leaf in leaves for w in query_words(leaf.text)})
     if not words:
         return main
-    extra = [wq.Term("title", w, boost=TITLE_BOOST) for w in words]
-    extra += [wq.Term("section", w, boost=SECTION_BOOST) for w in words]
-    return wq.AndMaybe(main, wq.Or(extra))
+    extra = [Word("title", w, TITLE_BOOST) for w in words] + [Word("section", w, SECTION_BOOST) for w in words]
+    return Also(main, Any(tuple(extra)))
 
 
-def relaxed(leaves, negated) -> wq.Query | None:
+def relaxed(leaves, negated):
     """Any of the query's terms, ranked first by how many of them a paragraph has.
 
     Only for two terms or more: one term that matches nothing is not cut
@@ -74,15 +132,14 @@ def relaxed(leaves, negated) -> wq.Query | None:
     """
     if len(leaves) < 2:
         return None
-    per_term = [wq.Or([wq.ConstantScoreQuery(to_whoosh(leaf), RELAXED_WORD), to_whoosh(leaf)]) for leaf in leaves]
-    q = wq.Or(per_term)
-    return wq.AndNot(q, wq.Or(negated)) if negated else q
+    plan = Any(tuple(Any((Constant(compile_tree(leaf), RELAXED_WORD), compile_tree(leaf))) for leaf in leaves))
+    return Except(plan, Any(tuple(negated))) if negated else plan
 
 
 def negated_leaves(node) -> list:
-    """Whoosh queries of the parts a hit must not match, kept when the query is relaxed."""
+    """Plans of the parts a hit must not match, kept when the query is relaxed."""
     if isinstance(node, Not):
-        return [to_whoosh(node.item)]
+        return [compile_tree(node.item)]
     if isinstance(node, And):
         return [q for item in node.items for q in negated_leaves(item)]
     return []

@@ -15,13 +15,10 @@ are closed at the end of the query.
 import re
 from dataclasses import dataclass
 
-from ..index.analysis import query_units
+from ..analysis import query_units
+from ..errors import QueryError
 
 MAX_QUERY_CHARS = 200
-
-
-class QueryError(ValueError):
-    """A query that cannot be searched; the message is shown to the user."""
 
 
 @dataclass(frozen=True)

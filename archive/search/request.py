@@ -4,24 +4,28 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .query import MAX_QUERY_CHARS, QueryError, parse
+from ..errors import BadRequest, QueryError
+from .query import MAX_QUERY_CHARS, parse
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
+PER_PAGE = 20  # the default page size of every front
 SORTS = ("relevance", "newest", "oldest")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
-class BadRequest(ValueError):
-    """A parameter that cannot be used; the message says which and why."""
+def date_parts(value: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (unknown parts None), or None."""
+    m = _DATE.match((value or "").strip())
+    return (int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])) if m else None
 
 
 def date_bound(value: str, upper: bool) -> int:
     """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or last) YYYYMMDD it covers."""
-    m = _DATE.match(value.strip())
-    if not m:
+    parts = date_parts(value)
+    if parts is None:
         raise BadRequest(f"日期格式应为 YYYY、YYYY-MM 或 YYYY-MM-DD：{value!r}")
-    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    year, month, day = parts
     try:
         date(year, month or 1, day or 1)
     except ValueError:
@@ -53,7 +57,7 @@ class SearchRequest:
     date_to: str = ""
     month: int | None = None  # a month in any year, also dates whose year is unknown
     page: int = 1
-    per_page: int = 20
+    per_page: int = PER_PAGE
     sort: str = "relevance"
 
     @classmethod
@@ -76,7 +80,7 @@ class SearchRequest:
             date_to=text("to"),
             month=_int(params, "month", None, 1, 12),
             page=_int(params, "page", 1, 1, MAX_PAGE),
-            per_page=_int(params, "per_page", 20, 1, MAX_PER_PAGE),
+            per_page=_int(params, "per_page", PER_PAGE, 1, MAX_PER_PAGE),
             sort=sort,
         )
         req.validate()
@@ -98,3 +102,9 @@ class SearchRequest:
 
     def with_(self, **changes) -> "SearchRequest":
         return replace(self, **changes)
+
+    def filters(self) -> dict[str, str]:
+        """The filters given, by the URL parameter each came from."""
+        values = {"region": self.region, "topic": self.topic, "from": self.date_from, "to": self.date_to,
+                  "month": str(self.month) if self.month else ""}
+        return {name: value for name, value in values.items() if value}

@@ -8,49 +8,16 @@ every character bigram (`chars`). So for each position of the term, the
 candidates are the characters that really follow the left neighbour (a prefix
 look-up) and precede the right one; the replacement whose corrected run is
 found in the most paragraphs wins. For the first character, bigrams are
-looked up by their second character in a packed, sorted copy made once per
-searcher.
+looked up by their second character (the engine's `previous_units`).
 """
 
-import bisect
-import threading
 import unicodedata
 
-from ..index.analysis import normalize, units
-from .compile import literal, to_whoosh
+from ..analysis import normalize, units
+from .plan import compile_tree, literal
 from .query import Phrase, Term, parse, positives
 
 PER_POSITION = 20  # candidates tried per position, the most frequent bigrams first
-
-
-class _BySecond:
-    """Every chars bigram reversed (second char first), sorted and packed into one string."""
-
-    def __init__(self, reader):
-        grams = sorted(g[1] + g[0] for g in (t.decode("utf-8") for t in reader.lexicon("chars")) if len(g) == 2)
-        self.packed = "".join(grams)
-
-    def __len__(self):
-        return len(self.packed) // 2
-
-    def __getitem__(self, i):
-        return self.packed[2 * i]
-
-    def firsts(self, second: str) -> list[str]:
-        lo, hi = bisect.bisect_left(self, second), bisect.bisect_right(self, second)
-        return [self.packed[2 * i + 1] for i in range(lo, hi)]
-
-
-_cache_lock = threading.Lock()
-_cache: tuple = (None, None)  # (reader, _BySecond): rebuilt when the Backend moves to a new reader
-
-
-def _by_second(reader) -> _BySecond:
-    global _cache
-    with _cache_lock:
-        if _cache[0] is not reader:
-            _cache = (reader, _BySecond(reader))
-        return _cache[1]
 
 
 def _is_text(char: str) -> bool:
@@ -59,18 +26,14 @@ def _is_text(char: str) -> bool:
 
 def _candidates(reader, chars: list[str], p: int) -> list[str]:
     """Characters for position p that form known bigrams with both neighbours, most frequent first."""
-    df = reader.doc_frequency
-    if p > 0:
-        grams = (t.decode("utf-8") for t in reader.expand_prefix("chars", chars[p - 1]))
-        options = [g[1] for g in grams if len(g) == 2]
-    else:
-        options = _by_second(reader).firsts(chars[1])
+    df = reader.bigram_frequency
+    options = reader.next_units(chars[p - 1]) if p > 0 else reader.previous_units(chars[1])
     scored = []
     for c in set(options):
         if c == chars[p] or not _is_text(c):
             continue
-        left = df("chars", chars[p - 1] + c) if p > 0 else None
-        right = df("chars", c + chars[p + 1]) if p + 1 < len(chars) else None
+        left = df(chars[p - 1] + c) if p > 0 else None
+        right = df(c + chars[p + 1]) if p + 1 < len(chars) else None
         if left == 0 or right == 0:
             continue
         scored.append((min(x for x in (left, right) if x is not None), c))
@@ -92,7 +55,8 @@ def _best_fix(reader, count, chars: list[str]) -> tuple[int, str] | None:
 def suggest(reader, count, q: str) -> str | None:
     """The query with its unmatched terms corrected, or None when nothing sensible is found.
 
-    `count(query)` is the number of paragraphs a Whoosh query matches (the backend evaluates it).
+    `reader` is an engine's Reader (its bigram vocabulary); `count(plan)` the number of
+    paragraphs a match plan finds.
     """
     try:
         tree = parse(q)
@@ -106,7 +70,7 @@ def suggest(reader, count, q: str) -> str | None:
             continue
         seq = units(normalize(leaf.text))
         chars = [c for c, _ in seq]
-        if len(chars) < 2 or count(to_whoosh(leaf)):
+        if len(chars) < 2 or count(compile_tree(leaf)):
             continue  # found as it is (literally or by its words): nothing to correct
         fix = _best_fix(reader, count, chars)
         if fix:

@@ -1,6 +1,6 @@
 """Per-searcher arrays for filtering, counting and matching, with NumPy.
 
-Built once per searcher (the backend shares one searcher between requests)
+Built once per searcher (the engine shares one searcher between requests)
 and cheap to build: everything is read in bulk, per segment.
 
 * facets: for each facet field, the documents of every value, as one sorted
@@ -15,29 +15,28 @@ and cheap to build: everything is read in bulk, per segment.
   exact literal checks of candidate documents.
 """
 
-import io
 import mmap
 import os
-import pickle
-import struct
 import threading
-import zlib
 from collections import OrderedDict
 from itertools import repeat
 
 import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from ..index.analysis import bigrams
-from ..index.schema import FACET_FIELDS, FACETS_EXT, PARAGRAPH, UNITS_EXT, UNITS_OFFSETS_EXT
+from ...analysis import bigrams
+from ...index.records import FACET_FIELDS, PARAGRAPH
+from .private import column_array, length_column, postings_file, read_postings
+from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
 
 POSTINGS_CACHE_ENTRIES = 6_000_000  # document numbers held by the postings cache (8 bytes each with weights)
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 def _segment_folder(segreader):
-    storage = segreader._storage
+    storage = segreader.storage()
     storage = getattr(storage, "b", storage)  # a compound segment's reader overlays the index folder
     return getattr(storage, "folder", None)
 
@@ -48,7 +47,7 @@ def read_facets(segreader):
     if folder is None:
         return None
     try:
-        with np.load(os.path.join(folder, segreader._segment.make_filename(FACETS_EXT))) as data:
+        with np.load(os.path.join(folder, segreader.segment().make_filename(FACETS_EXT))) as data:
             out = {}
             for key in data.files:
                 field, _, part = key.partition("|")
@@ -65,8 +64,7 @@ def read_units(segreader):
     folder = _segment_folder(segreader)
     if folder is None:
         return None
-    seg = segreader._segment
-    base = os.path.join(folder, seg.make_filename(""))
+    base = os.path.join(folder, segreader.segment().make_filename(""))
     try:
         offsets = np.fromfile(base + UNITS_OFFSETS_EXT, dtype="<i8")
         with open(base + UNITS_EXT, "rb") as f:
@@ -75,45 +73,6 @@ def read_units(segreader):
     except OSError:
         return None
     return text, offsets
-
-
-_BLOCK_LENGTH = struct.Struct("!i")
-
-
-def _read_blocks(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of a term's postings blocks (Whoosh 3 layout), read in one piece."""
-    buf = io.BytesIO(postfile.get(offset, length))
-    buf.seek(4)  # after the postings header tag
-    deltas, weights, starts, before = [], [], [], []
-    last = 0
-    while True:
-        size = _BLOCK_LENGTH.unpack(buf.read(4))[0]
-        end = buf.tell() + abs(size)
-        count, block_last, _, compression, _, _ = pickle.load(buf)
-        data = buf.read(end - buf.tell())
-        if compression:
-            data = zlib.decompress(data)
-        ids, w, _ = pickle.loads(data)
-        starts.append(len(deltas))
-        before.append(last)
-        deltas.extend(ids)
-        # Weights as Whoosh minifies them: None (all 1.0), one value for all, or each.
-        weights.extend([1.0] * count if w is None else [w] * count if isinstance(w, float) else w)
-        last = block_last
-        if size < 0:
-            break
-    ids = np.array(deltas, dtype=np.int64)
-    ids[starts] -= before  # a block's first number is absolute: make it relative to the previous block's last
-    return np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32)
-
-
-def _column_array(col, doccount: int, dtype: str) -> np.ndarray:
-    """All values of a fixed-width Whoosh NumericColumn reader, in one read."""
-    count = min(col._count, doccount)
-    raw = col._dbfile.get(col._basepos, count * col._fixedlen) if count else b""
-    out = np.full(doccount, col._default, dtype=np.int64)
-    out[:count] = np.frombuffer(raw, dtype=dtype, count=count)
-    return out
 
 
 class _Segment:
@@ -138,7 +97,7 @@ class _Segment:
         return self._units
 
 
-class FacetCache:
+class SegmentArrays:
     def __init__(self, searcher):
         reader = searcher.reader()
         self.searcher = searcher
@@ -148,7 +107,7 @@ class FacetCache:
         self._lazy: dict = {}
         self._postings: OrderedDict = OrderedDict()
         self._vids: dict[str, np.ndarray] = {}  # facet field -> value number of each entry of docs_of
-        self.warm = False  # set by the backend once a search has used this cache
+        self.warm = False  # set once a search has used these arrays
         self._held = 0
         # Facet postings: one array per field, grouped by value, with the values' boundaries;
         # from each segment's facet file, or from its postings where it has none.
@@ -214,9 +173,8 @@ class FacetCache:
         Reads the postings with one `get` (no seek + read on the shared file object), so that
         concurrent requests can read the same segment.
         """
-        terms = seg.reader._terms
         try:
-            info = terms.term_info(field, tbytes)  # one look-up (`in` would be a second)
+            info = seg.reader.term_info(field, tbytes)  # one look-up (`in` would be a second)
         except (TermNotFound, KeyError):  # (KeyError: a field with no terms in this segment)
             return None
         if info.is_inlined():  # (not written by our writer; Whoosh keeps inlined ids as they are)
@@ -226,10 +184,11 @@ class FacetCache:
             offset, length = info.extent()
             if isinstance(length, tuple):  # Whoosh's W3TermInfo.from_bytes leaves it as unpacked
                 length = length[0]
-            ids, ws = _read_blocks(terms._postfile, offset, length)
+            ids, ws = read_postings(postings_file(seg.reader), offset, length)
         return (ids, ws) if weights else ids
 
-    def _get_lazy(self, key, build):
+    # Built once per searcher on first use (by this module and by the engine's reader).
+    def lazy(self, key, build):
         value = self._lazy.get(key)
         if value is None:
             with self._lock:
@@ -247,7 +206,7 @@ class FacetCache:
                     dead = np.fromiter(seg.reader.deleted_docs_set, dtype=np.int64)
                     mask[dead + seg.offset] = False
             return mask
-        return self._get_lazy("live", build)
+        return self.lazy("live", build)
 
     @property
     def date_sort(self) -> np.ndarray:
@@ -258,26 +217,30 @@ class FacetCache:
                 if not r.has_column("date_sort"):
                     continue
                 fieldobj = r.schema["date_sort"]
-                col = r._perdoc.column_reader("date_sort", fieldobj.column_type)
-                raw = _column_array(col, seg.size, ">" + col._typecode)
+                raw = column_array(r.column_reader("date_sort", translate=False), seg.size)
                 # Stored as sortable numbers: translate each distinct value the way the field does.
                 distinct, inverse = np.unique(raw, return_inverse=True)
                 translated = np.array([fieldobj.from_column_value(int(v)) for v in distinct], dtype=np.int64)
                 out[seg.offset:seg.offset + seg.size] = translated[inverse]
             return out
-        return self._get_lazy("date_sort", build)
+        return self.lazy("date_sort", build)
 
     def lengths(self, field: str) -> np.ndarray:
         """Field length per document as the scorer sees it (byte-quantized)."""
         def build():
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
             out = np.zeros(self.size, dtype=np.float32)  # whole numbers below 2**24: exact
+            name = length_column(field)
             for seg in self.segments:
-                col = seg.reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                if col is not None:
-                    out[seg.offset:seg.offset + seg.size] = _B2L[_column_array(col, seg.size, "u1")]
+                r = seg.reader
+                perdoc = r.codec().per_document_reader(r.storage(), r.segment())
+                try:
+                    if perdoc.has_column(name):
+                        col = perdoc.column_reader(name, LENGTHS_COLUMN)
+                        out[seg.offset:seg.offset + seg.size] = _B2L[column_array(col, seg.size)]
+                finally:
+                    perdoc.close()
             return out
-        return self._get_lazy(("len", field), build)
+        return self.lazy(("len", field), build)
 
     def _cached(self, key, build):
         """The LRU cache shared by requests: build() returns a tuple whose first array counts."""
@@ -409,7 +372,7 @@ class FacetCache:
             ptr = np.zeros(self.size + 1, dtype=np.int32)
             np.cumsum(np.bincount(docs, minlength=self.size), out=ptr[1:])
             return ptr, self._value_ids(field)[np.argsort(docs, kind="stable")]
-        return self._get_lazy(("by_document", field), build)
+        return self.lazy(("by_document", field), build)
 
     def values(self, field: str) -> list[str]:
         return list(self.values_of[field])

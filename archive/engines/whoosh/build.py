@@ -1,19 +1,21 @@
-"""Ingest into the index: incremental by content hash, one atomic commit per run."""
+"""The Whoosh engine's indexer: one ingest run into the live generation, or a fresh one.
 
-import hashlib
+An incremental run writes one segment and commits it into the live
+generation (a Whoosh commit is an atomic rename of its table of contents).
+A rebuild, or an index built by another analysis version, fills a fresh
+generation, with worker processes when it has many files, and publishes it
+when it is complete; searchers never see a half-built index.
+"""
+
 import os
 import queue as queues
-import time
 import traceback
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable
+from contextlib import contextmanager
 
-from ..ingest import UnreadableFile, load, source_name
-from ..extract.annotate import annotate, fingerprint
-from .analysis import ANALYZER_VERSION, SEGMENTER
-from .documents import whoosh_docs
-from .schema import FILE, META
+from ...analysis import ANALYZER_VERSION, SEGMENTER
+from ...errors import IndexOutdated
+from ...index.records import FILE, META
+from .schema import to_fields
 from .segment import FastSegmentWriter
 from .store import IndexDir, read_meta
 
@@ -30,142 +32,95 @@ INGEST_PROCS = 2
 CHUNK_BYTES = 6_000_000
 
 
-@dataclass
-class Summary:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    meetings: int = 0  # in the whole index after the run
-    paragraphs: int = 0
-    seconds: float = 0.0
-    rebuilt: bool = False
+class WhooshIndexer:
+    """The engine's Indexer (archive/engines/base.py) over one Whoosh index of a generation."""
 
-    def as_json(self) -> dict:
-        return {**self.__dict__, "failed": [{"source": s, "reason": r} for s, r in self.failed],
-                "warnings": [{"source": s, "message": m} for s, m in self.warnings]}
+    def __init__(self, index_dir: IndexDir, ix, fresh_path):
+        self.index_dir, self.ix, self.fresh_path = index_dir, ix, fresh_path
+        self.rebuilding = fresh_path is not None
+        self._meta = {} if self.rebuilding else read_meta(ix)
+        self.writer = FastSegmentWriter(ix)
+        self.segments = []  # finished segments of a fresh generation, committed with the writer's
+        self.committed = False
 
+    def manifest(self) -> dict[str, str]:
+        with self.ix.searcher() as s:
+            return {d["source"]: d["info"]["hash"] for d in s.documents(kind=FILE)}
 
-def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(file, root) for every .md file under the given files and folders, in a stable order.
+    def meta(self) -> dict:
+        return self._meta
 
-    Folders are walked without following symbolic links to folders, so a link
-    loop cannot trap the walk; linked files are read.
-    """
-    found = []
-    for path in paths:
-        if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames.sort()
-                found.extend((Path(dirpath) / f, path) for f in sorted(filenames) if f.endswith(".md"))
+    def write(self, files, prepare, report, progress) -> None:
+        procs = _procs(len(files)) if self.rebuilding else 1
+        if procs > 1:
+            self.segments += _write_parallel(self.ix, files, procs, prepare, report, progress)
+            return
+        for done, item in enumerate(files, start=1):
+            if progress:
+                progress(done, len(files), item[2])
+            outcome = prepare(item)
+            _store(self.writer, outcome)
+            report(outcome)
+            if self.rebuilding and self.writer.held > SEGMENT_POSTINGS:
+                # A fresh generation is not live yet: a segment written now is not seen by searchers.
+                self.segments.append(self.writer.finish_segment())
+                self.writer = FastSegmentWriter(self.ix)
+
+    def remove(self, source: str) -> None:
+        self.writer.delete_by_term("source", source)
+
+    def commit(self, meta: dict) -> None:
+        self.writer.update_document(kind=META, id=META, info=meta)
+        self.committed = True  # (a failed commit cleans up after itself: nothing to cancel)
+        if self.rebuilding:
+            self.writer.commit_with(self.segments)
+            self.index_dir.publish(self.fresh_path)
         else:
-            found.append((path, path.parent))
-    return found
+            self.writer.commit()
 
+    def cancel(self) -> None:
+        if not self.committed:
+            self.writer.cancel()
 
-def _sources(found: list[tuple[Path, Path]], summary: "Summary") -> list[tuple[Path, Path, str]]:
-    """(file, root, source name) of the files to ingest, each file once.
-
-    A file name that is not UTF-8 is reported (it cannot be stored or cited);
-    a symbolic link to another corpus file is noted and skipped, so the file
-    is not indexed twice; a loop of links keeps its own name and fails to read.
-    """
-    entries = []
-    for path, root in found:
-        try:
-            own = path.relative_to(root).as_posix()
-        except ValueError:
-            own = path.name
-        try:  # a dangling link or a loop of links is reported under its own name
-            source = source_name(path, root) if path.exists() else own
-        except (OSError, RuntimeError):
-            source = own
-        try:
-            source.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            summary.failed.append((shown, "file name is not valid UTF-8: rename the file"))
-            continue
-        entries.append((path, root, source, own))
-    chosen: dict[str, int] = {}  # source -> the entry that ingests it: the file itself over a link to it
-    for i, (_, _, source, own) in enumerate(entries):
-        if source not in chosen or (own == source and entries[chosen[source]][3] != source):
-            chosen[source] = i
-    files = []
-    for i, (path, root, source, own) in enumerate(entries):
-        if chosen[source] == i:
-            files.append((path, root, source))
-        elif own != source:
-            summary.warnings.append((own, f"a link to {source}: indexed once, as {source}"))
-    return files
-
-
-def _manifest(ix) -> dict[str, str]:
-    with ix.searcher() as s:
-        return {d["source"]: d["info"]["hash"] for d in s.documents(kind=FILE)}
-
-
-def ingest(paths: list[Path], index_dir: IndexDir, rebuild: bool = False, wait: float = 0.0,
-           progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    """Bring the index in line with the corpus files under `paths`.
-
-    Removal applies only when every path is a folder: ingesting one file never
-    drops the others.
-    """
-    started = time.monotonic()
-    summary = Summary()
-    with index_dir.lock(wait=wait):
-        ix, gen_path = None, None
-        if not rebuild and index_dir.exists():
-            ix = index_dir.open_raw()
-            meta = read_meta(ix)
-            if (meta.get("analyzer"), meta.get("segmenter")) != (ANALYZER_VERSION, SEGMENTER):
-                rebuild = True
-        if ix is None or rebuild:
-            gen_path, ix = index_dir.new_generation()
-            summary.rebuilt = True
-            meta = {}
-        manifest = _manifest(ix)
-        stale_tags = meta.get("extract") != fingerprint()
-        files = _sources(corpus_files(paths), summary)
-        seen = {source for _, _, source in files}
-        procs = _procs(len(files)) if gen_path is not None else 1
-        writer = FastSegmentWriter(ix)
-        segments = []
-        try:
-            if procs > 1:
-                segments = _ingest_parallel(ix, files, procs, stale_tags, summary, progress)
-            for done, (path, root, source) in enumerate(files if procs == 1 else [], start=1):
-                if progress:
-                    progress(done, len(files), source)
-                _ingest_file(writer, path, root, source, manifest, stale_tags, summary)
-                if gen_path is not None and writer.held > SEGMENT_POSTINGS:
-                    # A fresh generation is not live yet: a segment written now is not seen by searchers.
-                    segments.append(writer.finish_segment())
-                    writer = FastSegmentWriter(ix)
-            if all(p.is_dir() for p in paths):
-                for source in sorted(set(manifest) - seen):
-                    writer.delete_by_term("source", source)
-                    summary.removed += 1
-            writer.update_document(kind=META, id=META, info={
-                "analyzer": ANALYZER_VERSION, "segmenter": SEGMENTER, "extract": fingerprint()})
-        except BaseException:
-            writer.cancel()
-            raise
-        if gen_path is not None:
-            writer.commit_with(segments)
-        else:
-            writer.commit()
-        if gen_path is not None:
-            index_dir.publish(gen_path)
-        with ix.searcher() as s:
+    def counts(self) -> tuple[int, int]:
+        meetings = paragraphs = 0
+        with self.ix.searcher() as s:
             for info in (d["info"] for d in s.documents(kind=FILE)):
-                summary.meetings += info["meetings"]
-                summary.paragraphs += info["paragraphs"]
-    summary.seconds = round(time.monotonic() - started, 3)
-    return summary
+                meetings += info["meetings"]
+                paragraphs += info["paragraphs"]
+        return meetings, paragraphs
+
+
+@contextmanager
+def indexer(index_dir: IndexDir, rebuild: bool, wait: float):
+    """Hold the ingest lock and give the run's indexer; anything raised cancels what it wrote."""
+    with index_dir.lock(wait=wait):
+        ix, fresh = None, None
+        if not rebuild and index_dir.exists():
+            try:
+                ix = index_dir.open_raw()
+                meta = read_meta(ix)
+                rebuild = (meta.get("analyzer"), meta.get("segmenter")) != (ANALYZER_VERSION, SEGMENTER)
+            except IndexOutdated:  # written by an older layout of this code: build it anew
+                ix, rebuild = None, True
+        if ix is None or rebuild:
+            fresh, ix = index_dir.new_generation()
+        run = WhooshIndexer(index_dir, ix, fresh)
+        try:
+            yield run
+        except BaseException:
+            run.cancel()
+            raise
+
+
+def _store(writer, outcome) -> None:
+    """Replace the source's documents with the outcome's records."""
+    if not outcome.records:
+        return
+    if outcome.status == "updated":
+        writer.delete_by_term("source", outcome.source)
+    for record in outcome.records:
+        writer.add_document(**to_fields(record))
 
 
 def _procs(nfiles: int) -> int:
@@ -212,9 +167,9 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _worker(storage, indexname, chunks, taken, stale_tags, messages) -> None:
+def _worker(storage, indexname, chunks, taken, prepare, messages) -> None:
     """Index runs of files of a fresh generation into finished segments, taking the next run not yet
-    taken until none is left, and reporting each to the parent."""
+    taken until none is left, and reporting each file's outcome (without its records) to the parent."""
     _die_with_parent()
     k = None
     try:
@@ -225,35 +180,38 @@ def _worker(storage, indexname, chunks, taken, stale_tags, messages) -> None:
                 taken.value += 1
             if k >= len(chunks):
                 return
-            part, segments = Summary(), []
-            writer = FastSegmentWriter(ix, _lk=False)
-            for path, root, source in chunks[k]:
-                messages.put(("file", k, source))
-                _ingest_file(writer, path, root, source, {}, stale_tags, part)
+            segments = []
+            writer = FastSegmentWriter(ix, lock=False)
+            for item in chunks[k]:
+                outcome = prepare(item)
+                _store(writer, outcome)
+                outcome.records = []
+                messages.put(("file", k, outcome))
                 if writer.held > SEGMENT_POSTINGS:
                     segments.append(writer.finish_segment())
-                    writer = FastSegmentWriter(ix, _lk=False)
-            if writer._added:
+                    writer = FastSegmentWriter(ix, lock=False)
+            if writer.added:
                 segments.append(writer.finish_segment())
             else:
                 writer.cancel()
-            messages.put(("done", k, segments, part.added, part.failed, part.warnings))
+            messages.put(("done", k, segments))
     except BaseException:
         messages.put(("error", k, traceback.format_exc()))
 
 
-def _ingest_parallel(ix, files, procs, stale_tags, summary, progress) -> list:
+def _write_parallel(ix, files, procs, prepare, report, progress) -> list:
     """Index `files` into a fresh generation with `procs` worker processes; returns their segments in corpus order.
 
     The files are cut into runs (CHUNK_BYTES), which the workers take in turn: a worker slowed
-    down (a busy core, slower files) takes fewer runs instead of holding up the end.
+    down (a busy core, slower files) takes fewer runs instead of holding up the end. Outcomes are
+    reported in the order the files finish.
     """
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     messages = ctx.Queue()
     chunks = _split(files, max(2 * procs, -(-_total_bytes(files) // CHUNK_BYTES)))
     taken = ctx.Value("i", 0)
-    workers = [ctx.Process(target=_worker, args=(ix.storage, ix.indexname, chunks, taken, stale_tags, messages),
+    workers = [ctx.Process(target=_worker, args=(ix.storage, ix.indexname, chunks, taken, prepare, messages),
                            daemon=True) for _ in range(min(procs, len(chunks)))]
     for w in workers:
         w.start()
@@ -268,10 +226,11 @@ def _ingest_parallel(ix, files, procs, stale_tags, summary, progress) -> list:
                 continue
             if msg[0] == "file":
                 done += 1
+                report(msg[2])
                 if progress:
-                    progress(done, len(files), msg[2])
+                    progress(done, len(files), msg[2].source)
             elif msg[0] == "done":
-                results[msg[1]] = msg[2:]
+                results[msg[1]] = msg[2]
             else:
                 raise RuntimeError(f"an ingest worker failed:\n{msg[2]}")
     finally:
@@ -279,40 +238,4 @@ def _ingest_parallel(ix, files, procs, stale_tags, summary, progress) -> list:
             if len(results) < len(chunks) and w.is_alive():
                 w.terminate()
             w.join()
-    segments = []
-    for k in range(len(chunks)):
-        segs, added, failed, warnings = results[k]
-        segments += segs
-        summary.added += added
-        summary.failed += failed
-        summary.warnings += warnings
-    return segments
-
-
-def _ingest_file(writer, path, root, source, manifest, stale_tags, summary) -> None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        # Keep what the index already holds of a file that cannot be read now.
-        summary.failed.append((source, f"cannot read: {exc.strerror or exc}"))
-        return
-    digest = hashlib.sha256(data).hexdigest()
-    if manifest.get(source) == digest and not stale_tags:
-        summary.unchanged += 1
-        return
-    try:
-        doc = annotate(load(path, root, data))
-    except UnreadableFile as exc:
-        summary.failed.append((source, str(exc)))
-        return
-    except Exception as exc:  # a bug met by one file must not stop the others
-        summary.failed.append((source, f"could not be read ({type(exc).__name__}: {exc}); please report this"))
-        return
-    if source in manifest:
-        writer.delete_by_term("source", source)
-        summary.updated += 1
-    else:
-        summary.added += 1
-    for fields in whoosh_docs(doc, digest):
-        writer.add_document(**fields)
-    summary.warnings.extend((source, w) for w in doc.warnings)
+    return [seg for k in range(len(chunks)) for seg in results[k]]

@@ -7,13 +7,8 @@ an ingest killed at any moment leaves both as they were.
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import UnitTokenizer, WordTokenizer
-
-# Values of the `kind` field.
-PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
-
-# Facet fields: every value of a paragraph, with all ancestors of a region.
-FACET_FIELDS = ("region", "topic", "year", "month", "ym")
+from ...index.records import PARAGRAPH
+from .tokenizers import UnitTokenizer, WordTokenizer
 
 # Files the writer puts next to each segment, named after it so that Whoosh
 # deletes them with it: the units text of every document (what literal
@@ -42,3 +37,15 @@ def make_schema() -> Schema:
         date_sort=NUMERIC(int, bits=32, sortable=True),
         info=STORED,
     )
+
+
+def to_fields(record: dict) -> dict:
+    """A record (archive/index/records.py) as this schema's fields: the text also in its units view,
+    lists of facet values as comma-separated keywords."""
+    fields = dict(record)
+    if "text" in fields and fields.get("kind") == PARAGRAPH:
+        fields["chars"] = fields["text"]
+    for name in ("region", "topic"):
+        if isinstance(fields.get(name), list):
+            fields[name] = ",".join(fields[name])
+    return fields

@@ -17,6 +17,13 @@ every term, posting, term statistic and block statistic):
 * postings blocks are written directly in Whoosh 3's layout
   (W3PostingsWriter), compressed only when they are large enough to gain,
   with a small zlib window.
+
+It plugs into Whoosh where Whoosh has a place for it: SegmentWriter is given
+a codec (FastCodec) whose per-document writer records each document's field
+lengths and units text and stores documents with the faster zlib set-up, and
+whose field writer writes the pool's postings in bulk, then the side files
+(units text, facets) next to the segment's own. The few private Whoosh names
+still needed are in private.py.
 """
 
 import pickle
@@ -24,18 +31,28 @@ import zlib
 from array import array
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.fields import KEYWORD
+from whoosh.codec.base import FieldWriter
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
+from whoosh.columns import CompressedBytesColumn, PickleColumn, VarBytesColumn
+from whoosh.fields import KEYWORD, UnknownFieldError
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.formats import Frequency
 from whoosh.system import pack_int, pack_long, pack_ushort, unpack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.writing import SegmentWriter
+from whoosh.writing import IndexingError, SegmentWriter
 
-from .analysis import UnitTokenizer, WordTokenizer, normalize, unit_string, words
-from .schema import FACET_FIELDS, FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
+from ...analysis import normalize, unit_string, words
+from ...index.records import FACET_FIELDS
+from .private import (NO_LOCK_ARG, TERMINFO_STRUCT, StoredColumnPerDocWriter, mark_added, release_writer,
+                      write_segment)
+from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
+from .tokenizers import UnitTokenizer, WordTokenizer
 
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
+FACET_NAMES = FACET_FIELDS + ("kind",)  # fields whose values and documents go to the segment's facet file
+# Whoosh 3's defaults (W3Codec, CompressedBytesColumn): postings per block, zlib level of blocks and stored documents.
+BLOCK_LIMIT, COMPRESSION = 128, 3
 COMPRESS_MIN = 128  # bytes of a block's pickle below which zlib only adds its header
 # Blocks and most stored documents are under 4 kB: a 4 kB window and little hash memory compress
 # them as well as zlib's defaults, and setting up the stream costs ≈ 8 µs instead of ≈ 45 µs.
@@ -47,6 +64,8 @@ def _compress(data: bytes, level: int) -> bytes:
         return zlib.compress(data, level)
     stream = zlib.compressobj(level, zlib.DEFLATED, _WINDOW_BITS, _MEM_LEVEL)
     return stream.compress(data) + stream.flush()
+
+
 _UNIT_BITS = 22  # a units term as a number: first code point << 22 | (second code point + 1, or 0)
 
 
@@ -200,6 +219,9 @@ class _Pool:
     def count(self) -> int:
         return self._count + sum(o.count for o in self.text_fields.values())
 
+    def iter_postings(self):  # Whoosh's pool interface: what SegmentWriter gives the field writer to write
+        return self
+
     def cleanup(self):
         self.fields.clear()
         for name, o in self.text_fields.items():
@@ -220,19 +242,178 @@ def _keyword_items(fieldobj, value: str) -> tuple:
     return found[1]
 
 
-class _TermWriter:
-    """Writes terms' postings in Whoosh 3's layout: blocks (W3PostingsWriter._write_block), then term info."""
+class _FastCompressedWriter(VarBytesColumn.Writer):
+    """CompressedBytesColumn's writer with the faster zlib set-up: the same zlib streams to its reader."""
 
-    def __init__(self, fieldwriter, fieldobj):
-        self.fw = fieldwriter
-        self.postfile = fieldwriter._postfile
-        self.blocklimit = fieldwriter._codec._blocklimit
-        self.compression = fieldwriter._codec._compression
+    def add(self, docnum, v):
+        super().add(docnum, _compress(v, COMPRESSION))
+
+
+class _FastCompressedBytesColumn(CompressedBytesColumn):
+    def writer(self, dbfile):
+        return _FastCompressedWriter(dbfile)
+
+
+# Stored fields as Whoosh 3 stores them (whoosh3.STORED_COLUMN: pickled, then compressed), compressed faster.
+STORED_COLUMN = PickleColumn(_FastCompressedBytesColumn())
+
+
+class _PerDocWriter(StoredColumnPerDocWriter):
+    """Whoosh 3's per-document writer, also keeping what the field writer and the side files need.
+
+    Records each document's field lengths as the segment's length columns will answer them,
+    and the units text of each document (given by FastSegmentWriter.add_document, or made from
+    the stored text of documents copied from another segment), written next to the segment
+    when it closes.
+    """
+
+    stored_column = STORED_COLUMN
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self.storage, self.segment = storage, segment
+        self.docnum = -1
+        self.doccount = 0
+        self.units: dict[int, str] = {}
+        self.lengths: dict[str, dict[int, int]] = {}
+
+    def start_doc(self, docnum):
+        super().start_doc(docnum)
+        self.docnum, self.doccount = docnum, docnum + 1
+
+    def cancel_doc(self):
+        super().cancel_doc()
+        self.doccount = self.docnum
+        self.units.pop(self.docnum, None)
+        for lengths in self.lengths.values():
+            lengths.pop(self.docnum, None)
+
+    def add_field(self, fieldname, fieldobj, value, length):
+        if fieldname == UNITS_STORED and isinstance(value, str) and self.docnum not in self.units:
+            self.units[self.docnum] = unit_string(value)  # documents copied from another segment
+        if length:
+            # What the segment's length column will answer for this document (0 when its byte is 0).
+            byte = length_to_byte(length)
+            if byte:
+                lengths = self.lengths.get(fieldname)
+                if lengths is None:
+                    lengths = self.lengths[fieldname] = {}
+                lengths[self.docnum] = byte_to_length(byte)
+        super().add_field(fieldname, fieldobj, value, length)
+
+    def doc_lengths(self, fieldname: str):
+        """The length column's answer for each document of this segment, or None when the field has none."""
+        lengths = self.lengths.get(fieldname)
+        if not lengths:
+            return None
+        out = np.zeros(self.doccount, dtype=np.int64)
+        out[np.fromiter(lengths.keys(), dtype=np.int64, count=len(lengths))] = np.fromiter(
+            lengths.values(), dtype=np.int64, count=len(lengths))
+        return out
+
+    def close(self):
+        super().close()
+        parts = [self.units.get(i, "").encode("utf-8") for i in range(self.doccount)]
+        offsets, pos = array("q", [0]), 0
+        for part in parts:
+            pos += len(part) + 1
+            offsets.append(pos)
+        with self.segment.create_file(self.storage, UNITS_EXT) as f:
+            f.write(b"\n".join(parts) + b"\n" if parts else b"")
+        with self.segment.create_file(self.storage, UNITS_OFFSETS_EXT) as f:
+            f.write(offsets.tobytes())
+        self.units.clear()
+
+
+class _FieldWriter(FieldWriter):
+    """Whoosh 3's terms index and postings files, as W3FieldWriter writes them, each term's postings at once.
+
+    Given FastSegmentWriter's pool, it writes every field in bulk; given postings one by one
+    (FieldWriter's interface), the same. Postings blocks are written as W3PostingsWriter._write_block
+    writes them. The values and documents of the facet fields go to the segment's facet file.
+    """
+
+    def __init__(self, storage, segment, perdoc: _PerDocWriter):
+        self.storage, self.segment, self.perdoc = storage, segment, perdoc
+        self.tindex = OrderedHashWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
+        self.fieldmap = self.tindex.extras["fieldmap"] = {}
+        self.postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
+        self.facets = {field: ([], array("I"), array("q", [0])) for field in FACET_NAMES}
+        self.is_closed = False
+        self.fieldname = self.keyprefix = self.fixedsize = self.facet = self.term = None
+
+    def start_field(self, fieldname, fieldobj):
+        self.fieldname = fieldname
+        self.keyprefix = pack_ushort(self.fieldmap.setdefault(fieldname, len(self.fieldmap)))
         self.fixedsize = fieldobj.format.fixed_value_size()
+        self.facet = self.facets.get(fieldname)
 
-    def write(self, tbytes: bytes, ids: list, weights: list, values, lengths) -> None:
+    def finish_field(self):
+        self.fieldname = self.keyprefix = self.fixedsize = self.facet = None
+
+    # FieldWriter's interface: postings one by one.
+
+    def start_term(self, tbytes):
+        self.term = (tbytes, [], [], [], [], self.perdoc.lengths.get(self.fieldname, {}))
+
+    def add(self, docnum, weight, vbytes, length):
+        _, ids, weights, values, lengths, recorded = self.term
+        ids.append(docnum)
+        weights.append(weight)
+        values.append(vbytes or b"")
+        lengths.append(recorded.get(docnum, 0))
+
+    def finish_term(self):
+        tbytes, ids, weights, values, lengths, _ = self.term
+        if self.fixedsize and self.fixedsize > 0:
+            values = b"".join(values)
+        self.write_term(tbytes, ids, weights, values, lengths)
+        self.term = None
+
+    # In bulk.
+
+    def add_postings(self, schema, lengths, items):
+        if isinstance(items, _Pool):
+            self._write_pool(schema, items)
+        else:
+            super().add_postings(schema, lengths, items)
+        self._write_facets()
+
+    def _write_pool(self, schema, pool: _Pool) -> None:
+        names = sorted(set(pool.fields) | {n for n, o in pool.text_fields.items() if o.count})
+        for fieldname in names:
+            fieldobj = schema[fieldname]
+            doclens = self.perdoc.doc_lengths(fieldname)
+            occurrences = pool.text_fields.get(fieldname)
+            if occurrences is not None:
+                terms, bounds, docs, freqs = occurrences.postings()
+                if not terms:
+                    continue
+                self.start_field(fieldname, fieldobj)
+                write = self.write_term
+                weights = freqs.astype(np.float64)
+                values = freqs.astype(">u4").tobytes()  # Frequency's value: the frequency as an unsigned int
+                lens = doclens[docs] if doclens is not None else None
+                bounds = bounds.tolist()
+                for i, tbytes in enumerate(terms):
+                    a, b = bounds[i], bounds[i + 1]
+                    write(tbytes, docs[a:b].tolist(), weights[a:b].tolist(), values[4 * a:4 * b],
+                          lens[a:b].tolist() if lens is not None else None)
+            else:
+                terms = pool.fields[fieldname]
+                if not terms:
+                    continue
+                self.start_field(fieldname, fieldobj)
+                write, joined = self.write_term, self.fixedsize and self.fixedsize > 0
+                for tbytes in sorted(terms):
+                    ids, weights, values = terms[tbytes]
+                    lens = doclens[np.frombuffer(ids, dtype=np.uint32)].tolist() if doclens is not None else None
+                    write(tbytes, ids.tolist(), weights.tolist(), b"".join(values) if joined else values, lens)
+            self.finish_field()
+
+    def write_term(self, tbytes: bytes, ids: list, weights: list, values, lengths) -> None:
         """One term: ids (document numbers), weights, values (bytes joined when of fixed size), lengths (or None)."""
-        postfile, limit, fixedsize = self.postfile, self.blocklimit, self.fixedsize
+        postfile, limit, fixedsize = self.postfile, BLOCK_LIMIT, self.fixedsize
         start = postfile.tell()
         out = [WHOOSH3_HEADER_MAGIC]
         n = len(ids)
@@ -266,7 +447,7 @@ class _TermWriter:
             else:
                 vmini = values[s * fixedsize:e * fixedsize]
             data = pickle.dumps((tuple(deltas), wmini, vmini), 2)
-            comp = self.compression if len(data) >= COMPRESS_MIN else 0
+            comp = COMPRESSION if len(data) >= COMPRESS_MIN else 0
             if comp:
                 data = _compress(data, comp)
             info = pickle.dumps((e - s, bids[-1], bmax, comp, length_to_byte(bmin), length_to_byte(bmaxlen or 0)), 2)
@@ -274,59 +455,95 @@ class _TermWriter:
             out += [pack_int(-size if e == n else size), info, data]
         blob = b"".join(out)
         postfile.write(blob)
-        terminfo = W3TermInfo._struct.pack(
+        terminfo = TERMINFO_STRUCT.pack(
             False, total, n, 0 if minlength is None else length_to_byte(minlength), length_to_byte(maxlength),
             maxweight, ids[0], ids[-1]) + pack_long(start) + pack_int(len(blob))
-        self.fw._tindex.add(pack_ushort(self.fw._fieldid) + tbytes, terminfo)
+        self.tindex.add(self.keyprefix + tbytes, terminfo)
+        if self.facet is not None:
+            values_of, docs, bounds = self.facet
+            values_of.append(tbytes)
+            docs.extend(ids)
+            bounds.append(len(docs))
+
+    def _write_facets(self) -> None:
+        arrays = {}
+        for field, (values, docs, bounds) in self.facets.items():
+            arrays[f"{field}|values"] = np.frombuffer(b"\n".join(values), dtype=np.uint8)
+            arrays[f"{field}|docs"] = np.frombuffer(docs, dtype=np.uint32) if len(docs) else np.zeros(0, np.uint32)
+            arrays[f"{field}|bounds"] = np.frombuffer(bounds, dtype=np.int64)
+        with self.segment.create_file(self.storage, FACETS_EXT) as f:
+            np.savez(f, **arrays)
+
+    def close(self):
+        self.tindex.close()
+        self.postfile.close()
+        self.is_closed = True
+
+
+class FastCodec(W3Codec):
+    """Whoosh 3's codec with this module's per-document and field writers.
+
+    Its segments name Whoosh's own W3Codec, which reads them: the TOC pickles each segment
+    with its codec, and any Whoosh opens the index.
+    """
+
+    length_stats = False  # the field writer has the documents' field lengths from the per-document writer
+
+    def __init__(self):
+        super().__init__(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
+        self.segment_codec = W3Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
+        self.perdoc_writers: dict[str, _PerDocWriter] = {}  # segment id -> its per-document writer
+
+    def new_segment(self, storage, indexname):
+        return self.segment_codec.new_segment(storage, indexname)
+
+    def per_document_writer(self, storage, segment):
+        writer = self.perdoc_writers[segment.segment_id()] = _PerDocWriter(self, storage, segment)
+        return writer
+
+    def field_writer(self, storage, segment):
+        return _FieldWriter(storage, segment, self.perdoc_writers[segment.segment_id()])
 
 
 class FastSegmentWriter(SegmentWriter):
-    def __init__(self, ix, **kwargs):
+    """Whoosh's SegmentWriter with FastCodec and an in-memory pool, adding documents of the usual fields in bulk."""
+
+    def __init__(self, ix, lock: bool = True, **kwargs):
         # Segments stay separate files: a compound segment is read into memory (BytesIO copies
-        # of its parts) each time a reader opens it, which is slow and costs the whole index in RAM.
-        kwargs.setdefault("compound", False)
-        super().__init__(ix, **kwargs)
-        self._text_fields = {
+        # of its parts) each time a reader opens it, which is slow and costs the whole index in RAM;
+        # and the units text next to each segment is mapped into memory by searchers.
+        kwargs["compound"] = False
+        if not lock:
+            kwargs[NO_LOCK_ARG] = False
+        super().__init__(ix, codec=FastCodec(), **kwargs)
+        self.text_fields = {
             name: _Occurrences(units=type(f.analyzer) is UnitTokenizer) for name, f in self.schema.items()
             if f.indexed and type(getattr(f, "analyzer", None)) in (UnitTokenizer, WordTokenizer)
             and type(f.format) is Frequency and f.format.field_boost == 1.0}
-        self.pool = _Pool(self._text_fields)
-        self._units: dict[int, str] = {}
-        self._lengths: dict[str, dict[int, int]] = {}
-        self._general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
-        pdw = self.perdocwriter
-        add_field = pdw.add_field
-
-        def add_field_keeping_length(fieldname, fieldobj, value, length):
-            # What the segment's length column will answer for this document (0 when its byte is 0).
-            if fieldname == UNITS_STORED and isinstance(value, str) and self.docnum not in self._units:
-                self._units[self.docnum] = unit_string(value)  # documents copied from another segment
-            if length:
-                byte = length_to_byte(length)
-                if byte:
-                    lengths = self._lengths.get(fieldname)
-                    if lengths is None:
-                        lengths = self._lengths[fieldname] = {}
-                    lengths[self.docnum] = byte_to_length(byte)
-            add_field(fieldname, fieldobj, value, length)
-
-        pdw.add_field = add_field_keeping_length
-        # Whoosh compresses each document's stored fields with zlib.compress: the same, set up faster.
-        pdw._get_column("_stored")._child._compress = _compress
+        self.pool = _Pool(self.text_fields)
+        self.general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
 
     @property
     def held(self) -> int:
         """Postings and term occurrences held in memory: the measure for cutting segments."""
         return self.pool.count
 
+    @property
+    def added(self) -> bool:
+        """Whether documents were added (a segment to write)."""
+        return self.doc_count() > 0
+
     def add_document(self, **fields):
-        if self._general or any(name.startswith("_") for name in fields):
+        if self.general or any(name.startswith("_") for name in fields):
             return super().add_document(**fields)
-        self._check_state()
+        if self.is_closed:
+            raise IndexingError("This writer is closed")
         perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
         fieldnames = sorted(fields)
-        self._check_fields(schema, fieldnames)
-        pool, text_fields = self.pool, self._text_fields
+        for name in fieldnames:
+            if name not in schema:
+                raise UnknownFieldError("No field named %r in %s" % (name, schema))
+        pool, text_fields, units = self.pool, self.text_fields, perdocwriter.units
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
@@ -338,7 +555,7 @@ class FastSegmentWriter(SegmentWriter):
                 occurrences = text_fields.get(fieldname)
                 if occurrences is not None and isinstance(value, str):
                     if occurrences.units:
-                        seq = self._units[docnum] = unit_string(value)
+                        seq = units[docnum] = unit_string(value)
                         length = occurrences.add_units(docnum, seq)
                     else:
                         length = occurrences.add_words(docnum, value)
@@ -360,118 +577,18 @@ class FastSegmentWriter(SegmentWriter):
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
-        self._added = True
+        mark_added(self)
         self.docnum += 1
-
-    def _finish(self):
-        if self.writelock is None:
-            # A worker's writer: the temporary folder is shared by name with the parent's and
-            # the other workers' (column files in progress); the parent removes it when it finishes.
-            self._tempstorage.destroy = lambda: None
-        super()._finish()
 
     def finish_segment(self):
         """Write this writer's segment without committing it; a parent writer commits it."""
-        self._check_state()
-        segment = self._finalize_segment()
-        self._finish()
+        if self.is_closed:
+            raise IndexingError("This writer is closed")
+        segment = write_segment(self)
+        release_writer(self)
         return segment
 
     def commit_with(self, segments) -> None:
         """Commit, adding finished segments of other writers after the existing ones; nothing is merged."""
-        self._check_state()
-        final = list(self.segments) + list(segments)
-        if self._added:
-            final.append(self._finalize_segment())
-        else:
-            self._close_segment()
-        self._commit_toc(final)
-        self._finish()
-
-    def _finalize_segment(self):
-        facets = self._facet_arrays()
-        segment = super()._finalize_segment()
-        self._write_units(segment)
-        self._write_facets(segment, facets)
-        return segment
-
-    def _facet_arrays(self) -> dict:
-        out = {}
-        for field in FACET_FIELDS + ("kind",):
-            terms = self.pool.fields.get(field, {})
-            values = sorted(terms)
-            docs = array("I")
-            bounds = array("q", [0])
-            for v in values:
-                docs.extend(terms[v][0])
-                bounds.append(len(docs))
-            out[field] = (b"\n".join(values), docs, bounds)
-        return out
-
-    def _write_facets(self, segment, facets: dict) -> None:
-        arrays = {}
-        for field, (values, docs, bounds) in facets.items():
-            arrays[f"{field}|values"] = np.frombuffer(values, dtype=np.uint8)
-            arrays[f"{field}|docs"] = np.frombuffer(docs, dtype=np.uint32) if len(docs) else np.zeros(0, np.uint32)
-            arrays[f"{field}|bounds"] = np.frombuffer(bounds, dtype=np.int64)
-        with segment.create_file(self.storage, FACETS_EXT) as f:
-            np.savez(f, **arrays)
-
-    def _write_units(self, segment) -> None:
-        parts = [self._units.get(i, "").encode("utf-8") for i in range(segment.doc_count_all())]
-        offsets, pos = array("q", [0]), 0
-        for part in parts:
-            pos += len(part) + 1
-            offsets.append(pos)
-        with segment.create_file(self.storage, UNITS_EXT) as f:
-            f.write(b"\n".join(parts) + b"\n" if parts else b"")
-        with segment.create_file(self.storage, UNITS_OFFSETS_EXT) as f:
-            f.write(offsets.tobytes())
-        self._units.clear()
-
-    def _doc_lengths(self, fieldname: str):
-        """The length column's answer for each document of this segment, or None when the field has none."""
-        lengths = self._lengths.get(fieldname)
-        if not lengths:
-            return None
-        out = np.zeros(self.docnum, dtype=np.int64)
-        out[np.fromiter(lengths.keys(), dtype=np.int64, count=len(lengths))] = np.fromiter(
-            lengths.values(), dtype=np.int64, count=len(lengths))
-        return out
-
-    def _flush_segment(self):
-        self.perdocwriter.close()
-        fw = self.fieldwriter
-        names = sorted(set(self.pool.fields) | {n for n, o in self._text_fields.items() if o.count})
-        for fieldname in names:
-            fieldobj = self.schema[fieldname]
-            doclens = self._doc_lengths(fieldname)
-            occurrences = self._text_fields.get(fieldname)
-            if occurrences is not None:
-                terms, bounds, docs, freqs = occurrences.postings()
-                if not terms:
-                    continue
-                fw.start_field(fieldname, fieldobj)
-                out = _TermWriter(fw, fieldobj)
-                weights = freqs.astype(np.float64)
-                values = freqs.astype(">u4").tobytes()  # Frequency's value: the frequency as an unsigned int
-                lens = doclens[docs] if doclens is not None else None
-                bounds = bounds.tolist()
-                for i, tbytes in enumerate(terms):
-                    a, b = bounds[i], bounds[i + 1]
-                    out.write(tbytes, docs[a:b].tolist(), weights[a:b].tolist(), values[4 * a:4 * b],
-                              lens[a:b].tolist() if lens is not None else None)
-            else:
-                terms = self.pool.fields[fieldname]
-                if not terms:
-                    continue
-                fw.start_field(fieldname, fieldobj)
-                out = _TermWriter(fw, fieldobj)
-                for tbytes in sorted(terms):
-                    ids, weights, values = terms[tbytes]
-                    lens = doclens[np.frombuffer(ids, dtype=np.uint32)].tolist() if doclens is not None else None
-                    if out.fixedsize and out.fixedsize > 0:
-                        values = b"".join(values)
-                    out.write(tbytes, ids.tolist(), weights.tolist(), values, lens)
-            fw.finish_field()
-        fw.close()
+        segments = list(segments)
+        self.commit(mergetype=lambda writer, existing: list(existing) + segments)

@@ -13,6 +13,7 @@ ingest leaves no lock behind that needs clearing.
 
 import fcntl
 import os
+import pickle
 import shutil
 import sys
 import time
@@ -24,24 +25,14 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 
-from .analysis import ANALYZER_VERSION, SEGMENTER
-from .schema import META, make_schema
+from ...analysis import ANALYZER_VERSION, SEGMENTER
+from ...errors import IndexBusy, IndexMissing, IndexOutdated
+from ...index.records import META
+from .schema import make_schema
 
 CURRENT = "CURRENT"
 LOCK = "ingest.lock"
 KEEP_GENERATIONS = 2  # the live one and the one before, for searchers still reading it
-
-
-class IndexMissing(Exception):
-    pass
-
-
-class IndexOutdated(Exception):
-    pass
-
-
-class IndexBusy(Exception):
-    pass
 
 
 class PositionalFile(StructFile):
@@ -57,9 +48,9 @@ class PositionalFile(StructFile):
     """
 
     def __init__(self, path: str, name: str):
-        self._file = open(path, "rb")
-        self._fd = self._file.fileno()
-        super().__init__(self._file, name=name)
+        f = open(path, "rb")
+        self._fd = f.fileno()
+        super().__init__(f, name=name)
 
     def get(self, position, length):
         return os.pread(self._fd, length, position)
@@ -73,12 +64,22 @@ class PositionalFile(StructFile):
 
 
 class IndexStorage(FileStorage):
+    """An index folder: files read with PositionalFile, temporary files kept apart per ingest worker."""
+
+    def __init__(self, path, **kwargs):
+        super().__init__(path, **kwargs)
+        self.owner_pid = os.getpid()
+
     def open_file(self, name, **kwargs):
-        return PositionalFile(self._fpath(name), name)
+        return PositionalFile(os.path.abspath(os.path.join(self.folder, name)), name)
 
-
-def default_index_dir() -> Path:
-    return Path(os.environ.get("ARCHIVE_INDEX") or "index")
+    def temp_storage(self, name=None):
+        # Writers keep temporary files (column files in progress) in a folder named after the
+        # index, and remove it when they finish. A forked ingest worker gets a folder of its own:
+        # removing it leaves the parent's and the other workers' files alone.
+        if name and os.getpid() != self.owner_pid:
+            name = f"{name}.{os.getpid()}"
+        return super().temp_storage(name)
 
 
 class IndexDir:
@@ -94,7 +95,8 @@ class IndexDir:
 
     def current_path(self) -> Path:
         name = self.current_name()
-        if name is None or not whoosh_index.exists_in(self.root / name):
+        # A table of contents is there (not read here: see open_raw).
+        if name is None or not any((self.root / name).glob("_MAIN_*.toc")):
             raise IndexMissing(f"no index in {self.root}: run `archive ingest` first")
         return self.root / name
 
@@ -106,7 +108,14 @@ class IndexDir:
         return True
 
     def open_raw(self):
-        return whoosh_index.FileIndex(IndexStorage(str(self.current_path())))
+        path = self.current_path()
+        try:
+            return whoosh_index.FileIndex(IndexStorage(str(path)))
+        except (ImportError, AttributeError, pickle.UnpicklingError) as exc:
+            # The table of contents pickles the schema's classes: an index written by a version
+            # whose modules were laid out otherwise cannot be read, only rebuilt.
+            raise IndexOutdated(f"the index in {self.root} was built by another version of the archive "
+                                f"({type(exc).__name__}: {exc}): run `archive ingest --rebuild`") from None
 
     def open(self):
         """The live Whoosh index, checked to be one this version can search."""
@@ -120,7 +129,7 @@ class IndexDir:
         numbers = [int(p.name[4:]) for p in self.root.glob("gen-*") if p.name[4:].isdigit()]
         path = self.root / f"gen-{max(numbers, default=0) + 1:06d}"
         path.mkdir()
-        return path, whoosh_index.create_in(str(path), make_schema())
+        return path, IndexStorage(str(path)).create_index(make_schema())
 
     def publish(self, path: Path) -> None:
         """Make `path` the live generation (atomic), then drop all but it and the one it replaces.

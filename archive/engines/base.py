@@ -1,0 +1,134 @@
+"""What an engine does for the search service and for ingest: the narrow interface.
+
+An engine stores paragraphs, meetings and the file manifest, and answers
+match plans (archive/search/plan.py) under filters. Everything a user sees
+(the query language, region names, the relaxed policy, facet formatting,
+highlights, suggestions, the JSON) is the search service's, so engines
+cannot drift apart in what they answer; tests run against each engine.
+
+    Engine.reader()      a consistent view of the index as it is now
+      Reader.find()        a plan under filters -> Found (the matched paragraphs)
+        Found.total          how many
+        Found.page()         a page in relevance, date or index order
+        Found.facet_counts() values with counts, every filter applied but the facet's own
+        Found.position()     where a paragraph or meeting stands in an order
+      Reader.paragraphs()  stored records of found keys
+      Reader.meeting()     a meeting's record
+      Reader.next_units() / previous_units() / bigram_frequency()   the suggester's vocabulary
+    Engine.indexer()     one ingest run: manifest, write, remove, one atomic commit
+
+Keys are the engine's own handles of paragraphs (document numbers, row
+ids): only the engine that gave them reads them.
+"""
+
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Facet fields, and the filter group that each is counted without (drill-down).
+FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date"}
+ORDERS = ("relevance", "newest", "oldest", "index")
+
+
+@dataclass(frozen=True)
+class DateRange:
+    low: int = 0            # YYYYMMDD of the first day, 0: open (only dates with a known year match a bound)
+    high: int = 99999999    # YYYYMMDD of the last day
+    month: int | None = None  # a month of any year, also of dates whose year is unknown
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Resolved filters: facet values (any of them) per group, and a date range."""
+    region: tuple[str, ...] | None = None
+    topic: tuple[str, ...] | None = None
+    date: DateRange | None = None
+
+    def groups(self) -> dict[str, object]:
+        return {name: value for name, value in (("region", self.region), ("topic", self.topic),
+                                                 ("date", self.date)) if value is not None}
+
+
+class Found(Protocol):
+    total: int
+
+    def page(self, order: str, offset: int, limit: int) -> list[tuple[Any, float | None]]:
+        """(key, score) of hits offset+1 … offset+limit; score None unless order is relevance.
+
+        relevance: score descending, then index order; newest/oldest: date, undated last, then
+        index order; index: the order paragraphs were added (files, then paragraphs)."""
+
+    def facet_counts(self, field: str) -> dict[str, int]:
+        """Paragraphs per value of a facet field, under every filter but the field's own group."""
+
+    def position(self, order: str, paragraph_id: str | None = None, meeting_id: str | None = None) -> int | None:
+        """The rank (from 1) in `order` of this paragraph, or of the meeting's first paragraph found."""
+
+
+class Reader(Protocol):
+    def facet_values(self, field: str) -> list[str]: ...
+
+    def find(self, plan, filters: Filters, scored: bool) -> Found:
+        """The paragraphs a plan matches (every paragraph if plan is None) under the filters."""
+
+    def paragraphs(self, keys: Iterable) -> list[dict]:
+        """Stored records of paragraphs: id, meeting_id, source, text, info (archive/index/records.py)."""
+
+    def meeting(self, meeting_id: str) -> dict | None:
+        """A meeting's info (archive/index/records.py) with its id, or None."""
+
+    def next_units(self, unit: str) -> list[str]:
+        """Units that follow `unit` somewhere in the paragraphs."""
+
+    def previous_units(self, unit: str) -> list[str]:
+        """Units that precede `unit` somewhere in the paragraphs."""
+
+    def bigram_frequency(self, bigram: str) -> int:
+        """How many documents hold this pair of neighbouring units."""
+
+
+@dataclass
+class Outcome:
+    """What ingest made of one file: its records to store, or why not."""
+    source: str
+    status: str  # added, updated, unchanged, failed
+    digest: str = ""
+    records: list[dict] = field(default_factory=list)
+    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+class Indexer(Protocol):
+    """One ingest run, holding the index's ingest lock; nothing is visible before commit()."""
+    rebuilding: bool  # a fresh, empty index is being filled (nothing to skip or replace)
+
+    def manifest(self) -> dict[str, str]:
+        """source -> SHA-256 of every file the index holds."""
+
+    def meta(self) -> dict:
+        """What the last commit recorded (analysis versions, extraction fingerprint)."""
+
+    def write(self, files: list, prepare: Callable[[tuple], Outcome], report: Callable[[Outcome], None],
+              progress: Callable[[int, int, str], None] | None) -> None:
+        """Prepare each (path, root, source) and store what comes out, replacing the source's records;
+        `report` sees every outcome. The engine may prepare files in parallel."""
+
+    def remove(self, source: str) -> None: ...
+
+    def commit(self, meta: dict) -> None:
+        """Make everything written visible at once, recording `meta`."""
+
+    def counts(self) -> tuple[int, int]:
+        """(meetings, paragraphs) in the index after the commit."""
+
+
+class Engine(Protocol):
+    name: str
+    location: str  # where the index is, for messages
+
+    def exists(self) -> bool: ...
+
+    def reader(self) -> Reader: ...
+
+    def indexer(self, rebuild: bool = False, wait: float = 0.0) -> AbstractContextManager[Indexer]: ...

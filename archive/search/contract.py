@@ -1,0 +1,87 @@
+"""The public contract: what `GET /api/search`, `archive search --json` and `/api/meetings/<id>` return.
+
+These types are documented in the README ("JSON contract"); the search
+service builds them, every front shows them, no engine type leaks out.
+"""
+
+from typing import TypedDict
+
+
+class Date(TypedDict):
+    year: int | None           # None: not stated (or a placeholder such as 20xx年)
+    month: int | None
+    day: int | None
+    text: str                  # as written
+    year_inferred: bool        # the year was taken from the document title, not the text
+
+
+class Hit(TypedDict):
+    id: str                    # <meeting_id>-p<N>
+    meeting_id: str
+    meeting_title: str
+    section: str
+    text: str
+    highlight: str             # HTML: escaped text with <mark> around matches, cut to a snippet
+    source: str                # the file, relative to the corpus root
+    line_start: int
+    line_end: int
+    regions: list[str]         # paths: 甘肃省/天水市/麦积区
+    topics: list[str]
+    date: Date | None
+    score: float | None        # None unless sorted by relevance
+
+
+class FacetValue(TypedDict):
+    value: str
+    count: int
+
+
+class Suggestion(TypedDict):
+    q: str                     # the query with one character of each unmatched term corrected
+    total: int                 # what it finds under the same filters
+
+
+class Drop(TypedDict):
+    params: list[str]          # the URL parameters of one active filter (e.g. ["from", "to"])
+    total: int                 # what the search finds without that filter
+
+
+class Result(TypedDict):
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    relaxed: bool              # no paragraph has every term: ranked by how many terms each has
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]   # region, topic, date
+    facets_truncated: dict[str, bool]     # a facet listed only its FACET_LIMIT most frequent values
+    suggestion: Suggestion | None         # only when nothing (or only a relaxed answer) was found
+    drops: list[Drop]                     # only when nothing was found under the filters
+
+
+class Meeting(TypedDict):
+    id: str
+    title: str
+    document_title: str
+    preamble: bool             # the text before a file's first meeting
+    source: str
+    line_start: int
+    line_end: int
+    markdown: str              # the meeting's lines of the source file
+    paragraphs: list[list[int]]  # [N, line_start, line_end] of each paragraph
+    regions: list[str]
+    topics: list[str]
+    date: Date | None
+    keyterms: list[str]
+
+
+def date_text(date: Date | dict | None, note: bool = True) -> str:
+    """2023年4月16日, 4月16日 (year unknown), with （年份推断） when the year was inferred."""
+    if not date:
+        return ""
+    out = "".join(f"{date[k]}{unit}" for k, unit in (("year", "年"), ("month", "月"), ("day", "日"))
+                  if date.get(k))
+    if note and date.get("year_inferred"):
+        out += "（年份推断）"
+    return out

@@ -1,0 +1,209 @@
+"""The search service: the public contract over any engine.
+
+Every front (page, API, CLI, export) asks this service; it asks the engine
+only the narrow questions of archive/engines/base.py. Here, once for every
+engine: the query is parsed and compiled into a match plan, region names
+resolved with the gazetteer, date filters made ranges, the relaxed policy
+applied, facets cut and formatted, hits shaped and highlighted, spelling
+suggestions and the drop-a-filter help computed, the time taken measured.
+"""
+
+import time
+from dataclasses import dataclass
+
+from ..engines.base import DateRange, Engine, Filters, Found, Reader
+from ..extract import regions as region_names
+from .contract import Drop, FacetValue, Hit, Meeting, Result, Suggestion
+from .highlight import highlight
+from .plan import compile_tree, negated_leaves, relaxed, with_context_boost
+from .query import parse, positives
+from .request import SearchRequest, date_bound
+from .suggest import suggest
+
+FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
+# The filters a user can drop: the URL parameters that make each, and the request without it.
+FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""},
+                 ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None}}
+
+
+@dataclass
+class _Search:
+    """A request's matches: the engine's Found, with the query's leaves and whether it was relaxed."""
+    found: Found
+    leaves: list
+    relaxed: bool
+
+
+class SearchService:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # -- the search --------------------------------------------------------------
+
+    def search(self, req: SearchRequest) -> Result:
+        started = time.perf_counter()
+        reader = self.engine.reader()
+        s = self._find(reader, req)
+        first = (req.page - 1) * req.per_page
+        hits = self._hits(reader, s.found.page(req.sort, first, req.per_page), s.leaves)
+        facets, truncated = self._facets(s.found)
+        suggestion, drops = None, []
+        if not s.found.total or s.relaxed:
+            suggestion, drops = self._help(reader, req, s)
+        return {
+            "query": req.q,
+            "total": s.found.total,
+            "page": req.page,
+            "per_page": req.per_page,
+            "took_ms": round((time.perf_counter() - started) * 1000, 1),
+            "relaxed": s.relaxed,
+            "hits": hits,
+            "facets": facets,
+            "facets_truncated": truncated,
+            "suggestion": suggestion,
+            "drops": drops,
+        }
+
+    def _find(self, reader: Reader, req: SearchRequest) -> _Search:
+        """The paragraphs the request matches; when no paragraph has every term, those with some."""
+        tree = parse(req.q)
+        leaves = positives(tree) if tree is not None else []
+        plan = with_context_boost(compile_tree(tree), leaves) if tree is not None else None
+        filters = self._filters(reader, req)
+        scored = req.sort == "relevance" and tree is not None
+        found = reader.find(plan, filters, scored)
+        if tree is not None and not found.total:
+            loose = relaxed(leaves, negated_leaves(tree))
+            if loose is not None:
+                alternative = reader.find(loose, filters, scored)
+                if alternative.total:
+                    return _Search(alternative, leaves, True)
+        return _Search(found, leaves, False)
+
+    def _filters(self, reader: Reader, req: SearchRequest) -> Filters:
+        date = None
+        if req.date_from or req.date_to or req.month:
+            date = DateRange(date_bound(req.date_from, False) if req.date_from else 0,
+                             date_bound(req.date_to, True) if req.date_to else 99999999, req.month)
+        return Filters(region=tuple(self._region_values(reader, req.region)) if req.region else None,
+                       topic=(req.topic,) if req.topic else None, date=date)
+
+    @staticmethod
+    def _region_values(reader: Reader, text: str) -> list[str]:
+        """Facet values a region filter selects: an exact path, the gazetteer's places, else a path part."""
+        known = set(reader.facet_values("region"))
+        if text in known:
+            return [text]
+        keys = [r.key() for r in region_names.lookup(text)]
+        chosen = [k for k in keys if k in known] or keys
+        if not chosen:
+            chosen = sorted(v for v in known if text in v.split("/"))
+        return chosen
+
+    # -- hits ----------------------------------------------------------------------
+
+    @staticmethod
+    def _fields(record: dict) -> dict:
+        info = record["info"]
+        return {
+            "id": record["id"],
+            "meeting_id": record["meeting_id"],
+            "meeting_title": info["meeting_title"],
+            "section": info["section"],
+            "text": record["text"],
+            "source": record["source"],
+            "line_start": info["line_start"],
+            "line_end": info["line_end"],
+            "regions": info["regions"],
+            "topics": info["topics"],
+            "date": info["date"],
+        }
+
+    def _hits(self, reader: Reader, page, leaves) -> list[Hit]:
+        records = reader.paragraphs(key for key, _ in page)
+        return [{**self._fields(record), "highlight": highlight(record["text"], leaves),
+                 "score": round(score, 4) if score is not None else None}
+                for record, (_, score) in zip(records, page)]
+
+    # -- facets --------------------------------------------------------------------
+
+    @staticmethod
+    def _facets(found: Found) -> tuple[dict[str, list[FacetValue]], dict[str, bool]]:
+        region, region_cut = _top(found.facet_counts("region"), by_level=True)
+        topic, topic_cut = _top(found.facet_counts("topic"))
+        # Dates: years, YYYY-MM and --MM (a month in any year, ISO 8601's form without the year).
+        counts = {**found.facet_counts("year"), **found.facet_counts("ym")}
+        counts.update({f"--{month}": n for month, n in found.facet_counts("month").items()})
+        date = [{"value": v, "count": counts[v]} for v in sorted(counts)]
+        return ({"region": region, "topic": topic, "date": date},
+                {"region": region_cut, "topic": topic_cut, "date": False})
+
+    # -- help when nothing is found ------------------------------------------------
+
+    def _help(self, reader: Reader, req: SearchRequest, s: _Search) -> tuple[Suggestion | None, list[Drop]]:
+        """What each filter's removal would find (when nothing was found), and a spelling correction
+        of the terms that match nothing (when nothing, or only a relaxed answer, was found)."""
+        drops: list[Drop] = []
+        if not s.found.total:
+            given = req.filters()
+            for params, cleared in FILTER_PARAMS.items():
+                if any(p in given for p in params):
+                    drops.append({"params": list(params), "total": self._find(reader, req.with_(**cleared)).found.total})
+        suggestion = None
+        unfiltered = req.with_(region="", topic="", date_from="", date_to="", month=None)
+        if req.q.strip() and (s.relaxed or not self._find(reader, unfiltered).found.total):
+            fixed = suggest(reader, lambda plan: reader.find(plan, Filters(), False).total, req.q)
+            if fixed:
+                total = self._find(reader, req.with_(q=fixed)).found.total
+                suggestion = {"q": fixed, "total": total} if total else None
+        return suggestion, drops
+
+    # -- beyond one page -----------------------------------------------------------
+
+    def neighbours(self, req: SearchRequest, meeting_id: str, paragraph: int | None) -> dict | None:
+        """Where a paragraph (or, without one, the meeting's first hit) stands in the search:
+        {pos, total, hit, prev, next}, or None when the search does not find it."""
+        reader = self.engine.reader()
+        s = self._find(reader, req)
+        pid = f"{meeting_id}-p{paragraph}" if paragraph is not None else None
+        pos = s.found.position(req.sort, paragraph_id=pid, meeting_id=meeting_id)
+        if pos is None:
+            return None
+        first = max(pos - 2, 0)
+        page = s.found.page(req.sort, first, pos + 1 - first)
+        by_rank = dict(zip(range(first + 1, first + 1 + len(page)), self._hits(reader, page, s.leaves)))
+        return {"pos": pos, "total": s.found.total, "hit": by_rank[pos], "prev": by_rank.get(pos - 1),
+                "next": by_rank.get(pos + 1)}
+
+    def export(self, req: SearchRequest, limit: int):
+        """(rank from 1, hit fields without highlight or score) of the search's first `limit` hits."""
+        reader = self.engine.reader()
+        s = self._find(reader, req)
+        page = s.found.page(req.sort, 0, limit)
+        chunk = 1000
+        for start in range(0, len(page), chunk):
+            records = reader.paragraphs(key for key, _ in page[start:start + chunk])
+            for rank, record in enumerate(records, start=start + 1):
+                yield rank, self._fields(record)
+
+    # -- meetings and suggestions --------------------------------------------------
+
+    def meeting(self, meeting_id: str) -> Meeting | None:
+        return self.engine.reader().meeting(meeting_id)
+
+    def suggest(self, q: str) -> str | None:
+        """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
+        reader = self.engine.reader()
+        return suggest(reader, lambda plan: reader.find(plan, Filters(), False).total, q)
+
+
+def _top(counts: dict[str, int], by_level: bool = False) -> tuple[list[FacetValue], bool]:
+    """The most frequent values (per level of a path when by_level), and whether any were cut."""
+    ranked = sorted(counts.items(), key=lambda c: (-c[1], c[0]))
+    kept, per_level = [], {}
+    for value, count in ranked:
+        level = value.count("/") if by_level else 0
+        if per_level.get(level, 0) < FACET_LIMIT:
+            per_level[level] = per_level.get(level, 0) + 1
+            kept.append({"value": value, "count": count})
+    return kept, len(kept) < len(ranked)
