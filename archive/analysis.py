@@ -18,26 +18,49 @@ index is a quarter smaller.
 
 Both views see text through `normalize`, which keeps every character at its
 offset so that highlights computed on the normalized text apply to the
-original.
+original: full-width ASCII becomes half-width, letters lower case, and
+traditional characters simplified one for one (data/t2s.tsv, from OpenCC),
+so that 環境保護 and 环境保护 are the same text to the index and to queries.
+
+The segmenter also knows the words of data/userdict.txt (terms of government
+writing it would cut apart). Both files are part of ANALYZER_VERSION: after
+editing either, the next ingest rebuilds the index.
 """
 
+import hashlib
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import rjieba
 
-# Bump when tokens or what is stored of them change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "3"
+DATA = Path(__file__).resolve().parent / "data"
+T2S, USERDICT = DATA / "t2s.tsv", DATA / "userdict.txt"
+_VERSION = "4"  # bump when tokens or what is stored of them change
+# An index built with another version (or other data files) must be rebuilt.
+ANALYZER_VERSION = f"{_VERSION}-{hashlib.sha256(T2S.read_bytes() + USERDICT.read_bytes()).hexdigest()[:12]}"
 SEGMENTER = f"rjieba-{getattr(rjieba, '__version__', '0.2.2')}"
 
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
+
+def _lines(path: Path):
+    """The data lines of a file: comments (#) and blank lines left out."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            yield line
+
+
+_FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # full-width ASCII
+_FOLD[0x3000] = 0x20
+_FOLD.update((ord(a), ord(b)) for a, b in (line.split("\t") for line in _lines(T2S)))
+for _word in _lines(USERDICT):
+    rjieba.add_word(_word.split()[0], None, None)  # (the segmenter works out a frequency that keeps it whole)
 _KEPT_PUNCT = set("%*#&@")
 
 
 def normalize(text: str) -> str:
-    """Full-width ASCII to half-width and lower case, one character for one."""
-    out = text.translate(_FULLWIDTH)
+    """Full-width ASCII to half-width, traditional to simplified, lower case: one character for one."""
+    out = text.translate(_FOLD)
     lowered = out.lower()
     # A few characters (e.g. 'İ') grow when lowered; keep offsets stable.
     return lowered if len(lowered) == len(out) else "".join(

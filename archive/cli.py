@@ -82,6 +82,8 @@ _FILTER_NAMES = {"region": "地区", "topic": "主题", "from": "日期", "month
 def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
     if result["relaxed"]:
         out.write("没有同时包含所有词的段落；以下结果按包含的词数排序。\n")
+    for e in result["expanded"]:
+        out.write(f"同时搜索了：{'、'.join(e['synonyms'])}（{e['term']}）；只搜原词请加 --no-expand\n")
     if result["suggestion"]:
         out.write(f"您是不是要找：{result['suggestion']['q']}（{result['suggestion']['total']} 条）\n")
     for drop in result["drops"]:
@@ -99,7 +101,7 @@ def cmd_search(args) -> int:
     from .search.service import SearchService
     params = {"q": args.query, "region": args.region, "topic": args.topic, "from": args.date_from,
               "to": args.date_to, "month": args.month, "page": args.page, "per_page": args.per_page,
-              "sort": args.sort}
+              "sort": args.sort, "expand": "0" if args.no_expand else None}
     try:
         req = SearchRequest.from_params({k: str(v) for k, v in params.items() if v is not None})
     except BadRequest as exc:
@@ -149,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", default="relevance", help="relevance, newest or oldest")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=PER_PAGE)
+    p.add_argument("--no-expand", action="store_true", help="search the words as typed, without their synonyms")
     p.add_argument("--json", action="store_true", help="print exactly what GET /api/search returns")
     p.set_defaults(func=cmd_search)
 

@@ -151,7 +151,8 @@ def boosted(q):
 
 def loose(q):
     tree = parse(q)
-    return p.relaxed(positives(tree), p.negated_leaves(tree))
+    compiler = p.Compiler()
+    return p.relaxed(compiler, positives(tree), p.negated_leaves(compiler, tree))
 
 
 PLANS = {

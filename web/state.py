@@ -11,8 +11,8 @@ from flask import url_for
 from archive.search.request import PER_PAGE, SearchRequest
 
 # The parameters of a search, in the order they appear in links.
-PARAMS = ("q", "region", "topic", "from", "to", "month", "sort", "per_page", "page")
-DEFAULTS = {"sort": "relevance", "per_page": str(PER_PAGE), "page": "1"}
+PARAMS = ("q", "region", "topic", "from", "to", "month", "sort", "per_page", "expand", "page")
+DEFAULTS = {"sort": "relevance", "per_page": str(PER_PAGE), "expand": "1", "page": "1"}
 FILTERS = ("region", "topic", "from", "to", "month")
 
 

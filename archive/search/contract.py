@@ -46,6 +46,11 @@ class Drop(TypedDict):
     total: int                 # what the search finds without that filter
 
 
+class Expansion(TypedDict):
+    term: str                  # a term of the query, or one of its words
+    synonyms: list[str]        # also searched (thesaurus.toml), ranked below the term itself
+
+
 class Result(TypedDict):
     query: str
     total: int
@@ -53,6 +58,7 @@ class Result(TypedDict):
     per_page: int
     took_ms: float
     relaxed: bool              # no paragraph has every term: ranked by how many terms each has
+    expanded: list[Expansion]  # what was also searched; none with expand=0 or a quoted phrase
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]   # region, topic, date
     facets_truncated: dict[str, bool]     # a facet listed only its FACET_LIMIT most frequent values

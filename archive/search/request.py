@@ -59,6 +59,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = PER_PAGE
     sort: str = "relevance"
+    expand: bool = True  # also search each term's synonyms (archive/search/thesaurus.toml)
 
     @classmethod
     def from_params(cls, params) -> "SearchRequest":
@@ -82,6 +83,7 @@ class SearchRequest:
             page=_int(params, "page", 1, 1, MAX_PAGE),
             per_page=_int(params, "per_page", PER_PAGE, 1, MAX_PER_PAGE),
             sort=sort,
+            expand=_int(params, "expand", 1, 0, 1) == 1,
         )
         req.validate()
         return req

@@ -15,10 +15,11 @@ from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
 from .contract import Drop, FacetValue, Hit, Meeting, Result, Suggestion
 from .highlight import highlight
-from .plan import compile_tree, negated_leaves, relaxed, with_context_boost
-from .query import parse, positives
+from .plan import Compiler, negated_leaves, relaxed, with_context_boost
+from .query import Term, parse, positives
 from .request import SearchRequest, date_bound
 from .suggest import suggest
+from .thesaurus import default_thesaurus
 
 FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
 # The filters a user can drop: the URL parameters that make each, and the request without it.
@@ -28,10 +29,11 @@ FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""},
 
 @dataclass
 class _Search:
-    """A request's matches: the engine's Found, with the query's leaves and whether it was relaxed."""
+    """A request's matches: the engine's Found, what to highlight, whether it was relaxed, what was expanded."""
     found: Found
     leaves: list
     relaxed: bool
+    expanded: dict
 
 
 class SearchService:
@@ -46,6 +48,7 @@ class SearchService:
         s = self._find(reader, req)
         first = (req.page - 1) * req.per_page
         hits = self._hits(reader, s.found.page(req.sort, first, req.per_page), s.leaves)
+        expanded = [{"term": term, "synonyms": list(synonyms)} for term, synonyms in s.expanded.items()]
         facets, truncated = self._facets(s.found)
         suggestion, drops = None, []
         if not s.found.total or s.relaxed:
@@ -57,6 +60,7 @@ class SearchService:
             "per_page": req.per_page,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
             "relaxed": s.relaxed,
+            "expanded": expanded,
             "hits": hits,
             "facets": facets,
             "facets_truncated": truncated,
@@ -65,20 +69,23 @@ class SearchService:
         }
 
     def _find(self, reader: Reader, req: SearchRequest) -> _Search:
-        """The paragraphs the request matches; when no paragraph has every term, those with some."""
+        """The paragraphs the request matches; when no paragraph has every term (or every word of a
+        single term), those with some."""
         tree = parse(req.q)
         leaves = positives(tree) if tree is not None else []
-        plan = with_context_boost(compile_tree(tree), leaves) if tree is not None else None
+        compiler = Compiler(default_thesaurus() if req.expand else None)
+        plan = with_context_boost(compiler.tree(tree), leaves) if tree is not None else None
         filters = self._filters(reader, req)
         scored = req.sort == "relevance" and tree is not None
-        found = reader.find(plan, filters, scored)
+        found, relaxed_ = reader.find(plan, filters, scored), False
         if tree is not None and not found.total:
-            loose = relaxed(leaves, negated_leaves(tree))
+            loose = relaxed(compiler, leaves, negated_leaves(compiler, tree))
             if loose is not None:
                 alternative = reader.find(loose, filters, scored)
                 if alternative.total:
-                    return _Search(alternative, leaves, True)
-        return _Search(found, leaves, False)
+                    found, relaxed_ = alternative, True
+        marks = leaves + [Term(s) for synonyms in compiler.expanded.values() for s in synonyms]
+        return _Search(found, marks, relaxed_, compiler.expanded)
 
     def _filters(self, reader: Reader, req: SearchRequest) -> Filters:
         date = None
