@@ -288,6 +288,17 @@ def test_correction_of_the_first_character_and_none_for_nonsense(be):
     assert be.suggest("环境") is None
 
 
+def test_expansion_is_shown_and_can_be_turned_off(client, be):
+    html, doc = page(client, "/?q=环保&sort=newest")
+    assert "同时搜索了：环境保护（环保）" in html
+    literal = doc.link("只搜原词")
+    assert params(literal) == {"q": "环保", "sort": "newest", "expand": "0"}
+    html, doc = page(client, literal)
+    assert "只搜了原词" in html and total_of(html) == be.search(SearchRequest(q="环保", expand=False))["total"]
+    assert total_of(html) < be.search(SearchRequest(q="环保"))["total"]
+    assert params(doc.link("同时搜索同义词和简称")) == {"q": "环保", "sort": "newest"}
+
+
 def test_no_results_lists_filters_to_drop(client, be):
     html, doc = page(client, "/?q=环境&topic=不存在的主题&sort=newest")
     assert "没有找到包含“环境”的段落" in html

@@ -180,3 +180,24 @@ def test_query_syntax_is_text(backend):
     assert star and star <= plain  # 环境 next to a placeholder *, never a wildcard
     with pytest.raises(QueryError):
         parse("AND")
+
+
+def test_traditional_and_simplified_script_are_one(tmp_path):
+    write(tmp_path / "c" / "t.md", "# 會議紀要\n\n會議要求實行限批，加強環境保護。\n")
+    write(tmp_path / "c" / "s.md", "# 会议纪要\n\n会议要求加强环境保护工作。\n")
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    service = SearchService(engine)
+    for q in ("環境保護", "环境保护", '"環境保護"', '"环境保护"', '"加強環境"'):
+        assert service.search(SearchRequest(q=q, expand=False))["total"] == 2, q
+    hits = service.search(SearchRequest(q="环境保护 实行"))["hits"]
+    assert [h["highlight"] for h in hits] == ["會議要求<mark>實行</mark>限批，加強<mark>環境保護</mark>。"]
+
+
+def test_a_term_whose_words_never_meet_relaxes_by_its_words(tmp_path):
+    write(tmp_path / "c" / "a.md", "# 会议\n\n对违规园区实行限批。\n\n划定重点区域名单。\n\n部署森林防火。\n")
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    res = SearchService(engine).search(SearchRequest(q="区域限批"))
+    assert res["relaxed"] and {h["text"] for h in res["hits"]} == {"对违规园区实行限批。", "划定重点区域名单。"}
+    assert SearchService(engine).search(SearchRequest(q='"区域限批"'))["total"] == 0  # a phrase stays exact
