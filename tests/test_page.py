@@ -391,6 +391,18 @@ def test_meeting_page_finds_its_rank_without_one(client, be):
     assert "第 4 条命中" in html
 
 
+def test_meeting_page_links_related_meetings(client, be):
+    shown = 0
+    for meeting_id in {h["meeting_id"] for h in be.search(SearchRequest(q="", per_page=100))["hits"]}:
+        related = be.meeting(meeting_id)["related"]
+        html, doc = page(client, f"/meetings/{meeting_id}")
+        assert ("相关会议" in html) == bool(related)
+        for r in related:
+            assert doc.link(r["title"]).startswith(f"/meetings/{r['meeting_id']}") and "、".join(r["shared"]) in html
+        shown += len(related)
+    assert shown
+
+
 def test_render_anchors_lists_tables_and_repaired_paragraphs():
     md = "## 标题\n\n第一段前半\n\n后半。\n\n- 甲项\n- 乙项\n\n| a | b |\n| - | - |\n| 丙 | 丁 |\n"
     meeting = {"title": "标题", "markdown": md, "line_start": 10,

@@ -105,3 +105,31 @@ def test_cli_json_prints_the_help_too(sample_index):
     human = subprocess.run([sys.executable, "-m", "archive", "search", "坏境", "--index", sample_index.location],
                            capture_output=True, text=True, cwd=ROOT)
     assert "您是不是要找：环境" in human.stdout
+
+
+def test_related_meetings_share_what_they_say(tmp_path):
+    write(tmp_path / "c" / "a.md", "# 第1次森林防火会议\n\n研究森林防火和护林员巡山。森林防火责任落实到人。\n")
+    write(tmp_path / "c" / "b.md", "# 第2次森林防火会议\n\n部署森林防火，护林员巡山每日两次。\n")
+    write(tmp_path / "c" / "c.md", "# 招商引资会议\n\n研究招商引资项目落地。\n")
+    engine = open_engine(tmp_path / "ix")
+    ingest([tmp_path / "c"], engine)
+    service = SearchService(engine)
+    ids = {service.search(SearchRequest(q="招商引资"))["hits"][0]["meeting_id"]}
+    first = service.search(SearchRequest(q="责任落实到人"))["hits"][0]["meeting_id"]
+    related = service.meeting(first)["related"]
+    assert [r["title"] for r in related] == ["第2次森林防火会议"] and "森林防火" in related[0]["shared"]
+    assert all(r["meeting_id"] != first and r["meeting_id"] not in ids for r in related)
+
+
+def test_api_meeting_lists_related(sample_index, backend):
+    from web import create_app
+    client = create_app(sample_index).test_client()
+    for meeting_id in {h["meeting_id"] for h in backend.search(SearchRequest(q="", per_page=100))["hits"]}:
+        res = client.get(f"/api/meetings/{meeting_id}").get_json()
+        assert res["related"] == backend.meeting(meeting_id)["related"]
+        for r in res["related"]:
+            assert set(r) == {"meeting_id", "title", "date", "shared"} and r["shared"] and r["meeting_id"] != meeting_id
+            other = backend.meeting(r["meeting_id"])
+            mine = set(res["keyterms"]) | set(res["topics"]) | {p.rsplit("/", 1)[-1] for p in res["regions"]}
+            theirs = set(other["keyterms"]) | set(other["topics"]) | {p.rsplit("/", 1)[-1] for p in other["regions"]}
+            assert set(r["shared"]) <= mine & theirs

@@ -14,6 +14,7 @@ cannot drift apart in what they answer; tests run against each engine.
         Found.position()     where a paragraph or meeting stands in an order
       Reader.paragraphs()  stored records of found keys
       Reader.meeting()     a meeting's record
+      Reader.meetings_sharing()   meetings by the key terms, topics and places they share
       Reader.next_units() / previous_units() / bigram_frequency()   the suggester's vocabulary
     Engine.indexer()     one ingest run: manifest, write, remove, one atomic commit
 
@@ -77,6 +78,10 @@ class Reader(Protocol):
 
     def meeting(self, meeting_id: str) -> dict | None:
         """A meeting's info (archive/index/records.py) with its id, or None."""
+
+    def meetings_sharing(self, values: list[tuple[str, str, float]], limit: int) -> list[tuple[str, list[int]]]:
+        """Meetings holding (field, value) pairs of their records (keyterm, topic, region), ranked by the
+        summed weights of the pairs each holds: (meeting_id, indices of the pairs it holds), at most `limit`."""
 
     def next_units(self, unit: str) -> list[str]:
         """Units that follow `unit` somewhere in the paragraphs."""

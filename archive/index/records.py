@@ -1,6 +1,7 @@
 """Annotated documents to the records every engine stores: what each hit and meeting page needs.
 
-A paragraph record has the fields it is searched by (text; title and
+A meeting record has the key terms, topics and places related meetings
+share. A paragraph record has the fields it is searched by (text; title and
 section for the context boost), the facet values it is filtered and counted
 by (every ancestor of each region path; topics; year, ym = YYYY-MM and
 month = MM of its date, where known), date_sort (YYYYMMDD, unknown parts 0)
@@ -82,6 +83,10 @@ def meeting_doc(doc: Document, meeting: Meeting) -> dict:
         "kind": MEETING,
         "id": meeting_id(doc.source, meeting.index),
         "source": doc.source,
+        # What related meetings share (SearchService.related): key terms, topics, places.
+        "keyterm": [t for t in meeting.keyterms if "," not in t],
+        "topic": list(meeting.topics),
+        "region": [r.key() for r in meeting.regions],
         "info": {
             "title": meeting.title,
             "document_title": doc.title,

@@ -66,6 +66,13 @@ class Result(TypedDict):
     drops: list[Drop]                     # only when nothing was found under the filters
 
 
+class Related(TypedDict):
+    meeting_id: str
+    title: str
+    date: Date | None
+    shared: list[str]          # the key terms, topics and places both meetings have
+
+
 class Meeting(TypedDict):
     id: str
     title: str
@@ -80,6 +87,7 @@ class Meeting(TypedDict):
     topics: list[str]
     date: Date | None
     keyterms: list[str]
+    related: list[Related]     # up to 5 meetings sharing the most key terms, topics and places
 
 
 def date_text(date: Date | dict | None, note: bool = True) -> str:

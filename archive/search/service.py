@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
-from .contract import Drop, FacetValue, Hit, Meeting, Result, Suggestion
+from .contract import Drop, FacetValue, Hit, Meeting, Related, Result, Suggestion
 from .highlight import highlight
 from .plan import Compiler, negated_leaves, relaxed, with_context_boost
 from .query import Term, parse, positives
@@ -22,6 +22,7 @@ from .suggest import suggest
 from .thesaurus import default_thesaurus
 
 FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
+RELATED = 5  # related meetings listed with a meeting
 # The filters a user can drop: the URL parameters that make each, and the request without it.
 FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""},
                  ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None}}
@@ -196,7 +197,25 @@ class SearchService:
     # -- meetings and suggestions --------------------------------------------------
 
     def meeting(self, meeting_id: str) -> Meeting | None:
-        return self.engine.reader().meeting(meeting_id)
+        reader = self.engine.reader()
+        found = reader.meeting(meeting_id)
+        return {**found, "related": self._related(reader, found)} if found is not None else None
+
+    @staticmethod
+    def _related(reader: Reader, meeting: dict) -> list[Related]:
+        """Up to RELATED meetings sharing the most key terms (counted twice), topics and places."""
+        pairs = [("keyterm", t, 2.0) for t in meeting["keyterms"]] + [("topic", t, 1.0) for t in meeting["topics"]]
+        pairs += [("region", r, 1.0) for r in meeting["regions"]]
+        out = []
+        for other, held in reader.meetings_sharing(pairs, RELATED + 4):
+            info = reader.meeting(other) if other != meeting["id"] else None
+            if info is None or info["preamble"]:  # (the text before a file's first meeting is no meeting)
+                continue
+            shared = [pairs[i][1].rsplit("/", 1)[-1] for i in held]
+            out.append({"meeting_id": other, "title": info["title"], "date": info["date"], "shared": shared})
+            if len(out) == RELATED:
+                break
+        return out
 
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""

@@ -31,6 +31,7 @@ def make_schema() -> Schema:
         section=TEXT(analyzer=words, phrase=False),
         region=KEYWORD(commas=True),
         topic=KEYWORD(commas=True),
+        keyterm=KEYWORD(commas=True),
         year=KEYWORD(),
         month=KEYWORD(),
         ym=KEYWORD(),
@@ -45,7 +46,7 @@ def to_fields(record: dict) -> dict:
     fields = dict(record)
     if "text" in fields and fields.get("kind") == PARAGRAPH:
         fields["chars"] = fields["text"]
-    for name in ("region", "topic"):
+    for name in ("region", "topic", "keyterm"):
         if isinstance(fields.get(name), list):
             fields[name] = ",".join(fields[name])
     return fields

@@ -56,6 +56,19 @@ class WhooshReader:
             return None
         return {"id": meeting_id, **doc["info"]}
 
+    def meetings_sharing(self, values, limit: int) -> list[tuple[str, list[int]]]:
+        arrays = self.arrays
+        meetings = arrays.lazy("meetings", lambda: arrays.mask_of("kind", [MEETING]) & arrays.live)
+        weights, holders = np.zeros(arrays.size), []
+        for field, value, weight in values:
+            docs = arrays.postings(field, value)[0]
+            docs = docs[meetings[docs]]
+            weights[docs] += weight
+            holders.append(docs)
+        top = np.argsort(-weights, kind="stable")[:limit]
+        return [(self.searcher.stored_fields(int(d))["id"],
+                 [i for i, docs in enumerate(holders) if d in docs]) for d in top if weights[d] > 0]
+
     def docnums(self, field: str, value: str) -> np.ndarray:
         return self.arrays.postings(field, value)[0]
 
