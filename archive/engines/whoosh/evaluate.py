@@ -24,11 +24,11 @@ LITERAL_FIELD = "chars"
 
 
 class Evaluator:
-    def __init__(self, searcher, arrays: SegmentArrays):
+    def __init__(self, searcher, arrays: SegmentArrays, stats: dict):
         self.searcher, self.arrays = searcher, arrays
         self.n = arrays.size
         self._masks: dict[int, np.ndarray] = {}
-        self._stats: dict[tuple, tuple[float, float]] = {}
+        self._stats = stats  # (field, term) -> (idf, average field length): the searcher's, shared by requests
 
     # -- which documents match ---------------------------------------------
 

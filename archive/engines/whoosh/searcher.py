@@ -19,13 +19,19 @@ class WhooshReader:
     def __init__(self, searcher, arrays: SegmentArrays):
         self.searcher, self.arrays = searcher, arrays
         self._by_second = None
+        self._finds = 0
+        self._stats: dict = {}  # term statistics, looked up once per searcher (Evaluator)
 
     def facet_values(self, field: str) -> list[str]:
         return self.arrays.values(field)
 
     def find(self, plan, filters: Filters, scored: bool) -> "WhooshFound":
         arrays = self.arrays
-        evaluator = Evaluator(self.searcher, arrays)
+        # Facets are counted by document from a reader's second search on: a one-shot search (the CLI)
+        # does not pay for the by-document copy.
+        self._finds += 1
+        arrays.warm = self._finds > 1
+        evaluator = Evaluator(self.searcher, arrays, self._stats)
         base = arrays.paragraphs if plan is None else evaluator.match(plan) & arrays.paragraphs
         return WhooshFound(self, evaluator if scored and plan is not None else None, plan, base,
                            self._masks(filters))
@@ -109,6 +115,7 @@ class WhooshFound:
     def __init__(self, reader: WhooshReader, evaluator: Evaluator | None, plan, base: np.ndarray, masks: dict):
         self.reader, self.evaluator, self.plan = reader, evaluator, plan
         self.base, self.masks = base, masks
+        self._drilled: dict[str, np.ndarray] = {}  # filter group -> hits under every other filter
         self.matched = self._within()
         self.total = int(self.matched.sum())
         self._orders: dict[str, tuple] = {}
@@ -159,7 +166,10 @@ class WhooshFound:
         return found
 
     def facet_counts(self, field: str) -> dict[str, int]:
-        within = self._within(FACET_GROUPS[field])
+        group = FACET_GROUPS[field]
+        within = self._drilled.get(group)
+        if within is None:
+            within = self._drilled[group] = self._within(group)
         return {c["value"]: c["count"] for c in self.reader.arrays.counts(field, within)}
 
     def position(self, order: str, paragraph_id: str | None = None, meeting_id: str | None = None) -> int | None:
