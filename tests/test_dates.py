@@ -104,7 +104,7 @@ def test_with_year_fills_only_unknown_years():
 def test_as_json_and_sort_key():
     d = find_dates("x年11月8日")[0]
     assert d.as_json() == {"year": None, "month": 11, "day": 8,
-                           "text": "x年11月8日", "year_inferred": False}
+                           "text": "x年11月8日", "year_inferred": False, "source": "text"}
     assert PartialDate.from_json(d.as_json()) == d
     assert d.sort_key() == 1108
     assert find_dates("2023年12月6日")[0].sort_key() == 20231206

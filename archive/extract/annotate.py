@@ -2,6 +2,11 @@
 
 A paragraph keeps what it says itself; otherwise it inherits from its
 section, then from its meeting. Front matter in the file overrides all of it.
+
+A meeting's date is its header's (a 时间/日期/Date line, then its title) before
+what its opening reports, and the file name's when it has one meeting and no
+other; a year left unknown is the title's, else the meeting date's, else the
+file name's.
 """
 
 import hashlib
@@ -49,7 +54,7 @@ def _dominant(mentioned: list) -> list:
 
 def _front_date(value):
     found = dates.find_dates(str(value)) if value is not None else []
-    return found[0] if found else None
+    return found[0].from_source("front matter") if found else None
 
 
 def _front_regions(value) -> list:
@@ -75,7 +80,29 @@ def _with_year(date, year):
     return date.with_year(year)
 
 
-def _annotate_meeting(meeting: Meeting, year: int | None) -> None:
+def _first(found):
+    return next((d for d in found if d), None)
+
+
+def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
+    """Its header's date (a labelled line, the title), else its opening's event or dateline."""
+    opening = [p.text for p in meeting.paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
+    titled = dates.heading_date(title, day_first)
+    return (_first(dates.labelled_date(t, day_first) for t in opening)
+            or (titled and titled.from_source("title"))
+            or _first(dates.event_date(t, day_first) for t in opening)
+            or _first(dates.line_date(t, day_first) for t in opening))
+
+
+def _paragraph_date(p, day_first: bool | None):
+    """The date a paragraph names: a heading's, the event it reports, or a dateline."""
+    if p.is_heading:
+        d = dates.heading_date(p.text, day_first)
+        return d and d.from_source("title")
+    return dates.event_date(p.text, day_first) or dates.line_date(p.text, day_first)
+
+
+def _annotate_meeting(meeting: Meeting, date, year: int | None, day_first: bool | None) -> None:
     extractor = regions.default_extractor()
     taxonomy = topics.default_taxonomy()
     texts = [p.text for p in meeting.paragraphs]
@@ -87,13 +114,12 @@ def _annotate_meeting(meeting: Meeting, year: int | None) -> None:
     meeting.regions = opening_regions if len(opening_regions) == 1 else dominant or opening_regions
     meeting.topics = taxonomy.tag_meeting(meeting.title, texts)
     meeting.keyterms = key_terms("\n".join(texts))
-    opening = [dates.event_date(p.text) for p in meeting.paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
-    meeting.date = _with_year(next((d for d in opening if d), None), year)
+    meeting.date = _with_year(date, year)
 
     section_regions, section_dates = {}, {}
     for p in meeting.paragraphs:
         own_regions = extractor.regions(p.text, context=meeting.regions)
-        own_date = _with_year(dates.event_date(p.text), year)
+        own_date = _with_year(_paragraph_date(p, day_first), year)
         if p.section not in section_dates:  # the section's opening sets its context
             section_regions[p.section] = own_regions
             section_dates[p.section] = own_date
@@ -106,8 +132,15 @@ def annotate(doc: Document) -> Document:
     front = doc.front_matter
     fdate = _front_date(front.get("date"))
     year = (fdate.year if fdate else None) or dates.title_year(doc.title)
+    day_first = dates.day_first("\n".join(doc.lines))
+    named = dates.path_date(doc.source, day_first)
+    stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
     for meeting in doc.meetings:
-        _annotate_meeting(meeting, year or dates.title_year(meeting.title))
+        date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
+        if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
+            date = named  # the file name dates a file's only meeting, when nothing in it does
+        _annotate_meeting(meeting, date, year or dates.title_year(meeting.title)
+                          or (date and date.year) or (named and named.year), day_first)
     overrides = {}
     if fdate:
         overrides["date"] = fdate

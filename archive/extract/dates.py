@@ -1,20 +1,24 @@
 """Dates as written in Chinese minutes, with their precision kept.
 
 General-purpose parsers (dateparser, jionlp, cn2an) were measured wrong on this
-text (12月6日 -> None, 第一时间 -> 01:00, 一是 -> 1是), so the forms seen in the
-corpora are matched here directly and validated:
+text (12月6日 -> None or today, 第一时间 -> 01:00, 一是 -> 1是) and dateparser ~250x
+slower, so the forms seen in the corpora are matched here directly and validated:
 
     2023年  2023年12月  2023年12月6日  12月6日  12月6号  十二月六日
-    二〇二三年十二月六日  一九九七年  2023-12-06  2023.12.6  2023/12/6
+    二〇二三年十二月六日  一九九七年  2023-12-06  2023.12.6  2023/12/6  20231206
+    28-10-2020  10/28/2020  June 10, 2021  Feb.22, 2022  10 Jun 2021  2020 Sep 24th
 
 Template placeholders (20xx年, x年11月8日, 20\\*年, ××年, xx月, 某月) are unknown
 parts, never a real year. A mention with no known part at all is dropped.
+Version numbers (22.03, 5.1.1, v2.0.3), times, CVE and ticket ids are not dates:
+a numeric date needs a four-digit year and stands clear of letters, digits and
+other separators.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 YEAR_MIN, YEAR_MAX = 1800, 2100  # the party-congress reports start in 1921
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -27,21 +31,30 @@ class PartialDate:
     day: int | None
     text: str  # the words as written, e.g. "12月6日"
     year_inferred: bool = False
+    source: str = "text"  # where the words stand: "text", "title", "filename" or "front matter"
 
     def with_year(self, year: int) -> PartialDate:
-        """Fill an unknown year (e.g. from the document title), marking it inferred."""
+        """Fill an unknown year (from the title or file name), marking it inferred."""
         if self.year is not None:
             return self
-        return PartialDate(year, self.month, self.day, self.text, year_inferred=True)
+        return replace(self, year=year, year_inferred=True)
+
+    def from_source(self, source: str) -> PartialDate:
+        return replace(self, source=source)
+
+    def precision(self) -> int:
+        """How many of year, month, day are known."""
+        return (self.year is not None) + (self.month is not None) + (self.day is not None)
 
     def as_json(self) -> dict:
         return {"year": self.year, "month": self.month, "day": self.day,
-                "text": self.text, "year_inferred": self.year_inferred}
+                "text": self.text, "year_inferred": self.year_inferred, "source": self.source}
 
     @classmethod
     def from_json(cls, data: dict) -> PartialDate:
         return cls(data.get("year"), data.get("month"), data.get("day"),
-                   data.get("text", ""), bool(data.get("year_inferred", False)))
+                   data.get("text", ""), bool(data.get("year_inferred", False)),
+                   data.get("source", "text"))
 
     def sort_key(self) -> int:
         """YYYYMMDD with 0 for unknown parts."""
@@ -50,6 +63,8 @@ class PartialDate:
 
 # Full-width forms to ASCII, one character for one, so offsets (and so `text`) hold.
 _NORMALIZE = str.maketrans("０１２３４５６７８９．－／＊ＸｘＯ", "0123456789.-/*XxO")
+_FULL_WIDTH = re.compile("[０-９．－／＊ＸｘＯ]")  # translating only text that has them is 10x faster
+_MAYBE_DATE = re.compile("[0-9０-９年月]")  # every form has one of these; most headings have none
 
 _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -67,10 +82,29 @@ _DAY = (rf"(?P<D>(?P<d>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|�
 # Every part optional, so the empty match is skipped; the lookahead keeps the
 # scan from stopping at every character.
 _CJK_DATE = re.compile(
-    rf"(?<![\dA-Za-z.{_CN_NUM}])(?=[\d{_CN_NUM}廿卅xX×□某\\*])"
+    rf"(?=[\d{_CN_NUM}廿卅xX×□某\\*])(?<![\dA-Za-z.{_CN_NUM}])"
     rf"(?:{_YEAR})?(?:{_MONTH}(?:{_DAY})?)?")
+# Numbers stand clear of letters (v2.0.3, CVE-2022-23491), digits, currency and further
+# separators (5.1.1, 2024-04-19-001, URL paths), so a version or an id is no date; eight
+# digits are a date only standing alone (| 20240419 |), not in words (编号20240419, 20231025元).
+# Each scan looks ahead for its first character before it looks behind: 3x faster.
 _NUMERIC_DATE = re.compile(
-    r"(?<![\d.\-/])(?P<y>\d{4})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d])(?!\.\d)")
+    r"(?=\d)(?<![\dA-Za-z_.\-/#@$¥￥])(?:"
+    r"(?P<y>\d{4})(?P<sep>[-./])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"  # 2024-04-19 2024/4/19 2024.04.19
+    r"|(?P<a>\d{1,2})(?P<sep2>[-./])(?P<b>\d{1,2})(?P=sep2)(?P<y2>\d{4})"  # 28-10-2020 10/28/2020
+    r"|(?<![\u3400-\u9fff])(?P<y3>(?:19|20)\d\d)(?P<m3>[01]\d)(?P<d3>[0-3]\d)(?![\u3400-\u9fff])"  # 20240419
+    r")(?!\d|[.\-/]\d)")
+_MON = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_TH = r"(?:st|nd|rd|th)?"
+_ENGLISH_DATE = re.compile(
+    rf"(?=[A-Za-z\d])(?<![A-Za-z\d])(?:"
+    rf"(?P<m1>{_MON})\.?\s*(?P<d1>\d{{1,2}}){_TH},?\s*(?P<y1>\d{{4}})"  # June 10, 2021  Feb.22, 2022
+    rf"|(?P<d2>\d{{1,2}}){_TH}(?:\s+of)?\s+(?P<m2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # 10 Jun 2021
+    rf"|(?P<y3>\d{{4}})\s+(?P<m3>{_MON})\.?\s+(?P<d3>\d{{1,2}}){_TH}"  # 2020 Sep 24th
+    rf"|(?P<m4>{_MON})\.?,?\s+(?P<y4>\d{{4}})"  # June 2021
+    rf")(?![A-Za-z\d])", re.IGNORECASE)
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 # A bare month after these is a word, not a date: 统一月, 最后一月, 第3月.
 _NOT_MONTH_AFTER = set("第统唯单同逐每整划均专这那哪上下前后个几半近")
@@ -151,20 +185,67 @@ def _finish(year, month, day, original, start, end):
     return start, end, PartialDate(year, month, day, original[start:end])
 
 
-def _from_numeric(m: re.Match, original: str) -> PartialDate | None:
-    year, month, day = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+def _valid(year, month, day, text) -> PartialDate | None:
     if not (YEAR_MIN <= year <= YEAR_MAX and 1 <= month <= 12 and 1 <= day <= _days_in(month, year)):
         return None  # 1234.56.78 is a number, not a bad date
-    return PartialDate(year, month, day, original[m.start():m.end()])
+    return PartialDate(year, month, day, text)
 
 
-def _mentions(text: str) -> list[tuple[int, int, PartialDate]]:
-    """(start, end, date) of every mention, in order of position."""
-    norm = text.translate(_NORMALIZE)
+def _from_numeric(m: re.Match, original: str, day_first: bool | None) -> PartialDate | None:
+    text = original[m.start():m.end()]
+    if m.group("y"):
+        return _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")), text)
+    if m.group("y3"):
+        return _valid(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")), text)
+    return _day_month(int(m.group("a")), int(m.group("b")), int(m.group("y2")), text, day_first)
+
+
+def _day_month(a: int, b: int, year: int, text: str, day_first: bool | None) -> PartialDate | None:
+    """a-b-year, day first when a cannot be a month or the text writes day first."""
+    if 1 <= a <= 12 and 1 <= b <= 12 and a != b:
+        if day_first is None:  # 05-01-2021: 5 January or 1 May; only the year is sure
+            return PartialDate(year, None, None, text) if YEAR_MIN <= year <= YEAR_MAX else None
+        first_is_day = day_first
+    else:
+        first_is_day = a > 12
+    return _valid(year, b, a, text) if first_is_day else _valid(year, a, b, text)
+
+
+def _from_english(m: re.Match, original: str) -> PartialDate | None:
+    n = next(i for i in (1, 2, 3, 4) if m.group(f"m{i}"))
+    month = _MONTH_NAMES.index(m.group(f"m{n}")[:3].lower()) + 1
+    text = original[m.start():m.end()]
+    if n == 4:  # a month and year only if the month is a name, not "may"
+        year = int(m.group("y4"))
+        ok = YEAR_MIN <= year <= YEAR_MAX and m.group("m4")[0].isupper()
+        return PartialDate(year, month, None, text) if ok else None
+    return _valid(int(m.group(f"y{n}")), month, int(m.group(f"d{n}")), text)
+
+
+def day_first(text: str) -> bool | None:
+    """Whether the text writes its dates day first (28-10-2020) or month first (10/28/2020),
+    as its dates that can be read only one way say; None when they do not settle it."""
+    orders = set()
+    for m in _NUMERIC_DATE.finditer(text):
+        if m.group("a") and (int(m.group("a")) > 12) != (int(m.group("b")) > 12):
+            orders.add(int(m.group("a")) > 12)
+    return orders.pop() if len(orders) == 1 else None
+
+
+def _mentions(text: str, day_first: bool | None = None) -> list[tuple[int, int, PartialDate]]:
+    """(start, end, date) of every mention, in order of position. `day_first` reads
+    dates like 05-01-2021, which the text alone cannot settle."""
+    if not _MAYBE_DATE.search(text):
+        return []
+    norm = text.translate(_NORMALIZE) if _FULL_WIDTH.search(text) else text
     found = []
     for m in _NUMERIC_DATE.finditer(norm):
-        d = _from_numeric(m, text)
+        d = _from_numeric(m, text, day_first)
         if d:
+            found.append((m.start(), m.end(), d))
+    for m in _ENGLISH_DATE.finditer(norm):
+        d = _from_english(m, text)
+        if d and not any(s < m.end() and m.start() < e for s, e, _ in found):
             found.append((m.start(), m.end(), d))
     numeric = [(s, e) for s, e, _ in found]
     for m in _CJK_DATE.finditer(norm):
@@ -177,9 +258,9 @@ def _mentions(text: str) -> list[tuple[int, int, PartialDate]]:
     return found
 
 
-def find_dates(text: str) -> list[PartialDate]:
+def find_dates(text: str, day_first: bool | None = None) -> list[PartialDate]:
     """Every date mention in `text`, in order."""
-    return [d for _, _, d in _mentions(text)]
+    return [d for _, _, d in _mentions(text, day_first)]
 
 
 # --- the date a paragraph reports an event on -------------------------------
@@ -189,14 +270,15 @@ _EVENT = re.compile(r"召开|举行|举办|召集|开幕|闭幕|会议|会上|�
 _TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?")
 # A date followed or preceded by these is a deadline or a period, not an event;
 # 去年/明年 would also make the title's year wrong.
-_NOT_EVENT_AFTER = re.compile(r"底|末|前|之前|以前|为止|止|起|以来|以后|之后|后|至|到|—|-|~|～")
+_PERIOD_AFTER = re.compile(r"底|末|前|之前|以前|为止|止|起|以来|以后|之后|后")
+_NOT_EVENT_AFTER = re.compile(rf"{_PERIOD_AFTER.pattern}|至|到|—|-|~|～")
 _NOT_EVENT_BEFORE = re.compile(r"(?:截止|截至|至|到|自|从|直到|直至|前|去年|明年)$")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _CLAUSE_END = re.compile(r"[，,：:。！？；!?;\n]")
 _ATTACH_CHARS = 40  # how far after a date its 召开/会议 may stand, within the clause
 
 
-def event_date(text: str) -> PartialDate | None:
+def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     """The date the paragraph reports an event on, or None.
 
     Only the first sentence counts, and it must name a meeting or event. Its date
@@ -209,7 +291,7 @@ def event_date(text: str) -> PartialDate | None:
     sentence = body[:end.start()] if end else body
     if not _EVENT.search(sentence):
         return None
-    for start, stop, d in _mentions(sentence):
+    for start, stop, d in _mentions(sentence, day_first):
         if d.month is None:
             continue
         clause_end = _CLAUSE_END.search(sentence, stop)
@@ -228,4 +310,91 @@ def title_year(text: str) -> int | None:
     for d in find_dates(text):
         if d.year is not None:
             return d.year
+    return None
+
+
+# --- the date a heading, a header line or a file name gives -----------------
+
+# A header's label right before its date: 时间：, 会议日期：, 日　期：, Date日期：, **会议时间**:, | 会议时间 |
+_LABEL = re.compile(r"(?:时[ \u3000]*间|日[ \u3000]*期|(?<![A-Za-z])(?:date|time|day|when))[\s*_:：|]*$",
+                    re.IGNORECASE)
+# ... unless it is another date's: 下次会议时间, 截止日期, 发布日期, 出生日期, Next meeting date
+_OTHER_LABEL = re.compile(r"下次|下一次|截止|截至|发布|印发|生效|施行|出生|更新|next|deadline|due|update",
+                          re.IGNORECASE)
+_PHRASES = re.compile(r"[|：:，,。；;]")  # what ends the phrase before a label
+_SHORT_LINE = 40  # a line or table cell this short, without a sentence in it, is a header or a dateline
+_SENTENCE_PUNCT = re.compile(r"[，。；！？]")
+
+
+def _is_period(text: str, start: int, stop: int) -> bool:
+    """A deadline or the start of a period (12月底前, 截至9月16日, 3月1日起), not a day something happened on."""
+    after = _TIME_OF_DAY.match(text, stop).end()
+    return bool(_PERIOD_AFTER.match(text, after) or _NOT_EVENT_BEFORE.search(text, 0, start))
+
+
+def heading_date(text: str, day_first: bool | None = None) -> PartialDate | None:
+    """The date a title or heading gives: its first with a month that is no deadline
+    ("DevBoard SIG例会 2025-07-31 14:00-18:10", "Thursday June 10, 2021", "2021-8-11 会议纪要")."""
+    for start, stop, d in _mentions(text, day_first):
+        if d.month is not None and not _is_period(text, start, stop):
+            return d
+    return None
+
+
+def labelled_date(text: str, day_first: bool | None = None) -> PartialDate | None:
+    """A date a header line labels: "时间：2024年4月19日上午", "Data日期：2024-04-19", "| 会议时间 | …"."""
+    for start, stop, d in _mentions(text, day_first):
+        line_start = text.rfind("\n", 0, start) + 1
+        label = _LABEL.search(text, line_start, start)
+        if d.month is None or not label or _is_period(text, start, stop):
+            continue
+        phrase = _PHRASES.split(text[line_start:label.start()])[-1]  # the label's own words
+        if not _OTHER_LABEL.search(phrase[-16:]):
+            return d
+    return None
+
+
+def line_date(text: str, day_first: bool | None = None) -> PartialDate | None:
+    """A full date standing in a short line or table cell: a header ("PMC 例会 2024-01-11",
+    "| 28-10-2020 |") or a dateline under a letter or resolution ("x年11月8日")."""
+    if len(text) > _SHORT_LINE and "\n" not in text and "|" not in text:
+        return None
+    for line in text.split("\n"):
+        for cell in line.split("|"):
+            cell = cell.strip()
+            if len(cell) > _SHORT_LINE or _SENTENCE_PUNCT.search(cell):
+                continue
+            for start, stop, d in _mentions(cell, day_first):
+                if d.month is not None and d.day is not None and not _is_period(cell, start, stop):
+                    return d
+    return None
+
+
+# What file and folder names write besides the forms of the text: 20240419_minutes,
+# 003-20210610, 202010, 2020-09, 2022.
+_PATH_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})(?:(?P<sep>[-.]?)(?P<m>\d\d?)(?:(?P=sep)(?P<d>\d\d?))?)?(?!\d)")
+_DIGIT_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
+
+
+def _from_path(m: re.Match, name: str) -> PartialDate | None:
+    year, month, day = (int(g) if g else None for g in m.group("y", "m", "d"))
+    if day is not None:
+        return _valid(year, month, day, name[m.start():m.end()])
+    if YEAR_MIN <= year <= YEAR_MAX and (month is None or 1 <= month <= 12):
+        return PartialDate(year, month, None, name[m.start():m.end()])
+    return None
+
+
+def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
+    """The most precise date the file name gives, else the nearest folder's
+    ("2024/20240419_minutes.md" -> 2024-04-19, "2022/ActionItems.md" -> 2022)."""
+    *folders, name = source.split("/")
+    for part in (name.rsplit(".", 1)[0], *reversed(folders)):
+        # Underscores join words (2025_01_11_meeting): read as - between digits, else as spaces,
+        # one character for one so that `text` is the name as written.
+        words = _DIGIT_UNDERSCORE.sub("-", part).replace("_", " ")
+        found = [replace(d, text=part[s:e]) for s, e, d in _mentions(words, day_first)]
+        found += filter(None, (_from_path(m, part) for m in _PATH_DATE.finditer(words)))
+        if found:
+            return max(found, key=PartialDate.precision).from_source("filename")
     return None

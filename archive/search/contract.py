@@ -12,7 +12,8 @@ class Date(TypedDict):
     month: int | None
     day: int | None
     text: str                  # as written
-    year_inferred: bool        # the year was taken from the document title, not the text
+    year_inferred: bool        # the year was taken from a title, the meeting's date or the file name
+    source: str                # where the date was written: text, title, filename, front matter
 
 
 class Hit(TypedDict):
