@@ -26,10 +26,10 @@ from archive.engines import open_engine
 from archive.engines.base import Filters
 from archive.index.pipeline import ingest
 from archive.search import plan as p
+from archive.search.plan import B, K1  # the documented parameters, computed with independently below
 from archive.search.query import Term, parse, positives
 from tests.conftest import write
 
-K1, B = 1.2, 0.75
 
 FILES = {
     "a.md": "# 2023年环境保护工作会议记录\n\n5月12日，区政府召开环境保护工作会议，区长主持会议。\n\n"

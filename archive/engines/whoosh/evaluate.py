@@ -17,9 +17,9 @@ import numpy as np
 
 from ...analysis import bigrams
 from ...search import plan as p
+from ...search.plan import B, K1
 from .arrays import SegmentArrays
 
-K1, B = 1.2, 0.75
 LITERAL_FIELD = "chars"
 
 
