@@ -1,7 +1,16 @@
 """Fill each meeting and paragraph with its regions, date, topics and key terms.
 
 A paragraph keeps what it says itself; otherwise it inherits from its
-section, then from its meeting. Front matter in the file overrides all of it.
+section, then from its speech, then from its meeting. Front matter in the
+file overrides all of it.
+
+A meeting may hold several speeches with no heading between them: a new
+speaker's opening (a salutation alone, 同志们： or 各位领导、同志们：, or a short
+line naming a speech, …在…会议上的讲话) that is followed by text about another
+place starts a new context, whose place and date are found like a meeting's,
+so that a second speech given elsewhere is not filed under the first one's
+place. The first speech keeps the meeting's; a salutation repeated inside one
+speech (各位代表！ before each part of a work report) changes nothing.
 
 A meeting's date is its header's (a 时间/日期/Date line, then its title) before
 what its opening reports, and the file name's when it has one meeting and no
@@ -10,6 +19,7 @@ file name's.
 """
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +30,11 @@ from .keyterms import key_terms
 HERE = Path(__file__).parent
 OPENING_PARAGRAPHS = 3  # a meeting's date and place are those its first paragraphs give
 DOMINANT_SHARE = 0.5  # otherwise, the most specific place that half of the mentions fall under
+# A speech's opening: a salutation standing alone, or a short title line of a speech.
+_SALUTATION = re.compile(r"^(?:[^，。；：:!！]{1,16}[、，,]\s*)?(?:同志们|同事们|各位代表|各位委员|各位来宾|朋友们|"
+                         r"女士们、?先生们)[：:！!，,]?$")
+_SPEECH_TITLE = re.compile(r"^[^。；！？!?：:]{0,30}在[^。；！？!?：:]{2,40}(?:会|仪式|典礼)上的(?:讲话|发言|致辞)$")
+SPEECH_MENTIONS = 3  # place mentions a speech needs before its own place counts
 
 
 @lru_cache(maxsize=1)
@@ -102,30 +117,72 @@ def _paragraph_date(p, day_first: bool | None):
     return dates.event_date(p.text, day_first) or dates.line_date(p.text, day_first)
 
 
+def _place(extractor, title: str, paragraphs) -> list:
+    """Where a meeting (or a speech) was: the one place its opening names, else where most mentions fall."""
+    opening_text = "\n".join([title, *(p.text for p in paragraphs[:OPENING_PARAGRAPHS])])
+    dominant = _dominant([r for p in paragraphs for _, _, r in extractor.mentions(p.text)])
+    # Where the opening says where the meeting was (one place), that wins; a list of places
+    # there is a list of examples, and the place most mentions fall under says more.
+    opening_regions = extractor.regions(opening_text, context=dominant)
+    return opening_regions if len(opening_regions) == 1 else dominant or opening_regions
+
+
+def speech_starts(paragraphs) -> list[int]:
+    """Indices of the paragraphs that open a second, third … speech of a meeting."""
+    openings = [i for i, p in enumerate(paragraphs)
+                if _SALUTATION.match(p.text.strip()) or _SPEECH_TITLE.match(p.text.strip())]
+    # A salutation right after a speech's title line belongs to the same speech.
+    openings = [i for n, i in enumerate(openings) if n == 0 or i - openings[n - 1] > 1]
+    return openings[1:]
+
+
 def _annotate_meeting(meeting: Meeting, date, year: int | None, day_first: bool | None) -> None:
     extractor = regions.default_extractor()
     taxonomy = topics.default_taxonomy()
     texts = [p.text for p in meeting.paragraphs]
-    opening_text = "\n".join([meeting.title, *(p.text for p in meeting.paragraphs[:OPENING_PARAGRAPHS])])
-    dominant = _dominant([r for text in texts for _, _, r in extractor.mentions(text)])
-    # Where the opening says where the meeting was (one place), that wins; a list of places
-    # there is a list of examples, and the place most mentions fall under says more.
-    opening_regions = extractor.regions(opening_text, context=dominant)
-    meeting.regions = opening_regions if len(opening_regions) == 1 else dominant or opening_regions
+    meeting.regions = _place(extractor, meeting.title, meeting.paragraphs)
     meeting.topics = taxonomy.tag_meeting(meeting.title, texts)
     meeting.keyterms = key_terms("\n".join(texts))
     meeting.date = _with_year(date, year)
 
-    section_regions, section_dates = {}, {}
-    for p in meeting.paragraphs:
-        own_regions = extractor.regions(p.text, context=meeting.regions)
-        own_date = _with_year(_paragraph_date(p, day_first), year)
-        if p.section not in section_dates:  # the section's opening sets its context
-            section_regions[p.section] = own_regions
-            section_dates[p.section] = own_date
-        p.regions = own_regions or section_regions[p.section] or meeting.regions
-        p.date = own_date or section_dates[p.section] or meeting.date
-        p.topics = list(dict.fromkeys([*meeting.topics, *taxonomy.tag(p.text)]))
+    for speech, place, when in _speeches(extractor, meeting, year, day_first):
+        section_regions, section_dates = {}, {}
+        for p in speech:
+            own_regions = extractor.regions(p.text, context=place)
+            own_date = _with_year(_paragraph_date(p, day_first), year)
+            if p.section not in section_dates:  # the section's opening sets its context
+                section_regions[p.section] = own_regions
+                section_dates[p.section] = own_date
+            p.regions = own_regions or section_regions[p.section] or place
+            p.date = own_date or section_dates[p.section] or when
+            p.topics = list(dict.fromkeys([*meeting.topics, *taxonomy.tag(p.text)]))
+
+
+def _related(places: list, others: list) -> bool:
+    return any(_within(a, b) or _within(b, a) for a in places for b in others)
+
+
+def _speeches(extractor, meeting: Meeting, year, day_first):
+    """(paragraphs, place, date) of each speech: the meeting's own first, then each opening whose text
+    is about a place outside the one before (a meeting without a place is one speech)."""
+    bounds = [0, *speech_starts(meeting.paragraphs), len(meeting.paragraphs)]
+    out = [[meeting.paragraphs[:bounds[1]], meeting.regions, meeting.date]]
+    for start, end in zip(bounds[1:], bounds[2:]):
+        part = meeting.paragraphs[start:end]
+        mentions = sum(1 for p in part for _ in extractor.mentions(p.text)) if meeting.regions else 0
+        place = _place(extractor, "", part) if mentions >= SPEECH_MENTIONS else []
+        if len(place) == 1 and not _related(place, out[-1][1]):  # (a list of places is a list of examples)
+            out.append([part, place, _with_year(_meeting_date_of(part, day_first), year) or meeting.date])
+        else:
+            out[-1][0] = out[-1][0] + part
+    return out
+
+
+def _meeting_date_of(paragraphs, day_first: bool | None):
+    """A speech's date: what its opening reports (an event, a dateline)."""
+    opening = [p.text for p in paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
+    return (_first(dates.event_date(t, day_first) for t in opening)
+            or _first(dates.line_date(t, day_first) for t in opening))
 
 
 def annotate(doc: Document) -> Document:
