@@ -50,7 +50,7 @@ def test_found_answers_carry_no_help(backend):
 
 def test_facets_say_when_values_were_cut(backend, monkeypatch):
     full = backend.search(SearchRequest(q="环境"))
-    assert full["facets_truncated"] == {"region": False, "topic": False, "date": False}
+    assert not any(full["facets_truncated"].values())
     assert len(full["facets"]["topic"]) > 2
     monkeypatch.setattr(service_module, "FACET_LIMIT", 2)
     cut = backend.search(SearchRequest(q="环境"))

@@ -28,7 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 # Facet fields, and the filter group that each is counted without (drill-down).
-FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date"}
+FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date",
+                "person": "person", "role": "role"}
+VALUE_GROUPS = ("region", "topic", "person", "role")  # filters by facet values (any of them)
 ORDERS = ("relevance", "newest", "oldest", "index")
 
 
@@ -44,11 +46,9 @@ class Filters:
     """Resolved filters: facet values (any of them) per group, and a date range."""
     region: tuple[str, ...] | None = None
     topic: tuple[str, ...] | None = None
+    person: tuple[str, ...] | None = None
+    role: tuple[str, ...] | None = None   # decision, action
     date: DateRange | None = None
-
-    def groups(self) -> dict[str, object]:
-        return {name: value for name, value in (("region", self.region), ("topic", self.topic),
-                                                 ("date", self.date)) if value is not None}
 
 
 class Found(Protocol):

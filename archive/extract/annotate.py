@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..ingest.model import Document, Meeting
 from . import dates, regions, topics
+from .fields import ONLINE, MeetingFields, document_fields
 from .keyterms import key_terms
 
 HERE = Path(__file__).parent
@@ -127,6 +128,21 @@ def _place(extractor, title: str, paragraphs) -> list:
     return opening_regions if len(opening_regions) == 1 else dominant or opening_regions
 
 
+def _meeting_place(extractor, meeting: Meeting, fields: MeetingFields) -> list:
+    """Minutes with a header say where in it: its place field (会议地点; online is no place), else the
+    one place their title names. Places in their body are others' (affiliations, cases, time zones).
+    Minutes without a header (speeches) are placed by what they say."""
+    if fields.place == ONLINE:
+        return []
+    placed = extractor.regions(fields.place) if fields.place else []
+    if placed:
+        return placed
+    if fields.fields:
+        titled = extractor.regions(meeting.title)
+        return titled if len(titled) == 1 else []
+    return _place(extractor, meeting.title, meeting.paragraphs)
+
+
 def speech_starts(paragraphs) -> list[int]:
     """Indices of the paragraphs that open a second, third … speech of a meeting."""
     openings = [i for i, p in enumerate(paragraphs)
@@ -136,11 +152,13 @@ def speech_starts(paragraphs) -> list[int]:
     return openings[1:]
 
 
-def _annotate_meeting(meeting: Meeting, date, year: int | None, day_first: bool | None) -> None:
+def _annotate_meeting(meeting: Meeting, fields: MeetingFields, date, year: int | None,
+                      day_first: bool | None) -> None:
     extractor = regions.default_extractor()
     taxonomy = topics.default_taxonomy()
     texts = [p.text for p in meeting.paragraphs]
-    meeting.regions = _place(extractor, meeting.title, meeting.paragraphs)
+    meeting.fields = fields
+    meeting.regions = _meeting_place(extractor, meeting, fields)
     meeting.topics = taxonomy.tag_meeting(meeting.title, texts)
     meeting.keyterms = key_terms("\n".join(texts))
     meeting.date = _with_year(date, year)
@@ -156,6 +174,7 @@ def _annotate_meeting(meeting: Meeting, date, year: int | None, day_first: bool 
             p.regions = own_regions or section_regions[p.section] or place
             p.date = own_date or section_dates[p.section] or when
             p.topics = list(dict.fromkeys([*meeting.topics, *taxonomy.tag(p.text)]))
+            p.role = fields.roles.get(p.n)
 
 
 def _related(places: list, others: list) -> bool:
@@ -192,11 +211,12 @@ def annotate(doc: Document) -> Document:
     day_first = dates.day_first("\n".join(doc.lines))
     named = dates.path_date(doc.source, day_first)
     stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
+    header = document_fields(doc)
     for meeting in doc.meetings:
         date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
         if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
             date = named  # the file name dates a file's only meeting, when nothing in it does
-        _annotate_meeting(meeting, date, year or dates.title_year(meeting.title)
+        _annotate_meeting(meeting, header[meeting.index], date, year or dates.title_year(meeting.title)
                           or (date and date.year) or (named and named.year), day_first)
     overrides = {}
     if fdate:

@@ -61,7 +61,7 @@ from pathlib import Path
 from ..analysis import normalize
 
 __all__ = ["ACTION", "DECISION", "ONLINE", "PEOPLE_ROLES", "Field", "Item", "MeetingFields", "document_fields",
-           "heading_label", "meeting_fields", "person_key", "place_of", "split_people", "title_place"]
+           "heading_label", "meeting_fields", "person_key", "person_name", "place_of", "split_people", "title_place"]
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "fields.toml"
@@ -432,6 +432,15 @@ def split_people(text: str, leading: bool = False) -> list[str]:
 def _fold(name: str) -> str:
     name = normalize(unicodedata.normalize("NFKC", name))  # (traditional to simplified, lower case)
     return re.sub(r"[\s·•.'’\-_]+", "", name)
+
+
+def person_name(name: str) -> str:
+    """The name a person is filed under (the person facet's value), "" if `name` names no one:
+    a Chinese name by its key (張燁 → 张烨), a Latin one with its words capitalized (fred li → Fred Li)."""
+    key = person_key(name)
+    if not key or not key.isascii():
+        return key
+    return " ".join(w.capitalize() for w in normalize(split_people(name)[0]).split())
 
 
 def person_key(name: str) -> str:

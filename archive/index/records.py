@@ -11,11 +11,14 @@ and `info`, stored as it is and shown with each hit. Meetings and files
 
 import hashlib
 
+from ..extract.fields import PEOPLE_ROLES, person_name
 from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
 PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
-FACET_FIELDS = ("region", "topic", "year", "month", "ym")
+FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role")
+# The people a meeting's paragraphs are filed under (person facet): those who took part.
+PARTICIPANTS = ("host", "attendees", "observers", "recorder", "presenters")
 
 
 def meeting_id(source: str, index: int) -> str:
@@ -41,6 +44,17 @@ def _date_fields(date) -> dict:
     return fields
 
 
+def _people(meeting: Meeting) -> dict[str, list[str]]:
+    people = meeting.fields.people if meeting.fields is not None else {}
+    return {role: list(people[role]) for role in PEOPLE_ROLES if people.get(role)}
+
+
+def _participants(meeting: Meeting) -> list[str]:
+    people = meeting.fields.people if meeting.fields is not None else {}
+    names = (person_name(n) for role in PARTICIPANTS for n in people.get(role, ()))
+    return sorted({n for n in names if n and "," not in n})
+
+
 def _region_values(regions) -> list[str]:
     """Every region's path and the paths of its ancestors, so a filter on any level finds it."""
     keys = set()
@@ -62,6 +76,8 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
         "section": para.section,
         "region": _region_values(para.regions),
         "topic": list(para.topics),
+        "person": _participants(meeting),
+        "role": [para.role] if para.role else [],
         "info": {
             "n": para.n,
             "meeting_title": meeting.title,
@@ -72,6 +88,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
             "regions": [r.key() for r in para.regions],
             "topics": list(para.topics),
             "date": _date_json(para.date),
+            "role": para.role,
         },
     }
     fields.update(_date_fields(para.date))
@@ -100,6 +117,12 @@ def meeting_doc(doc: Document, meeting: Meeting) -> dict:
             "topics": list(meeting.topics),
             "date": _date_json(meeting.date),
             "keyterms": list(meeting.keyterms),
+            # The header of the minutes: fields as written, people by role, decisions and open items.
+            "fields": dict(meeting.fields.fields) if meeting.fields is not None else {},
+            "people": _people(meeting),
+            "online": bool(meeting.fields is not None and meeting.fields.online),
+            "items": [{"kind": i.kind, "paragraph": i.paragraph, "text": i.text, "owners": list(i.owners),
+                       "due": i.due} for i in (meeting.fields.items if meeting.fields is not None else [])],
         },
     }
 

@@ -27,6 +27,7 @@ class Paragraph:
     regions: list = field(default_factory=list)
     topics: list = field(default_factory=list)
     date: object = None
+    role: str | None = None  # "decision" or "action" (an open item), under such a heading or label
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Meeting:
     topics: list = field(default_factory=list)
     date: object = None
     keyterms: list[str] = field(default_factory=list)
+    fields: object = None  # archive.extract.fields.MeetingFields: host, attendees, place, decisions …
 
     @property
     def is_preamble(self) -> bool:

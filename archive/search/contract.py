@@ -29,6 +29,7 @@ class Hit(TypedDict):
     regions: list[str]         # paths: 甘肃省/天水市/麦积区
     topics: list[str]
     date: Date | None
+    role: str | None           # "decision" or "action" (an open item) when the paragraph records one
     score: float | None        # None unless sorted by relevance
 
 
@@ -61,7 +62,7 @@ class Result(TypedDict):
     relaxed: bool              # no paragraph has every term: ranked by how many terms each has
     expanded: list[Expansion]  # what was also searched; none with expand=0 or a quoted phrase
     hits: list[Hit]
-    facets: dict[str, list[FacetValue]]   # region, topic, date
+    facets: dict[str, list[FacetValue]]   # region, topic, date, person, kind
     facets_truncated: dict[str, bool]     # a facet listed only its FACET_LIMIT most frequent values
     suggestion: Suggestion | None         # only when nothing (or only a relaxed answer) was found
     drops: list[Drop]                     # only when nothing was found under the filters
@@ -88,6 +89,10 @@ class Meeting(TypedDict):
     topics: list[str]
     date: Date | None
     keyterms: list[str]
+    fields: dict[str, str]     # the header as written: time, place, host, attendees, agenda … (by name)
+    people: dict[str, list[str]]  # role (host, attendees, absent, recorder, presenters …) -> names
+    online: bool               # the minutes say the meeting was held online (it then has no place)
+    items: list[dict]          # decisions and open items: kind, paragraph, text, owners, due
     related: list[Related]     # up to 5 meetings sharing the most key terms, topics and places
 
 

@@ -11,6 +11,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 PER_PAGE = 20  # the default page size of every front
 SORTS = ("relevance", "newest", "oldest")
+KINDS = ("decision", "action")  # paragraphs under 决定/决议/议定事项, under 遗留问题/待办
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -53,6 +54,8 @@ class SearchRequest:
     q: str = ""
     region: str = ""
     topic: str = ""
+    person: str = ""
+    kind: str = ""  # decision or action: only the paragraphs that record one
     date_from: str = ""
     date_to: str = ""
     month: int | None = None  # a month in any year, also dates whose year is unknown
@@ -77,6 +80,8 @@ class SearchRequest:
             q=params.get("q") or "",
             region=text("region"),
             topic=text("topic"),
+            person=text("person"),
+            kind=text("kind"),
             date_from=text("from"),
             date_to=text("to"),
             month=_int(params, "month", None, 1, 12),
@@ -98,15 +103,17 @@ class SearchRequest:
                 date_bound(value, upper)
         if self.date_from and self.date_to and date_bound(self.date_from, False) > date_bound(self.date_to, True):
             raise BadRequest(f"起始日期 {self.date_from} 晚于结束日期 {self.date_to}")
-        for name, value in (("region", self.region), ("topic", self.topic)):
+        for name, value in (("region", self.region), ("topic", self.topic), ("person", self.person)):
             if len(value) > MAX_QUERY_CHARS:
                 raise BadRequest(f"{name} 过长")
+        if self.kind and self.kind not in KINDS:
+            raise BadRequest(f"kind 应为 {' | '.join(KINDS)}：{self.kind!r}")
 
     def with_(self, **changes) -> "SearchRequest":
         return replace(self, **changes)
 
     def filters(self) -> dict[str, str]:
         """The filters given, by the URL parameter each came from."""
-        values = {"region": self.region, "topic": self.topic, "from": self.date_from, "to": self.date_to,
-                  "month": str(self.month) if self.month else ""}
+        values = {"region": self.region, "topic": self.topic, "person": self.person, "kind": self.kind,
+                  "from": self.date_from, "to": self.date_to, "month": str(self.month) if self.month else ""}
         return {name: value for name, value in values.items() if value}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
+from ..extract.fields import person_name
 from .contract import Drop, FacetValue, Hit, Meeting, Related, Result, Suggestion
 from .highlight import highlight
 from .plan import Compiler, negated_leaves, relaxed, with_context_boost
@@ -24,8 +25,8 @@ from .thesaurus import default_thesaurus
 FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
 RELATED = 5  # related meetings listed with a meeting
 # The filters a user can drop: the URL parameters that make each, and the request without it.
-FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""},
-                 ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None}}
+FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""}, ("person",): {"person": ""},
+                 ("kind",): {"kind": ""}, ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None}}
 
 
 @dataclass
@@ -94,7 +95,9 @@ class SearchService:
             date = DateRange(date_bound(req.date_from, False) if req.date_from else 0,
                              date_bound(req.date_to, True) if req.date_to else 99999999, req.month)
         return Filters(region=tuple(self._region_values(reader, req.region)) if req.region else None,
-                       topic=(req.topic,) if req.topic else None, date=date)
+                       topic=(req.topic,) if req.topic else None,
+                       person=tuple({req.person, person_name(req.person)} - {""}) if req.person else None,
+                       role=(req.kind,) if req.kind else None, date=date)
 
     @staticmethod
     def _region_values(reader: Reader, text: str) -> list[str]:
@@ -125,6 +128,7 @@ class SearchService:
             "regions": info["regions"],
             "topics": info["topics"],
             "date": info["date"],
+            "role": info.get("role"),
         }
 
     def _hits(self, reader: Reader, page, leaves) -> list[Hit]:
@@ -139,12 +143,14 @@ class SearchService:
     def _facets(found: Found) -> tuple[dict[str, list[FacetValue]], dict[str, bool]]:
         region, region_cut = _top(found.facet_counts("region"), by_level=True)
         topic, topic_cut = _top(found.facet_counts("topic"))
+        person, person_cut = _top(found.facet_counts("person"))
+        kind = [{"value": v, "count": n} for v, n in sorted(found.facet_counts("role").items())]
         # Dates: years, YYYY-MM and --MM (a month in any year, ISO 8601's form without the year).
         counts = {**found.facet_counts("year"), **found.facet_counts("ym")}
         counts.update({f"--{month}": n for month, n in found.facet_counts("month").items()})
         date = [{"value": v, "count": counts[v]} for v in sorted(counts)]
-        return ({"region": region, "topic": topic, "date": date},
-                {"region": region_cut, "topic": topic_cut, "date": False})
+        return ({"region": region, "topic": topic, "date": date, "person": person, "kind": kind},
+                {"region": region_cut, "topic": topic_cut, "date": False, "person": person_cut, "kind": False})
 
     # -- help when nothing is found ------------------------------------------------
 

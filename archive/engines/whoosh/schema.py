@@ -32,6 +32,8 @@ def make_schema() -> Schema:
         region=KEYWORD(commas=True),
         topic=KEYWORD(commas=True),
         keyterm=KEYWORD(commas=True),
+        person=KEYWORD(commas=True),
+        role=KEYWORD(),
         year=KEYWORD(),
         month=KEYWORD(),
         ym=KEYWORD(),
@@ -46,7 +48,7 @@ def to_fields(record: dict) -> dict:
     fields = dict(record)
     if "text" in fields and fields.get("kind") == PARAGRAPH:
         fields["chars"] = fields["text"]
-    for name in ("region", "topic", "keyterm"):
+    for name in ("region", "topic", "keyterm", "person", "role"):
         if isinstance(fields.get(name), list):
             fields[name] = ",".join(fields[name])
     return fields

@@ -10,7 +10,7 @@ import bisect
 import numpy as np
 
 from ...index.records import MEETING, PARAGRAPH
-from ..base import FACET_GROUPS, Filters
+from ..base import FACET_GROUPS, VALUE_GROUPS, Filters
 from .arrays import SegmentArrays
 from .evaluate import LITERAL_FIELD, Evaluator
 
@@ -38,10 +38,10 @@ class WhooshReader:
 
     def _masks(self, filters: Filters) -> dict[str, np.ndarray]:
         arrays, masks = self.arrays, {}
-        if filters.region is not None:
-            masks["region"] = arrays.mask_of("region", filters.region)
-        if filters.topic is not None:
-            masks["topic"] = arrays.mask_of("topic", filters.topic)
+        for group in VALUE_GROUPS:
+            values = getattr(filters, group)
+            if values is not None:
+                masks[group] = arrays.mask_of(group, values)
         if filters.date is not None:
             d = filters.date
             mask = np.ones(arrays.size, dtype=bool)
