@@ -76,7 +76,8 @@ def _terminal_text(html: str, colour: bool) -> str:
     return unescape(marked)
 
 
-_FILTER_NAMES = {"region": "地区", "topic": "主题", "from": "日期", "month": "月份"}
+_ROLES = {"decision": "【决定】", "action": "【待办】"}
+_FILTER_NAMES = {"region": "地区", "topic": "主题", "person": "人员", "kind": "内容", "from": "日期", "month": "月份"}
 
 
 def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
@@ -92,14 +93,16 @@ def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
     out.write(f"共 {result['total']} 条结果（{result['took_ms']} 毫秒），第 {result['page']} 页\n\n")
     for i, hit in enumerate(result["hits"], start=first + 1):
         out.write(f"{i}. {_terminal_text(hit['highlight'], colour)}\n")
-        where = " · ".join(x for x in [hit["meeting_title"], hit["section"], date_text(hit["date"]) or "日期不详",
-                                        "、".join(hit["regions"]), "、".join(hit["topics"])] if x)
+        where = " · ".join(x for x in [_ROLES.get(hit["role"], ""), hit["meeting_title"], hit["section"],
+                                        date_text(hit["date"]) or "日期不详", "、".join(hit["regions"]),
+                                        "、".join(hit["topics"])] if x)
         out.write(f"   {where}\n   {hit['source']}:{hit['line_start']}\n\n")
 
 
 def cmd_search(args) -> int:
     from .search.service import SearchService
-    params = {"q": args.query, "region": args.region, "topic": args.topic, "from": args.date_from,
+    params = {"q": args.query, "region": args.region, "topic": args.topic, "person": args.person,
+              "kind": args.kind, "from": args.date_from,
               "to": args.date_to, "month": args.month, "page": args.page, "per_page": args.per_page,
               "sort": args.sort, "expand": "0" if args.no_expand else None}
     try:
@@ -145,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help='words (ANDed), "exact phrase", OR, -word / NOT, ( )')
     p.add_argument("--region", help="province, city or county, e.g. 甘肃 or 天水市")
     p.add_argument("--topic", help="a topic label, e.g. 森林防火")
+    p.add_argument("--person", help="someone who took part (chaired, attended, recorded, presented)")
+    p.add_argument("--kind", choices=("decision", "action"), help="only decisions, or only open items")
     p.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
     p.add_argument("--month", type=int, help="a month (1-12) in any year, also where the year is unknown")

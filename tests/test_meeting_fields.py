@@ -1,6 +1,10 @@
 """The header of real minutes through the archive: people as a facet and filter, decisions and open items
 as a filter, the place a 会议地点 line gives (and none for an online meeting), the fields in the meeting JSON."""
 
+import json
+import subprocess
+import sys
+
 import pytest
 
 from archive.engines import open_engine
@@ -8,7 +12,7 @@ from archive.index.pipeline import ingest
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
-from .conftest import SHARED, write
+from .conftest import ROOT, SHARED, write
 
 COUNTY = """# 某县人民政府常务会议纪要
 
@@ -105,3 +109,14 @@ def test_community_hosts_are_people(tmp_path):
     for meeting_id, host in hosts.items():  # each host's filter finds the meeting they chaired
         found = service.search(SearchRequest(q="", person=host, per_page=100))
         assert meeting_id in {h["meeting_id"] for h in found["hits"]} or found["total"] > 100, host
+
+
+def test_cli_filters_by_person_and_kind(service):
+    location = service.engine.location
+    out = subprocess.run([sys.executable, "-m", "archive", "search", "", "--person", "赵强", "--kind", "decision",
+                          "--json", "--index", location], capture_output=True, text=True, cwd=ROOT)
+    res = json.loads(out.stdout)
+    assert out.returncode == 0 and res["total"] == 2 and {h["role"] for h in res["hits"]} == {"decision"}
+    human = subprocess.run([sys.executable, "-m", "archive", "search", "巡查方案", "--kind", "decision", "--index",
+                            location], capture_output=True, text=True, cwd=ROOT)
+    assert "【决定】" in human.stdout
