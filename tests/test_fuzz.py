@@ -56,7 +56,8 @@ junk = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(
      "2023", "2023-02", "2023-02-30", "2023-13", "0000", "9999-12-31", "2023-1-1", "newest", "oldest", "date",
      "relevance", "甘肃", "天水市", "甘肃省/天水市", "森林防火", "../", "\x00", "x" * 300]))
 params = st.fixed_dictionaries({"q": queries}, optional={
-    k: junk for k in ("region", "topic", "from", "to", "month", "page", "per_page", "sort")})
+    k: junk for k in ("region", "topic", "person", "kind", "from", "to", "month", "page", "per_page", "sort",
+                      "expand")})
 
 
 def _timed(fn, *args):
@@ -67,7 +68,8 @@ def _timed(fn, *args):
     return out
 
 
-FILTERS = {"region": ("region",), "topic": ("topic",), "date": ("from", "to", "month")}
+FILTERS = {"region": ("region",), "topic": ("topic",), "date": ("from", "to", "month"), "person": ("person",),
+           "kind": ("kind",)}
 
 
 def _check_answer(result: dict, per_page: int, query: dict | None = None) -> None:

@@ -527,3 +527,225 @@ def test_missing_index_answers_503(tmp_path):
     client = create_app(tmp_path / "none").test_client()
     assert "archive ingest" in get(client, "/", 503).get_data(as_text=True)
     assert "error" in get(client, "/api/search?q=x", 503).get_json()
+
+
+# -- meeting fields: people, decisions and open items ----------------------------------------
+
+COUNTY_MD = """# 某县人民政府第十二次常务会议纪要
+
+时间：2024年3月5日上午
+地点：江西省九江市彭泽县政府三楼会议室
+主持人：张明华
+出席：李建国、王芳（县政府办）、赵强
+请假：孙丽
+记录：周婷
+
+## 一、研究全县森林防火工作
+
+会议听取了县林业局关于森林防火工作的汇报。
+
+## 会议议定事项
+
+一、同意县林业局提出的森林防火巡查方案。
+
+二、由县财政局安排专项资金用于护林员补助。
+
+## 遗留问题
+
+护林员培训方案待县林业局下次会议汇报，责任人：李建国，完成时间：4月底。
+"""
+
+# Online, and a host whose value tries to inject a script.
+ONLINE_MD = """# 信息化工作专班例会纪要
+
+会议时间：2024-05-10 14:00-16:00
+会议方式：线上（腾讯会议）
+主持人：刘洋<script>alert("host")</script>
+参会人员：陈静、何伟
+
+## 议题一：政务平台上线计划
+
+专班介绍了政务平台上线计划。
+
+## 会议结论
+
+同意按计划上线政务平台。
+"""
+
+# More people than the facet lists (50).
+CROWD = "、".join(s + g for s in "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯" for g in ("子涵", "浩然"))
+ASSEMBLY_MD = f"# 全县安全生产大会记录\n\n时间：2024年6月1日\n地点：县政府礼堂\n出席：{CROWD}\n\n会议部署了安全生产大检查。\n"
+
+
+@pytest.fixture(scope="module")
+def fields_app(tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("fields-corpus")
+    write(corpus / "county.md", COUNTY_MD)
+    write(corpus / "online.md", ONLINE_MD)
+    write(corpus / "assembly.md", ASSEMBLY_MD)
+    engine = open_engine(tmp_path_factory.mktemp("fields-index"))
+    assert ingest([corpus], engine).added == 3
+    return create_app(engine)
+
+
+@pytest.fixture()
+def fc(fields_app):
+    return fields_app.test_client()
+
+
+@pytest.fixture(scope="module")
+def fs(fields_app) -> SearchService:
+    return fields_app.config["SERVICE"]
+
+
+def meeting_of(fs, q: str) -> dict:
+    return fs.meeting(fs.search(SearchRequest(q=q))["hits"][0]["meeting_id"])
+
+
+def chips_of(doc: Page) -> dict:
+    return {t.rstrip("×").strip(): params(h) for h, t, a in doc.links if "chip" in (a.get("class") or "")}
+
+
+def section(html: str, heading_id: str) -> str:
+    start = html.index(f'aria-labelledby="{heading_id}"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_person_facet_links_filter_and_chip(fc, fs):
+    html, doc = page(fc, "/?q=森林防火")
+    people = section(html, "h-person")
+    assert re.search(r'>张明华</a><span class="count">\d+</span>', people)
+    assert "孙丽" not in people  # away (请假) is not taking part
+    url = doc.link("张明华")
+    assert params(url) == {"q": "森林防火", "person": "张明华"}
+    html, doc = page(fc, url)
+    assert total_of(html) == fs.search(SearchRequest(q="森林防火", person="张明华"))["total"] > 0
+    assert 'aria-current="true">张明华</a>' in html
+    assert params(doc.link("张明华")) == {"q": "森林防火"}  # a second click takes it away
+    assert chips_of(doc) == {"人员：张明华": {"q": "森林防火"}}
+    assert '<input type="hidden" name="person" value="张明华">' in html  # a new query keeps it
+    # The person's links on the meeting page lead here; a traditional spelling is the same person.
+    html, doc = page(fc, "/?person=李建國")
+    assert 'aria-current="true">李建国</a>' in html and params(doc.link("李建国")) == {}
+    assert total_of(html) == fs.search(SearchRequest(person="李建国"))["total"] > 0
+
+
+def test_person_facet_says_when_it_is_cut(fc, fs):
+    html, _ = page(fc, "/")
+    assert fs.search(SearchRequest())["facets_truncated"]["person"]
+    assert "仅列出段落最多的前 50 位" in section(html, "h-person")
+    html, _ = page(fc, "/?q=森林防火")
+    assert "仅列出" not in section(html, "h-person")
+
+
+def test_kind_links_filter_and_chip(fc, fs):
+    html, doc = page(fc, "/")
+    kinds = {v["value"]: v["count"] for v in fs.search(SearchRequest())["facets"]["kind"]}
+    content = section(html, "h-kind")
+    assert f'>决定事项</a><span class="count">{kinds["decision"]}</span>' in content
+    assert f'>待办事项</a><span class="count">{kinds["action"]}</span>' in content
+    assert content.index("决定事项") < content.index("待办事项")
+    url = doc.link("决定事项")
+    assert params(url) == {"kind": "decision"}
+    html, doc = page(fc, url + "&sort=oldest")
+    assert total_of(html) == kinds["decision"] == html.count('<span class="role decision"')
+    assert params(doc.link("决定事项")) == {"sort": "oldest"}
+    assert chips_of(doc) == {"内容：决定事项": {"sort": "oldest"}}
+    html, doc = page(fc, "/?kind=action&person=张明华")
+    assert total_of(html) == fs.search(SearchRequest(kind="action", person="张明华"))["total"] == 1
+    assert chips_of(doc) == {"人员：张明华": {"kind": "action"}, "内容：待办事项": {"person": "张明华"}}
+    assert params(doc.link("全部清除")) == {}
+
+
+def test_no_results_offers_to_drop_person_or_kind(fc, fs):
+    html, doc = page(fc, "/?q=同意&kind=action")
+    assert params(doc.link("去掉“内容：待办事项”")) == {"q": "同意"}
+    assert f'：{fs.search(SearchRequest(q="同意"))["total"]} 条' in html
+    html, doc = page(fc, "/?q=政务平台&person=孙丽")
+    assert total_of(html) == 0
+    assert params(doc.link("去掉“人员：孙丽”")) == {"q": "政务平台"}
+
+
+def test_hits_that_record_a_decision_or_an_open_item_carry_a_badge(fc, fs):
+    html, _ = page(fc, "/?q=护林员")
+    roles = [h["role"] for h in fs.search(SearchRequest(q="护林员"))["hits"]]
+    assert sorted(roles) == ["action", "decision"]
+    assert '<span class="role decision" title="本段记录会议决定事项">决定</span>' in html
+    assert '<span class="role action" title="本段记录待办事项（遗留问题）">待办</span>' in html
+    html, _ = page(fc, "/?q=听取")  # a paragraph that records neither
+    assert total_of(html) == 1 and 'class="role' not in html
+
+
+def card(html: str) -> list[tuple[str, str]]:
+    """The card's rows: (label, value text)."""
+    head = html[html.index('<dl class="facts">'):html.index("</dl>")]
+    return [(dt, re.sub(r"<[^>]+>", "", dd)) for dt, dd in
+            re.findall(r'<div class="field[^"]*"><dt>(.*?)</dt><dd[^>]*>(.*?)</dd></div>', head)]
+
+
+def test_meeting_card_shows_the_header_with_person_links(fc, fs):
+    m = meeting_of(fs, "巡查方案")
+    html, doc = page(fc, f"/meetings/{m['id']}")
+    assert card(html) == [("时间", "2024年3月5日上午"), ("地点", "江西省九江市彭泽县政府三楼会议室"),
+                          ("主持人", "张明华"), ("出席人员", "李建国、王芳（县政府办）、赵强"), ("请假", "孙丽"),
+                          ("记录人", "周婷"), ("责任人", "李建国")]
+    people = {t: h for h, t, a in doc.links if a.get("class") == "person"}
+    assert set(people) == {"张明华", "李建国", "王芳", "赵强", "周婷"}  # 孙丽 was away: not filed under her name
+    for name, url in people.items():
+        assert urlsplit(url).path == "/" and params(url) == {"person": name}
+    assert "来源" in html and f"{m['source']}</span> 第 {m['line_start']}–{m['line_end']} 行" in html
+    # Each person's link finds the meetings they took part in, this one among them.
+    html, _ = page(fc, people["王芳"])
+    assert total_of(html) == len(m["paragraphs"])
+
+
+def test_online_meeting_card(fc, fs):
+    m = meeting_of(fs, "政务平台上线")
+    assert m["online"]
+    html, doc = page(fc, f"/meetings/{m['id']}")
+    rows = dict(card(html))
+    assert list(rows)[:3] == ["时间", "地点", "方式"]
+    assert rows["地点"] == "线上会议" and rows["方式"] == "线上（腾讯会议）"
+    assert params(doc.link("刘洋")) == {"person": "刘洋"}
+    assert params(doc.link("何伟")) == {"person": "何伟"}
+
+
+def test_hostile_host_is_escaped(fc, fs):
+    m = meeting_of(fs, "政务平台上线")
+    body = get(fc, f"/meetings/{m['id']}").get_data(as_text=True).split("<body>")[1]
+    assert "<script>" not in body
+    assert '刘洋</a>&lt;script&gt;alert(&#34;host&#34;)&lt;/script&gt;</dd>' in body
+    html = get(fc, "/?q=政务平台").get_data(as_text=True)
+    assert "<script>alert" not in html
+
+
+def test_meeting_lists_decisions_and_open_items_linking_to_their_paragraphs(fc, fs):
+    m = meeting_of(fs, "巡查方案")
+    html, doc = page(fc, f"/meetings/{m['id']}")
+    outcomes = html[html.index('<div class="outcomes">'):html.index('<div class="minutes">')]
+    assert outcomes.index("会议决定") < outcomes.index("待办事项")
+    assert '<h2 id="h-decision">会议决定 <span class="count">2 项</span></h2>' in outcomes
+    for item in m["items"]:
+        url = doc.link(item["text"])
+        assert url == f"#p-{item['paragraph']}"
+        anchor = html.index(f'id="p-{item["paragraph"]}"')
+        assert item["text"] in html[anchor:html.index("</", anchor)]
+    assert "责任人：<a class=\"person\" href=\"/?person=%E6%9D%8E%E5%BB%BA%E5%9B%BD\">李建国</a>" in outcomes
+    assert "完成时限：4月底" in outcomes
+    assert outcomes.count("<span>责任人：") == 1  # the decisions name none
+
+
+def test_sample_meeting_pages_have_no_card(client, be):
+    shown = 0
+    for meeting_id in {h["meeting_id"] for h in be.search(SearchRequest(q="", per_page=100))["hits"]}:
+        m = be.meeting(meeting_id)
+        if m["source"] != SAMPLE.name:
+            continue
+        assert not m["fields"] and not m["items"]
+        html, _ = page(client, f"/meetings/{meeting_id}")
+        assert 'class="field' not in html and 'class="outcomes"' not in html and 'class="person"' not in html
+        assert card(html) == []
+        shown += 1
+    assert shown
+    html, _ = page(client, "/?q=环境")  # no people, no decisions: no empty sections
+    assert 'id="h-person"' not in html and 'id="h-kind"' not in html and 'class="role' not in html

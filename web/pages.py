@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from archive.errors import BadRequest
 from archive.search.query import parse, positives
 
-from . import minutes, sidebar
+from . import card, minutes, sidebar
 from .results import EXPORT_LIMIT, to_csv
 from .state import State
 from .text import paragraph_number
@@ -32,6 +32,8 @@ def search():
         "state": state, "req": req, "result": result,
         "regions": sidebar.region_facet(state, result["facets"]["region"]),
         "topics": sidebar.topic_facet(state, result["facets"]["topic"]),
+        "people": sidebar.person_facet(state, result["facets"]["person"], result["facets_truncated"]["person"]),
+        "kinds": sidebar.kind_facet(state, result["facets"]["kind"]),
         "dates": sidebar.date_facet(state, result["facets"]["date"]),
         "chips": sidebar.chips(state), "clear_all": sidebar.clear_all(state),
         "sorts": sidebar.sort_links(state, req),
@@ -75,6 +77,7 @@ def meeting(meeting_id: str):
     back_page = -(-around["pos"] // req.per_page) if around else 1
     return render_template(
         "meeting.html", state=state, req=req, m=info, hit=hit, around=around,
+        fields=card.rows(info), outcomes=card.outcomes(info),
         body=minutes.render(info, hit, positives(tree) if tree is not None else ()),
         back=state.url(page=back_page) if searched else None, hit_url=hit_url,
     )

@@ -1,10 +1,13 @@
 """What the page shows around the hits, made from the search service's facets and the URL state:
-the region hierarchy, topics, the date histogram, active-filter chips, sorting and paging.
+the region hierarchy, topics, people, decisions and open items, the date histogram, active-filter
+chips, sorting and paging.
 """
 
 from dataclasses import dataclass
 
+from archive.extract.fields import person_name
 from archive.search.request import MAX_PAGE, SearchRequest
+from archive.search.service import FACET_LIMIT
 
 from .state import State
 from .text import bound_text, date_filter_text, region_full, region_name
@@ -59,16 +62,40 @@ def region_facet(state: State, values: list[dict]) -> dict:
     return {"trail": trail, "places": items, "level": level}
 
 
-# -- topic -------------------------------------------------------------------
+# -- topic, person, kind: values that a click chooses and a second click takes away ----
 
-def topic_facet(state: State, values: list[dict]) -> list[Link]:
-    selected = state.get("topic")
-    items = [Link(v["value"], state.url(topic=None if v["value"] == selected else v["value"]),
-                  v["count"], v["value"] == selected, title="再点一次取消" if v["value"] == selected else "")
+def _toggles(state: State, name: str, values: list[dict], chosen=(), label=lambda v: v) -> list[Link]:
+    """A link per value; the chosen one (the URL's, or any of `chosen`: the same value spelt as the
+    facet files it) removes the filter again, and is listed first when the facet lacks it."""
+    selected = state.get(name)
+    chosen = {selected, *chosen} - {""}
+    items = [Link(label(v["value"]), state.url(**{name: None if v["value"] in chosen else v["value"]}),
+                  v["count"], v["value"] in chosen, title="再点一次取消" if v["value"] in chosen else "")
              for v in values]
     if selected and not any(i.current for i in items):
-        items.insert(0, Link(selected, state.url(topic=None), 0, True, title="再点一次取消"))
+        items.insert(0, Link(label(selected), state.url(**{name: None}), 0, True, title="再点一次取消"))
     return items
+
+
+def topic_facet(state: State, values: list[dict]) -> list[Link]:
+    return _toggles(state, "topic", values)
+
+
+def person_facet(state: State, values: list[dict], truncated: bool) -> dict:
+    """The people who took part (李建國 in the URL is 李建国 in the facet), and whether the list was cut."""
+    selected = state.get("person")
+    links = _toggles(state, "person", values, chosen=(person_name(selected),) if selected else ())
+    return {"links": links, "cut": f"仅列出段落最多的前 {FACET_LIMIT} 位" if truncated else ""}
+
+
+KINDS = {"decision": "决定事项", "action": "待办事项"}  # the kind= values, in the order listed
+
+
+def kind_facet(state: State, values: list[dict]) -> list[Link]:
+    """决定事项 N, 待办事项 N: the paragraphs that record a decision or an open item."""
+    counts = {v["value"]: v["count"] for v in values}
+    listed = [{"value": k, "count": counts[k]} for k in KINDS if counts.get(k)]
+    return _toggles(state, "kind", listed, label=lambda v: KINDS.get(v, v))
 
 
 # -- date: years, the months of the chosen year, a month in any year ---------
@@ -117,6 +144,10 @@ def chips(state: State) -> list[Link]:
         out.append((f"地区：{region_full(state.get('region'))}", ("region",)))
     if state.get("topic"):
         out.append((f"主题：{state.get('topic')}", ("topic",)))
+    if state.get("person"):
+        out.append((f"人员：{state.get('person')}", ("person",)))
+    if state.get("kind"):
+        out.append((f"内容：{KINDS.get(state.get('kind'), state.get('kind'))}", ("kind",)))
     if state.get("from") or state.get("to"):
         out.append((f"日期：{date_filter_text(state.get('from'), state.get('to'))}", ("from", "to")))
     if state.get("month"):
@@ -125,7 +156,7 @@ def chips(state: State) -> list[Link]:
 
 
 def clear_all(state: State) -> str:
-    return state.url(region=None, topic=None, month=None, **{"from": None, "to": None})
+    return state.url(region=None, topic=None, person=None, kind=None, month=None, **{"from": None, "to": None})
 
 
 SORTS = (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))

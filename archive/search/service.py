@@ -164,7 +164,7 @@ class SearchService:
                 if any(p in given for p in params):
                     drops.append({"params": list(params), "total": self._find(reader, req.with_(**cleared)).found.total})
         suggestion = None
-        unfiltered = req.with_(region="", topic="", date_from="", date_to="", month=None)
+        unfiltered = req.with_(region="", topic="", person="", kind="", date_from="", date_to="", month=None)
         if req.q.strip() and (s.relaxed or not self._find(reader, unfiltered).found.total):
             fixed = suggest(reader, lambda plan: reader.find(plan, Filters(), False).total, req.q)
             if fixed:
