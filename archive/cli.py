@@ -17,7 +17,7 @@ DEFAULT_CORPUS = Path("corpus")
 
 
 def _engine(args) -> Engine:
-    return open_engine(args.index)
+    return open_engine(args.index, args.database)
 
 
 class Progress:
@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--index", help="index folder (default: $ARCHIVE_INDEX, else ./index)")
+    common.add_argument("--database", metavar="URL",
+                        help="a PostgreSQL database instead of the index folder (default: $ARCHIVE_DATABASE_URL)")
 
     p = sub.add_parser("ingest", parents=[common], help="add new and changed minutes to the index")
     p.add_argument("paths", nargs="*", help="markdown files or folders (default: corpus/)")

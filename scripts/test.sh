@@ -3,11 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Chromium and a CJK font for the browser tests (without the font Chinese renders as boxes).
-if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
+# Chromium and a CJK font for the browser tests (without the font Chinese renders as boxes), and
+# PostgreSQL's server binaries for the PostgreSQL engine's tests (the fixtures start their own servers).
+if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto sans cjk" \
+    || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk postgresql >/dev/null
 fi
 
 python3 -m venv .venv

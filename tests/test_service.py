@@ -16,7 +16,7 @@ from .conftest import ROOT, write
 
 def test_fronts_import_no_engine():
     code = ("import sys, web, web.pages, web.api, archive.cli, archive.search.service, archive.index.pipeline; "
-            "print([m for m in sys.modules if m.split('.')[0] == 'whoosh'])")
+            "print([m for m in sys.modules if m.split('.')[0] in ('whoosh', 'psycopg', 'psycopg_pool')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
 

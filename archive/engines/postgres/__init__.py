@@ -1,0 +1,18 @@
+"""The PostgreSQL engine: the archive in a database, answering as the Whoosh engine does.
+
+    schema.py    the tables and indexes (all in the schema `archive`), the schema version
+    rows.py      records (archive/index/records.py) as rows: the engine-neutral analysis done in Python
+    connect.py   connections, the pool, the errors a front understands
+    build.py     the indexer: one transaction per ingest, COPY, the advisory lock, rebuilds swapped in
+    arrays.py    per-generation arrays (index order, dates, field lengths, facets) and term postings
+    evaluate.py  match plans as arrays: documents and BM25F scores
+    searcher.py  Reader and Found over one snapshot
+    engine.py    the Engine: a pool of connections, a reader per request
+
+Nothing outside this folder imports psycopg; it is loaded when an engine is opened:
+`PostgresEngine(url)`.
+"""
+
+from .engine import PostgresEngine
+
+__all__ = ["PostgresEngine"]

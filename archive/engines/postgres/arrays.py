@@ -1,0 +1,246 @@
+"""Per-generation arrays of the PostgreSQL engine, and term postings fetched with SQL.
+
+A generation is one committed state of the archive (state.generation, a fresh
+token on every commit). Its arrays are read once, in the snapshot of the
+first reader that sees it, and shared by the readers of the same generation:
+
+* the paragraphs in index order (their seq), which numbers them 0 … n-1
+  (the engine's documents);
+* date_sort and the quantized field lengths of each paragraph;
+* each facet field's values with their documents (CSR: one sorted array of
+  documents grouped by value, and the values' bounds), for filtering and
+  counting a result set with NumPy;
+* the statistics of BM25F: N, the total field lengths, and df per term,
+  read as needed;
+* term postings (documents and term frequencies), fetched with SQL: the
+  candidates of a term's code from the GIN index, each checked and its
+  frequency counted on the row's strings; and literal runs, their
+  candidates checked with strpos. Kept in an LRU cache like the Whoosh
+  engine's.
+
+Every read is made through the reader's connection, in its snapshot of this
+generation: cached arrays and freshly fetched postings always agree.
+"""
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from ...index.records import FACET_FIELDS
+from .rows import code, word_token
+from .schema import CHARS, FIELDS, SCHEMA, WORD_COLUMNS
+
+POSTINGS_CACHE_ENTRIES = 6_000_000  # documents held by the postings cache
+DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
+LENGTH_FIELDS = ("text", "title", "section", "chars")
+S = SCHEMA
+
+
+def _regex_literal(char: str) -> str:
+    """A character as itself in a PostgreSQL regular expression."""
+    return char if char.isalnum() else "\\" + char
+
+
+def _tf_sql(field: int, term: str, params: list) -> str:
+    """SQL counting the occurrences of a term of a field in a row's strings (0: not there)."""
+    if field == CHARS:
+        if len(term) == 2 and term[0] == term[1]:  # occurrences of "aa" overlap in "aaa": count each start
+            params.append(_regex_literal(term[0]) + "(?=" + _regex_literal(term[1]) + ")")
+            return "regexp_count(units, %s)"
+        params += [term, len(term.encode("utf-8"))]
+        return "(octet_length(units) - octet_length(replace(units, %s, ''))) / %s"
+    token = word_token(term)
+    column = WORD_COLUMNS[field]
+    params += [token, len(token.encode("utf-8"))]
+    return f"(octet_length({column}) - octet_length(replace({column}, %s, ''))) / %s"
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+class Generation:
+    """The arrays of one committed state, shared by every reader of it."""
+
+    def __init__(self, conn, token: str, state: tuple):
+        self.token = token
+        self.documents = int(state[0])  # N: every record, as Whoosh counts documents
+        self.field_totals = dict(zip(LENGTH_FIELDS, (int(x) for x in state[1:5])))
+        self._lock = threading.Lock()
+        self._postings: OrderedDict = OrderedDict()
+        self._held = 0
+        self._df: dict[tuple[int, str], int] = {}
+        self._lazy: dict = {}
+        row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(date_sort ORDER BY seq),
+                                      array_agg(qlen_text ORDER BY seq), array_agg(qlen_title ORDER BY seq),
+                                      array_agg(qlen_section ORDER BY seq), array_agg(qlen_chars ORDER BY seq)
+                               FROM {S}.paragraphs""").fetchone()
+        self.seqs = np.array(row[0] or [], dtype=np.int64)
+        self.size = len(self.seqs)
+        self.date_sort = np.array(row[1] or [], dtype=np.int64)
+        self._lengths = {name: np.array(values or [], dtype=np.float64) for name, values in zip(LENGTH_FIELDS, row[2:])}
+        self.values_of: dict[str, list[str]] = {field: [] for field in FACET_FIELDS}
+        self.docs_of: dict[str, np.ndarray] = {}
+        self.bounds_of: dict[str, np.ndarray] = {}
+        by_field: dict[str, list] = {field: [] for field in FACET_FIELDS}
+        for entry, seqs in conn.execute(f"SELECT f, array_agg(seq) FROM {S}.paragraphs CROSS JOIN unnest(facets) AS f "
+                                        "GROUP BY f").fetchall():
+            field, _, value = entry.partition(":")
+            by_field.setdefault(field, []).append((value, seqs))
+        for field, found in by_field.items():
+            found.sort()
+            docs = [np.sort(self.docnums(np.array(seqs, dtype=np.int64))) for _, seqs in found]
+            self.values_of[field] = [v for v, _ in found]
+            self.docs_of[field] = np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, dtype=np.int32)
+            self.bounds_of[field] = np.cumsum([0] + [len(d) for d in docs]).astype(np.int64)
+        # Facet values as the Whoosh engine lists them: of every record, meetings' values too.
+        values = {field: set(names) for field, names in self.values_of.items()}
+        for (entry,) in conn.execute(f"SELECT DISTINCT unnest(facets) FROM {S}.meetings").fetchall():
+            field, _, value = entry.partition(":")
+            values.setdefault(field, set()).add(value)
+        self.all_values = {field: sorted(found) for field, found in values.items()}
+        self.everything = np.ones(self.size, dtype=bool)
+        self.warm = False
+
+    # -- documents -----------------------------------------------------------------
+
+    def docnums(self, seqs: np.ndarray) -> np.ndarray:
+        """Document numbers of paragraph seqs (all of this generation)."""
+        return np.searchsorted(self.seqs, seqs)
+
+    def lengths(self, field: str) -> np.ndarray:
+        return self._lengths[field]
+
+    def lazy(self, key, build):
+        value = self._lazy.get(key)
+        if value is None:
+            with self._lock:
+                value = self._lazy.get(key)
+                if value is None:
+                    value = self._lazy[key] = build()
+        return value
+
+    # -- statistics ----------------------------------------------------------------
+
+    def df(self, conn, field: int, term: str) -> int:
+        found = self._df.get((field, term))
+        return found if found is not None else self.load_df(conn, [(field, term)])[(field, term)]
+
+    def load_df(self, conn, keys) -> dict:
+        """Read the document frequencies of these (field, term) not read yet, in one query."""
+        keys = [k for k in dict.fromkeys(keys) if k not in self._df]
+        if not keys:
+            return {}
+        rows = conn.execute(f"""SELECT t.field, t.term, t.df FROM {S}.terms t
+                                JOIN unnest(%s::smallint[], %s::text[]) AS k(field, term)
+                                  ON t.field = k.field AND t.term = k.term""",
+                            ([f for f, _ in keys], [t for _, t in keys])).fetchall()
+        found = {(f, t): df for f, t, df in rows}
+        with self._lock:
+            if len(self._df) > DF_CACHE_ENTRIES:
+                self._df.clear()
+            for key in keys:
+                self._df[key] = found.setdefault(key, 0)
+        return found
+
+    # -- postings ------------------------------------------------------------------
+
+    def _cached(self, key, build):
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        found = build()
+        with self._lock:
+            self._postings[key] = found
+            self._held += len(found[0])
+            while self._held > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
+                _, old = self._postings.popitem(last=False)
+                self._held -= len(old[0])
+        return found
+
+    def postings(self, conn, field: str, text: str):
+        """(documents, frequencies) of a term of a scored field (chars: a single unit)."""
+        number = FIELDS[field]
+        return self._cached((number, text), lambda: self._fetch_term(conn, number, text))
+
+    def _fetch_term(self, conn, field: int, term: str):
+        params: list = []
+        tf = _tf_sql(field, term, params)
+        params.append([code(field, term)])
+        row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(tf ORDER BY seq) FROM
+                                 (SELECT seq, {tf} AS tf FROM {S}.paragraphs WHERE terms @> %s::integer[]) AS m
+                               WHERE tf > 0""", params).fetchone()
+        return self._arrays(row[0], [row[1]])
+
+    def run(self, conn, run: str):
+        """(documents, frequencies of each distinct bigram) of a literal run of two units or more."""
+        return self._cached(("run", run), lambda: self._fetch_run(conn, run))
+
+    def run_grams(self, run: str) -> list[str]:
+        """The distinct bigrams of a run, in the order run() gives their frequencies."""
+        return list(dict.fromkeys(_bigrams(run)))
+
+    def _fetch_run(self, conn, run: str):
+        grams = self.run_grams(run)
+        params: list = []
+        tfs = ", ".join(f"{_tf_sql(CHARS, g, params)} AS tf{i}" for i, g in enumerate(grams))
+        params += [sorted({code(CHARS, g) for g in grams}), run]
+        aggregates = ", ".join(f"array_agg(tf{i} ORDER BY seq)" for i in range(len(grams)))
+        row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), {aggregates} FROM
+                                 (SELECT seq, {tfs} FROM {S}.paragraphs
+                                  WHERE terms @> %s::integer[] AND strpos(units, %s) > 0) AS m""", params).fetchone()
+        return self._arrays(row[0], list(row[1:]))
+
+    def _arrays(self, seqs, tfs: list):
+        if not seqs:
+            return (np.zeros(0, dtype=np.int64),) + tuple(np.zeros(0, dtype=np.float64) for _ in tfs)
+        docs = self.docnums(np.array(seqs, dtype=np.int64))
+        return (docs,) + tuple(np.array(t, dtype=np.float64) for t in tfs)
+
+    # -- facets ----------------------------------------------------------------------
+
+    def mask_of(self, field: str, values) -> np.ndarray:
+        mask = np.zeros(self.size, dtype=bool)
+        if field not in self.docs_of:
+            return mask
+        names, bounds, docs = self.values_of[field], self.bounds_of[field], self.docs_of[field]
+        for value in values:
+            i = _index(names, value)
+            if i is not None:
+                mask[docs[bounds[i]:bounds[i + 1]]] = True
+        return mask
+
+    def counts(self, field: str, within: np.ndarray) -> dict[str, int]:
+        """Documents of `within` per value of `field` (values with none left out)."""
+        names, docs = self.values_of.get(field, []), self.docs_of.get(field)
+        if not names:
+            return {}
+        if self.warm and np.count_nonzero(within) * 8 < self.size:
+            matched = np.flatnonzero(within)
+            ptr, vals = self._by_document(field)
+            starts, lengths = ptr[matched], ptr[matched + 1] - ptr[matched]
+            total = int(lengths.sum())
+            picks = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+            sums = np.bincount(vals[picks], minlength=len(names))
+        else:
+            sums = np.add.reduceat(within[docs].view(np.uint8), self.bounds_of[field][:-1], dtype=np.int64)
+        return {names[i]: int(sums[i]) for i in np.flatnonzero(sums).tolist()}
+
+    def _by_document(self, field: str):
+        """(pointers, value numbers): the values of document d are vals[ptr[d]:ptr[d + 1]]."""
+        def build():
+            docs = self.docs_of[field]
+            vids = np.repeat(np.arange(len(self.values_of[field]), dtype=np.int32), np.diff(self.bounds_of[field]))
+            ptr = np.zeros(self.size + 1, dtype=np.int64)
+            np.cumsum(np.bincount(docs, minlength=self.size), out=ptr[1:])
+            return ptr, vids[np.argsort(docs, kind="stable")]
+        return self.lazy(("by_document", field), build)
+
+
+def _index(sorted_names: list[str], value: str):
+    from bisect import bisect_left
+    i = bisect_left(sorted_names, value)
+    return i if i < len(sorted_names) and sorted_names[i] == value else None

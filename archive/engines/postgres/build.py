@@ -1,0 +1,382 @@
+"""The PostgreSQL engine's indexer: one ingest run, one transaction.
+
+An incremental run deletes the rows of changed and removed files and COPYs the
+new ones into the live tables, updates the term statistics and the manifest,
+and commits once: readers (each in its own snapshot) see the state before or
+after, and a run killed at any moment leaves the state before. A rebuild
+(asked for, or the analysis or the schema layout changed) fills a whole new
+schema, `archive_build`, indexes it after the load, and at commit drops
+`archive` and renames the new schema in its place, in the same transaction:
+searches go on answering from the old state meanwhile.
+
+One ingest at a time: the run holds a session advisory lock, which the server
+releases when the run's connection ends, so a killed ingest leaves no lock.
+"""
+
+import hashlib
+import os
+import time
+import uuid
+from contextlib import contextmanager
+
+import psycopg
+from psycopg.types.json import Json
+
+from ...analysis import ANALYZER_VERSION, SEGMENTER
+from ...errors import IndexBusy
+from .connect import connect, redact
+from .rows import Stats, column_words, lines, term_lines
+from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
+                     indexes, tables)
+
+LOCK_KEY = int.from_bytes(hashlib.sha1(b"archive ingest").digest()[:8], "big", signed=True)
+COPY_ROWS = 5000  # paragraphs held before they are copied to the server
+SWAP_WAIT = 2.0  # seconds a rebuild waits at a time for the searches reading the old schema
+SWAP_GIVE_UP = 3600.0  # and at most, all in all
+COLUMNS = {"paragraphs": PARAGRAPH_COLUMNS, "meetings": MEETING_COLUMNS, "files": FILE_COLUMNS}
+
+
+def _lock(conn: psycopg.Connection, location: str, wait: float) -> None:
+    deadline = time.monotonic() + wait
+    while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
+        if time.monotonic() >= deadline:
+            raise IndexBusy(f"another ingest ({_holder(conn)}) holds the ingest lock of {location} while it updates "
+                            f"the archive; try again when it has finished, or pass --wait SECONDS")
+        time.sleep(0.2)
+
+
+def _holder(conn: psycopg.Connection) -> str:
+    """Who holds the ingest lock: the application name the holder gave (with its pid), else its server pid."""
+    found = conn.execute(
+        """SELECT a.application_name, l.pid FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             AND l.classid::bigint = %s AND l.objid::bigint = %s""",
+        ((LOCK_KEY >> 32) & 0xFFFFFFFF, LOCK_KEY & 0xFFFFFFFF)).fetchone()
+    if found is None:
+        return "?"
+    name, pid = found
+    return f"{name}, server pid {pid}" if name else f"server pid {pid}"
+
+
+def _current(conn: psycopg.Connection) -> tuple[bool, int | None, dict]:
+    """(schema present, its layout version, the meta of its last commit)."""
+    if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.schema_version",)).fetchone()[0] is None:
+        return False, None, {}
+    version = conn.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        return True, version, {}
+    meta = conn.execute(f"SELECT meta FROM {SCHEMA}.state").fetchone()
+    return True, version, (meta[0] if meta else {}) or {}
+
+
+class PostgresIndexer:
+    """The engine's Indexer (archive/engines/base.py) over one transaction of one connection."""
+
+    def __init__(self, conn: psycopg.Connection, rebuilding: bool, meta: dict):
+        self.conn = conn
+        self.rebuilding = rebuilding
+        self.schema = BUILD_SCHEMA if rebuilding else SCHEMA
+        self._meta = {} if rebuilding else meta
+        self.stats = Stats()  # what this run adds to the statistics (deletions subtract)
+        self.buffers: dict[str, list] = {"meetings": [], "paragraphs": [], "files": []}
+        self.committed = False
+        if rebuilding:
+            conn.execute(f"DROP SCHEMA IF EXISTS {BUILD_SCHEMA} CASCADE")
+            for sql in tables(BUILD_SCHEMA):
+                conn.execute(sql)
+
+    def manifest(self) -> dict[str, str]:
+        if self.rebuilding:
+            return {}
+        return dict(self.conn.execute(f"SELECT source, hash FROM {SCHEMA}.files").fetchall())
+
+    def meta(self) -> dict:
+        return self._meta
+
+    def write(self, files, prepare, report, progress) -> None:
+        procs = _procs(len(files)) if self.rebuilding else 1
+        if procs > 1:
+            for data, stats in _prepare_parallel(files, procs, prepare, report, progress):
+                for table, text in data.items():
+                    self.buffers[table].append(text)
+                self.stats.merge(stats)
+                self._flush()
+            return
+        for done, item in enumerate(files, start=1):
+            if progress:
+                progress(done, len(files), item[2])
+            outcome = prepare(item)
+            self._store(outcome)
+            report(outcome)
+
+    def _store(self, outcome) -> None:
+        if not outcome.records:
+            return
+        if outcome.status == "updated" and not self.rebuilding:
+            self._flush()
+            self._delete(outcome.source)
+        held = self.buffers
+        for table, line in lines(outcome.records, self.stats):
+            held[table].append(line)
+        if len(held["paragraphs"]) >= COPY_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self.conn.cursor() as cur:
+            for table in ("meetings", "paragraphs", "files"):
+                buffered = self.buffers[table]
+                if not buffered:
+                    continue
+                with cur.copy(f"COPY {self.schema}.{table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                    copy.write("".join(buffered).encode("utf-8"))
+                buffered.clear()
+
+    def _delete(self, source: str) -> None:
+        """Delete a source's rows, taking them out of the statistics."""
+        s, stats = self.schema, self.stats
+        with self.conn.cursor() as cur:
+            cur.execute(f"""DELETE FROM {s}.paragraphs WHERE source = %s RETURNING units, words_text, words_title,
+                            words_section, len_text, len_title, len_section, len_chars""", (source,))
+            for units, wt, wti, ws, lt, lti, ls, lc in cur.fetchall():
+                stats.add_terms(units, column_words(wt), column_words(wti), column_words(ws), sign=-1)
+                stats.add_lengths({"text": lt, "title": lti, "section": ls, "chars": lc}, sign=-1)
+                stats.documents -= 1
+            for table in ("meetings", "files"):
+                cur.execute(f"DELETE FROM {s}.{table} WHERE source = %s", (source,))
+                stats.documents -= cur.rowcount
+
+    def remove(self, source: str) -> None:
+        self._flush()
+        self._delete(source)
+
+    def commit(self, meta: dict) -> None:
+        self._flush()
+        s, conn, stats = self.schema, self.conn, self.stats
+        with conn.cursor() as cur:
+            if self.rebuilding:
+                with cur.copy(f"COPY {s}.terms (field, term, df) FROM STDIN") as copy:
+                    batch = []
+                    for line in term_lines(stats):
+                        batch.append(line)
+                        if len(batch) >= 100_000:
+                            copy.write("".join(batch).encode("utf-8"))
+                            batch.clear()
+                    copy.write("".join(batch).encode("utf-8"))
+            else:
+                self._update_terms(cur)
+            lengths = stats.lengths
+            cur.execute(f"""UPDATE {s}.state SET generation = %s, meta = %s, documents = documents + %s,
+                            len_text = len_text + %s, len_title = len_title + %s,
+                            len_section = len_section + %s, len_chars = len_chars + %s""",
+                        (uuid.uuid4().hex, Json(meta), stats.documents + (1 if self.rebuilding else 0),
+                         lengths["text"], lengths["title"], lengths["section"], lengths["chars"]))
+            if self.rebuilding:
+                cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                for sql in indexes(s):
+                    cur.execute(sql)
+                cur.execute(f"ANALYZE {s}.paragraphs, {s}.meetings, {s}.terms, {s}.files")
+                self._swap(cur)
+            else:
+                cur.execute(f"SELECT gin_clean_pending_list('{SCHEMA}.paragraphs_terms'::regclass)")
+        self.committed = True
+        conn.commit()
+
+    def _swap(self, cur) -> None:
+        """Drop the old schema and rename the new one in its place (in this transaction).
+
+        Readers lock the state table first: holding it, the old schema is dropped without a
+        deadlock once the searches reading it have finished. New searches queue behind the
+        lock meanwhile, so it is asked for SWAP_WAIT seconds at a time: a search that takes
+        long (a large export) delays the rebuild, never the other searches for long.
+        """
+        if cur.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is not None:
+            deadline = time.monotonic() + SWAP_GIVE_UP
+            cur.execute(f"SET LOCAL lock_timeout = '{int(SWAP_WAIT * 1000)}ms'")
+            while True:
+                cur.execute("SAVEPOINT swap")
+                try:
+                    cur.execute(f"LOCK TABLE {SCHEMA}.state IN ACCESS EXCLUSIVE MODE")
+                    break
+                except psycopg.errors.LockNotAvailable:
+                    cur.execute("ROLLBACK TO SAVEPOINT swap")
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(SWAP_WAIT / 4)
+            cur.execute("RESET lock_timeout")
+        cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+        cur.execute(f"ALTER SCHEMA {BUILD_SCHEMA} RENAME TO {SCHEMA}")
+
+    def _update_terms(self, cur) -> None:
+        """Add this run's document frequencies to the term statistics; drop terms no document holds."""
+        fields, terms, deltas = [], [], []
+        for field, counts in self.stats.df.items():
+            for term, delta in counts.items():
+                if delta:
+                    fields.append(field)
+                    terms.append(term)
+                    deltas.append(delta)
+        if not terms:
+            return
+        s = self.schema
+        cur.execute(f"""INSERT INTO {s}.terms AS t (field, term, df)
+                        SELECT * FROM unnest(%s::smallint[], %s::text[], %s::integer[])
+                        ON CONFLICT (field, term) DO UPDATE SET df = t.df + excluded.df""", (fields, terms, deltas))
+        cur.execute(f"""DELETE FROM {s}.terms t USING unnest(%s::smallint[], %s::text[]) AS d(field, term)
+                        WHERE t.field = d.field AND t.term = d.term AND t.df <= 0""",
+                    ([f for f, d in zip(fields, deltas) if d < 0], [t for t, d in zip(terms, deltas) if d < 0]))
+
+    def cancel(self) -> None:
+        if not self.committed:
+            try:
+                self.conn.rollback()
+            except psycopg.Error:
+                pass
+
+    def counts(self) -> tuple[int, int]:
+        found = self.conn.execute(f"""SELECT coalesce(sum((info->>'meetings')::int), 0),
+                                             coalesce(sum((info->>'paragraphs')::int), 0) FROM {SCHEMA}.files""").fetchone()
+        self.conn.rollback()
+        return int(found[0]), int(found[1])
+
+
+@contextmanager
+def indexer(url: str, rebuild: bool, wait: float):
+    """Hold the ingest lock and give the run's indexer; anything raised rolls back what it wrote."""
+    conn = connect(url, autocommit=True, application_name=f"archive ingest (pid {os.getpid()})")
+    try:
+        try:  # a killed ingest's server process stops within a second, even in a long statement (PostgreSQL 14+)
+            conn.execute("SET client_connection_check_interval = 1000")
+        except psycopg.Error:
+            pass
+        _lock(conn, redact(url), wait)
+        present, version, meta = _current(conn)
+        if not rebuild:
+            built = (meta.get("analyzer"), meta.get("segmenter"))
+            rebuild = not present or version != SCHEMA_VERSION or built != (ANALYZER_VERSION, SEGMENTER)
+        conn.autocommit = False
+        run = PostgresIndexer(conn, rebuild, meta)
+        try:
+            yield run
+        except BaseException:
+            run.cancel()
+            raise
+    finally:
+        conn.close()  # ends the session: the advisory lock goes with it
+
+
+# -- a rebuild of many files: files prepared in worker processes ---------------------
+
+# A rebuild of at least this many files prepares them in worker processes (one per core, at most
+# INGEST_PROCS; ARCHIVE_INGEST_PROCS overrides), which send back their rows as COPY text; this
+# process copies them to the server in corpus order.
+PARALLEL_MIN_FILES = 16
+INGEST_PROCS = 2
+CHUNK_BYTES = 1_000_000  # runs of files the workers take in turn
+
+
+def _procs(nfiles: int) -> int:
+    wanted = os.environ.get("ARCHIVE_INGEST_PROCS")
+    if wanted and wanted.isdigit():
+        return max(1, int(wanted))
+    if nfiles < PARALLEL_MIN_FILES:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(INGEST_PROCS, cores))
+
+
+def _size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _split(files, parts: int) -> list[list]:
+    """Consecutive runs of files of about equal bytes."""
+    sizes = [_size(path) for path, _, _ in files]
+    total, chunks, acc = sum(sizes) or 1, [[] for _ in range(parts)], 0
+    for item, size in zip(files, sizes):
+        chunks[min(parts - 1, acc * parts // total)].append(item)
+        acc += size
+    return [c for c in chunks if c]
+
+
+def _die_with_parent() -> None:
+    """A worker of a killed ingest stops at once."""
+    import ctypes
+    import multiprocessing
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux
+    except (OSError, AttributeError):
+        pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before prctl
+        os._exit(1)
+
+
+def _worker(chunks, taken, prepare, messages) -> None:
+    """Prepare runs of files not yet taken, sending each file's outcome (without its records) and each
+    run's rows (COPY text per table) with what they add to the statistics."""
+    import traceback
+    _die_with_parent()
+    k = None
+    try:
+        while True:
+            with taken.get_lock():
+                k = taken.value
+                taken.value += 1
+            if k >= len(chunks):
+                return
+            stats, held = Stats(), {"meetings": [], "paragraphs": [], "files": []}
+            for item in chunks[k]:
+                outcome = prepare(item)
+                for table, line in lines(outcome.records, stats):
+                    held[table].append(line)
+                outcome.records = []
+                messages.put(("file", k, outcome))
+            messages.put(("done", k, ({t: "".join(v) for t, v in held.items()}, stats)))
+    except BaseException:
+        messages.put(("error", k, traceback.format_exc()))
+
+
+def _prepare_parallel(files, procs, prepare, report, progress):
+    """Yield (rows per table, statistics) of each run of files, in corpus order."""
+    import multiprocessing
+    import queue as queues
+    ctx = multiprocessing.get_context("fork")
+    messages = ctx.Queue()
+    total = sum(_size(path) for path, _, _ in files)
+    chunks = _split(files, max(4 * procs, -(-total // CHUNK_BYTES)))
+    taken = ctx.Value("i", 0)
+    workers = [ctx.Process(target=_worker, args=(chunks, taken, prepare, messages), daemon=True)
+               for _ in range(min(procs, len(chunks)))]
+    for w in workers:
+        w.start()
+    results, done, emitted = {}, 0, 0
+    try:
+        while emitted < len(chunks):
+            try:
+                msg = messages.get(timeout=1.0)
+            except queues.Empty:
+                if any(w.exitcode not in (None, 0) for w in workers) or all(w.exitcode == 0 for w in workers):
+                    raise RuntimeError("an ingest worker process died") from None
+                continue
+            if msg[0] == "file":
+                done += 1
+                report(msg[2])
+                if progress:
+                    progress(done, len(files), msg[2].source)
+            elif msg[0] == "done":
+                results[msg[1]] = msg[2]
+                while emitted in results:
+                    yield results.pop(emitted)
+                    emitted += 1
+            else:
+                raise RuntimeError(f"an ingest worker failed:\n{msg[2]}")
+    finally:
+        for w in workers:
+            if w.is_alive() and emitted < len(chunks):
+                w.terminate()
+            w.join()

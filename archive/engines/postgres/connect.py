@@ -1,0 +1,91 @@
+"""Connections to the database: a pool for readers, single connections for ingest, clear errors."""
+
+import re
+import threading
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from ...errors import IndexMissing
+
+POOL_SIZE = 16  # connections held by readers at once (one per request in flight)
+POOL_TIMEOUT = 30.0  # seconds a request waits for a free connection
+CONNECT_TIMEOUT = 10  # seconds to reach the server
+
+
+class DatabaseUnavailable(IndexMissing):
+    """The database server cannot be reached: there is no archive to search (the web answers 503)."""
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    url = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
+    return re.sub(r"(password\s*=\s*)('[^']*'|[^\s&]+)", r"\1***", url)
+
+
+def connect(url: str, **kwargs) -> psycopg.Connection:
+    """A connection of its own (ingest), or DatabaseUnavailable saying why not."""
+    try:
+        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, **kwargs)
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable(f"cannot reach the database {redact(url)}: {_reason(exc)}") from None
+    except psycopg.ProgrammingError as exc:  # a malformed URL
+        raise DatabaseUnavailable(f"not a database URL: {redact(url)} ({exc})") from None
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return " ".join(line.strip() for line in text if line.strip()) or type(exc).__name__
+
+
+def _configure_reader(conn: psycopg.Connection) -> None:
+    conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    conn.read_only = True
+
+
+class Pool:
+    """A pool of reader connections (REPEATABLE READ, read only), opened on first use."""
+
+    def __init__(self, url: str, size: int = POOL_SIZE):
+        self.url, self.size = url, size
+        self._pool: ConnectionPool | None = None
+        self._lock = threading.Lock()
+
+    def _open(self) -> ConnectionPool:
+        with self._lock:
+            if self._pool is None:
+                connect(self.url).close()  # unreachable or refused: say so now, not after a timeout
+                # Each connection is checked as it is handed out: a restarted server's dead connections
+                # are replaced instead of failing a request.
+                self._pool = ConnectionPool(self.url, min_size=1, max_size=self.size, timeout=POOL_TIMEOUT,
+                                            kwargs={"autocommit": False, "connect_timeout": CONNECT_TIMEOUT},
+                                            configure=_configure_reader, check=ConnectionPool.check_connection,
+                                            open=True, name="archive")
+            return self._pool
+
+    def get(self) -> psycopg.Connection:
+        pool = self._open()
+        try:
+            return pool.getconn()
+        except PoolTimeout:
+            connect(self.url).close()  # the server went away: its reason
+            raise DatabaseUnavailable(f"no free connection to {redact(self.url)} within {POOL_TIMEOUT:.0f} s "
+                                      f"({self.size} in use)") from None
+
+    def put(self, conn: psycopg.Connection) -> None:
+        pool = self._pool
+        try:
+            if not conn.closed:
+                conn.rollback()
+        except psycopg.Error:
+            pass
+        if pool is not None:
+            pool.putconn(conn)
+        else:
+            conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None

@@ -1,0 +1,104 @@
+"""The PostgreSQL engine: a pool of connections, one snapshot per reader, arrays shared per generation.
+
+    engine = PostgresEngine("postgresql://user:password@host:5432/dbname")   # or a libpq conninfo string
+
+Opening the engine connects to nothing; the first reader or ingest does. The
+archive lives in the schema `archive` of that database, created by the first
+ingest (`archive ingest --database URL`). `close()` closes the pool.
+"""
+
+import threading
+from collections import OrderedDict
+
+import psycopg
+
+from ...analysis import ANALYZER_VERSION, SEGMENTER
+from ...errors import IndexMissing, IndexOutdated
+from .arrays import Generation
+from .build import indexer
+from .connect import POOL_SIZE, DatabaseUnavailable, Pool, redact
+from .schema import READ_TABLES, SCHEMA, SCHEMA_VERSION
+from .searcher import PostgresReader
+
+KEEP_GENERATIONS = 2  # arrays kept: the live generation's and the one before, for readers still on it
+
+
+class PostgresEngine:
+    name = "postgres"
+
+    def __init__(self, url: str, pool_size: int = POOL_SIZE):
+        self.url = url
+        self.location = redact(url)
+        self.pool = Pool(url, pool_size)
+        self._lock = threading.Lock()
+        self._generations: OrderedDict[str, Generation] = OrderedDict()
+
+    def exists(self) -> bool:
+        conn = self.pool.get()
+        try:
+            return conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is not None
+        finally:
+            self.pool.put(conn)
+
+    def reader(self) -> PostgresReader:
+        conn = self.pool.get()
+        try:
+            try:
+                state = self._begin(conn)
+            except psycopg.OperationalError as exc:
+                raise DatabaseUnavailable(f"the database {self.location} did not answer: {exc}") from None
+            gen = self._generation(conn, state)
+            # A frequent term's candidates are better read through the GIN index too: a sequential
+            # scan would test every row's codes (and read them from TOAST), which costs far more.
+            conn.execute("SET LOCAL enable_seqscan = off")
+        except BaseException:
+            self.pool.put(conn)
+            raise
+        return PostgresReader(conn, gen, self.pool.put)
+
+    def _begin(self, conn) -> tuple:
+        """Lock the tables (waiting for a rebuild being swapped in), then take the snapshot: the state."""
+        try:
+            # LOCK takes no snapshot: the first SELECT below does, after the locks are held.
+            conn.execute(f"LOCK TABLE {', '.join(f'{SCHEMA}.{t}' for t in READ_TABLES)} IN ACCESS SHARE MODE")
+        except (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName):
+            conn.rollback()
+            found = conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.schema_version",)).fetchone()[0]
+            version = conn.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchone()[0] if found else None
+            conn.rollback()
+            if version is None:
+                raise IndexMissing(f"no archive in the database {self.location}: "
+                                   f"run `archive ingest --database URL`") from None
+            raise self._outdated(f"schema version {version}, this version of the archive uses {SCHEMA_VERSION}") from None
+        version = conn.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise self._outdated(f"schema version {version}, this version of the archive uses {SCHEMA_VERSION}")
+        state = conn.execute(f"""SELECT generation, meta, documents, len_text, len_title, len_section, len_chars
+                                 FROM {SCHEMA}.state""").fetchone()
+        meta = state[1] or {}
+        built = (meta.get("analyzer"), meta.get("segmenter"))
+        if built != (ANALYZER_VERSION, SEGMENTER):
+            raise self._outdated(f"analyzer {built[0]} / {built[1]}, this version uses {ANALYZER_VERSION} / {SEGMENTER}")
+        return state
+
+    def _outdated(self, what: str) -> IndexOutdated:
+        return IndexOutdated(f"the archive in the database {self.location} was built with {what}: "
+                             f"run `archive ingest --database URL --rebuild` to migrate it")
+
+    def _generation(self, conn, state) -> Generation:
+        token = state[0]
+        with self._lock:
+            gen = self._generations.get(token)
+            if gen is None:
+                gen = self._generations[token] = Generation(conn, token, (state[2], *state[3:7]))
+                while len(self._generations) > KEEP_GENERATIONS:
+                    self._generations.popitem(last=False)
+            else:
+                self._generations.move_to_end(token)
+            return gen
+
+    def indexer(self, rebuild: bool = False, wait: float = 0.0):
+        return indexer(self.url, rebuild, wait)
+
+    def close(self) -> None:
+        self.pool.close()

@@ -1,0 +1,263 @@
+"""Records (archive/index/records.py) as rows, with the engine-neutral analysis done here, in Python.
+
+What the Whoosh engine indexes, this engine stores: the units view (`chars`:
+every unit and every bigram of unit_string(text)) and the words views (text,
+title, section: archive.analysis.words, sub-words included), with field
+lengths as Whoosh counts them (chars: 2n - 1 for n units; words: tokens),
+stored raw (for the totals) and quantized to Whoosh's byte (for scoring).
+Facet values are tokenized as Whoosh's KEYWORD fields tokenize them and
+stored as "field:value" (one array, whatever facet fields records have).
+
+Terms are indexed as 32-bit codes (a keyed BLAKE2b of field and term): every
+match found through a code is checked on the row's strings (a literal run or
+unit in `units`, a word in its words column), so a collision of two codes can
+only add a candidate that the check drops.
+"""
+
+import bisect
+import hashlib
+import json
+import re
+from collections import Counter
+from functools import lru_cache
+
+from ...analysis import normalize, unit_string, words
+from ...index.records import FACET_FIELDS, FILE, MEETING, PARAGRAPH
+from .schema import CHARS, SECTION, TEXT, TITLE
+
+# Whoosh's field-length byte (whoosh.util.numeric): the length each byte stands for, and the byte of
+# a length (the first byte standing for at least that length; 255 from 106374 on).
+BYTE_LENGTHS = [int(round((pow(1.033, n) - 1) * 27)) for n in range(256)]
+
+
+def quantize(length: int) -> int:
+    """A field length as Whoosh's length column answers it."""
+    if not length:
+        return 0
+    byte = 255 if length >= BYTE_LENGTHS[-1] else bisect.bisect_left(BYTE_LENGTHS, length)
+    return BYTE_LENGTHS[byte]
+
+
+# -- term codes ------------------------------------------------------------------
+
+_PERSON = {f: f"archive-f{f}".encode() for f in (CHARS, TEXT, TITLE, SECTION)}
+_CODES: dict[int, dict[str, int]] = {f: {} for f in _PERSON}  # the codes computed so far, per field
+_CODES_HELD = 2_000_000
+
+
+def _new_code(field: int, term: str) -> int:
+    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=4, person=_PERSON[field]).digest()
+    value = int.from_bytes(digest, "little", signed=True)
+    cache = _CODES[field]
+    if len(cache) >= _CODES_HELD:
+        cache.clear()
+    cache[term] = value
+    return value
+
+
+def code(field: int, term: str) -> int:
+    """The term's 32-bit code in the GIN-indexed `terms` column."""
+    found = _CODES[field].get(term)
+    return found if found is not None else _new_code(field, term)
+
+
+def codes(field: int, terms) -> list[int]:
+    """The codes of many terms of a field."""
+    terms = list(terms)
+    found = list(map(_CODES[field].get, terms))
+    if None in found:
+        found = [c if c is not None else _new_code(field, t) for c, t in zip(found, terms)]
+    return found
+
+
+# -- words columns: a word's frequency is counted on the string ------------------
+
+OPEN, CLOSE = "\x01", "\x02"  # never in a word (control characters are no word characters)
+
+
+def word_token(word: str) -> str:
+    """A word as it stands in a words column; its frequency is the number of times this occurs."""
+    return OPEN + word + CLOSE
+
+
+def words_column(tokens) -> str:
+    return OPEN + (CLOSE + OPEN).join(tokens) + CLOSE if tokens else ""
+
+
+def column_words(column: str) -> list[str]:
+    """The tokens of a words column."""
+    return [w[:-1] for w in column.split(OPEN)[1:]]
+
+
+@lru_cache(maxsize=20000)
+def _word_tokens(value: str) -> tuple[str, ...]:
+    return tuple(w.replace(OPEN, "").replace(CLOSE, "") for _, w, _, _ in words(normalize(value)))
+
+
+def word_tokens(value: str | None) -> tuple[str, ...]:
+    """The tokens of a words field (text, title, section), as the Whoosh engine's tokenizer gives them."""
+    if not value:
+        return ()
+    if len(value) <= 200:  # titles and sections repeat for every paragraph of a meeting
+        return _word_tokens(value)
+    return _word_tokens.__wrapped__(value)
+
+
+# -- the units view --------------------------------------------------------------
+
+def chars_terms(units: str) -> set[str]:
+    """The distinct terms of the units view: each unit and each bigram of neighbouring units."""
+    terms = set(units)
+    terms.update(map(str.__add__, units, units[1:]))
+    return terms
+
+
+def chars_length(units: str) -> int:
+    return 2 * len(units) - 1 if units else 0
+
+
+# -- facet values as Whoosh's KEYWORD fields tokenize them ------------------------
+
+_COMMA_TOKEN = re.compile(r"[^,]+")
+_SPACE_TOKEN = re.compile(r"[^ \t\r\n]+")
+COMMA_FIELDS = ("region", "topic", "keyterm", "person")  # KEYWORD(commas=True); the others: KEYWORD()
+NOT_VALUES = ("kind", "id", "meeting_id", "source", "text", "title", "section", "info", "date_sort")
+
+
+def keyword_values(field: str, value) -> list[str]:
+    """The values of a keyword field as Whoosh indexes them (lists are joined with commas first)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        value = ",".join(value)
+    value = str(value)
+    if field in COMMA_FIELDS:
+        return sorted({t.strip() for t in _COMMA_TOKEN.findall(value)})
+    return sorted(set(_SPACE_TOKEN.findall(value)))
+
+
+def facet_values(record: dict, fields) -> list[str]:
+    """"field:value" of every value of the given fields of a record."""
+    return [f"{field}:{v}" for field in fields for v in keyword_values(field, record.get(field))]
+
+
+# -- rows, as lines of COPY's text format ---------------------------------------------
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_COPY_SPECIAL = re.compile(r"[\\\n\r\t]")
+
+
+def _text(value) -> str:
+    if value is None:
+        return "\\N"
+    return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+
+
+def _texts(values: list[str]) -> str:
+    """A text[] value."""
+    quoted = ('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return _text("{" + ",".join(quoted) + "}")
+
+
+def _plain(value):
+    """What JSON cannot hold as it is (sets, dates …), as the nearest it can."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def _json(value) -> str:
+    return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain))
+
+
+class Stats:
+    """What rows add to (or take from) the statistics: df per field and term, N, field length totals."""
+
+    def __init__(self):
+        self.df = {f: Counter() for f in (CHARS, TEXT, TITLE, SECTION)}
+        self.documents = 0
+        self.lengths = {"text": 0, "title": 0, "section": 0, "chars": 0}
+
+    def add_terms(self, units: str, text, title, section, sign: int = 1) -> None:
+        terms = ((CHARS, chars_terms(units)), (TEXT, set(text)), (TITLE, set(title)), (SECTION, set(section)))
+        for field, found in terms:
+            if sign > 0:
+                self.df[field].update(found)
+            else:
+                self.df[field].subtract(found)
+
+    def add_lengths(self, lengths: dict, sign: int = 1) -> None:
+        for name, value in lengths.items():
+            self.lengths[name] += sign * value
+
+    def merge(self, other: "Stats") -> None:
+        for field, counts in other.df.items():
+            self.df[field].update(counts)
+        self.documents += other.documents
+        for name, value in other.lengths.items():
+            self.lengths[name] += value
+
+
+def paragraph_line(record: dict, stats: Stats) -> str:
+    """The paragraphs row of a paragraph record (schema.PARAGRAPH_COLUMNS), counted into `stats`."""
+    text = record.get("text") or ""
+    units = unit_string(text)
+    tokens = word_tokens(text)
+    title = word_tokens(record.get("title"))
+    section = word_tokens(record.get("section"))
+    lengths = (len(tokens), len(title), len(section), chars_length(units))
+    chars = chars_terms(units)
+    text_set, title_set, section_set = set(tokens), set(title), set(section)
+    df = stats.df
+    df[CHARS].update(chars)
+    df[TEXT].update(text_set)
+    df[TITLE].update(title_set)
+    df[SECTION].update(section_set)
+    totals = stats.lengths
+    totals["text"] += lengths[0]
+    totals["title"] += lengths[1]
+    totals["section"] += lengths[2]
+    totals["chars"] += lengths[3]
+    stats.documents += 1
+    found = set(codes(CHARS, chars))
+    found.update(codes(TEXT, text_set))
+    found.update(codes(TITLE, title_set))
+    found.update(codes(SECTION, section_set))
+    return "\t".join((
+        _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(units),
+        _text(words_column(tokens)), _text(words_column(title)), _text(words_column(section)),
+        *(str(n) for n in lengths), *(str(quantize(n)) for n in lengths),
+        str(int(record.get("date_sort") or 0)), _texts(facet_values(record, FACET_FIELDS)),
+        "{" + ",".join(map(str, sorted(found))) + "}", _text(text), _json(record.get("info")),
+    )) + "\n"
+
+
+def meeting_line(record: dict, stats: Stats) -> str:
+    stats.documents += 1
+    fields = [f for f in record if f not in NOT_VALUES]
+    return "\t".join((_text(record["id"]), _text(record["source"]), _texts(facet_values(record, fields)),
+                      _json(record.get("info")))) + "\n"
+
+
+def file_line(record: dict, stats: Stats) -> str:
+    stats.documents += 1
+    return "\t".join((_text(record["source"]), _text(record["info"]["hash"]), _json(record["info"]))) + "\n"
+
+
+LINE_OF = {PARAGRAPH: ("paragraphs", paragraph_line), MEETING: ("meetings", meeting_line), FILE: ("files", file_line)}
+
+
+def lines(records, stats: Stats):
+    """(table, COPY line) of each record, in order."""
+    for record in records:
+        table, make = LINE_OF[record["kind"]]
+        yield table, make(record, stats)
+
+
+def term_lines(stats: Stats):
+    """COPY lines of the terms table: every term with a positive document frequency."""
+    for field, counts in stats.df.items():
+        prefix = f"{field}\t"
+        for term, df in counts.items():
+            if df > 0:
+                yield f"{prefix}{_text(term)}\t{df}\n"

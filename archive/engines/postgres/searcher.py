@@ -1,0 +1,203 @@
+"""The PostgreSQL engine's Reader and Found (archive/engines/base.py): plans and filters as arrays.
+
+A Reader is one connection in one REPEATABLE READ snapshot (taken after the
+reader has locked the tables, so that a rebuild swapping the schema in
+waits for it or is waited for) with the arrays of the generation that
+snapshot sees. Every request reads one Reader from start to end: an ingest
+committing meanwhile never mixes two states in one answer. The connection
+goes back to the pool when the Reader is closed or dropped.
+
+Keys are paragraph seqs (the index order).
+"""
+
+import weakref
+
+import numpy as np
+
+from ..base import FACET_GROUPS, VALUE_GROUPS, Filters
+from .arrays import Generation
+from .evaluate import Evaluator, leaves
+from .schema import CHARS, SCHEMA
+
+S = SCHEMA
+
+
+class PostgresReader:
+    def __init__(self, conn, gen: Generation, release):
+        self.conn, self.gen = conn, gen
+        self._finalizer = weakref.finalize(self, release, conn)
+
+    def close(self) -> None:
+        """Give the connection back now (it is given back anyway when the reader is dropped)."""
+        self._finalizer()
+
+    def facet_values(self, field: str) -> list[str]:
+        return list(self.gen.all_values.get(field, []))
+
+    def find(self, plan, filters: Filters, scored: bool) -> "PostgresFound":
+        gen = self.gen
+        evaluator = Evaluator(self.conn, gen)
+        if plan is not None and scored:  # the statistics of every term scored, in one query
+            gen.load_df(self.conn, leaves(plan, []))
+        base = gen.everything if plan is None else evaluator.match(plan)
+        found = PostgresFound(self, evaluator if scored and plan is not None else None, plan, base,
+                              self._masks(filters))
+        gen.warm = True
+        return found
+
+    def _masks(self, filters: Filters) -> dict[str, np.ndarray]:
+        gen, masks = self.gen, {}
+        for group in VALUE_GROUPS:
+            values = getattr(filters, group, None)
+            if values is not None:
+                masks[group] = gen.mask_of(group, values)
+        if filters.date is not None:
+            d = filters.date
+            mask = np.ones(gen.size, dtype=bool)
+            if d.low or d.high < 99999999:
+                mask &= (gen.date_sort >= max(d.low, 10000000)) & (gen.date_sort <= d.high)
+            if d.month:
+                mask &= gen.mask_of("month", [f"{d.month:02d}"])
+            masks["date"] = mask
+        return masks
+
+    def paragraphs(self, keys) -> list[dict]:
+        keys = [int(k) for k in keys]
+        if not keys:
+            return []
+        rows = self.conn.execute(f"SELECT seq, id, meeting_id, source, text, info FROM {S}.paragraphs "
+                                 "WHERE seq = ANY(%s)", (keys,)).fetchall()
+        by_seq = {seq: {"kind": "p", "id": id_, "meeting_id": mid, "source": source, "text": text, "info": info}
+                  for seq, id_, mid, source, text, info in rows}
+        return [by_seq[k] for k in keys]
+
+    def meeting(self, meeting_id: str) -> dict | None:
+        row = self.conn.execute(f"SELECT info FROM {S}.meetings WHERE meeting_id = %s ORDER BY seq LIMIT 1",
+                                (meeting_id,)).fetchone()
+        return {"id": meeting_id, **row[0]} if row is not None else None
+
+    def meetings_sharing(self, values, limit: int) -> list[tuple[str, list[int]]]:
+        wanted = sorted({f"{field}:{value}" for field, value, _ in values})
+        rows = self.conn.execute(f"SELECT seq, meeting_id, facets FROM {S}.meetings WHERE facets && %s::text[] "
+                                 "ORDER BY seq", (wanted,)).fetchall()
+        ranked = []
+        for seq, meeting_id, facets in rows:
+            held = set(facets)
+            weight, pairs = 0.0, []
+            for i, (field, value, w) in enumerate(values):
+                if f"{field}:{value}" in held:
+                    weight += w
+                    pairs.append(i)
+            if weight > 0:
+                ranked.append((-weight, seq, meeting_id, pairs))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        return [(meeting_id, pairs) for _, _, meeting_id, pairs in ranked[:limit]]
+
+    def docnums_of(self, column: str, value: str) -> np.ndarray:
+        rows = self.conn.execute(f"SELECT seq FROM {S}.paragraphs WHERE {column} = %s", (value,)).fetchall()
+        return self.gen.docnums(np.array(sorted(r[0] for r in rows), dtype=np.int64))
+
+    # -- the suggester's vocabulary: the bigrams of the units view --------------
+
+    def next_units(self, unit: str) -> list[str]:
+        after = _next_char(unit)
+        if after is None:
+            rows = self.conn.execute(f"""SELECT term FROM {S}.terms WHERE field = {CHARS} AND term > %s
+                                         AND length(term) = 2 AND df > 0 ORDER BY term""", (unit,)).fetchall()
+        else:
+            rows = self.conn.execute(f"""SELECT term FROM {S}.terms WHERE field = {CHARS} AND term > %s AND term < %s
+                                         AND length(term) = 2 AND df > 0 ORDER BY term""", (unit, after)).fetchall()
+        return [t[1] for (t,) in rows if t[0] == unit]
+
+    def previous_units(self, unit: str) -> list[str]:
+        rows = self.conn.execute(f"""SELECT term FROM {S}.terms WHERE field = {CHARS} AND length(term) = 2
+                                     AND right(term, 1) = %s AND df > 0 ORDER BY term""", (unit,)).fetchall()
+        return [t[0] for (t,) in rows]
+
+    def bigram_frequency(self, bigram: str) -> int:
+        return self.gen.df(self.conn, CHARS, bigram)
+
+
+def _next_char(unit: str) -> str | None:
+    """The first character after `unit` in code point order (UTF-8 byte order), or None."""
+    n = ord(unit[0]) + 1
+    if 0xD800 <= n <= 0xDFFF:
+        n = 0xE000
+    return chr(n) if n <= 0x10FFFF else None
+
+
+class PostgresFound:
+    def __init__(self, reader: PostgresReader, evaluator: Evaluator | None, plan, base: np.ndarray, masks: dict):
+        self.reader, self.evaluator, self.plan = reader, evaluator, plan
+        self.base, self.masks = base, masks
+        self._drilled: dict[str, np.ndarray] = {}  # filter group -> hits under every other filter
+        self.matched = self._within()
+        self.total = int(self.matched.sum())
+        self._orders: dict[str, tuple] = {}
+
+    def _within(self, skip: str | None = None) -> np.ndarray:
+        out = self.base.copy()
+        for name, mask in self.masks.items():
+            if name != skip:
+                out &= mask
+        return out
+
+    def page(self, order: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
+        if limit <= 0 or offset >= self.total:
+            return []
+        if order == "relevance" and self.evaluator is not None and offset + limit < self.total:
+            docs, scores = self._top_scores(offset + limit)  # only the top k need sorting
+        else:
+            docs, scores = self._ordered(order)
+        docs = docs[offset:offset + limit]
+        seqs = self.reader.gen.seqs[docs].tolist()
+        scores = scores[offset:offset + limit].tolist() if scores is not None else None
+        return [(s, scores[i] if scores is not None else None) for i, s in enumerate(seqs)]
+
+    def _top_scores(self, k: int):
+        docs = np.flatnonzero(self.matched)
+        scores = self.evaluator.scores(self.plan, docs)
+        if len(docs) > k:
+            kth = np.partition(scores, len(docs) - k)[len(docs) - k]
+            keep = scores >= kth
+            docs, scores = docs[keep], scores[keep]
+        order = np.lexsort((docs, -scores))
+        return docs[order][:k], scores[order][:k]
+
+    def _ordered(self, order: str):
+        """(documents, scores or None) of every hit in `order`."""
+        found = self._orders.get(order)
+        if found is None:
+            docs = np.flatnonzero(self.matched)
+            scores = None
+            if order == "relevance" and self.evaluator is not None:
+                scores = self.evaluator.scores(self.plan, docs)
+                ranked = np.lexsort((docs, -scores))
+                docs, scores = docs[ranked], scores[ranked]
+            elif order in ("newest", "oldest", "relevance"):  # (relevance without words: newest first)
+                keys = self.reader.gen.date_sort[docs]
+                # Newest or oldest first; undated paragraphs last either way, then in index order.
+                primary = -keys if order != "oldest" else np.where(keys == 0, np.iinfo(np.int64).max, keys)
+                docs = docs[np.lexsort((docs, primary))]
+            found = self._orders[order] = (docs, scores)
+        return found
+
+    def facet_counts(self, field: str) -> dict[str, int]:
+        group = FACET_GROUPS[field]
+        within = self._drilled.get(group)
+        if within is None:
+            within = self._drilled[group] = self._within(group)
+        return self.reader.gen.counts(field, within)
+
+    def position(self, order: str, paragraph_id: str | None = None, meeting_id: str | None = None) -> int | None:
+        if paragraph_id is not None:
+            wanted = self.reader.docnums_of("id", paragraph_id)
+        else:
+            wanted = self.reader.docnums_of("meeting_id", meeting_id or "")
+        wanted = wanted[self.matched[wanted]] if len(wanted) else wanted
+        if not len(wanted):
+            return None
+        docs, _ = self._ordered(order)
+        at = np.flatnonzero(np.isin(docs, wanted))
+        return int(at[0]) + 1
+

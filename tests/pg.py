@@ -1,0 +1,203 @@
+"""A throwaway PostgreSQL server for the tests of the PostgreSQL engine.
+
+`TempServer` runs initdb into a fresh folder under the system temp dir and
+starts the server with pg_ctl, listening only on a unix socket in that folder
+(listen_addresses = ''), no TCP port; `stop()` stops it and deletes the folder.
+Each test database is made with `create_database()` and named in a URL
+(`postgresql://archive@/NAME?host=FOLDER&port=5432`).
+
+initdb refuses to run as root (tests run as root in CI): as root, the server
+is initialised and run as the `postgres` user, which Debian's `postgresql`
+package creates, through `runuser` (util-linux; `su` where it is missing). The
+folder is made that user's; root reaches its socket all the same. As any other
+user the server runs as that user.
+
+The binaries are found in $ARCHIVE_PG_BIN, else the newest
+/usr/lib/postgresql/*/bin (Debian's layout), else PATH; without them the tests
+are skipped, saying what to install (`apt-get install postgresql`).
+"""
+
+import atexit
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+SUPERUSER = "archive"  # the role initdb creates (trust authentication on the socket only)
+PORT = 5432  # names the socket file in the folder (no TCP port is opened); given in URLs, whatever $PGPORT says
+
+
+def find_bindir() -> Path | None:
+    """The folder holding initdb, pg_ctl and postgres, or None."""
+    wanted = os.environ.get("ARCHIVE_PG_BIN")
+    if wanted:  # (only there)
+        folder = Path(wanted)
+        return folder if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file() else None
+    candidates = []
+
+    def version(path: str) -> tuple:
+        part = Path(path).parent.name
+        return tuple(int(x) for x in part.split(".") if x.isdigit()) or (0,)
+
+    candidates += [Path(p).parent for p in sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                                                  key=lambda p: version(str(Path(p).parent)), reverse=True)]
+    on_path = shutil.which("initdb")
+    if on_path:
+        candidates.append(Path(on_path).parent)
+    for folder in candidates:
+        if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
+            return folder
+    return None
+
+
+def missing_reason() -> str | None:
+    """Why a server cannot be started here, or None."""
+    if find_bindir() is None:
+        return ("PostgreSQL binaries not found (initdb, pg_ctl): `apt-get install postgresql`, "
+                "or set ARCHIVE_PG_BIN to their folder")
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root and there is no `postgres` user to run the server as (initdb refuses root)"
+        if not (shutil.which("runuser") or shutil.which("su")):
+            return "running as root and neither runuser nor su is available to run the server as `postgres`"
+    return None
+
+
+class TempServer:
+    def __init__(self, fsync: bool = False):
+        reason = missing_reason()
+        if reason:
+            raise RuntimeError(reason)
+        self.bindir = find_bindir()
+        # Under /tmp: the server's user must reach the folder (a root's $TMPDIR may be closed to it),
+        # and a unix socket's path must stay short (107 bytes).
+        self.folder = Path(tempfile.mkdtemp(prefix="archive-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
+        self.data = self.folder / "data"
+        self.log = self.folder / "server.log"
+        self.user = None  # the OS user the server runs as, when not the current one
+        if os.geteuid() == 0:
+            self.user = pwd.getpwnam("postgres")
+            os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
+        os.chmod(self.folder, 0o755)
+        self.fsync = fsync
+        self.started = False
+
+    # -- running the binaries ----------------------------------------------------
+
+    def _run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        env["LC_ALL"] = env["LANG"] = "C"
+        if self.user is not None:
+            if shutil.which("runuser"):
+                cmd = ["runuser", "-u", "postgres", "--", *cmd]
+            else:
+                cmd = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(_quote(c) for c in cmd)]
+        result = subprocess.run(cmd, env=env, cwd=str(self.folder), capture_output=True, text=True, timeout=timeout)
+        if result.returncode != 0:
+            log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+            raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}\n{log}")
+        return result
+
+    def start(self) -> "TempServer":
+        args = ["initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C"]
+        if not self.fsync:
+            args.append("--nosync")
+        if self._initdb_has_no_instructions():
+            args.append("--no-instructions")
+        self._run(*args)
+        settings = {
+            "listen_addresses": "''",
+            "port": str(PORT),
+            "unix_socket_directories": f"'{self.folder}'",
+            "unix_socket_permissions": "0777",
+            "fsync": "on" if self.fsync else "off",
+            "synchronous_commit": "on" if self.fsync else "off",
+            "full_page_writes": "on" if self.fsync else "off",
+            "max_connections": "60",
+            "shared_buffers": "128MB",
+            "logging_collector": "off",
+        }
+        with open(self.data / "postgresql.conf", "a", encoding="utf-8") as f:
+            f.write("\n# tests/pg.py\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()))
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
+        self.started = True
+        atexit.register(self.stop)  # (also when the session ends without its fixture's teardown)
+        return self
+
+    def _initdb_has_no_instructions(self) -> bool:
+        try:
+            out = subprocess.run([str(self.bindir / "initdb"), "--help"], capture_output=True, text=True).stdout
+        except OSError:
+            return False
+        return "--no-instructions" in out
+
+    def stop(self) -> None:
+        try:
+            if self.started:
+                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+                self.started = False
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    # -- databases ---------------------------------------------------------------
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://{SUPERUSER}@/{quote(dbname)}?host={quote(str(self.folder))}&port={PORT}"
+
+    def create_database(self, name: str | None = None) -> str:
+        """A new empty database; its URL."""
+        import psycopg
+        name = name or f"t{int(time.time() * 1e6)}{os.getpid()}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def __enter__(self) -> "TempServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _quote(s: str) -> str:
+    import shlex
+    return shlex.quote(s)
+
+
+if __name__ == "__main__":  # start a server by hand: python -m tests.pg (Ctrl-C stops it)
+    server = TempServer().start()
+    print(server.create_database("archive"), flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+try:
+    import pytest
+except ImportError:  # (python -m tests.pg without pytest)
+    pytest = None
+
+if pytest is not None:
+    @pytest.fixture(scope="session")
+    def pg_server():
+        """A throwaway server for the whole test session (skipped, saying why, where none can start)."""
+        reason = missing_reason()
+        if reason:
+            pytest.skip(reason)
+        server = TempServer().start()
+        try:
+            yield server
+        finally:
+            server.stop()

@@ -1,0 +1,485 @@
+"""The PostgreSQL engine answers as the Whoosh engine does.
+
+The sample corpus and a small corpus written here are ingested into both
+engines; the search service must then give the same JSON (took_ms aside) for
+a wide set of requests, with scores agreeing to 1e-6 relative (compared
+unrounded, engine to engine), the same meetings, suggestions, neighbours and
+exports; and after incremental ingests (add, modify, delete) the same as the
+Whoosh engine again. Then what is the database's own: the ingest lock,
+snapshots during an ingest, a rebuild swapped in under a reader, a missing or
+outdated schema, an unreachable server, and a killed ingest.
+
+The server is a throwaway one (tests/pg.py): skipped, saying why, where the
+PostgreSQL binaries are missing (`apt-get install postgresql`).
+"""
+
+import json
+import math
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e .)")
+
+from archive.analysis import unit_string  # noqa: E402
+from archive.engines import open_engine  # noqa: E402
+from archive.engines.base import Filters  # noqa: E402
+from archive.engines.postgres import PostgresEngine  # noqa: E402
+from archive.engines.postgres.connect import DatabaseUnavailable  # noqa: E402
+from archive.errors import IndexBusy, IndexMissing, IndexOutdated  # noqa: E402
+from archive.index.pipeline import ingest  # noqa: E402
+from archive.index.records import FACET_FIELDS  # noqa: E402
+from archive.search.request import SearchRequest  # noqa: E402
+from archive.search.service import SearchService  # noqa: E402
+
+from .conftest import ROOT, SAMPLE, write  # noqa: E402
+from .pg import pg_server  # noqa: E402,F401  (the session's server)
+
+SMALL = {
+    "会议/甘肃会议.md": """# 天水市环境保护工作会议记录篇一
+
+2023年12月6日，甘肃省天水市麦积区召开环境保护工作会议。
+
+会议指出，环境保护是重中之重，环境质量总体改善。哈哈哈哈，大家笑了。
+
+会议要求：
+
+会议要求：
+
+一、加强森林防火工作。
+
+第5次会议在725会议室召开，完成六个100%目标。
+
+# 天水市环境保护工作会议记录篇二
+
+x年11月8日，会议研究了秦州区的垃圾处理问题，啊啊啊。
+
+會議要求實行限批，加強環境保護，ＡＢＣ与abc并用。
+
+路径 C:\\\\data\\\\x 与 "引号" 以及 😀 表情 😀😀。
+""",
+    "会议/四川会议.md": """---
+title: 县长办公会议纪要
+date: 2021-03-05
+region: 阿坝
+topics: [森林防火]
+---
+# 会议
+
+四川省阿坝州部署森林防火和草原防火工作，防火期内严禁野外用火。
+
+会议要求各地做好防汛准备，环境整治不放松。
+""",
+    "其他/县政府常务会议.md": """# 某县人民政府常务会议纪要
+
+时间：2024年3月5日上午
+地点：江西省九江市彭泽县政府三楼会议室
+主持人：张明华
+出席：李建国、王芳（县政府办）、赵强
+请假：孙丽
+记录：周婷
+
+## 一、研究全县森林防火工作
+
+会议听取了县林业局关于森林防火工作的汇报。
+
+## 会议议定事项
+
+一、同意县林业局提出的森林防火巡查方案。
+
+二、由县财政局安排专项资金用于护林员补助。
+
+## 遗留问题
+
+护林员培训方案待县林业局下次会议汇报，责任人：李建国，完成时间：4月底。
+""",
+    "其他/短.md": """# 第3次党委会
+
+研究了无人机巡检工作。
+
+会议要求：
+
+环境
+""",
+}
+
+# Requests in the manner of tests/test_search.py and tests/test_facets.py.
+QUERIES = [
+    "环境", "森林 防火", "森林 OR 督察", "环境 -督察", "环境 NOT 督察", "(森林 OR 督察) 会议", "环境 -环保",
+    "环境保护", "森林防火", '"严格整改标准"', '"环境保护"', "森林防火 巴中市", "区域限批", '"区域限批"',
+    "title:环境", "环境*", "?", '"环境', "((环境", "环境 )", "OR 环境", "坏境", "督茶", "哈哈", "哈哈哈", '"哈哈哈哈"',
+    "啊啊", "😀", "😀😀", "abc", "ＡＢＣ", "100%", "第5次", "725会议室", "環境保護", '"加強環境"', "环境保护 实行",
+    "汶川地震 灾后重建 援建", "会议要求", "会", "的", "法", "路径", "C:\\data", '"引号"', "防火 -草原",
+    "森林 OR 草原 防火", "环保", "二孩", "无人机", "党委会", "第3项",
+]
+FILTERS = [
+    {}, {"region": "甘肃"}, {"region": "甘肃省"}, {"region": "天水市"}, {"region": "麦积区"},
+    {"region": "甘肃省/天水市/麦积区"}, {"region": "四川"}, {"region": "北京"}, {"topic": "森林防火"},
+    {"date_from": "2023"}, {"date_from": "2023-12"}, {"date_to": "2022"}, {"date_from": "2020", "date_to": "2020"},
+    {"month": 12}, {"month": 11}, {"region": "四川", "topic": "森林防火", "date_from": "2021"},
+    {"person": "张明华"}, {"person": "李建國"}, {"kind": "decision"}, {"kind": "action"},
+    {"person": "李建国", "kind": "action", "region": "江西"},
+]
+
+
+def _cjk(c: str) -> bool:
+    return unicodedata.category(c) == "Lo"
+
+
+def literal_runs(texts: list[str], count: int, seed: int) -> list[str]:
+    """Random runs of 1 to 5 characters of the texts (some of Chinese only, some of any units)."""
+    rng = random.Random(seed)
+    pool = [unit_string(t) for t in texts if len(unit_string(t)) > 8]
+    runs = set()
+    while len(runs) < count:
+        text = rng.choice(pool)
+        n = rng.randint(1, 5)
+        i = rng.randrange(0, len(text) - n)
+        run = text[i:i + n]
+        if '"' not in run and (len(runs) % 3 == 0 or all(map(_cjk, run))):
+            runs.add(run)
+    return sorted(runs)
+
+
+# -- comparing two engines ---------------------------------------------------------
+
+def without_timing(result: dict) -> dict:
+    out = dict(result)
+    out.pop("took_ms")
+    return out
+
+
+def raw(service: SearchService, req: SearchRequest) -> list[tuple[str, float | None]]:
+    """Every hit of a request as (paragraph id, unrounded score), in the engine's order."""
+    reader = service.engine.reader()
+    found = service._find(reader, req).found
+    page = found.page(req.sort, 0, found.total)
+    records = reader.paragraphs([k for k, _ in page])
+    return [(r["id"], s) for r, (_, s) in zip(records, page)]
+
+
+def assert_same_scores(a: list, b: list, ordered: bool = True, what=None) -> None:
+    if ordered:
+        assert [i for i, _ in a] == [i for i, _ in b], what
+        pairs = zip((s for _, s in a), (s for _, s in b))
+    else:
+        sa, sb = dict(a), dict(b)
+        assert sa.keys() == sb.keys() and len(sa) == len(a), what
+        pairs = ((sa[k], sb[k]) for k in sa)
+    for x, y in pairs:
+        assert (x is None) == (y is None), what
+        if x is not None:
+            assert math.isclose(x, y, rel_tol=1e-6, abs_tol=1e-9), (what, x, y)
+
+
+def assert_same_search(w: SearchService, p: SearchService, req: SearchRequest, scores: bool = True) -> None:
+    a, b = without_timing(w.search(req)), without_timing(p.search(req))
+    if a != b:  # a score rounded on either side of a 4th decimal is not a difference
+        for x, y in zip(a["hits"], b["hits"]):
+            if x["score"] is not None and y["score"] is not None and abs(x["score"] - y["score"]) <= 1.5e-4:
+                y["score"] = x["score"]
+    assert a == b, req
+    if scores and req.q.strip():
+        assert_same_scores(raw(w, req), raw(p, req), what=req)
+
+
+# -- the engines -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("pgcorpus")
+    shutil.copy(SAMPLE, root / SAMPLE.name)
+    for name, text in SMALL.items():
+        write(root / name, text)
+    return root
+
+
+@pytest.fixture(scope="module")
+def engines(pg_server, corpus, tmp_path_factory):  # noqa: F811
+    whoosh = open_engine(tmp_path_factory.mktemp("wix"))
+    pg = PostgresEngine(pg_server.create_database())
+    s1, s2 = ingest([corpus], whoosh), ingest([corpus], pg)
+    assert (s2.added, s2.meetings, s2.paragraphs, s2.failed) == (s1.added, s1.meetings, s1.paragraphs, s1.failed)
+    assert s2.rebuilt and s2.added == len(SMALL) + 1
+    yield SearchService(whoosh), SearchService(pg)
+    pg.close()
+
+
+def all_texts(service: SearchService) -> list[str]:
+    res = service.search(SearchRequest(per_page=100, sort="oldest"))
+    texts = [h["text"] for h in res["hits"]]
+    for page in range(2, res["total"] // 100 + 2):
+        texts += [h["text"] for h in service.search(SearchRequest(per_page=100, page=page, sort="oldest"))["hits"]]
+    assert len(texts) == res["total"]
+    return texts
+
+
+def test_queries_answer_alike(engines):
+    w, p = engines
+    for q in QUERIES:
+        for expand in (True, False):
+            assert_same_search(w, p, SearchRequest(q=q, expand=expand))
+
+
+def test_filters_sorts_and_pages_answer_alike(engines):
+    w, p = engines
+    for q in ("", "环境", "会议", "森林 OR 防火", "环境 -督察"):
+        for filters in FILTERS:
+            for sort in ("relevance", "newest", "oldest"):
+                assert_same_search(w, p, SearchRequest(q=q, sort=sort, **filters))
+        for page in (1, 2, 3, 40):
+            assert_same_search(w, p, SearchRequest(q=q, page=page, per_page=7))
+
+
+def test_literal_runs_of_one_to_five_characters(engines):
+    w, p = engines
+    texts = all_texts(w)
+    assert all_texts(p) == texts
+    for run in literal_runs(texts, 80, seed=11):
+        for q in (run, f'"{run}"'):
+            assert_same_search(w, p, SearchRequest(q=q, per_page=50))
+        expected = sum(run in unit_string(t) for t in texts)
+        assert p.search(SearchRequest(q=f'"{run}"'))["total"] == expected, run
+
+
+def test_meetings_suggestions_neighbours_exports(engines):
+    w, p = engines
+    ids = {h["meeting_id"] for h in w.search(SearchRequest(per_page=100))["hits"]}
+    ids |= {h["meeting_id"] for h in w.search(SearchRequest(per_page=100, page=2))["hits"]}
+    assert len(ids) > 8
+    for mid in sorted(ids) + ["nope-1", ""]:
+        assert w.meeting(mid) == p.meeting(mid), mid
+    for q in ("坏境", "森林防水", "环竟保护", "督茶", "xyz", "环境", "", "哈哈哈哈哈"):
+        assert w.suggest(q) == p.suggest(q), q
+    for q, sort in (("环境", "relevance"), ("会议", "newest"), ("森林 OR 防火", "oldest")):
+        req = SearchRequest(q=q, sort=sort)
+        for hit in w.search(req.with_(per_page=30))["hits"][::4]:
+            n = int(hit["id"].rsplit("-p", 1)[1])
+            assert w.neighbours(req, hit["meeting_id"], n) == p.neighbours(req, hit["meeting_id"], n)
+            assert w.neighbours(req, hit["meeting_id"], None) == p.neighbours(req, hit["meeting_id"], None)
+        assert list(w.export(req, 40)) == list(p.export(req, 40))
+
+
+def test_facet_values_and_reader_vocabulary(engines):
+    w, p = engines
+    rw, rp = w.engine.reader(), p.engine.reader()
+    for field in FACET_FIELDS:
+        assert rw.facet_values(field) == rp.facet_values(field), field
+    assert {"张明华", "李建国"} <= set(rp.facet_values("person")) and "decision" in rp.facet_values("role")
+    for unit in "环境会议防火哈😀a":
+        assert sorted(rw.next_units(unit)) == sorted(rp.next_units(unit)), unit
+        assert sorted(rw.previous_units(unit)) == sorted(rp.previous_units(unit)), unit
+    for gram in ("环境", "哈哈", "防火", "xx"):
+        assert rw.bigram_frequency(gram) == rp.bigram_frequency(gram), gram
+
+
+# -- incremental ingest -------------------------------------------------------------
+
+INCREMENTAL_QUERIES = ["环境", "会议", "第2项", "森林 OR 防火", "第二版", '"会议要求"', "的", "工作"]
+
+
+def meeting_file(n: int, body: str = "") -> str:
+    return f"# 第{n}次县务会议\n\n会议研究了第{n}项工作。{body}\n\n会议要求各部门抓好落实，环境整治不放松。\n"
+
+
+def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path):  # noqa: F811
+    corpus = tmp_path / "corpus"
+    for n in range(1, 4):
+        write(corpus / f"m{n}.md", meeting_file(n))
+    whoosh, pg = open_engine(tmp_path / "wix"), PostgresEngine(pg_server.create_database())
+    w, p = SearchService(whoosh), SearchService(pg)
+    steps = [
+        lambda: None,
+        lambda: write(corpus / "m4.md", meeting_file(4, "新增森林防火工作。")),
+        lambda: write(corpus / "m2.md", meeting_file(2, "第二版：环境保护的工作。")),
+        lambda: (corpus / "m1.md").unlink(),
+        lambda: None,
+    ]
+    for i, step in enumerate(steps):
+        step()
+        sw, sp = ingest([corpus], whoosh), ingest([corpus], pg)
+        keys = ("added", "updated", "unchanged", "removed", "meetings", "paragraphs")
+        assert {k: getattr(sp, k) for k in keys} == {k: getattr(sw, k) for k in keys}, i
+        # A fresh Whoosh index of the same files: the statistics without deleted documents.
+        fresh = SearchService(open_engine(tmp_path / f"fresh{i}"))
+        ingest([corpus], fresh.engine)
+        for q in INCREMENTAL_QUERIES:
+            for sort in ("newest", "oldest"):
+                assert_same_search(w, p, SearchRequest(q=q, sort=sort, per_page=100), scores=False)
+            a, b = without_timing(fresh.search(SearchRequest(q=q, per_page=100))), \
+                without_timing(p.search(SearchRequest(q=q, per_page=100)))
+            assert (a["total"], a["facets"]) == (b["total"], b["facets"]), (i, q)
+            assert_same_scores(raw(fresh, SearchRequest(q=q)), raw(p, SearchRequest(q=q)), ordered=False, what=(i, q))
+    pg.close()
+
+
+def test_a_live_engine_sees_new_minutes_on_its_next_request(pg_server, tmp_path):  # noqa: F811
+    write(tmp_path / "c" / "a.md", meeting_file(1))
+    url = pg_server.create_database()
+    serving, ingesting = PostgresEngine(url), PostgresEngine(url)
+    ingest([tmp_path / "c"], ingesting)
+    service = SearchService(serving)
+    assert service.search(SearchRequest(q="会议"))["total"] == 2
+    before = serving.reader()  # a request in flight keeps its snapshot
+    write(tmp_path / "c" / "b.md", meeting_file(2))
+    ingest([tmp_path / "c"], ingesting)
+    assert service.search(SearchRequest(q="会议"))["total"] == 4
+    found = before.find(None, Filters(), False)
+    assert found.total == 2 and len(before.paragraphs([k for k, _ in found.page("index", 0, 10)])) == 2
+    before.close()
+    serving.close()
+    ingesting.close()
+
+
+# -- what is the database's own ------------------------------------------------------
+
+def test_a_second_ingest_fails_at_once_or_waits(pg_server, tmp_path):  # noqa: F811
+    write(tmp_path / "c" / "a.md", meeting_file(1))
+    engine = PostgresEngine(pg_server.create_database())
+    with engine.indexer():
+        started = time.monotonic()
+        with pytest.raises(IndexBusy, match=r"another ingest \(archive ingest \(pid \d+\).*--wait"):
+            ingest([tmp_path / "c"], engine)
+        assert time.monotonic() - started < 2
+        with pytest.raises(IndexBusy):
+            ingest([tmp_path / "c"], engine, wait=0.5)
+        assert time.monotonic() - started >= 0.5
+    holder = engine.indexer()
+    holder.__enter__()
+    threading.Timer(0.5, lambda: holder.__exit__(None, None, None)).start()
+    assert ingest([tmp_path / "c"], engine, wait=20).added == 1  # waited for the holder
+    engine.close()
+
+
+def test_missing_outdated_and_unreachable(pg_server, tmp_path):  # noqa: F811
+    url = pg_server.create_database()
+    engine = PostgresEngine(url)
+    assert not engine.exists()
+    with pytest.raises(IndexMissing, match=r"run `archive ingest --database URL`"):
+        engine.reader()
+    with pytest.raises(IndexMissing):
+        SearchService(engine).search(SearchRequest(q="环境"))
+    write(tmp_path / "c" / "a.md", meeting_file(1))
+    ingest([tmp_path / "c"], engine)
+    assert engine.exists()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE archive.schema_version SET version = 0")
+    with pytest.raises(IndexOutdated, match=r"schema version 0.*archive ingest --database URL --rebuild"):
+        engine.reader()
+    s = ingest([tmp_path / "c"], engine)
+    assert s.rebuilt and s.added == 1
+    assert SearchService(engine).search(SearchRequest(q="第1项"))["total"] == 1
+    with psycopg.connect(url, autocommit=True) as conn:  # built by another analysis version
+        conn.execute("""UPDATE archive.state SET meta = '{"analyzer": "0-old", "segmenter": "x"}'""")
+    with pytest.raises(IndexOutdated, match=r"analyzer 0-old.*--rebuild"):
+        engine.reader()
+    s = ingest([tmp_path / "c"], engine)
+    assert s.rebuilt and s.added == 1
+    assert SearchService(engine).search(SearchRequest(q="第1项"))["total"] == 1
+    engine.close()
+    gone = PostgresEngine(f"postgresql://archive@/nothing?host={tmp_path}/no-such-folder")
+    with pytest.raises(DatabaseUnavailable, match="cannot reach the database"):
+        gone.reader()
+    with pytest.raises(DatabaseUnavailable):
+        ingest([tmp_path / "c"], gone)
+
+
+def test_a_failed_ingest_leaves_the_state_before(pg_server, tmp_path):  # noqa: F811
+    for n in range(1, 4):
+        write(tmp_path / "c" / f"m{n}.md", meeting_file(n))
+    engine = PostgresEngine(pg_server.create_database())
+    ingest([tmp_path / "c"], engine)
+    write(tmp_path / "c" / "m2.md", meeting_file(2, "第二版。"))
+    write(tmp_path / "c" / "m9.md", meeting_file(9))
+
+    def fail(done, total, source):
+        if done == total:
+            raise KeyboardInterrupt
+
+    for rebuild in (False, True):
+        with pytest.raises(KeyboardInterrupt):
+            ingest([tmp_path / "c"], engine, rebuild=rebuild, progress=fail)
+        service = SearchService(engine)
+        assert service.search(SearchRequest(q="会议"))["total"] == 6
+        assert service.search(SearchRequest(q="第二版"))["total"] == 0
+    assert ingest([tmp_path / "c"], engine).added == 1  # and no lock was left behind
+    engine.close()
+
+
+def test_a_rebuild_is_swapped_in_after_the_searches_reading_the_old_state(pg_server, tmp_path):  # noqa: F811
+    write(tmp_path / "c" / "a.md", meeting_file(1))
+    engine = PostgresEngine(pg_server.create_database())
+    ingest([tmp_path / "c"], engine)
+    service = SearchService(engine)
+    for _ in range(8):  # (statements the pool's connections have prepared outlive the swap)
+        assert service.search(SearchRequest(q="会议"))["total"] == 2
+    reader = engine.reader()  # a long search in progress
+    write(tmp_path / "c" / "b.md", meeting_file(2))
+    done = threading.Event()
+    rebuild = threading.Thread(target=lambda: (ingest([tmp_path / "c"], engine, rebuild=True), done.set()))
+    rebuild.start()
+    assert not done.wait(1.5)  # the new schema waits for the reader to finish
+    started = time.monotonic()
+    assert service.search(SearchRequest(q="会议"))["total"] == 2  # other searches still answer, from the old state
+    assert time.monotonic() - started < 5
+    assert reader.find(None, Filters(), False).total == 2
+    reader.close()
+    rebuild.join(30)
+    assert done.is_set()
+    for _ in range(8):
+        assert service.search(SearchRequest(q="会议"))["total"] == 4
+    engine.close()
+
+
+@pytest.mark.slow
+def test_killed_ingest_leaves_the_state_before_or_after(pg_server, tmp_path):  # noqa: F811
+    corpus = tmp_path / "corpus"
+    for n in range(1, 61):
+        write(corpus / f"m{n:03d}.md", meeting_file(n, "环境保护工作。" * 200))
+    url = pg_server.create_database()
+    engine = PostgresEngine(url)
+    ingest([corpus], engine)
+    for n in range(1, 61, 2):
+        write(corpus / f"m{n:03d}.md", meeting_file(n, "第二版。" * 200))
+    code = ("import sys; from pathlib import Path; from archive.engines.postgres import PostgresEngine; "
+            "from archive.index.pipeline import ingest; "
+            "ingest([Path(sys.argv[1])], PostgresEngine(sys.argv[2]), rebuild=sys.argv[3] == '1')")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for delay, rebuild in ((0.3, "0"), (0.8, "1"), (1.5, "0"), (2.5, "1")):
+        proc = subprocess.Popen([sys.executable, "-c", code, str(corpus), url, rebuild], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        res = SearchService(engine).search(SearchRequest(q="第二版"))
+        assert res["total"] in (0, 30)  # before or after, never between
+        assert SearchService(engine).search(SearchRequest(q="环境保护"))["total"] >= 30
+    s = ingest([corpus], engine, wait=30)  # (a killed run's server process may still be rolling back)
+    assert s.meetings == 60 and s.paragraphs == 120
+    assert SearchService(engine).search(SearchRequest(q="第二版"))["total"] == 30
+    engine.close()
+
+
+def test_cli_takes_a_database(pg_server, sample_index):  # noqa: F811
+    """`--database URL` (and $ARCHIVE_DATABASE_URL) chooses PostgreSQL; the answers are the Whoosh index's."""
+    url = pg_server.create_database("cli_database")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cli = [sys.executable, "-m", "archive"]
+    done = subprocess.run([*cli, "ingest", str(ROOT / "corpus"), "--database", url], capture_output=True, text=True,
+                          cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
+    out = subprocess.run([*cli, "search", "森林防火", "--json"], capture_output=True, text=True, cwd=ROOT,
+                         env={**env, "ARCHIVE_DATABASE_URL": url})
+    answer = json.loads(out.stdout)
+    expected = SearchService(sample_index).search(SearchRequest(q="森林防火"))
+    answer.pop("took_ms"), expected.pop("took_ms")
+    assert answer == expected and answer["total"] > 0
