@@ -240,6 +240,7 @@ def test_filters_sorts_and_pages_answer_alike(engines):
             assert_same_search(w, p, SearchRequest(q=q, page=page, per_page=7))
 
 
+@pytest.mark.slow
 def test_literal_runs_of_one_to_five_characters(engines):
     w, p = engines
     texts = all_texts(w)
@@ -342,6 +343,7 @@ def test_a_live_engine_sees_new_minutes_on_its_next_request(pg_server, tmp_path)
 
 # -- what is the database's own ------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_second_ingest_fails_at_once_or_waits(pg_server, tmp_path):  # noqa: F811
     write(tmp_path / "c" / "a.md", meeting_file(1))
     engine = PostgresEngine(pg_server.create_database())
@@ -415,6 +417,7 @@ def test_a_failed_ingest_leaves_the_state_before(pg_server, tmp_path):  # noqa: 
     engine.close()
 
 
+@pytest.mark.slow
 def test_a_rebuild_is_swapped_in_after_the_searches_reading_the_old_state(pg_server, tmp_path):  # noqa: F811
     write(tmp_path / "c" / "a.md", meeting_file(1))
     engine = PostgresEngine(pg_server.create_database())

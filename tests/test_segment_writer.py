@@ -5,6 +5,7 @@ posting with the statistics of its block, stored fields and field lengths,
 for documents added directly and for segments merged by the fast writer.
 """
 
+import pytest
 from whoosh import index as whoosh_index
 
 from archive.engines.whoosh.schema import make_schema, to_fields
@@ -70,6 +71,7 @@ def test_fast_writer_matches_whoosh(tmp_path):
     assert stock == fast
 
 
+@pytest.mark.slow
 def test_fast_writer_merges_segments_like_whoosh(tmp_path):
     """Merging copies postings through the writer's pool: the merged segment is the same as Whoosh's."""
     docs = _documents()

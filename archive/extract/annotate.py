@@ -40,9 +40,11 @@ SPEECH_MENTIONS = 3  # place mentions a speech needs before its own place counts
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """Changes whenever re-running ingest would tag the corpus differently: the rules, the taxonomy, the gazetteer."""
+    """Changes whenever re-running ingest would read or tag the corpus differently: the readers (Word's too),
+    the splitting and repair rules, the extraction rules, the taxonomy, the gazetteer."""
     h = hashlib.sha256()
-    for path in sorted([*HERE.glob("*.py"), *HERE.glob("*.toml"), *(HERE / "data").glob("*")]):
+    reading = HERE.parent / "ingest"
+    for path in sorted([*reading.glob("*.py"), *HERE.glob("*.py"), *HERE.glob("*.toml"), *(HERE / "data").glob("*")]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -16,7 +16,7 @@ from typing import Callable
 from ..analysis import ANALYZER_VERSION, SEGMENTER
 from ..engines.base import Engine, Outcome
 from ..extract.annotate import annotate, fingerprint
-from ..ingest import UnreadableFile, load, source_name
+from ..ingest import WORD_SUFFIXES, UnreadableFile, load, source_name
 from .records import records
 
 
@@ -46,7 +46,9 @@ class Summary:
 
 
 def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(file, root) for every .md file under the given files and folders, in a stable order.
+    """(file, root) for every .md and Word file under the given files and folders, in a stable order.
+
+    Word files are .docx, .doc and .wps, less the lock files (~$…) Word keeps beside an open document.
 
     Folders are walked without following symbolic links to folders, so a link
     loop cannot trap the walk; linked files are read.
@@ -56,7 +58,8 @@ def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
         if path.is_dir():
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames.sort()
-                found.extend((Path(dirpath) / f, path) for f in sorted(filenames) if f.endswith(".md"))
+                found.extend((Path(dirpath) / f, path) for f in sorted(filenames)
+                             if f.endswith(".md") or (f.lower().endswith(WORD_SUFFIXES) and not f.startswith("~$")))
         else:
             found.append((path, path.parent))
     return found

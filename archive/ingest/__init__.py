@@ -2,6 +2,8 @@
 
 corpus/*.md -> reader (bytes to text) -> blocks (markdown with line maps)
 -> split (meetings, sections, repaired paragraphs) -> Document.
+Word files (.docx, .doc, .wps) are first converted to markdown by word; their
+lines are those of the converted text (one Word paragraph a line).
 """
 
 from pathlib import Path
@@ -11,7 +13,10 @@ from .model import Block, Document, Meeting, Paragraph
 from .reader import UnreadableFile, decode
 from .split import split
 
-__all__ = ["Block", "Document", "Meeting", "Paragraph", "UnreadableFile", "load", "parse_text", "source_name"]
+# Kept here, not imported from word, so that listing the corpus never imports python-docx.
+WORD_SUFFIXES = (".docx", ".doc", ".wps")
+
+__all__ = ["WORD_SUFFIXES", "Block", "Document", "Meeting", "Paragraph", "UnreadableFile", "load", "parse_text", "source_name"]
 
 
 def source_name(path: Path, root: Path) -> str:
@@ -51,5 +56,10 @@ def load(path: Path, root: Path, data: bytes | None = None) -> Document:
             data = path.read_bytes()
         except OSError as exc:
             raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from exc
-    text, _encoding = decode(data)
+    suffix = path.suffix.lower()
+    if suffix in WORD_SUFFIXES:
+        from .word import to_markdown  # python-docx is imported only when a Word file is met
+        text = to_markdown(data, suffix)
+    else:
+        text, _encoding = decode(data)
     return parse_text(text, source_name(path, root))
