@@ -15,23 +15,20 @@ first reader that sees it, and shared by the readers of the same generation:
 * term postings (documents and term frequencies), fetched with SQL: the
   candidates of a term's code from the GIN index, each checked and its
   frequency counted on the row's strings; and literal runs, their
-  candidates checked with strpos. Kept in an LRU cache like the Whoosh
-  engine's.
+  candidates checked with strpos. Kept in the LRU cache both engines share
+  (archive/engines/arrays/facets.py).
 
 Every read is made through the reader's connection, in its snapshot of this
 generation: cached arrays and freshly fetched postings always agree.
 """
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 
 from ...index.records import FACET_FIELDS
+from ..arrays.facets import FacetArrays
 from .rows import code, word_token
 from .schema import CHARS, FIELDS, SCHEMA, WORD_COLUMNS
 
-POSTINGS_CACHE_ENTRIES = 6_000_000  # documents held by the postings cache
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
 LENGTH_FIELDS = ("text", "title", "section", "chars")
 S = SCHEMA
@@ -60,18 +57,15 @@ def _bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
 
-class Generation:
+class Generation(FacetArrays):
     """The arrays of one committed state, shared by every reader of it."""
 
     def __init__(self, conn, token: str, state: tuple):
+        super().__init__()
         self.token = token
         self.documents = int(state[0])  # N: every record, as Whoosh counts documents
         self.field_totals = dict(zip(LENGTH_FIELDS, (int(x) for x in state[1:5])))
-        self._lock = threading.Lock()
-        self._postings: OrderedDict = OrderedDict()
-        self._held = 0
         self._df: dict[tuple[int, str], int] = {}
-        self._lazy: dict = {}
         row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(date_sort ORDER BY seq),
                                       array_agg(qlen_text ORDER BY seq), array_agg(qlen_title ORDER BY seq),
                                       array_agg(qlen_section ORDER BY seq), array_agg(qlen_chars ORDER BY seq)
@@ -80,9 +74,7 @@ class Generation:
         self.size = len(self.seqs)
         self.date_sort = np.array(row[1] or [], dtype=np.int64)
         self._lengths = {name: np.array(values or [], dtype=np.float64) for name, values in zip(LENGTH_FIELDS, row[2:])}
-        self.values_of: dict[str, list[str]] = {field: [] for field in FACET_FIELDS}
-        self.docs_of: dict[str, np.ndarray] = {}
-        self.bounds_of: dict[str, np.ndarray] = {}
+        self.values_of = {field: [] for field in FACET_FIELDS}
         by_field: dict[str, list] = {field: [] for field in FACET_FIELDS}
         for entry, seqs in conn.execute(f"SELECT f, array_agg(seq) FROM {S}.paragraphs CROSS JOIN unnest(facets) AS f "
                                         "GROUP BY f").fetchall():
@@ -101,7 +93,6 @@ class Generation:
             values.setdefault(field, set()).add(value)
         self.all_values = {field: sorted(found) for field, found in values.items()}
         self.everything = np.ones(self.size, dtype=bool)
-        self.warm = False
 
     # -- documents -----------------------------------------------------------------
 
@@ -111,15 +102,6 @@ class Generation:
 
     def lengths(self, field: str) -> np.ndarray:
         return self._lengths[field]
-
-    def lazy(self, key, build):
-        value = self._lazy.get(key)
-        if value is None:
-            with self._lock:
-                value = self._lazy.get(key)
-                if value is None:
-                    value = self._lazy[key] = build()
-        return value
 
     # -- statistics ----------------------------------------------------------------
 
@@ -145,21 +127,6 @@ class Generation:
         return found
 
     # -- postings ------------------------------------------------------------------
-
-    def _cached(self, key, build):
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = build()
-        with self._lock:
-            self._postings[key] = found
-            self._held += len(found[0])
-            while self._held > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
-                _, old = self._postings.popitem(last=False)
-                self._held -= len(old[0])
-        return found
 
     def postings(self, conn, field: str, text: str):
         """(documents, frequencies) of a term of a scored field (chars: a single unit)."""
@@ -199,48 +166,3 @@ class Generation:
             return (np.zeros(0, dtype=np.int64),) + tuple(np.zeros(0, dtype=np.float64) for _ in tfs)
         docs = self.docnums(np.array(seqs, dtype=np.int64))
         return (docs,) + tuple(np.array(t, dtype=np.float64) for t in tfs)
-
-    # -- facets ----------------------------------------------------------------------
-
-    def mask_of(self, field: str, values) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        if field not in self.docs_of:
-            return mask
-        names, bounds, docs = self.values_of[field], self.bounds_of[field], self.docs_of[field]
-        for value in values:
-            i = _index(names, value)
-            if i is not None:
-                mask[docs[bounds[i]:bounds[i + 1]]] = True
-        return mask
-
-    def counts(self, field: str, within: np.ndarray) -> dict[str, int]:
-        """Documents of `within` per value of `field` (values with none left out)."""
-        names, docs = self.values_of.get(field, []), self.docs_of.get(field)
-        if not names:
-            return {}
-        if self.warm and np.count_nonzero(within) * 8 < self.size:
-            matched = np.flatnonzero(within)
-            ptr, vals = self._by_document(field)
-            starts, lengths = ptr[matched], ptr[matched + 1] - ptr[matched]
-            total = int(lengths.sum())
-            picks = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-            sums = np.bincount(vals[picks], minlength=len(names))
-        else:
-            sums = np.add.reduceat(within[docs].view(np.uint8), self.bounds_of[field][:-1], dtype=np.int64)
-        return {names[i]: int(sums[i]) for i in np.flatnonzero(sums).tolist()}
-
-    def _by_document(self, field: str):
-        """(pointers, value numbers): the values of document d are vals[ptr[d]:ptr[d + 1]]."""
-        def build():
-            docs = self.docs_of[field]
-            vids = np.repeat(np.arange(len(self.values_of[field]), dtype=np.int32), np.diff(self.bounds_of[field]))
-            ptr = np.zeros(self.size + 1, dtype=np.int64)
-            np.cumsum(np.bincount(docs, minlength=self.size), out=ptr[1:])
-            return ptr, vids[np.argsort(docs, kind="stable")]
-        return self.lazy(("by_document", field), build)
-
-
-def _index(sorted_names: list[str], value: str):
-    from bisect import bisect_left
-    i = bisect_left(sorted_names, value)
-    return i if i < len(sorted_names) and sorted_names[i] == value else None

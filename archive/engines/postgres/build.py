@@ -24,6 +24,7 @@ from psycopg.types.json import Json
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexBusy
+from ..parallel import in_parallel, total_bytes, worker_count
 from .connect import connect, redact
 from .rows import Stats, column_words, lines, term_lines
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
@@ -95,7 +96,7 @@ class PostgresIndexer:
         return self._meta
 
     def write(self, files, prepare, report, progress) -> None:
-        procs = _procs(len(files)) if self.rebuilding else 1
+        procs = worker_count(len(files), INGEST_PROCS, PARALLEL_MIN_FILES) if self.rebuilding else 1
         if procs > 1:
             for data, stats in _prepare_parallel(files, procs, prepare, report, progress):
                 for table, text in data.items():
@@ -275,108 +276,18 @@ INGEST_PROCS = 2
 CHUNK_BYTES = 1_000_000  # runs of files the workers take in turn
 
 
-def _procs(nfiles: int) -> int:
-    wanted = os.environ.get("ARCHIVE_INGEST_PROCS")
-    if wanted and wanted.isdigit():
-        return max(1, int(wanted))
-    if nfiles < PARALLEL_MIN_FILES:
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(INGEST_PROCS, cores))
-
-
-def _size(path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _split(files, parts: int) -> list[list]:
-    """Consecutive runs of files of about equal bytes."""
-    sizes = [_size(path) for path, _, _ in files]
-    total, chunks, acc = sum(sizes) or 1, [[] for _ in range(parts)], 0
-    for item, size in zip(files, sizes):
-        chunks[min(parts - 1, acc * parts // total)].append(item)
-        acc += size
-    return [c for c in chunks if c]
-
-
-def _die_with_parent() -> None:
-    """A worker of a killed ingest stops at once."""
-    import ctypes
-    import multiprocessing
-    import signal
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux
-    except (OSError, AttributeError):
-        pass
-    parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:  # it died before prctl
-        os._exit(1)
-
-
-def _worker(chunks, taken, prepare, messages) -> None:
-    """Prepare runs of files not yet taken, sending each file's outcome (without its records) and each
-    run's rows (COPY text per table) with what they add to the statistics."""
-    import traceback
-    _die_with_parent()
-    k = None
-    try:
-        while True:
-            with taken.get_lock():
-                k = taken.value
-                taken.value += 1
-            if k >= len(chunks):
-                return
-            stats, held = Stats(), {"meetings": [], "paragraphs": [], "files": []}
-            for item in chunks[k]:
-                outcome = prepare(item)
-                for table, line in lines(outcome.records, stats):
-                    held[table].append(line)
-                outcome.records = []
-                messages.put(("file", k, outcome))
-            messages.put(("done", k, ({t: "".join(v) for t, v in held.items()}, stats)))
-    except BaseException:
-        messages.put(("error", k, traceback.format_exc()))
+def _prepare_run(_, files, prepare, sent):
+    """(COPY text per table, what they add to the statistics) of a run of files (in a worker process)."""
+    stats, held = Stats(), {"meetings": [], "paragraphs": [], "files": []}
+    for item in files:
+        outcome = prepare(item)
+        for table, line in lines(outcome.records, stats):
+            held[table].append(line)
+        sent(outcome)
+    return {t: "".join(v) for t, v in held.items()}, stats
 
 
 def _prepare_parallel(files, procs, prepare, report, progress):
     """Yield (rows per table, statistics) of each run of files, in corpus order."""
-    import multiprocessing
-    import queue as queues
-    ctx = multiprocessing.get_context("fork")
-    messages = ctx.Queue()
-    total = sum(_size(path) for path, _, _ in files)
-    chunks = _split(files, max(4 * procs, -(-total // CHUNK_BYTES)))
-    taken = ctx.Value("i", 0)
-    workers = [ctx.Process(target=_worker, args=(chunks, taken, prepare, messages), daemon=True)
-               for _ in range(min(procs, len(chunks)))]
-    for w in workers:
-        w.start()
-    results, done, emitted = {}, 0, 0
-    try:
-        while emitted < len(chunks):
-            try:
-                msg = messages.get(timeout=1.0)
-            except queues.Empty:
-                if any(w.exitcode not in (None, 0) for w in workers) or all(w.exitcode == 0 for w in workers):
-                    raise RuntimeError("an ingest worker process died") from None
-                continue
-            if msg[0] == "file":
-                done += 1
-                report(msg[2])
-                if progress:
-                    progress(done, len(files), msg[2].source)
-            elif msg[0] == "done":
-                results[msg[1]] = msg[2]
-                while emitted in results:
-                    yield results.pop(emitted)
-                    emitted += 1
-            else:
-                raise RuntimeError(f"an ingest worker failed:\n{msg[2]}")
-    finally:
-        for w in workers:
-            if w.is_alive() and emitted < len(chunks):
-                w.terminate()
-            w.join()
+    return in_parallel(files, procs, max(4 * procs, -(-total_bytes(files) // CHUNK_BYTES)),
+                       lambda: None, _prepare_run, prepare, report, progress)

@@ -14,9 +14,11 @@ import weakref
 
 import numpy as np
 
-from ..base import FACET_GROUPS, VALUE_GROUPS, Filters
+from ..arrays.evaluate import Evaluator
+from ..arrays.found import ArrayFound, filter_masks
+from ..base import Filters
 from .arrays import Generation
-from .evaluate import Evaluator, leaves
+from .evaluate import PostgresPostings, leaves
 from .schema import CHARS, SCHEMA
 
 S = SCHEMA
@@ -34,32 +36,17 @@ class PostgresReader:
     def facet_values(self, field: str) -> list[str]:
         return list(self.gen.all_values.get(field, []))
 
-    def find(self, plan, filters: Filters, scored: bool) -> "PostgresFound":
+    def find(self, plan, filters: Filters, scored: bool) -> ArrayFound:
         gen = self.gen
-        evaluator = Evaluator(self.conn, gen)
+        evaluator = Evaluator(PostgresPostings(self.conn, gen))
         if plan is not None and scored:  # the statistics of every term scored, in one query
             gen.load_df(self.conn, leaves(plan, []))
         base = gen.everything if plan is None else evaluator.match(plan)
-        found = PostgresFound(self, evaluator if scored and plan is not None else None, plan, base,
-                              self._masks(filters))
+        found = ArrayFound(evaluator if scored and plan is not None else None, plan, base, filter_masks(filters, gen),
+                           date_sort=lambda: gen.date_sort, count=gen.counts, docnums=self.docnums_of,
+                           keys=lambda docs: gen.seqs[docs].tolist())
         gen.warm = True
         return found
-
-    def _masks(self, filters: Filters) -> dict[str, np.ndarray]:
-        gen, masks = self.gen, {}
-        for group in VALUE_GROUPS:
-            values = getattr(filters, group, None)
-            if values is not None:
-                masks[group] = gen.mask_of(group, values)
-        if filters.date is not None:
-            d = filters.date
-            mask = np.ones(gen.size, dtype=bool)
-            if d.low or d.high < 99999999:
-                mask &= (gen.date_sort >= max(d.low, 10000000)) & (gen.date_sort <= d.high)
-            if d.month:
-                mask &= gen.mask_of("month", [f"{d.month:02d}"])
-            masks["date"] = mask
-        return masks
 
     def paragraphs(self, keys) -> list[dict]:
         keys = [int(k) for k in keys]
@@ -124,80 +111,3 @@ def _next_char(unit: str) -> str | None:
     if 0xD800 <= n <= 0xDFFF:
         n = 0xE000
     return chr(n) if n <= 0x10FFFF else None
-
-
-class PostgresFound:
-    def __init__(self, reader: PostgresReader, evaluator: Evaluator | None, plan, base: np.ndarray, masks: dict):
-        self.reader, self.evaluator, self.plan = reader, evaluator, plan
-        self.base, self.masks = base, masks
-        self._drilled: dict[str, np.ndarray] = {}  # filter group -> hits under every other filter
-        self.matched = self._within()
-        self.total = int(self.matched.sum())
-        self._orders: dict[str, tuple] = {}
-
-    def _within(self, skip: str | None = None) -> np.ndarray:
-        out = self.base.copy()
-        for name, mask in self.masks.items():
-            if name != skip:
-                out &= mask
-        return out
-
-    def page(self, order: str, offset: int, limit: int) -> list[tuple[int, float | None]]:
-        if limit <= 0 or offset >= self.total:
-            return []
-        if order == "relevance" and self.evaluator is not None and offset + limit < self.total:
-            docs, scores = self._top_scores(offset + limit)  # only the top k need sorting
-        else:
-            docs, scores = self._ordered(order)
-        docs = docs[offset:offset + limit]
-        seqs = self.reader.gen.seqs[docs].tolist()
-        scores = scores[offset:offset + limit].tolist() if scores is not None else None
-        return [(s, scores[i] if scores is not None else None) for i, s in enumerate(seqs)]
-
-    def _top_scores(self, k: int):
-        docs = np.flatnonzero(self.matched)
-        scores = self.evaluator.scores(self.plan, docs)
-        if len(docs) > k:
-            kth = np.partition(scores, len(docs) - k)[len(docs) - k]
-            keep = scores >= kth
-            docs, scores = docs[keep], scores[keep]
-        order = np.lexsort((docs, -scores))
-        return docs[order][:k], scores[order][:k]
-
-    def _ordered(self, order: str):
-        """(documents, scores or None) of every hit in `order`."""
-        found = self._orders.get(order)
-        if found is None:
-            docs = np.flatnonzero(self.matched)
-            scores = None
-            if order == "relevance" and self.evaluator is not None:
-                scores = self.evaluator.scores(self.plan, docs)
-                ranked = np.lexsort((docs, -scores))
-                docs, scores = docs[ranked], scores[ranked]
-            elif order in ("newest", "oldest", "relevance"):  # (relevance without words: newest first)
-                keys = self.reader.gen.date_sort[docs]
-                # Newest or oldest first; undated paragraphs last either way, then in index order.
-                primary = -keys if order != "oldest" else np.where(keys == 0, np.iinfo(np.int64).max, keys)
-                docs = docs[np.lexsort((docs, primary))]
-            found = self._orders[order] = (docs, scores)
-        return found
-
-    def facet_counts(self, field: str) -> dict[str, int]:
-        group = FACET_GROUPS[field]
-        within = self._drilled.get(group)
-        if within is None:
-            within = self._drilled[group] = self._within(group)
-        return self.reader.gen.counts(field, within)
-
-    def position(self, order: str, paragraph_id: str | None = None, meeting_id: str | None = None) -> int | None:
-        if paragraph_id is not None:
-            wanted = self.reader.docnums_of("id", paragraph_id)
-        else:
-            wanted = self.reader.docnums_of("meeting_id", meeting_id or "")
-        wanted = wanted[self.matched[wanted]] if len(wanted) else wanted
-        if not len(wanted):
-            return None
-        docs, _ = self._ordered(order)
-        at = np.flatnonzero(np.isin(docs, wanted))
-        return int(at[0]) + 1
-

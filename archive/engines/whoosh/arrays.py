@@ -17,8 +17,6 @@ and cheap to build: everything is read in bulk, per segment.
 
 import mmap
 import os
-import threading
-from collections import OrderedDict
 from itertools import repeat
 
 import numpy as np
@@ -28,10 +26,10 @@ from whoosh.util.numeric import byte_to_length
 
 from ...analysis import bigrams
 from ...index.records import FACET_FIELDS, PARAGRAPH
+from ..arrays.facets import FacetArrays
 from .private import column_array, length_column, postings_file, read_postings
 from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
 
-POSTINGS_CACHE_ENTRIES = 6_000_000  # document numbers held by the postings cache (8 bytes each with weights)
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -97,23 +95,15 @@ class _Segment:
         return self._units
 
 
-class SegmentArrays:
+class SegmentArrays(FacetArrays):
     def __init__(self, searcher):
+        super().__init__()
         reader = searcher.reader()
         self.searcher = searcher
         self.size = reader.doc_count_all()
         self.segments = [_Segment(r, off) for r, off in reader.leaf_readers()]
-        self._lock = threading.Lock()
-        self._lazy: dict = {}
-        self._postings: OrderedDict = OrderedDict()
-        self._vids: dict[str, np.ndarray] = {}  # facet field -> value number of each entry of docs_of
-        self.warm = False  # set once a search has used these arrays
-        self._held = 0
         # Facet postings: one array per field, grouped by value, with the values' boundaries;
         # from each segment's facet file, or from its postings where it has none.
-        self.values_of: dict[str, list[str]] = {}
-        self.docs_of: dict[str, np.ndarray] = {}
-        self.bounds_of: dict[str, np.ndarray] = {}
         per_segment = [self._segment_facets(seg) for seg in self.segments]
         for field in FACET_FIELDS + ("kind",):
             parts = [(seg, found[field]) for seg, found in zip(self.segments, per_segment) if field in found]
@@ -187,16 +177,6 @@ class SegmentArrays:
             ids, ws = read_postings(postings_file(seg.reader), offset, length)
         return (ids, ws) if weights else ids
 
-    # Built once per searcher on first use (by this module and by the engine's reader).
-    def lazy(self, key, build):
-        value = self._lazy.get(key)
-        if value is None:
-            with self._lock:
-                value = self._lazy.get(key)
-                if value is None:
-                    value = self._lazy[key] = build()
-        return value
-
     @property
     def live(self) -> np.ndarray:
         def build():
@@ -241,22 +221,6 @@ class SegmentArrays:
                     perdoc.close()
             return out
         return self.lazy(("len", field), build)
-
-    def _cached(self, key, build):
-        """The LRU cache shared by requests: build() returns a tuple whose first array counts."""
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        found = build()
-        with self._lock:
-            self._postings[key] = found
-            self._held += len(found[0])
-            while self._held > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
-                _, old = self._postings.popitem(last=False)
-                self._held -= len(old[0])
-        return found
 
     def postings(self, field: str, text: str):
         """(document numbers, weights) of a term over all segments, deleted documents left out."""
@@ -322,65 +286,11 @@ class SegmentArrays:
 
     # -- facets ----------------------------------------------------------------
 
-    def mask_of(self, field: str, values) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        names, bounds, docs = self.values_of[field], self.bounds_of[field], self.docs_of[field]
-        for value in values:
-            i = _index(names, value)
-            if i is not None:
-                mask[docs[bounds[i]:bounds[i + 1]]] = True
-        return mask
-
     def mask(self, docnums) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
         mask[np.fromiter(docnums, dtype=np.int64)] = True
         return mask & self.paragraphs
 
-    def counts(self, field: str, within: np.ndarray) -> list[dict]:
-        """Documents of `within` per value of `field`.
-
-        A few matched documents are counted from their own values (by document); many, by
-        one pass over the field's (document, value) pairs (by value). The by-document copy is
-        made from a searcher's second use on: a one-shot search (the CLI) does not pay for it.
-        """
-        names, docs = self.values_of[field], self.docs_of[field]
-        if not names:
-            return []
-        if self.warm and np.count_nonzero(within) * 8 < self.size:
-            matched = np.flatnonzero(within)
-            ptr, vals = self._by_document(field)
-            starts, lengths = ptr[matched], ptr[matched + 1] - ptr[matched]
-            total = int(lengths.sum())
-            picks = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-            sums = np.bincount(vals[picks], minlength=len(names))
-        else:  # every value has documents, so each reduceat group is its own
-            sums = np.add.reduceat(within[docs].view(np.uint8), self.bounds_of[field][:-1], dtype=np.int64)
-        return [{"value": names[i], "count": int(sums[i])} for i in np.flatnonzero(sums).tolist()]
-
-    def _value_ids(self, field: str) -> np.ndarray:
-        """The value number of each entry of docs_of[field]."""
-        vids = self._vids.get(field)
-        if vids is None:
-            vids = self._vids[field] = np.repeat(np.arange(len(self.values_of[field]), dtype=np.int32),
-                                                 np.diff(self.bounds_of[field]))
-        return vids
-
-    def _by_document(self, field: str):
-        """(pointers, value numbers): the values of document d are vals[ptr[d]:ptr[d + 1]]."""
-        def build():
-            docs = self.docs_of[field]
-            ptr = np.zeros(self.size + 1, dtype=np.int32)
-            np.cumsum(np.bincount(docs, minlength=self.size), out=ptr[1:])
-            return ptr, self._value_ids(field)[np.argsort(docs, kind="stable")]
-        return self.lazy(("by_document", field), build)
-
     def values(self, field: str) -> list[str]:
         return list(self.values_of[field])
-
-
-def _index(sorted_names: list[str], value: str):
-    from bisect import bisect_left
-    i = bisect_left(sorted_names, value)
-    return i if i < len(sorted_names) and sorted_names[i] == value else None
-
 

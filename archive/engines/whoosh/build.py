@@ -7,14 +7,12 @@ generation, with worker processes when it has many files, and publishes it
 when it is complete; searchers never see a half-built index.
 """
 
-import os
-import queue as queues
-import traceback
 from contextlib import contextmanager
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexOutdated
 from ...index.records import FILE, META
+from ..parallel import in_parallel, total_bytes, worker_count
 from .schema import to_fields
 from .segment import FastSegmentWriter
 from .store import IndexDir, read_meta
@@ -51,7 +49,7 @@ class WhooshIndexer:
         return self._meta
 
     def write(self, files, prepare, report, progress) -> None:
-        procs = _procs(len(files)) if self.rebuilding else 1
+        procs = worker_count(len(files), INGEST_PROCS, PARALLEL_MIN_FILES) if self.rebuilding else 1
         if procs > 1:
             self.segments += _write_parallel(self.ix, files, procs, prepare, report, progress)
             return
@@ -123,80 +121,22 @@ def _store(writer, outcome) -> None:
         writer.add_document(**to_fields(record))
 
 
-def _procs(nfiles: int) -> int:
-    wanted = os.environ.get("ARCHIVE_INGEST_PROCS")
-    if wanted and wanted.isdigit():
-        return max(1, int(wanted))
-    if nfiles < PARALLEL_MIN_FILES:
-        return 1
-    return max(1, min(INGEST_PROCS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-
-
-def _size(path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
-def _total_bytes(files) -> int:
-    return sum(_size(path) for path, _, _ in files)
-
-
-def _split(files, parts: int) -> list[list]:
-    """Consecutive runs of files of about equal bytes: segments in this order keep corpus order."""
-    sizes = [_size(path) for path, _, _ in files]
-    total, chunks, acc = sum(sizes) or 1, [[] for _ in range(parts)], 0
-    for item, size in zip(files, sizes):
-        chunks[min(parts - 1, acc * parts // total)].append(item)
-        acc += size
-    return [c for c in chunks if c]
-
-
-def _die_with_parent() -> None:
-    """A worker of a killed ingest stops at once instead of filling a generation nobody will publish."""
-    import ctypes
-    import multiprocessing
-    import signal
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux
-    except (OSError, AttributeError):
-        pass
-    parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:  # it died before prctl
-        os._exit(1)
-
-
-def _worker(storage, indexname, chunks, taken, prepare, messages) -> None:
-    """Index runs of files of a fresh generation into finished segments, taking the next run not yet
-    taken until none is left, and reporting each file's outcome (without its records) to the parent."""
-    _die_with_parent()
-    k = None
-    try:
-        ix = storage.open_index(indexname)
-        while True:
-            with taken.get_lock():
-                k = taken.value
-                taken.value += 1
-            if k >= len(chunks):
-                return
-            segments = []
+def _index_run(ix, files, prepare, sent) -> list:
+    """Index a run of files of a fresh generation into finished segments (in a worker process)."""
+    segments = []
+    writer = FastSegmentWriter(ix, lock=False)
+    for item in files:
+        outcome = prepare(item)
+        _store(writer, outcome)
+        sent(outcome)
+        if writer.held > SEGMENT_POSTINGS:
+            segments.append(writer.finish_segment())
             writer = FastSegmentWriter(ix, lock=False)
-            for item in chunks[k]:
-                outcome = prepare(item)
-                _store(writer, outcome)
-                outcome.records = []
-                messages.put(("file", k, outcome))
-                if writer.held > SEGMENT_POSTINGS:
-                    segments.append(writer.finish_segment())
-                    writer = FastSegmentWriter(ix, lock=False)
-            if writer.added:
-                segments.append(writer.finish_segment())
-            else:
-                writer.cancel()
-            messages.put(("done", k, segments))
-    except BaseException:
-        messages.put(("error", k, traceback.format_exc()))
+    if writer.added:
+        segments.append(writer.finish_segment())
+    else:
+        writer.cancel()
+    return segments
 
 
 def _write_parallel(ix, files, procs, prepare, report, progress) -> list:
@@ -206,36 +146,6 @@ def _write_parallel(ix, files, procs, prepare, report, progress) -> list:
     down (a busy core, slower files) takes fewer runs instead of holding up the end. Outcomes are
     reported in the order the files finish.
     """
-    import multiprocessing
-    ctx = multiprocessing.get_context("fork")
-    messages = ctx.Queue()
-    chunks = _split(files, max(2 * procs, -(-_total_bytes(files) // CHUNK_BYTES)))
-    taken = ctx.Value("i", 0)
-    workers = [ctx.Process(target=_worker, args=(ix.storage, ix.indexname, chunks, taken, prepare, messages),
-                           daemon=True) for _ in range(min(procs, len(chunks)))]
-    for w in workers:
-        w.start()
-    results, done = {}, 0
-    try:
-        while len(results) < len(chunks):
-            try:
-                msg = messages.get(timeout=1.0)
-            except queues.Empty:
-                if any(w.exitcode not in (None, 0) for w in workers) or all(w.exitcode == 0 for w in workers):
-                    raise RuntimeError("an ingest worker process died") from None
-                continue
-            if msg[0] == "file":
-                done += 1
-                report(msg[2])
-                if progress:
-                    progress(done, len(files), msg[2].source)
-            elif msg[0] == "done":
-                results[msg[1]] = msg[2]
-            else:
-                raise RuntimeError(f"an ingest worker failed:\n{msg[2]}")
-    finally:
-        for w in workers:
-            if len(results) < len(chunks) and w.is_alive():
-                w.terminate()
-            w.join()
-    return [seg for k in range(len(chunks)) for seg in results[k]]
+    runs = in_parallel(files, procs, max(2 * procs, -(-total_bytes(files) // CHUNK_BYTES)),
+                       lambda: ix.storage.open_index(ix.indexname), _index_run, prepare, report, progress)
+    return [seg for segments in runs for seg in segments]

@@ -1,0 +1,124 @@
+"""What both engines' parallel ingest does alike: files split into runs of about equal bytes, and workers
+that die with their parent."""
+
+import os
+
+
+def file_size(path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def total_bytes(files) -> int:
+    """The bytes of (path, root, source) files."""
+    return sum(file_size(path) for path, _, _ in files)
+
+
+def split(files, parts: int) -> list[list]:
+    """Consecutive runs of (path, root, source) files of about equal bytes: runs in this order keep corpus
+    order."""
+    sizes = [file_size(path) for path, _, _ in files]
+    total, chunks, acc = sum(sizes) or 1, [[] for _ in range(parts)], 0
+    for item, size in zip(files, sizes):
+        chunks[min(parts - 1, acc * parts // total)].append(item)
+        acc += size
+    return [c for c in chunks if c]
+
+
+def die_with_parent() -> None:
+    """A worker of a killed ingest stops at once instead of filling what nobody will publish."""
+    import ctypes
+    import multiprocessing
+    import signal
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux
+    except (OSError, AttributeError):
+        pass
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before prctl
+        os._exit(1)
+
+
+def in_parallel(files, procs: int, runs: int, start, index_run, prepare, report, progress):
+    """Yield the result of each run of `files` in corpus order, the runs prepared by `procs` forked workers.
+
+    The files are cut into about `runs` runs of equal bytes, which the workers take in turn: a worker
+    slowed down (a busy core, slower files) takes fewer runs instead of holding up the end. In a worker,
+    `start()` is called once, then `index_run(started, run, prepare, sent)` for each run taken: it calls
+    `sent(outcome)` for each file once it is done with the outcome's records, and returns what the parent
+    gets of the run. Outcomes are reported in the order the files finish.
+    """
+    import multiprocessing
+    import queue as queues
+    ctx = multiprocessing.get_context("fork")
+    messages = ctx.Queue()
+    chunks = split(files, runs)
+    taken = ctx.Value("i", 0)
+    workers = [ctx.Process(target=_worker, args=(chunks, taken, start, index_run, prepare, messages), daemon=True)
+               for _ in range(min(procs, len(chunks)))]
+    for w in workers:
+        w.start()
+    results, done, emitted = {}, 0, 0
+    try:
+        while emitted < len(chunks):
+            try:
+                msg = messages.get(timeout=1.0)
+            except queues.Empty:
+                if any(w.exitcode not in (None, 0) for w in workers) or all(w.exitcode == 0 for w in workers):
+                    raise RuntimeError("an ingest worker process died") from None
+                continue
+            if msg[0] == "file":
+                done += 1
+                report(msg[2])
+                if progress:
+                    progress(done, len(files), msg[2].source)
+            elif msg[0] == "done":
+                results[msg[1]] = msg[2]
+                while emitted in results:
+                    yield results.pop(emitted)
+                    emitted += 1
+            else:
+                raise RuntimeError(f"an ingest worker failed:\n{msg[2]}")
+    finally:
+        for w in workers:
+            if w.is_alive() and emitted < len(chunks):
+                w.terminate()
+            w.join()
+
+
+def _worker(chunks, taken, start, index_run, prepare, messages) -> None:
+    """Take the next run not yet taken until none is left, reporting each file's outcome (without its
+    records) and each run's result to the parent."""
+    import traceback
+    die_with_parent()
+    k = None
+
+    def sent(outcome) -> None:
+        outcome.records = []
+        messages.put(("file", k, outcome))
+
+    try:
+        started = start()
+        while True:
+            with taken.get_lock():
+                k = taken.value
+                taken.value += 1
+            if k >= len(chunks):
+                return
+            messages.put(("done", k, index_run(started, chunks[k], prepare, sent)))
+    except BaseException:
+        messages.put(("error", k, traceback.format_exc()))
+
+
+def worker_count(nfiles: int, at_most: int, min_files: int) -> int:
+    """Worker processes for an ingest of `nfiles` files: one per core up to `at_most`, none below
+    `min_files` files (ARCHIVE_INGEST_PROCS overrides)."""
+    wanted = os.environ.get("ARCHIVE_INGEST_PROCS")
+    if wanted and wanted.isdigit():
+        return max(1, int(wanted))
+    if nfiles < min_files:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(at_most, cores))
