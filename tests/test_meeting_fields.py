@@ -12,31 +12,8 @@ from archive.index.pipeline import ingest
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
-from .conftest import ROOT, SHARED, write
+from .conftest import COUNTY_MINUTES, ROOT, SHARED, write
 
-COUNTY = """# 某县人民政府常务会议纪要
-
-时间：2024年3月5日上午
-地点：江西省九江市彭泽县政府三楼会议室
-主持人：张明华
-出席：李建国、王芳（县政府办）、赵强
-请假：孙丽
-记录：周婷
-
-## 一、研究全县森林防火工作
-
-会议听取了县林业局关于森林防火工作的汇报。
-
-## 会议议定事项
-
-一、同意县林业局提出的森林防火巡查方案。
-
-二、由县财政局安排专项资金用于护林员补助。
-
-## 遗留问题
-
-护林员培训方案待县林业局下次会议汇报，责任人：李建国，完成时间：4月底。
-"""
 
 ONLINE = """# 技术委员会例会纪要
 
@@ -58,7 +35,7 @@ ONLINE = """# 技术委员会例会纪要
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("minutes")
-    write(corpus / "county.md", COUNTY)
+    write(corpus / "county.md", COUNTY_MINUTES)
     write(corpus / "online.md", ONLINE)
     engine = open_engine(tmp_path_factory.mktemp("ix"))
     ingest([corpus], engine)

@@ -18,7 +18,7 @@ from archive.search.service import SearchService
 from archive.search.request import SearchRequest
 from web import create_app, minutes, results
 
-from .conftest import SAMPLE, write
+from .conftest import COUNTY_MINUTES, SAMPLE, write
 
 # A meeting that tries to inject markup everywhere, plus a list and a table to anchor.
 XSS_MD = """# 安全<script>alert("title")</script>测试会议纪要
@@ -531,29 +531,7 @@ def test_missing_index_answers_503(tmp_path):
 
 # -- meeting fields: people, decisions and open items ----------------------------------------
 
-COUNTY_MD = """# 某县人民政府第十二次常务会议纪要
-
-时间：2024年3月5日上午
-地点：江西省九江市彭泽县政府三楼会议室
-主持人：张明华
-出席：李建国、王芳（县政府办）、赵强
-请假：孙丽
-记录：周婷
-
-## 一、研究全县森林防火工作
-
-会议听取了县林业局关于森林防火工作的汇报。
-
-## 会议议定事项
-
-一、同意县林业局提出的森林防火巡查方案。
-
-二、由县财政局安排专项资金用于护林员补助。
-
-## 遗留问题
-
-护林员培训方案待县林业局下次会议汇报，责任人：李建国，完成时间：4月底。
-"""
+COUNTY_MD = COUNTY_MINUTES.replace("常务会议纪要", "第十二次常务会议纪要", 1)
 
 # Online, and a host whose value tries to inject a script.
 ONLINE_MD = """# 信息化工作专班例会纪要

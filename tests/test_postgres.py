@@ -41,7 +41,7 @@ from archive.index.records import FACET_FIELDS  # noqa: E402
 from archive.search.request import SearchRequest  # noqa: E402
 from archive.search.service import SearchService  # noqa: E402
 
-from .conftest import ROOT, SAMPLE, write  # noqa: E402
+from .conftest import COUNTY_MINUTES, ROOT, SAMPLE, write  # noqa: E402
 from .pg import pg_server  # noqa: E402,F401  (the session's server)
 
 SMALL = {
@@ -79,29 +79,7 @@ topics: [森林防火]
 
 会议要求各地做好防汛准备，环境整治不放松。
 """,
-    "其他/县政府常务会议.md": """# 某县人民政府常务会议纪要
-
-时间：2024年3月5日上午
-地点：江西省九江市彭泽县政府三楼会议室
-主持人：张明华
-出席：李建国、王芳（县政府办）、赵强
-请假：孙丽
-记录：周婷
-
-## 一、研究全县森林防火工作
-
-会议听取了县林业局关于森林防火工作的汇报。
-
-## 会议议定事项
-
-一、同意县林业局提出的森林防火巡查方案。
-
-二、由县财政局安排专项资金用于护林员补助。
-
-## 遗留问题
-
-护林员培训方案待县林业局下次会议汇报，责任人：李建国，完成时间：4月底。
-""",
+    "其他/县政府常务会议.md": COUNTY_MINUTES,
     "其他/短.md": """# 第3次党委会
 
 研究了无人机巡检工作。
