@@ -85,20 +85,9 @@ def build_index(code: Path, corpus: str, index: Path) -> None:
 
 
 def load_paragraphs(corpus: str) -> list[tuple[str, str]]:
-    """(paragraph id, text) of every paragraph, split by our ingest as bench/run.py's load_paragraphs does."""
-    from archive.index.pipeline import corpus_files
-    from archive.index.records import meeting_id
-    from archive.ingest import UnreadableFile, load
-    paras = []
-    for path, root in corpus_files([FOLDERS[corpus]]):
-        try:
-            doc = load(path, root)
-        except UnreadableFile:
-            continue
-        for m in doc.meetings:
-            mid = meeting_id(doc.source, m.index)
-            paras.extend((f"{mid}-p{p.n}", p.text) for p in m.paragraphs)
-    return paras
+    """(paragraph id, text) of every paragraph of a corpus, as our ingest splits them."""
+    from paragraphs import load_paragraphs as paragraphs  # bench/paragraphs.py, beside this script
+    return [(pid, text) for pid, _, _, _, text in paragraphs(FOLDERS[corpus])]
 
 
 class Ours:

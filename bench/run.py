@@ -37,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.baselines import Fts5Trigram, JiebaWhoosh, Ripgrep, dir_mb  # noqa: E402
+from bench.paragraphs import load_paragraphs  # noqa: E402
 from bench.queries import COLD_QUERIES, QUERIES  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpora"
@@ -88,24 +89,6 @@ def stage_corpus(files, dest: Path) -> float:
         shutil.copyfile(p, target)
         total += p.stat().st_size
     return total / 1e6
-
-
-def load_paragraphs(corpus: Path):
-    """(pid, source, line_start, line_end, text) of every paragraph, as our ingest splits them."""
-    from archive.index.pipeline import corpus_files
-    from archive.index.records import meeting_id
-    from archive.ingest import UnreadableFile, load
-    paras = []
-    for path, root in corpus_files([corpus]):
-        try:
-            doc = load(path, root)
-        except UnreadableFile:
-            continue
-        for m in doc.meetings:
-            mid = meeting_id(doc.source, m.index)
-            for p in m.paragraphs:
-                paras.append((f"{mid}-p{p.n}", doc.source, p.line_start, p.line_end, p.text))
-    return paras
 
 
 # -- processes -----------------------------------------------------------------

@@ -102,14 +102,23 @@ def _first(found):
     return next((d for d in found if d), None)
 
 
-def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
-    """Its header's date (a labelled line, the title), else its opening's event or dateline."""
-    opening = [p.text for p in meeting.paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
-    titled = dates.heading_date(title, day_first)
-    return (_first(dates.labelled_date(t, day_first) for t in opening)
-            or (titled and titled.from_source("title"))
-            or _first(dates.event_date(t, day_first) for t in opening)
+def _opening(paragraphs) -> list[str]:
+    return [p.text for p in paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
+
+
+def _reported_date(paragraphs, day_first: bool | None):
+    """What an opening reports: an event, else a dateline."""
+    opening = _opening(paragraphs)
+    return (_first(dates.event_date(t, day_first) for t in opening)
             or _first(dates.line_date(t, day_first) for t in opening))
+
+
+def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
+    """Its header's date (a labelled line, the title), else what its opening reports."""
+    titled = dates.heading_date(title, day_first)
+    return (_first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
+            or (titled and titled.from_source("title"))
+            or _reported_date(meeting.paragraphs, day_first))
 
 
 def _paragraph_date(p, day_first: bool | None):
@@ -193,17 +202,10 @@ def _speeches(extractor, meeting: Meeting, year, day_first):
         mentions = sum(1 for p in part for _ in extractor.mentions(p.text)) if meeting.regions else 0
         place = _place(extractor, "", part) if mentions >= SPEECH_MENTIONS else []
         if len(place) == 1 and not _related(place, out[-1][1]):  # (a list of places is a list of examples)
-            out.append([part, place, _with_year(_meeting_date_of(part, day_first), year) or meeting.date])
+            out.append([part, place, _with_year(_reported_date(part, day_first), year) or meeting.date])
         else:
             out[-1][0] = out[-1][0] + part
     return out
-
-
-def _meeting_date_of(paragraphs, day_first: bool | None):
-    """A speech's date: what its opening reports (an event, a dateline)."""
-    opening = [p.text for p in paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
-    return (_first(dates.event_date(t, day_first) for t in opening)
-            or _first(dates.line_date(t, day_first) for t in opening))
 
 
 def annotate(doc: Document) -> Document:

@@ -27,6 +27,7 @@ RELATED = 5  # related meetings listed with a meeting
 # The filters a user can drop: the URL parameters that make each, and the request without it.
 FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""}, ("person",): {"person": ""},
                  ("kind",): {"kind": ""}, ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None}}
+UNFILTERED = {name: value for cleared in FILTER_PARAMS.values() for name, value in cleared.items()}
 
 
 @dataclass
@@ -164,9 +165,10 @@ class SearchService:
                 if any(p in given for p in params):
                     drops.append({"params": list(params), "total": self._find(reader, req.with_(**cleared)).found.total})
         suggestion = None
-        unfiltered = req.with_(region="", topic="", person="", kind="", date_from="", date_to="", month=None)
-        if req.q.strip() and (s.relaxed or not self._find(reader, unfiltered).found.total):
-            fixed = suggest(reader, lambda plan: reader.find(plan, Filters(), False).total, req.q)
+        # (Without filters, the search just made is the unfiltered one.)
+        found_unfiltered = bool(req.filters()) and self._find(reader, req.with_(**UNFILTERED)).found.total
+        if req.q.strip() and (s.relaxed or not found_unfiltered):
+            fixed = suggest(reader, _counter(reader), req.q)
             if fixed:
                 total = self._find(reader, req.with_(q=fixed)).found.total
                 suggestion = {"q": fixed, "total": total} if total else None
@@ -226,7 +228,12 @@ class SearchService:
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
         reader = self.engine.reader()
-        return suggest(reader, lambda plan: reader.find(plan, Filters(), False).total, q)
+        return suggest(reader, _counter(reader), q)
+
+
+def _counter(reader: Reader):
+    """How many paragraphs a plan finds, without filters: what the suggester compares corrections by."""
+    return lambda plan: reader.find(plan, Filters(), False).total
 
 
 def _top(counts: dict[str, int], by_level: bool = False) -> tuple[list[FacetValue], bool]:

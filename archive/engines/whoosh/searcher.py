@@ -20,7 +20,6 @@ from .evaluate import WhooshPostings
 class WhooshReader:
     def __init__(self, searcher, arrays: SegmentArrays):
         self.searcher, self.arrays = searcher, arrays
-        self._by_second = None
         self._finds = 0
         self._stats: dict = {}  # term statistics, looked up once per searcher (Evaluator)
 
@@ -71,9 +70,7 @@ class WhooshReader:
         return [g[1] for g in grams if len(g) == 2]
 
     def previous_units(self, unit: str) -> list[str]:
-        if self._by_second is None:
-            self._by_second = self.arrays.lazy("by_second", lambda: _BySecond(self.searcher.reader()))
-        return self._by_second.firsts(unit)
+        return self.arrays.lazy("by_second", lambda: _BySecond(self.searcher.reader())).firsts(unit)
 
     def bigram_frequency(self, bigram: str) -> int:
         return self.searcher.doc_frequency(LITERAL_FIELD, bigram)
