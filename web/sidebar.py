@@ -9,7 +9,7 @@ from archive.extract.fields import person_name
 from archive.search.request import MAX_PAGE, SearchRequest
 from archive.search.service import FACET_LIMIT
 
-from .state import State
+from .state import FILTERS, State
 from .text import bound_text, date_filter_text, region_full, region_name
 
 BAR_STEPS = 20  # histogram bars are CSS classes bar-0 … bar-20 (no inline styles: the CSP forbids them)
@@ -156,7 +156,7 @@ def chips(state: State) -> list[Link]:
 
 
 def clear_all(state: State) -> str:
-    return state.url(region=None, topic=None, person=None, kind=None, month=None, **{"from": None, "to": None})
+    return state.url(**{name: None for name in FILTERS})
 
 
 SORTS = (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))

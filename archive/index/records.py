@@ -11,7 +11,7 @@ and `info`, stored as it is and shown with each hit. Meetings and files
 
 import hashlib
 
-from ..extract.fields import PEOPLE_ROLES, person_name
+from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
 from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
@@ -44,13 +44,18 @@ def _date_fields(date) -> dict:
     return fields
 
 
+def _header(meeting: Meeting) -> MeetingFields:
+    """The meeting's header fields (none for a meeting that was not annotated)."""
+    return meeting.fields if meeting.fields is not None else MeetingFields()
+
+
 def _people(meeting: Meeting) -> dict[str, list[str]]:
-    people = meeting.fields.people if meeting.fields is not None else {}
+    people = _header(meeting).people
     return {role: list(people[role]) for role in PEOPLE_ROLES if people.get(role)}
 
 
 def _participants(meeting: Meeting) -> list[str]:
-    people = meeting.fields.people if meeting.fields is not None else {}
+    people = _header(meeting).people
     names = (person_name(n) for role in PARTICIPANTS for n in people.get(role, ()))
     return sorted({n for n in names if n and "," not in n})
 
@@ -118,11 +123,11 @@ def meeting_doc(doc: Document, meeting: Meeting) -> dict:
             "date": _date_json(meeting.date),
             "keyterms": list(meeting.keyterms),
             # The header of the minutes: fields as written, people by role, decisions and open items.
-            "fields": dict(meeting.fields.fields) if meeting.fields is not None else {},
+            "fields": dict(_header(meeting).fields),
             "people": _people(meeting),
-            "online": bool(meeting.fields is not None and meeting.fields.online),
+            "online": _header(meeting).online,
             "items": [{"kind": i.kind, "paragraph": i.paragraph, "text": i.text, "owners": list(i.owners),
-                       "due": i.due} for i in (meeting.fields.items if meeting.fields is not None else [])],
+                       "due": i.due} for i in _header(meeting).items],
         },
     }
 
