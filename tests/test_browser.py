@@ -165,6 +165,11 @@ def test_meeting_page_lands_on_the_highlighted_paragraph(page):
     page.get_by_role("link", name="下一条命中").click()
     page.wait_for_url(re.compile(r"pos=9"))
     assert page.locator(".para.hit").count() >= 1
+    # As above: let the page land on its hit before clicking, or the scroll to #p-N can move the
+    # page under the click (seen once in a whole-suite run on a loaded machine).
+    landed = page.locator("#" + urlsplit(page.url).fragment)
+    expect(landed).to_be_in_viewport()
+    expect(landed).to_be_focused()
     page.get_by_role("link", name="‹ 返回检索结果").click()
     page.wait_for_url(lambda url: "/meetings/" not in url)
     assert query(page.url) == {"q": "环境", "sort": "oldest", "per_page": "5", "page": "2"}
