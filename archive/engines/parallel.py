@@ -48,7 +48,8 @@ def in_parallel(files, procs: int, runs: int, start, index_run, prepare, report,
     slowed down (a busy core, slower files) takes fewer runs instead of holding up the end. In a worker,
     `start()` is called once, then `index_run(started, run, prepare, sent)` for each run taken: it calls
     `sent(outcome)` for each file once it is done with the outcome's records, and returns what the parent
-    gets of the run. Outcomes are reported in the order the files finish.
+    gets of the run. Progress counts a file when a worker starts it (as a serial ingest does, so that
+    100% means the last file is being read); outcomes are reported in the order the files finish.
     """
     import multiprocessing
     import queue as queues
@@ -60,7 +61,7 @@ def in_parallel(files, procs: int, runs: int, start, index_run, prepare, report,
                for _ in range(min(procs, len(chunks)))]
     for w in workers:
         w.start()
-    results, done, emitted = {}, 0, 0
+    results, begun, emitted = {}, 0, 0
     try:
         while emitted < len(chunks):
             try:
@@ -69,11 +70,12 @@ def in_parallel(files, procs: int, runs: int, start, index_run, prepare, report,
                 if any(w.exitcode not in (None, 0) for w in workers) or all(w.exitcode == 0 for w in workers):
                     raise RuntimeError("an ingest worker process died") from None
                 continue
-            if msg[0] == "file":
-                done += 1
-                report(msg[2])
+            if msg[0] == "start":
+                begun += 1
                 if progress:
-                    progress(done, len(files), msg[2].source)
+                    progress(begun, len(files), msg[2])
+            elif msg[0] == "file":
+                report(msg[2])
             elif msg[0] == "done":
                 results[msg[1]] = msg[2]
                 while emitted in results:
@@ -89,8 +91,8 @@ def in_parallel(files, procs: int, runs: int, start, index_run, prepare, report,
 
 
 def _worker(chunks, taken, start, index_run, prepare, messages) -> None:
-    """Take the next run not yet taken until none is left, reporting each file's outcome (without its
-    records) and each run's result to the parent."""
+    """Take the next run not yet taken until none is left, telling the parent when each file starts, each
+    file's outcome (without its records) and each run's result."""
     import traceback
     die_with_parent()
     k = None
@@ -98,6 +100,10 @@ def _worker(chunks, taken, start, index_run, prepare, messages) -> None:
     def sent(outcome) -> None:
         outcome.records = []
         messages.put(("file", k, outcome))
+
+    def announced(item):
+        messages.put(("start", k, item[2]))  # (path, root, source)
+        return prepare(item)
 
     try:
         started = start()
@@ -107,7 +113,7 @@ def _worker(chunks, taken, start, index_run, prepare, messages) -> None:
                 taken.value += 1
             if k >= len(chunks):
                 return
-            messages.put(("done", k, index_run(started, chunks[k], prepare, sent)))
+            messages.put(("done", k, index_run(started, chunks[k], announced, sent)))
     except BaseException:
         messages.put(("error", k, traceback.format_exc()))
 
