@@ -172,14 +172,17 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def kill_delays(calibration: Run, kills: int) -> list[float]:
-    """Half spread evenly over the whole run, half packed into the commit at its end."""
+def kill_plan(calibration: Run, kills: int) -> list[tuple[str | None, float]]:
+    """(line to wait for, then seconds to wait) of each kill, the latest first: half spread evenly over
+    the whole run from its start, half packed into the commit at its end, timed from the moment the run
+    itself reports 100% (a run that starts slower than the calibration would otherwise be killed while
+    still reading its files)."""
     end = calibration.lines[-1][0] if calibration.lines else 1.0
     last = calibration.when("(100%)") or end * 0.8
     half = kills // 2
-    spread = [end * (i + 0.5) / half for i in range(half)]
-    commit = [last + (end - last) * (i + 0.5) / (kills - half) for i in range(kills - half)]
-    return sorted(spread + commit, reverse=True)
+    spread = [(None, end * (i + 0.5) / half) for i in reversed(range(half))]
+    commit = [("(100%)", (end - last) * (i + 0.5) / (kills - half)) for i in reversed(range(kills - half))]
+    return commit + spread
 
 
 def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
@@ -201,10 +204,13 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
         assert indexed(engine) == state
         corpus.mutate()
         pending = corpus.expected()
-        delays, scale, done = kill_delays(calibration, kills), 1.0, 0
+        plan, scale, done = kill_plan(calibration, kills), 1.0, 0
         while done < kills:
-            delay = delays[done] * scale
+            anchor, delay = plan[done][0], plan[done][1] * scale
             run = Run(corpus.dir, engine.index_dir.root, *args)
+            while anchor and run.when(anchor) is None and run.proc.poll() is None:
+                time.sleep(0.005)
+            delay += (run.when(anchor) or 0.0) if anchor else 0.0
             time.sleep(max(0.0, delay - (time.monotonic() - run.t0)))
             workers = children(run.proc.pid)
             if run.proc.poll() is None:
