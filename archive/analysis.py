@@ -36,7 +36,7 @@ import rjieba
 
 DATA = Path(__file__).resolve().parent / "data"
 T2S, USERDICT = DATA / "t2s.tsv", DATA / "userdict.txt"
-_VERSION = "4"  # bump when tokens or what is stored of them change
+_VERSION = "5"  # bump when tokens or what is stored of them change
 # An index built with another version (or other data files) must be rebuilt.
 ANALYZER_VERSION = f"{_VERSION}-{hashlib.sha256(T2S.read_bytes() + USERDICT.read_bytes()).hexdigest()[:12]}"
 SEGMENTER = f"rjieba-{getattr(rjieba, '__version__', '0.2.2')}"

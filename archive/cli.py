@@ -104,7 +104,7 @@ def cmd_search(args) -> int:
     params = {"q": args.query, "region": args.region, "topic": args.topic, "person": args.person,
               "kind": args.kind, "from": args.date_from,
               "to": args.date_to, "month": args.month, "page": args.page, "per_page": args.per_page,
-              "sort": args.sort, "expand": "0" if args.no_expand else None}
+              "sort": args.sort, "expand": "0" if args.no_expand else None, "since": args.since}
     try:
         req = SearchRequest.from_params({k: str(v) for k, v in params.items() if v is not None})
     except BadRequest as exc:
@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
     p.add_argument("--month", type=int, help="a month (1-12) in any year, also where the year is unknown")
+    p.add_argument("--since", metavar="DATE", help="only files whose content was first ingested on/after DATE "
+                   "(YYYY-MM-DD or an ISO 8601 time), or 'last-ingest'")
     p.add_argument("--sort", default="relevance", help="relevance, newest or oldest")
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--per-page", type=int, default=PER_PAGE)

@@ -6,7 +6,7 @@ chips, sorting and paging.
 from dataclasses import dataclass
 
 from archive.extract.fields import person_name
-from archive.search.request import MAX_PAGE, SearchRequest
+from archive.search.request import LAST_INGEST, MAX_PAGE, SearchRequest
 from archive.search.service import FACET_LIMIT
 
 from .state import FILTERS, State
@@ -152,6 +152,9 @@ def chips(state: State) -> list[Link]:
         out.append((f"日期：{date_filter_text(state.get('from'), state.get('to'))}", ("from", "to")))
     if state.get("month"):
         out.append((f"月份：每年{int(state.get('month'))}月", ("month",)))
+    if state.get("since"):
+        since = state.get("since")
+        out.append((f"收录：{'最近一次收录' if since == LAST_INGEST else since + ' 以来'}", ("since",)))
     return [Link(label, state.without(*names).url(), removes=names) for label, names in out]
 
 

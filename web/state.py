@@ -11,9 +11,10 @@ from flask import url_for
 from archive.search.request import PER_PAGE, SearchRequest
 
 # The parameters of a search, in the order they appear in links.
-PARAMS = ("q", "region", "topic", "person", "kind", "from", "to", "month", "sort", "per_page", "expand", "page")
+PARAMS = ("q", "region", "topic", "person", "kind", "from", "to", "month", "since", "sort", "per_page", "expand",
+          "page")
 DEFAULTS = {"sort": "relevance", "per_page": str(PER_PAGE), "expand": "1", "page": "1"}
-FILTERS = ("region", "topic", "person", "kind", "from", "to", "month")
+FILTERS = ("region", "topic", "person", "kind", "from", "to", "month", "since")
 
 
 @dataclass(frozen=True)

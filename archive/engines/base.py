@@ -29,8 +29,10 @@ from typing import Any, Protocol
 
 # Facet fields, and the filter group that each is counted without (drill-down).
 FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date",
-                "person": "person", "role": "role"}
-VALUE_GROUPS = ("region", "topic", "person", "role")  # filters by facet values (any of them)
+                "person": "person", "role": "role", "ingested": "ingested"}
+# Filters by facet values (any of them); `ingested` is hidden (never listed): the service turns a
+# --since bound into the ingest times on or after it.
+VALUE_GROUPS = ("region", "topic", "person", "role", "ingested")
 ORDERS = ("relevance", "newest", "oldest", "index")
 
 
@@ -48,6 +50,7 @@ class Filters:
     topic: tuple[str, ...] | None = None
     person: tuple[str, ...] | None = None
     role: tuple[str, ...] | None = None   # decision, action
+    ingested: tuple[str, ...] | None = None  # RFC 3339 times files were first ingested (--since)
     date: DateRange | None = None
 
 

@@ -15,9 +15,10 @@ from typing import Callable
 
 from ..analysis import ANALYZER_VERSION, SEGMENTER
 from ..engines.base import Engine, Outcome
+from ..errors import IndexMissing, IndexOutdated
 from ..extract.annotate import annotate, fingerprint
 from ..ingest import WORD_SUFFIXES, UnreadableFile, load, source_name
-from .records import records
+from .records import Ingest, meeting_id, records
 
 
 @dataclass
@@ -102,8 +103,12 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
     return files
 
 
-def preparer(manifest: dict[str, str], retag: bool) -> Callable[[tuple], Outcome]:
-    """The function that reads, splits and annotates one (path, root, source) into its records."""
+def preparer(manifest: dict[str, str], retag: bool, now: str = "",
+             first: dict[str, tuple[str, str]] | None = None) -> Callable[[tuple], Outcome]:
+    """The function that reads, splits and annotates one (path, root, source) into its records.
+
+    A file's content is stamped as first ingested `now`, unless `first` (source -> (hash, time) of what
+    the index held) says this very content was ingested before: re-tagging keeps the time."""
     def prepare(item) -> Outcome:
         path, root, source = item
         try:
@@ -121,8 +126,32 @@ def preparer(manifest: dict[str, str], retag: bool) -> Callable[[tuple], Outcome
         except Exception as exc:  # a bug met by one file must not stop the others
             return Outcome(source, "failed", reason=f"could not be read ({type(exc).__name__}: {exc}); please report this")
         status = "updated" if source in manifest else "added"
-        return Outcome(source, status, digest, list(records(doc, digest)), warnings=list(doc.warnings))
+        held_hash, held_time = (first or {}).get(source, ("", ""))
+        ingest = Ingest(digest, held_time if held_hash == digest and held_time else now, os.path.abspath(root))
+        return Outcome(source, status, digest, list(records(doc, digest, ingest)), warnings=list(doc.warnings))
     return prepare
+
+
+def now_utc() -> str:
+    """The time of this run, RFC 3339 in UTC to the second: ingest times sort as text."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def first_ingested(engine: Engine, files) -> dict[str, tuple[str, str]]:
+    """source -> (content hash, first ingest time) of the files the index holds now, read from their
+    first meeting; only needed when files are re-read without changing (re-tag, rebuild)."""
+    try:
+        reader = engine.reader()
+    except (IndexMissing, IndexOutdated):
+        return {}
+    held = {}
+    for _, _, source in files:
+        for index in (1, 0):  # a file's first meeting, or its preamble when the file has no meeting
+            info = reader.meeting(meeting_id(source, index))
+            if info is not None and info.get("ingested"):
+                held[source] = (info.get("hash", ""), info["ingested"])
+                break
+    return held
 
 
 def index_meta() -> dict:
@@ -143,8 +172,9 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         summary.rebuilt = indexer.rebuilding
         manifest = indexer.manifest()
         files = _sources(corpus_files(paths), summary)
-        indexer.write(files, preparer(manifest, indexer.meta().get("extract") != fingerprint()),
-                      summary.count, progress)
+        retag = indexer.meta().get("extract") != fingerprint()
+        first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
+        indexer.write(files, preparer(manifest, retag, now_utc(), first), summary.count, progress)
         if all(p.is_dir() for p in paths):
             for source in sorted(set(manifest) - {source for _, _, source in files}):
                 indexer.remove(source)

@@ -5,18 +5,22 @@ share. A paragraph record has the fields it is searched by (text; title and
 section for the context boost), the facet values it is filtered and counted
 by (every ancestor of each region path; topics; year, ym = YYYY-MM and
 month = MM of its date, where known), date_sort (YYYYMMDD, unknown parts 0)
-and `info`, stored as it is and shown with each hit. Meetings and files
+and `info`, stored as it is and shown with each hit. `ingested` (a hidden facet,
+RFC 3339 UTC) is when the file's current content was first ingested: what
+`--since` and the feeds' `updated` read; meetings and files also keep the
+corpus folder the file was read from (`root`), so its original can be served. Meetings and files
 (the manifest) are records too, so that one commit updates all three.
 """
 
 import hashlib
+from dataclasses import dataclass
 
 from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
 from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
 PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
-FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role")
+FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role", "ingested")
 # The people a meeting's paragraphs are filed under (person facet): those who took part.
 PARTICIPANTS = ("host", "attendees", "observers", "recorder", "presenters")
 
@@ -69,7 +73,16 @@ def _region_values(regions) -> list[str]:
     return sorted(keys)
 
 
-def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
+@dataclass(frozen=True)
+class Ingest:
+    """What a run knows of a file beyond its text: its content hash, when that content was first
+    ingested (RFC 3339 UTC) and the corpus folder it was read from (absolute)."""
+    digest: str
+    ingested: str = ""
+    root: str = ""
+
+
+def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, ingest: Ingest | None = None) -> dict:
     mid = meeting_id(doc.source, meeting.index)
     fields = {
         "kind": PARAGRAPH,
@@ -97,11 +110,13 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
         },
     }
     fields.update(_date_fields(para.date))
+    if ingest is not None and ingest.ingested:
+        fields["ingested"] = ingest.ingested
     return fields
 
 
-def meeting_doc(doc: Document, meeting: Meeting) -> dict:
-    return {
+def meeting_doc(doc: Document, meeting: Meeting, ingest: Ingest | None = None) -> dict:
+    record = {
         "kind": MEETING,
         "id": meeting_id(doc.source, meeting.index),
         "source": doc.source,
@@ -130,10 +145,13 @@ def meeting_doc(doc: Document, meeting: Meeting) -> dict:
                        "due": i.due} for i in _header(meeting).items],
         },
     }
+    if ingest is not None:
+        record["info"].update(hash=ingest.digest, ingested=ingest.ingested, root=ingest.root)
+    return record
 
 
-def file_doc(doc: Document, digest: str) -> dict:
-    return {
+def file_doc(doc: Document, digest: str, ingest: Ingest | None = None) -> dict:
+    record = {
         "kind": FILE,
         "id": f"file:{doc.source}",
         "source": doc.source,
@@ -145,12 +163,15 @@ def file_doc(doc: Document, digest: str) -> dict:
             "warnings": list(doc.warnings),
         },
     }
+    if ingest is not None:
+        record["info"].update(ingested=ingest.ingested, root=ingest.root)
+    return record
 
 
-def records(doc: Document, digest: str):
+def records(doc: Document, digest: str, ingest: Ingest | None = None):
     """The meeting, paragraph and file records of an annotated document."""
     for meeting in doc.meetings:
-        yield meeting_doc(doc, meeting)
+        yield meeting_doc(doc, meeting, ingest)
         for para in meeting.paragraphs:
-            yield paragraph_doc(doc, meeting, para)
-    yield file_doc(doc, digest)
+            yield paragraph_doc(doc, meeting, para, ingest)
+    yield file_doc(doc, digest, ingest)

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timezone
 
 from ..errors import BadRequest, QueryError
 from .query import MAX_QUERY_CHARS, parse
@@ -36,6 +36,25 @@ def date_bound(value: str, upper: bool) -> int:
     return year * 10000 + (month or 0) * 100 + (day or 0)
 
 
+LAST_INGEST = "last-ingest"  # since: the files whose content the newest ingest time holds
+
+
+def since_bound(value: str) -> str:
+    """A `since` value (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or an ISO 8601 time; local time unless it says
+    its offset) as the RFC 3339 UTC time ingest times are compared with."""
+    value = value.strip()
+    parts = date_parts(value)
+    try:
+        if parts is not None:
+            year, month, day = parts
+            moment = datetime(year, month or 1, day or 1)
+        else:
+            moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(f"since 应为 YYYY-MM-DD、ISO 8601 时间或 {LAST_INGEST}：{value!r}") from None
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _int(params, name, default, low, high) -> int:
     raw = params.get(name)
     if raw in (None, ""):
@@ -63,6 +82,7 @@ class SearchRequest:
     per_page: int = PER_PAGE
     sort: str = "relevance"
     expand: bool = True  # also search each term's synonyms (archive/search/thesaurus.toml)
+    since: str = ""  # only files whose content was first ingested on/after this (or LAST_INGEST)
 
     @classmethod
     def from_params(cls, params) -> "SearchRequest":
@@ -89,6 +109,7 @@ class SearchRequest:
             per_page=_int(params, "per_page", PER_PAGE, 1, MAX_PER_PAGE),
             sort=sort,
             expand=_int(params, "expand", 1, 0, 1) == 1,
+            since=text("since"),
         )
         req.validate()
         return req
@@ -106,6 +127,8 @@ class SearchRequest:
         for name, value in (("region", self.region), ("topic", self.topic), ("person", self.person)):
             if len(value) > MAX_QUERY_CHARS:
                 raise BadRequest(f"{name} 过长")
+        if self.since and self.since != LAST_INGEST:
+            since_bound(self.since)
         if self.kind and self.kind not in KINDS:
             raise BadRequest(f"kind 应为 {' | '.join(KINDS)}：{self.kind!r}")
 
@@ -115,5 +138,5 @@ class SearchRequest:
     def filters(self) -> dict[str, str]:
         """The filters given, by the URL parameter each came from."""
         values = {"region": self.region, "topic": self.topic, "person": self.person, "kind": self.kind,
-                  "from": self.date_from, "to": self.date_to, "month": str(self.month) if self.month else ""}
+                  "from": self.date_from, "to": self.date_to, "month": str(self.month) if self.month else "", "since": self.since}
         return {name: value for name, value in values.items() if value}

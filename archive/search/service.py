@@ -18,7 +18,7 @@ from .contract import Drop, FacetValue, Hit, Meeting, Related, Result, Suggestio
 from .highlight import highlight
 from .plan import Compiler, negated_leaves, relaxed, with_context_boost
 from .query import Term, parse, positives
-from .request import SearchRequest, date_bound
+from .request import LAST_INGEST, SearchRequest, date_bound, since_bound
 from .suggest import suggest
 from .thesaurus import default_thesaurus
 
@@ -26,7 +26,8 @@ FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can
 RELATED = 5  # related meetings listed with a meeting
 # The filters a user can drop: the URL parameters that make each, and the request without it.
 FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""}, ("person",): {"person": ""},
-                 ("kind",): {"kind": ""}, ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None}}
+                 ("kind",): {"kind": ""}, ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None},
+                 ("since",): {"since": ""}}
 UNFILTERED = {name: value for cleared in FILTER_PARAMS.values() for name, value in cleared.items()}
 
 
@@ -98,7 +99,17 @@ class SearchService:
         return Filters(region=tuple(self._region_values(reader, req.region)) if req.region else None,
                        topic=(req.topic,) if req.topic else None,
                        person=tuple({req.person, person_name(req.person)} - {""}) if req.person else None,
-                       role=(req.kind,) if req.kind else None, date=date)
+                       role=(req.kind,) if req.kind else None, date=date,
+                       ingested=self._ingested_since(reader, req.since) if req.since else None)
+
+    @staticmethod
+    def _ingested_since(reader: Reader, since: str) -> tuple[str, ...]:
+        """The ingest times (hidden facet values, RFC 3339 UTC: they sort as text) on or after `since`."""
+        times = sorted(reader.facet_values("ingested"))
+        if since == LAST_INGEST:
+            return tuple(times[-1:])
+        bound = since_bound(since)
+        return tuple(t for t in times if t >= bound)
 
     @staticmethod
     def _region_values(reader: Reader, text: str) -> list[str]:

@@ -37,6 +37,7 @@ def make_schema() -> Schema:
         year=KEYWORD(),
         month=KEYWORD(),
         ym=KEYWORD(),
+        ingested=KEYWORD(),
         date_sort=NUMERIC(int, bits=32, sortable=True),
         info=STORED,
     )
