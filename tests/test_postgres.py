@@ -230,13 +230,18 @@ def test_literal_runs_of_one_to_five_characters(engines):
         assert p.search(SearchRequest(q=f'"{run}"'))["total"] == expected, run
 
 
+def unstamped(meeting: dict | None) -> dict | None:
+    return {k: v for k, v in meeting.items() if k != "ingested"} if meeting is not None else None
+
+
 def test_meetings_suggestions_neighbours_exports(engines):
     w, p = engines
     ids = {h["meeting_id"] for h in w.search(SearchRequest(per_page=100))["hits"]}
     ids |= {h["meeting_id"] for h in w.search(SearchRequest(per_page=100, page=2))["hits"]}
     assert len(ids) > 8
     for mid in sorted(ids) + ["nope-1", ""]:
-        assert w.meeting(mid) == p.meeting(mid), mid
+        # (each engine stamps its own ingest run's time)
+        assert unstamped(w.meeting(mid)) == unstamped(p.meeting(mid)), mid
     for q in ("坏境", "森林防水", "环竟保护", "督茶", "xyz", "环境", "", "哈哈哈哈哈"):
         assert w.suggest(q) == p.suggest(q), q
     for q, sort in (("环境", "relevance"), ("会议", "newest"), ("森林 OR 防火", "oldest")):
@@ -252,7 +257,8 @@ def test_facet_values_and_reader_vocabulary(engines):
     w, p = engines
     rw, rp = w.engine.reader(), p.engine.reader()
     for field in FACET_FIELDS:
-        assert rw.facet_values(field) == rp.facet_values(field), field
+        if field != "ingested":  # (each engine's own ingest times)
+            assert rw.facet_values(field) == rp.facet_values(field), field
     assert {"张明华", "李建国"} <= set(rp.facet_values("person")) and "decision" in rp.facet_values("role")
     for unit in "环境会议防火哈😀a":
         assert sorted(rw.next_units(unit)) == sorted(rp.next_units(unit)), unit

@@ -24,9 +24,11 @@ def create_app(engine: Engine | Path | str | None = None) -> Flask:
     app.config["SERVICE"] = SearchService(engine)
     app.json.ensure_ascii = False
 
-    from . import api, pages, text
+    from . import api, feed, pages, text
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(feed.bp)
+    app.jinja_env.globals.update(feed_url=feed.feed_url)
     app.jinja_env.filters.update(date_text=date_text, region_name=text.region_name,
                                  region_full=text.region_full)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True

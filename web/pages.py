@@ -3,7 +3,7 @@
 import re
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
 from archive.errors import BadRequest
 from archive.search.query import parse, positives
@@ -81,6 +81,20 @@ def meeting(meeting_id: str):
         body=minutes.render(info, hit, positives(tree) if tree is not None else ()),
         back=state.url(page=back_page) if searched else None, hit_url=hit_url,
     )
+
+
+@bp.get("/meetings/<meeting_id>/original")
+def original(meeting_id: str):
+    """The file a meeting was read from (原文下载): only from the corpus folder its ingest recorded, the
+    path joined safely from what the index holds, never from the URL; a file gone or moved is 404."""
+    if not MEETING_ID.match(meeting_id):
+        abort(404)
+    found = _service().original(meeting_id)
+    if found is None:
+        abort(404)
+    root, source = found
+    name = source.rsplit("/", 1)[-1]
+    return send_from_directory(root, source, as_attachment=True, download_name=name, max_age=0)
 
 
 def hit_url(state: State, hit: dict, rank: int) -> str:

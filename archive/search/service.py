@@ -9,7 +9,7 @@ suggestions and the drop-a-filter help computed, the time taken measured.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
@@ -33,11 +33,14 @@ UNFILTERED = {name: value for cleared in FILTER_PARAMS.values() for name, value 
 
 @dataclass
 class _Search:
-    """A request's matches: the engine's Found, what to highlight, whether it was relaxed, what was expanded."""
+    """A request's matches: the engine's Found, what to highlight, whether it was relaxed, what was expanded;
+    the plan and filters that found them (to ask again, narrowed)."""
     found: Found
     leaves: list
     relaxed: bool
     expanded: dict
+    plan: object = None
+    filters: Filters | None = None
 
 
 class SearchService:
@@ -87,9 +90,9 @@ class SearchService:
             if loose is not None:
                 alternative = reader.find(loose, filters, scored)
                 if alternative.total:
-                    found, relaxed_ = alternative, True
+                    found, relaxed_, plan = alternative, True, loose
         marks = leaves + [Term(s) for synonyms in compiler.expanded.values() for s in synonyms]
-        return _Search(found, marks, relaxed_, compiler.expanded)
+        return _Search(found, marks, relaxed_, compiler.expanded, plan, filters)
 
     def _filters(self, reader: Reader, req: SearchRequest) -> Filters:
         date = None
@@ -213,6 +216,33 @@ class SearchService:
             for rank, record in enumerate(records, start=start + 1):
                 yield rank, self._fields(record)
 
+    def newest_meetings(self, req: SearchRequest, limit: int) -> list[dict]:
+        """The feed of a search: up to `limit` meetings it matches, those whose content was ingested last
+        first (then by date), each {"meeting": its record, "hit": its newest-dated hit}."""
+        reader = self.engine.reader()
+        s = self._find(reader, req)
+        if not s.found.total:
+            return []
+        times = s.found.facet_counts("ingested")  # (counted without the since filter: apply it again)
+        allowed = set(s.filters.ingested) if s.filters.ingested is not None else set(times)
+        out: dict[str, dict] = {}
+        for at in sorted(set(times) & allowed, reverse=True):  # RFC 3339 UTC: newest sorts last
+            found = reader.find(s.plan, replace(s.filters, ingested=(at,)), False)
+            # A rebuild stamps the whole corpus with one time: look at its newest hits only.
+            page = found.page("newest", 0, max(limit * 50, 500))
+            for record in reader.paragraphs(key for key, _ in page):
+                meeting = reader.meeting(record["meeting_id"]) if record["meeting_id"] not in out else None
+                if meeting is not None:
+                    hit = {**self._fields(record), "highlight": highlight(record["text"], s.leaves), "score": None}
+                    out[record["meeting_id"]] = {"meeting": meeting, "hit": hit}
+                    if len(out) == limit:
+                        return list(out.values())
+        return list(out.values())
+
+    def last_ingested(self) -> str | None:
+        """When the newest content in the index was first ingested (RFC 3339 UTC), or None."""
+        return max(self.engine.reader().facet_values("ingested"), default=None)
+
     # -- meetings and suggestions --------------------------------------------------
 
     def meeting(self, meeting_id: str) -> Meeting | None:
@@ -235,6 +265,14 @@ class SearchService:
             if len(out) == RELATED:
                 break
         return out
+
+    def original(self, meeting_id: str) -> tuple[str, str] | None:
+        """(corpus folder, the file's path inside it) a meeting was read from, as its ingest recorded them;
+        None for an unknown meeting or one indexed before folders were recorded."""
+        found = self.meeting(meeting_id)
+        if found is None or not found.get("root"):
+            return None
+        return found["root"], found["source"]
 
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
