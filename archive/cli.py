@@ -61,10 +61,21 @@ def cmd_ingest(args) -> int:
     if missing:
         print(f"archive: 找不到 {', '.join(missing)}", file=sys.stderr)
         return 2
+    if args.watch:
+        return cmd_watch(paths, args)
     summary = run_ingest(paths, _engine(args), rebuild=args.rebuild, wait=args.wait)
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
     return 1 if summary.failed else 0
+
+
+def cmd_watch(paths: list[Path], args) -> int:
+    from .index.watch import watch
+    files = [str(p) for p in paths if not p.is_dir()]
+    if files:
+        print(f"archive: --watch 只监视文件夹：{', '.join(files)}", file=sys.stderr)
+        return 2
+    return watch(paths, _engine(args), settle=args.settle, polling=args.poll)
 
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -144,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="wait this long for another running ingest instead of failing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--watch", action="store_true",
+                   help="keep running: ingest files as they arrive, change or go (stop with Ctrl-C or SIGTERM)")
+    p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                   help="with --watch: how long a file must stay unchanged before it is read (default 2)")
+    p.add_argument("--poll", action="store_true", help="with --watch: poll the folders instead of using inotify")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", parents=[common], help="search the index")

@@ -46,6 +46,11 @@ class Summary:
                 "warnings": [{"source": s, "message": m} for s, m in self.warnings]}
 
 
+def is_corpus_file(name: str) -> bool:
+    """A markdown or Word file's name, less the lock files (~$…) Word keeps beside an open document."""
+    return name.endswith(".md") or (name.lower().endswith(WORD_SUFFIXES) and not name.startswith("~$"))
+
+
 def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
     """(file, root) for every .md and Word file under the given files and folders, in a stable order.
 
@@ -59,8 +64,7 @@ def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
         if path.is_dir():
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames.sort()
-                found.extend((Path(dirpath) / f, path) for f in sorted(filenames)
-                             if f.endswith(".md") or (f.lower().endswith(WORD_SUFFIXES) and not f.startswith("~$")))
+                found.extend((Path(dirpath) / f, path) for f in sorted(filenames) if is_corpus_file(f))
         else:
             found.append((path, path.parent))
     return found
@@ -160,11 +164,12 @@ def index_meta() -> dict:
 
 
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
-           progress: Callable[[int, int, str], None] | None = None) -> Summary:
+           progress: Callable[[int, int, str], None] | None = None, only: set[Path] | None = None) -> Summary:
     """Bring the index in line with the corpus files under `paths`.
 
     Removal applies only when every path is a folder: ingesting one file never
-    drops the others.
+    drops the others. With `only` (the watcher's changed files), the folders
+    are still walked, for their names and removals, but only those files read.
     """
     started = time.monotonic()
     summary = Summary()
@@ -172,11 +177,14 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         summary.rebuilt = indexer.rebuilding
         manifest = indexer.manifest()
         files = _sources(corpus_files(paths), summary)
+        listed = {source for _, _, source in files}
         retag = indexer.meta().get("extract") != fingerprint()
+        if only is not None and not (retag or indexer.rebuilding):  # (else every file must be read again)
+            files = [f for f in files if f[0] in only]
         first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
         indexer.write(files, preparer(manifest, retag, now_utc(), first), summary.count, progress)
         if all(p.is_dir() for p in paths):
-            for source in sorted(set(manifest) - {source for _, _, source in files}):
+            for source in sorted(set(manifest) - listed):
                 indexer.remove(source)
                 summary.removed += 1
         indexer.commit(index_meta())
