@@ -3,7 +3,6 @@ feedparser and checked strictly against RFC 4287's required elements, RFC 3339 d
 
 import json
 import re
-import shutil
 import time
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
@@ -18,7 +17,7 @@ from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 from web import create_app
 
-from .conftest import COUNTY_MINUTES, SAMPLE, write
+from .conftest import COUNTY_MINUTES, write
 
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -69,12 +68,20 @@ def entries(doc: ET.Element) -> list[dict]:
             for e in doc.findall(f"{A}entry")]
 
 
+OLD_MINUTES = """# 某镇环境整治工作会议{n}
+
+时间：2023年{n}月6日
+
+会议要求持续推进农村人居环境整治第{n}阶段工作。
+"""
+
+
 @pytest.fixture
 def growing(tmp_path):
-    """A corpus folder with the sample, indexed, and a client of the web app over that index."""
+    """A corpus folder of three small minutes, indexed, and a client of the web app over that index."""
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    shutil.copy(SAMPLE, corpus / SAMPLE.name)
+    for n in (1, 2, 3):
+        write(corpus / f"环境整治{n}.md", OLD_MINUTES.format(n=n))
     engine = open_engine(tmp_path / "index")
     ingest([corpus], engine)
     return corpus, engine, create_app(engine).test_client()
@@ -167,7 +174,7 @@ def test_results_and_meeting_pages_link_their_feeds(growing):
     corpus, engine, client = growing
     write(corpus / "县政府常务会议.md", COUNTY_MINUTES)  # (a meeting with a place, topics and key terms)
     ingest([corpus], engine)
-    html = client.get("/?q=环境&topic=森林防火").get_data(as_text=True)
+    html = client.get("/?q=会议&topic=森林防火").get_data(as_text=True)
     link = re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]* href="([^"]+)"', html)
     assert link and link[1].startswith("/feed.atom?") and "topic=" in link[1]
     assert ">订阅</a>" in html

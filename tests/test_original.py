@@ -2,7 +2,6 @@
 
 import os
 import re
-import shutil
 from urllib.parse import quote
 
 import pytest
@@ -13,20 +12,26 @@ from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 from web import create_app
 
-from .conftest import COUNTY_MINUTES, SAMPLE, write
+from .conftest import COUNTY_MINUTES, write
 
 NAME = "2024年 县政府常务会议纪要（第3次）.md"
 
 
-@pytest.fixture
-def served(tmp_path):
+def _served(tmp_path):
     corpus = tmp_path / "corpus"
-    shutil.copy(SAMPLE, write(corpus / "县里" / NAME, COUNTY_MINUTES).parent.parent / SAMPLE.name)
+    write(corpus / "县里" / NAME, COUNTY_MINUTES)
+    write(corpus / "其他.md", "# 某局办公会议纪要\n\n会议研究了档案数字化工作。\n")
     engine = open_engine(tmp_path / "index")
     assert not ingest([corpus], engine).failed
     service = SearchService(engine)
     mid = service.search(SearchRequest(q="护林员培训"))["hits"][0]["meeting_id"]
     return corpus, engine, service, mid, create_app(engine).test_client()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Read-only: the tests below do not change the corpus."""
+    return _served(tmp_path_factory.mktemp("original"))
 
 
 def test_the_meeting_page_links_its_original_file(served):
@@ -42,8 +47,8 @@ def test_the_meeting_page_links_its_original_file(served):
     assert service.original(mid) == (str(corpus), f"县里/{NAME}")
 
 
-def test_a_file_gone_or_moved_is_404(served):
-    corpus, _, _, mid, client = served
+def test_a_file_gone_or_moved_is_404(tmp_path):
+    corpus, _, _, mid, client = _served(tmp_path)
     (corpus / "县里" / NAME).rename(corpus / NAME)  # moved (the index still names the old place)
     assert client.get(f"/meetings/{mid}/original").status_code == 404
     (corpus / NAME).unlink()
