@@ -18,6 +18,7 @@ from archive.search.service import SearchService
 from web import create_app
 
 from .conftest import COUNTY_MINUTES, write
+from .pg import pg_server  # noqa: F401  (the session's server, for the PostgreSQL runs)
 
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -76,15 +77,25 @@ OLD_MINUTES = """# 某镇环境整治工作会议{n}
 """
 
 
-@pytest.fixture
-def growing(tmp_path):
-    """A corpus folder of three small minutes, indexed, and a client of the web app over that index."""
+@pytest.fixture(params=["whoosh"])
+def growing(request, tmp_path):
+    """A corpus folder of three small minutes, indexed, and a client of the web app over that index
+    (tests marked `both_engines` run over PostgreSQL too: --since and the ingest times need no engine code)."""
     corpus = tmp_path / "corpus"
     for n in (1, 2, 3):
         write(corpus / f"环境整治{n}.md", OLD_MINUTES.format(n=n))
-    engine = open_engine(tmp_path / "index")
+    if request.param == "postgres":
+        from archive.engines.postgres.engine import PostgresEngine
+        engine = PostgresEngine(request.getfixturevalue("pg_server").create_database())
+    else:
+        engine = open_engine(tmp_path / "index")
     ingest([corpus], engine)
-    return corpus, engine, create_app(engine).test_client()
+    yield corpus, engine, create_app(engine).test_client()
+    if request.param == "postgres":
+        engine.close()
+
+
+both_engines = pytest.mark.parametrize("growing", ["whoosh", "postgres"], indirect=True)
 
 
 def test_a_feed_of_a_search_shows_new_minutes_after_the_next_ingest(growing):
@@ -112,6 +123,7 @@ def test_a_feed_of_a_search_shows_new_minutes_after_the_next_ingest(growing):
                                                                       {e["id"] for e in now}}
 
 
+@both_engines
 def test_since_finds_only_files_first_ingested_from_then(growing, capsys):
     corpus, engine, client = growing
     service = SearchService(engine)
@@ -126,9 +138,10 @@ def test_since_finds_only_files_first_ingested_from_then(growing, capsys):
     assert service.search(SearchRequest(q="会议", since="2000-01-01"))["total"] == everything + found["total"]
     assert service.search(SearchRequest(q="会议", since="2999-01"))["total"] == 0
 
-    assert main(["search", "会议", "--index", str(engine.location), "--since", "last-ingest", "--json"]) == 0
+    where = ["--database", engine.url] if hasattr(engine, "url") else ["--index", str(engine.location)]
+    assert main(["search", "会议", *where, "--since", "last-ingest", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == found["total"]
-    assert main(["search", "会议", "--index", str(engine.location), "--since", "昨天"]) == 2
+    assert main(["search", "会议", *where, "--since", "昨天"]) == 2
     assert "since" in capsys.readouterr().err
     api = client.get("/api/search?q=会议&since=last-ingest").get_json()
     assert api["total"] == found["total"]
@@ -138,6 +151,7 @@ def test_since_finds_only_files_first_ingested_from_then(growing, capsys):
     assert "收录：最近一次收录" in page
 
 
+@both_engines
 def test_retagging_keeps_the_ingest_time_and_a_changed_file_gets_a_new_one(growing):
     corpus, engine, client = growing
     service = SearchService(engine)

@@ -110,6 +110,9 @@ def test_new_changed_removed_and_bad_files_in_process(tmp_path, polling):
         out.wait_for("跳过 坏文件.docx")
         write(corpus / "c.md", MINUTES.format(word="植树造林"))  # the watch goes on
         until(lambda: total(engine, "植树造林") == 1)
+        write(tmp_path / "外面" / "d.md", MINUTES.format(word="污水处理"))
+        (tmp_path / "外面").rename(corpus / "搬进来")  # a folder moved in: its file had no event of its own
+        until(lambda: total(engine, "污水处理") == 1)
         shutil.rmtree(corpus / "子目录")  # a folder removed with its files
         until(lambda: total(engine, "河道清淤") == 0)
         (corpus / "a.md").unlink()

@@ -35,31 +35,37 @@ BUSY_WAIT = 1.0   # seconds of each wait for another ingest's lock
 
 
 class _Changes(FileSystemEventHandler):
-    """What the observer saw since it was last asked: corpus files and folders touched (any event)."""
+    """What the observer saw since it was last asked: corpus files touched, folders that arrived (copied or
+    moved in: their files got no events of their own) and whether a folder went (its files are removed)."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.files: set[Path] = set()
         self.folders: set[Path] = set()
+        self.folder_gone = False
         self.last = 0.0  # monotonic time of the last event
 
     def on_any_event(self, event) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        touched = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+        dest = os.fsdecode(getattr(event, "dest_path", "") or "")
+        src = os.fsdecode(event.src_path)
         with self.lock:
-            for raw in touched:
-                path = Path(os.fsdecode(raw))
-                if event.is_directory:
-                    self.folders.add(path)
-                elif is_corpus_file(path.name):
-                    self.files.add(path)
+            if not event.is_directory:
+                self.files.update(Path(p) for p in (src, dest) if p and is_corpus_file(Path(p).name))
+            elif event.event_type in ("created", "moved"):
+                self.folders.add(Path(dest or src))
+                self.folder_gone |= event.event_type == "moved"
+            elif event.event_type == "deleted":
+                self.folder_gone = True
+            # (a folder's "modified" only says that a file in it changed: that file has its own event)
             self.last = time.monotonic()
 
-    def take(self) -> tuple[set[Path], set[Path], float]:
+    def take(self) -> tuple[set[Path], set[Path], bool, float]:
         with self.lock:
-            files, folders, self.files, self.folders = self.files, self.folders, set(), set()
-            return files, folders, self.last
+            taken = self.files, self.folders, self.folder_gone, self.last
+            self.files, self.folders, self.folder_gone = set(), set(), False
+            return taken
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
@@ -119,11 +125,11 @@ class Watcher:
         return 0
 
     def _step(self) -> None:
-        files, folders, last = self.changes.take()
+        files, folders, gone, last = self.changes.take()
         now = time.monotonic()
         self.pending |= files
-        for folder in folders:  # a folder copied or moved in holds files no event named; one gone, removals
-            self.rescan = True
+        self.rescan |= gone
+        for folder in folders:
             if folder.is_dir():
                 self.pending.update(path for path, _ in corpus_files([folder]))
         for path, (due, _) in list(self.retries.items()):
