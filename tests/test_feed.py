@@ -147,8 +147,10 @@ def test_since_finds_only_files_first_ingested_from_then(growing, capsys):
     assert api["total"] == found["total"]
     assert client.get("/api/search?since=2024-13-01").status_code == 400
     assert client.get("/feed.atom?since=nonsense").status_code == 400
+    page = client.get("/?q=会议").get_data(as_text=True)
+    assert 'href="/?q=%E4%BC%9A%E8%AE%AE&amp;since=last-ingest">只看最近一次收录的</a>' in page
     page = client.get("/?q=会议&since=last-ingest").get_data(as_text=True)
-    assert "收录：最近一次收录" in page
+    assert "收录：最近一次收录" in page and "只看最近一次收录的" not in page
 
 
 @both_engines

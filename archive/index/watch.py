@@ -174,7 +174,7 @@ class Watcher:
         for path in list(only or ()):
             source = self._source(path)
             tries = self.retries.pop(path, (0.0, 0))[1]
-            if source in failed and tries + 1 < RETRIES:
+            if source in failed and tries < RETRIES:
                 self.retries[path] = (time.monotonic() + RETRY, tries + 1)
         for source, reason in summary.failed:
             self.say(f"跳过 {source}: {reason}")
