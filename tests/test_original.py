@@ -45,12 +45,16 @@ def test_the_meeting_page_links_its_original_file(served):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment") and f"filename*=UTF-8''{quote(NAME)}" in disposition
     assert service.original(mid) == (str(corpus), f"县里/{NAME}")
+    api = client.get(f"/api/meetings/{mid}").get_json()
+    assert "root" not in api and str(corpus) not in str(api)  # (the server's folders stay private)
+    assert api["ingested"] and api["hash"]
 
 
 def test_a_file_gone_or_moved_is_404(tmp_path):
     corpus, _, _, mid, client = _served(tmp_path)
     (corpus / "县里" / NAME).rename(corpus / NAME)  # moved (the index still names the old place)
     assert client.get(f"/meetings/{mid}/original").status_code == 404
+    assert "原文下载" not in client.get(f"/meetings/{mid}").get_data(as_text=True)
     (corpus / NAME).unlink()
     assert client.get(f"/meetings/{mid}/original").status_code == 404
     corpus.rename(corpus.with_name("elsewhere"))  # the whole corpus folder moved

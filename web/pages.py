@@ -1,9 +1,11 @@
 """The search page, the meeting page and the CSV export: server-rendered, read-only, GET only."""
 
+import os
 import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from werkzeug.security import safe_join
 
 from archive.errors import BadRequest
 from archive.search.query import parse, positives
@@ -79,22 +81,29 @@ def meeting(meeting_id: str):
         "meeting.html", state=state, req=req, m=info, hit=hit, around=around,
         fields=card.rows(info), outcomes=card.outcomes(info),
         body=minutes.render(info, hit, positives(tree) if tree is not None else ()),
-        back=state.url(page=back_page) if searched else None, hit_url=hit_url,
+        back=state.url(page=back_page) if searched else None, hit_url=hit_url, original=_original_file(meeting_id),
     )
+
+
+def _original_file(meeting_id: str) -> str | None:
+    """The path of the file a meeting was read from, if it is still where its ingest found it: joined
+    safely from the corpus folder and the source the index holds (never from the URL)."""
+    found = _service().original(meeting_id)
+    path = safe_join(*found) if found is not None else None
+    return path if path is not None and os.path.isfile(path) else None
 
 
 @bp.get("/meetings/<meeting_id>/original")
 def original(meeting_id: str):
-    """The file a meeting was read from (原文下载): only from the corpus folder its ingest recorded, the
-    path joined safely from what the index holds, never from the URL; a file gone or moved is 404."""
+    """The file a meeting was read from (原文下载), as an attachment with its UTF-8 name; 404 when gone."""
     if not MEETING_ID.match(meeting_id):
         abort(404)
     found = _service().original(meeting_id)
     if found is None:
         abort(404)
     root, source = found
-    name = source.rsplit("/", 1)[-1]
-    return send_from_directory(root, source, as_attachment=True, download_name=name, max_age=0)
+    return send_from_directory(root, source, as_attachment=True, download_name=source.rsplit("/", 1)[-1],
+                               max_age=0)
 
 
 def hit_url(state: State, hit: dict, rank: int) -> str:

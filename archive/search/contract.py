@@ -94,6 +94,8 @@ class Meeting(TypedDict):
     online: bool               # the minutes say the meeting was held online (it then has no place)
     items: list[dict]          # decisions and open items: kind, paragraph, text, owners, due
     related: list[Related]     # up to 5 meetings sharing the most key terms, topics and places
+    ingested: str              # when the file's current content was first ingested (RFC 3339 UTC)
+    hash: str                  # the file's SHA-256
 
 
 def date_text(date: Date | dict | None, note: bool = True) -> str:

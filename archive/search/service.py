@@ -248,7 +248,10 @@ class SearchService:
     def meeting(self, meeting_id: str) -> Meeting | None:
         reader = self.engine.reader()
         found = reader.meeting(meeting_id)
-        return {**found, "related": self._related(reader, found)} if found is not None else None
+        if found is None:
+            return None
+        found = {k: v for k, v in found.items() if k != "root"}  # (a folder of the server: not for the public)
+        return {**found, "related": self._related(reader, found)}
 
     @staticmethod
     def _related(reader: Reader, meeting: dict) -> list[Related]:
@@ -269,7 +272,9 @@ class SearchService:
     def original(self, meeting_id: str) -> tuple[str, str] | None:
         """(corpus folder, the file's path inside it) a meeting was read from, as its ingest recorded them;
         None for an unknown meeting or one indexed before folders were recorded."""
-        found = self.meeting(meeting_id)
+        if self.meeting(meeting_id) is None:  # (whatever may be read of a meeting applies to its file)
+            return None
+        found = self.engine.reader().meeting(meeting_id)
         if found is None or not found.get("root"):
             return None
         return found["root"], found["source"]
