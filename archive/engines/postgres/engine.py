@@ -4,7 +4,9 @@
 
 Opening the engine connects to nothing; the first reader or ingest does. The
 archive lives in the schema `archive` of that database, created by the first
-ingest (`archive ingest --database URL`). `close()` closes the pool.
+ingest (`archive ingest --database URL`), or laid out over shards by
+`archive db init` (cluster.py): the engine is the same, given the
+coordinator's URL. `close()` closes the pool.
 """
 
 import threading
@@ -16,7 +18,8 @@ from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexMissing, IndexOutdated
 from .arrays import Generation
 from .build import indexer
-from .connect import POOL_SIZE, DatabaseUnavailable, Pool, redact
+from .cluster import unavailable
+from .connect import POOL_SIZE, Pool, redact
 from .schema import READ_TABLES, SCHEMA, SCHEMA_VERSION
 from .searcher import PostgresReader
 
@@ -41,20 +44,24 @@ class PostgresEngine:
             self.pool.put(conn)
 
     def reader(self) -> PostgresReader:
-        conn = self.pool.get()
+        raw = self.pool.get()
+        conn = Guarded(raw, self.location)
         try:
-            try:
-                state = self._begin(conn)
-            except psycopg.OperationalError as exc:
-                raise DatabaseUnavailable(f"the database {self.location} did not answer: {exc}") from None
+            state = self._begin(conn)
             gen = self._generation(conn, state)
+            if gen.sharded:  # a transaction on every shard now: one that is down fails the request, whole
+                conn.execute(f"SELECT 1 FROM {SCHEMA}.meetings LIMIT 0")
             # A frequent term's candidates are better read through the GIN index too: a sequential
             # scan would test every row's codes (and read them from TOAST), which costs far more.
-            conn.execute("SET LOCAL enable_seqscan = off")
+            # On a cluster, aggregates grouped by the partition key are made on the shards.
+            conn.execute("""SELECT set_config('enable_seqscan', 'off', true),
+                                   set_config('enable_partitionwise_aggregate', 'on', true),
+                                   set_config('enable_partitionwise_join', 'on', true)""")
         except BaseException:
-            self.pool.put(conn)
+            self.pool.put(raw)
             raise
-        return PostgresReader(conn, gen, self.pool.put)
+        pool = self.pool
+        return PostgresReader(conn, gen, lambda: pool.put(raw))
 
     def _begin(self, conn) -> tuple:
         """Lock the tables (waiting for a rebuild being swapped in), then take the snapshot: the state."""
@@ -102,3 +109,20 @@ class PostgresEngine:
 
     def close(self) -> None:
         self.pool.close()
+
+
+class Guarded:
+    """A reader's connection on which a server that went away (the database, or a shard of it) is a
+    DatabaseUnavailable naming it, whichever query met it."""
+
+    def __init__(self, conn: psycopg.Connection, location: str):
+        self._conn, self.location = conn, location
+
+    def execute(self, query, params=None):
+        try:
+            return self._conn.execute(query, params)
+        except psycopg.OperationalError as exc:
+            raise unavailable(self._conn, self.location, exc) from None
+
+    def rollback(self) -> None:
+        self._conn.rollback()
