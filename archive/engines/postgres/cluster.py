@@ -53,6 +53,10 @@ CONNECT_TIMEOUT = 10  # seconds the coordinator waits for a shard (a TCP host th
 NOT_SERVER_OPTIONS = {"user", "password", "passfile", "client_encoding", "fallback_application_name", "replication"}
 
 
+class ClusterError(Exception):
+    """The cluster cannot be laid out as asked (the message says why)."""
+
+
 @dataclass
 class Layout:
     """A cluster as its coordinator records it."""
@@ -92,15 +96,17 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
     """
     from .build import lock_ingest
     if not shard_urls:
-        raise ValueError("a cluster needs at least one shard URL")
-    if len(set(shard_urls)) != len(shard_urls):
-        raise ValueError("each shard URL may be given once")
+        raise ClusterError("a cluster needs at least one shard URL")
+    if len(set(shard_urls)) != len(shard_urls) or coordinator_url in shard_urls:
+        raise ClusterError("each database may be given once (the coordinator is not a shard)")
     coordinator = connect(coordinator_url, autocommit=True)
     try:
         lock_ingest(coordinator, redact(coordinator_url), 0.0)  # (no ingest runs meanwhile)
         users = [_lay_out_shard(url) for url in shard_urls]
         with coordinator.transaction():
             _lay_out_coordinator(coordinator, shard_urls, users)
+    except psycopg.Error as exc:  # e.g. postgres_fdw not installed, no right to create schemas
+        raise ClusterError(f"cannot lay the archive out: {error_reason(exc)}") from None
     finally:
         coordinator.close()
 

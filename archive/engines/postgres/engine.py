@@ -38,8 +38,10 @@ class PostgresEngine:
 
     def exists(self) -> bool:
         conn = self.pool.get()
-        try:
-            return conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is not None
+        try:  # (a cluster laid out by `archive db init` has its tables before its first ingest)
+            if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is None:
+                return False
+            return conn.execute(f"SELECT generation <> '' FROM {SCHEMA}.state").fetchone()[0]
         finally:
             self.pool.put(conn)
 
@@ -82,6 +84,8 @@ class PostgresEngine:
             raise self._outdated(f"schema version {version}, this version of the archive uses {SCHEMA_VERSION}")
         state = conn.execute(f"""SELECT generation, meta, documents, len_text, len_title, len_section, len_chars
                                  FROM {SCHEMA}.state""").fetchone()
+        if not state[0]:  # laid out (`archive db init`), never ingested
+            raise IndexMissing(f"no archive in the database {self.location} yet: run `archive ingest --database URL`")
         meta = state[1] or {}
         built = (meta.get("analyzer"), meta.get("segmenter"))
         if built != (ANALYZER_VERSION, SEGMENTER):
