@@ -315,3 +315,27 @@ def test_db_init_from_the_command_line(pg_cluster, tmp_path):  # noqa: F811
     assert "archive ingest" in cli("search", "第1项", "--json").stderr  # empty: ingest first
     bad = cli("db", "init", "--shard", shards[0], "--shard", shards[0], "--replace")
     assert bad.returncode == 2 and "once" in bad.stderr
+
+
+def test_a_shard_left_with_another_commit_is_refused_and_the_next_ingest_rebuilds(pg_cluster, tmp_path):  # noqa: F811
+    """postgres_fdw has no two-phase commit: a shard that committed alone (as a failure between the
+    shards' commits leaves it) is found by its stamp, named, and set right by the next ingest."""
+    for n in range(1, 4):
+        write(tmp_path / "c" / f"m{n}.md", meeting_file(n))
+    url = pg_cluster.create_database()
+    engine = PostgresEngine(url)
+    ingest([tmp_path / "c"], engine)
+    service = SearchService(engine)
+    before = without_timing(service.search(SearchRequest(q="会议")))
+    name = url.split("@/", 1)[1].split("?", 1)[0]
+    with psycopg.connect(pg_cluster.shards[0].url(name)) as conn:  # as if it alone had committed a run
+        live = SETS[1]
+        conn.execute(f"DELETE FROM {live}.paragraphs WHERE id LIKE '%%-p1'")
+        conn.execute(f"UPDATE {live}.stamp SET generation = 'interrupted'")
+    for request in (SearchRequest(q="会议"), SearchRequest()):
+        with pytest.raises(DatabaseUnavailable, match=r"shard 1 of 2 .* another state .*--rebuild"):
+            service.search(request)
+    summary = ingest([tmp_path / "c"], engine)
+    assert summary.rebuilt and summary.added == 3
+    assert without_timing(service.search(SearchRequest(q="会议"))) == before
+    engine.close()

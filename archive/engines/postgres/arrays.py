@@ -31,6 +31,7 @@ import numpy as np
 
 from ...index.records import FACET_FIELDS
 from ..arrays.facets import FacetArrays
+from .cluster import layout
 from .rows import code, word_token
 from .schema import CHARS, FIELDS, SCHEMA, WORD_COLUMNS
 
@@ -96,6 +97,7 @@ class Generation(FacetArrays):
         # Partitioned (hash by meeting_id): a cluster's coordinator.
         self.sharded = conn.execute(f"SELECT relkind = 'p' FROM pg_class WHERE oid = '{S}.paragraphs'::regclass"
                                     ).fetchone()[0]
+        self.cluster = layout(conn) if self.sharded else None
         row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(date_sort ORDER BY seq),
                                       array_agg(qlen_text ORDER BY seq), array_agg(qlen_title ORDER BY seq),
                                       array_agg(qlen_section ORDER BY seq), array_agg(qlen_chars ORDER BY seq)

@@ -32,7 +32,7 @@ from psycopg.types.json import Json
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexBusy, IndexOutdated
 from ..parallel import in_parallel, total_bytes, worker_count
-from .cluster import CLUSTER, Layout, layout, unavailable
+from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
 from .rows import Stats, column_words, lines, term_lines
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
@@ -220,11 +220,14 @@ class PostgresIndexer:
                     copy.write("".join(batch).encode("utf-8"))
             else:
                 self._update_terms(cur)
-            lengths = stats.lengths
+            lengths, generation = stats.lengths, uuid.uuid4().hex
+            if self.cluster is not None:  # every shard is stamped with the commit (see cluster.py)
+                for i in range(len(self.cluster.servers)):
+                    cur.execute(f"UPDATE {s}.stamp_shard{i} SET generation = %s", (generation,))
             cur.execute(f"""UPDATE {s}.state SET generation = %s, meta = %s, documents = documents + %s,
                             len_text = len_text + %s, len_title = len_title + %s,
                             len_section = len_section + %s, len_chars = len_chars + %s""",
-                        (uuid.uuid4().hex, Json(meta), stats.documents + (1 if self.rebuilding else 0),
+                        (generation, Json(meta), stats.documents + (1 if self.rebuilding else 0),
                          lengths["text"], lengths["title"], lengths["section"], lengths["chars"]))
             if self.rebuilding:
                 cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
@@ -311,6 +314,12 @@ def indexer(url: str, rebuild: bool, wait: float):
         if not rebuild:
             built = (meta.get("analyzer"), meta.get("segmenter"))
             rebuild = not present or version != SCHEMA_VERSION or built != (ANALYZER_VERSION, SEGMENTER)
+        if not rebuild and cluster is not None:  # a shard left with another commit: built afresh
+            generation = conn.execute(f"SELECT generation FROM {SCHEMA}.state").fetchone()[0]
+            try:
+                rebuild = bool(diverged(conn, len(cluster.servers), generation))
+            except psycopg.OperationalError as exc:
+                raise unavailable(conn, redact(url), exc) from None
         conn.autocommit = False
         run = None
         try:

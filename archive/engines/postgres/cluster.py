@@ -27,6 +27,14 @@ shards one after the other, and no reader may take its snapshots between
 them. A reader holds its lock on the state for its whole transaction, so all
 its shard snapshots see one state.
 
+postgres_fdw has no two-phase commit: a shard that fails (or a coordinator
+that crashes) in the moment between the shards' commits can leave one
+shard with a commit the others lack. Each commit therefore writes its
+generation into every shard it writes (`stamp`); a reader compares the
+shards' stamps with the coordinator's state and refuses to answer from a
+shard that differs (DatabaseUnavailable naming it), and the next ingest
+rebuilds.
+
 A shard that cannot be reached fails every request with DatabaseUnavailable
 naming it (the web answers 503), never with a partial answer: each reader
 opens its transaction on every shard before it answers.
@@ -46,7 +54,7 @@ CLUSTER = "archive_cluster"  # the coordinator's record of its shards
 SETS = ("archive_a", "archive_b")  # each shard's two sets of tables: the live one and a rebuild's
 SERVER_PREFIX = "archive_shard_"
 FETCH_SIZE = 2000  # rows a foreign scan fetches a round trip (postgres_fdw's default, 100, is slow)
-BATCH_SIZE = 500  # rows an INSERT through the coordinator sends a shard at once (20 columns a row)
+BATCH_SIZE = 100  # rows an INSERT through the coordinator sends a shard at once (21 columns a row)
 CONNECT_TIMEOUT = 10  # seconds the coordinator waits for a shard (a TCP host that is down)
 # libpq options a postgres_fdw server takes from the shard's URL (user and password go to the user
 # mapping; postgres_fdw sets the others itself).
@@ -78,6 +86,22 @@ def layout(conn) -> Layout | None:
     live, version = conn.execute(f"SELECT live, version FROM {CLUSTER}.layout").fetchone()
     rows = conn.execute(f"SELECT server, location FROM {CLUSTER}.shards ORDER BY position").fetchall()
     return Layout([r[0] for r in rows], [r[1] for r in rows], live, version)
+
+
+def stamps_sql(shards: int, schema: str = SCHEMA) -> str:
+    """SQL giving (position, generation stamp) of each shard, in one statement (the shards at once)."""
+    return " UNION ALL ".join(f"SELECT {i}, generation FROM {schema}.stamp_shard{i}" for i in range(shards))
+
+
+def diverged(conn, shards: int, generation: str) -> list[int]:
+    """The positions of the shards whose last commit is not the coordinator's `generation`."""
+    return [i for i, stamp in conn.execute(stamps_sql(shards)).fetchall() if stamp != generation]
+
+
+def divergence(location: str, found: Layout, positions: list[int]) -> DatabaseUnavailable:
+    which = ", ".join(f"shard {i + 1} of {len(found.servers)} ({found.locations[i]})" for i in positions)
+    return DatabaseUnavailable(f"{which} of the archive in {location} holds another state than its coordinator "
+                               f"(a commit interrupted by a failure): run `archive ingest --database URL --rebuild`")
 
 
 def holds_archive(url: str) -> bool:

@@ -18,7 +18,7 @@ from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexMissing, IndexOutdated
 from .arrays import Generation
 from .build import indexer
-from .cluster import unavailable
+from .cluster import divergence, diverged, unavailable
 from .connect import POOL_SIZE, Pool, redact
 from .schema import READ_TABLES, SCHEMA, SCHEMA_VERSION
 from .searcher import PostgresReader
@@ -51,8 +51,10 @@ class PostgresEngine:
         try:
             state = self._begin(conn)
             gen = self._generation(conn, state)
-            if gen.sharded:  # a transaction on every shard now: one that is down fails the request, whole
-                conn.execute(f"SELECT 1 FROM {SCHEMA}.meetings LIMIT 0")
+            if gen.cluster is not None:  # every shard now: one that is down, or left behind, fails the request
+                stale = diverged(conn, len(gen.cluster.servers), state[0])
+                if stale:
+                    raise divergence(self.location, gen.cluster, stale)
             # A frequent term's candidates are better read through the GIN index too: a sequential
             # scan would test every row's codes (and read them from TOAST), which costs far more.
             # On a cluster, aggregates grouped by the partition key are made on the shards.

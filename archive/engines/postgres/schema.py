@@ -122,8 +122,10 @@ def tables(s: str) -> list[str]:
 
 
 def shard_tables(s: str) -> list[str]:
-    """A shard's schema: meetings and paragraphs with their indexes (the coordinator gives their seq)."""
-    return [f"CREATE SCHEMA {s}", *_sharded_tables(s, ""), *sharded_indexes(s)]
+    """A shard's schema: meetings and paragraphs with their indexes (the coordinator gives their seq), and
+    the generation of the last commit that wrote to it (`stamp`: the coordinator's state.generation)."""
+    return [f"CREATE SCHEMA {s}", *_sharded_tables(s, ""), *sharded_indexes(s),
+            f"CREATE TABLE {s}.stamp (generation text NOT NULL)", f"INSERT INTO {s}.stamp VALUES ('')"]
 
 
 def coordinator_tables(s: str, servers: list[str], shard_schema: str) -> list[str]:
@@ -135,6 +137,8 @@ def coordinator_tables(s: str, servers: list[str], shard_schema: str) -> list[st
         out += [f"""CREATE FOREIGN TABLE {s}.{table}_shard{i} PARTITION OF {s}.{table}
                     FOR VALUES WITH (MODULUS {len(servers)}, REMAINDER {i}) SERVER {server}
                     OPTIONS (schema_name '{shard_schema}', table_name '{table}')""" for i, server in enumerate(servers)]
+    out += [f"""CREATE FOREIGN TABLE {s}.stamp_shard{i} (generation text NOT NULL) SERVER {server}
+                OPTIONS (schema_name '{shard_schema}', table_name 'stamp')""" for i, server in enumerate(servers)]
     return out
 
 
