@@ -12,9 +12,9 @@ schema, `archive_build`, indexes it after the load, and at commit drops
 On a cluster (cluster.py) the same run writes through the coordinator: rows
 are COPYed into temporary tables there and INSERTed into the partitioned
 tables, which postgres_fdw sends to the shards in batches (COPY straight into
-foreign partitions sends a statement a row: 2.2x slower, measured); a
-rebuild fills each shard's spare set of tables instead of a new schema, and
-a commit waits for the searches in flight (see cluster.py).
+foreign partitions sends a statement a row; docs/postgres.md has the figures);
+a rebuild fills each shard's spare set of tables instead of a new schema, and
+a commit stamps every shard and waits for the searches in flight (cluster.py).
 
 One ingest at a time: the run holds a session advisory lock, which the server
 releases when the run's connection ends, so a killed ingest leaves no lock.

@@ -21,8 +21,8 @@
 
 Paragraphs and meetings carry meeting_id in every unique key, so that a cluster can
 hash-partition both by meeting_id across shards (cluster.py, postgres_fdw): a meeting and its
-paragraphs stay together; the other tables stay on the coordinator. An ingest writes everything in one transaction; a rebuild builds the whole
-schema as `archive_build` and swaps it in at commit.
+paragraphs stay together; the other tables stay on the coordinator. An ingest writes everything
+in one transaction; a rebuild builds the whole schema as `archive_build` and swaps it in at commit.
 """
 
 SCHEMA = "archive"
