@@ -236,8 +236,12 @@ def _quote(s: str) -> str:
     return shlex.quote(s)
 
 
-if __name__ == "__main__":  # start a server by hand: python -m tests.pg (Ctrl-C stops it)
-    server = TempServer().start()
+if __name__ == "__main__":  # by hand: python -m tests.pg [--cluster] prints the URL to use (Ctrl-C stops it)
+    import signal
+    import sys
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # (stopped by kill too: the servers with it)
+    server = TempCluster() if "--cluster" in sys.argv[1:] else TempServer()
+    server.start()
     print(server.create_database("archive"), flush=True)
     try:
         while True:
