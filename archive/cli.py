@@ -141,6 +141,26 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_db_init(args) -> int:
+    from .engines.postgres.cluster import ClusterError, holds_archive, init_cluster
+    from .engines.postgres.connect import redact
+    url = args.database or os.environ.get("ARCHIVE_DATABASE_URL")
+    if not url:
+        print("archive: 请用 --database URL 指定协调节点的数据库（或设置 ARCHIVE_DATABASE_URL）", file=sys.stderr)
+        return 2
+    if holds_archive(url) and not args.replace:
+        print(f"archive: {redact(url)} 中已有档案；确要删除并重新建立，请加 --replace", file=sys.stderr)
+        return 2
+    try:
+        init_cluster(url, args.shard)
+    except ClusterError as exc:
+        print(f"archive: {exc}", file=sys.stderr)
+        return 2
+    print(f"已在 {redact(url)} 建立分片档案（{len(args.shard)} 个分片）；"
+          f"接着运行 archive ingest --database URL", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="archive", description="会议记录检索：导入、检索、网页服务")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -185,6 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=4)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("db", help="PostgreSQL: lay the archive out over several nodes")
+    db = p.add_subparsers(dest="db_command", required=True)
+    p = db.add_parser("init", help="partition the archive by meeting over shard databases (postgres_fdw)")
+    p.add_argument("--database", metavar="URL", help="the coordinator's database (default: $ARCHIVE_DATABASE_URL)")
+    p.add_argument("--shard", metavar="URL", action="append", required=True,
+                   help="a shard's database (give --shard once for each)")
+    p.add_argument("--replace", action="store_true", help="delete the archive these databases already hold")
+    p.set_defaults(func=cmd_db_init)
     return parser
 
 

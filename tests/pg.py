@@ -6,6 +6,13 @@ starts the server with pg_ctl, listening only on a unix socket in that folder
 Each test database is made with `create_database()` and named in a URL
 (`postgresql://archive@/NAME?host=FOLDER&port=5432`).
 
+`TempCluster` is three of them: a coordinator and two shards. Its
+`create_database()` makes a database of one name on each and lays the archive
+out over them (`init_cluster`), giving the coordinator's URL, the one a
+`PostgresEngine` takes; `stop_shard(i)` and `start_shard(i)` stop and restart
+a shard's server (its data kept). The `pg_server` and `pg_cluster` fixtures
+give one of each for the whole session.
+
 initdb refuses to run as root (tests run as root in CI): as root, the server
 is initialised and run as the `postgres` user, which Debian's `postgresql`
 package creates, through `runuser` (util-linux; `su` where it is missing). The
@@ -71,7 +78,7 @@ def missing_reason() -> str | None:
 
 
 class TempServer:
-    def __init__(self, fsync: bool = False):
+    def __init__(self, fsync: bool = False, max_connections: int = 60):
         reason = missing_reason()
         if reason:
             raise RuntimeError(reason)
@@ -87,6 +94,7 @@ class TempServer:
             os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
         os.chmod(self.folder, 0o755)
         self.fsync = fsync
+        self.max_connections = max_connections
         self.started = False
 
     # -- running the binaries ----------------------------------------------------
@@ -121,16 +129,25 @@ class TempServer:
             "fsync": "on" if self.fsync else "off",
             "synchronous_commit": "on" if self.fsync else "off",
             "full_page_writes": "on" if self.fsync else "off",
-            "max_connections": "60",
+            "max_connections": str(self.max_connections),
             "shared_buffers": "128MB",
             "logging_collector": "off",
         }
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as f:
             f.write("\n# tests/pg.py\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()))
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
-        self.started = True
+        self.start_server()
         atexit.register(self.stop)  # (also when the session ends without its fixture's teardown)
         return self
+
+    def start_server(self) -> None:
+        """Start the initialised server (again)."""
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
+        self.started = True
+
+    def stop_server(self) -> None:
+        """Stop the server, keeping its data (start_server() starts it again)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.started = False
 
     def _initdb_has_no_instructions(self) -> bool:
         try:
@@ -142,8 +159,7 @@ class TempServer:
     def stop(self) -> None:
         try:
             if self.started:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
-                self.started = False
+                self.stop_server()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -167,13 +183,65 @@ class TempServer:
         self.stop()
 
 
+class TempCluster:
+    """A coordinator and `shards` shard servers (TempServer each), for archives laid out by init_cluster."""
+
+    def __init__(self, shards: int = 2):
+        # Each coordinator connection opens one to every shard it reads: room for a few engines' pools.
+        self.coordinator = TempServer(max_connections=120)
+        self.shards = [TempServer(max_connections=120) for _ in range(shards)]
+
+    def start(self) -> "TempCluster":
+        try:
+            for server in (self.coordinator, *self.shards):
+                server.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def create_database(self, name: str | None = None) -> str:
+        """A new clustered archive (empty, laid out over the shards); the coordinator's URL."""
+        from archive.engines.postgres.cluster import init_cluster
+        name = name or f"c{int(time.time() * 1e6)}{os.getpid()}"
+        url = self.coordinator.create_database(name)
+        init_cluster(url, [shard.create_database(name) for shard in self.shards])
+        return url
+
+    def stop_shard(self, i: int) -> None:
+        self.shards[i].stop_server()
+
+    def start_shard(self, i: int) -> None:
+        self.shards[i].start_server()
+
+    def stop(self) -> None:
+        failed = []
+        for server in (self.coordinator, *self.shards):  # each, whatever the others do
+            try:
+                server.stop()
+            except Exception as exc:
+                failed.append(exc)
+        if failed:
+            raise failed[0]
+
+    def __enter__(self) -> "TempCluster":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
 def _quote(s: str) -> str:
     import shlex
     return shlex.quote(s)
 
 
-if __name__ == "__main__":  # start a server by hand: python -m tests.pg (Ctrl-C stops it)
-    server = TempServer().start()
+if __name__ == "__main__":  # by hand: python -m tests.pg [--cluster] prints the URL to use (Ctrl-C stops it)
+    import signal
+    import sys
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # (stopped by kill too: the servers with it)
+    server = TempCluster() if "--cluster" in sys.argv[1:] else TempServer()
+    server.start()
     print(server.create_database("archive"), flush=True)
     try:
         while True:
@@ -201,3 +269,21 @@ if pytest is not None:
             yield server
         finally:
             server.stop()
+
+    @pytest.fixture(scope="session")
+    def pg_cluster():
+        """A coordinator and two shards for the whole session (skipped, saying why, where none can start).
+
+        `pg_cluster.create_database()` gives the URL of a fresh clustered archive, for
+        `PostgresEngine(url)` (or `open_engine(database=url)`) exactly as a one-node database URL;
+        `pg_cluster.stop_shard(i)` / `start_shard(i)` take a shard down and up (a test that stops one
+        starts it again, in a `finally`).
+        """
+        reason = missing_reason()
+        if reason:
+            pytest.skip(reason)
+        cluster = TempCluster().start()
+        try:
+            yield cluster
+        finally:
+            cluster.stop()

@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ from archive.analysis import unit_string  # noqa: E402
 from archive.engines import open_engine  # noqa: E402
 from archive.engines.base import Filters  # noqa: E402
 from archive.engines.postgres import PostgresEngine  # noqa: E402
+from archive.engines.postgres.build import LOCK_KEY  # noqa: E402
 from archive.engines.postgres.connect import DatabaseUnavailable  # noqa: E402
 from archive.errors import IndexBusy, IndexMissing, IndexOutdated  # noqa: E402
 from archive.index.pipeline import ingest  # noqa: E402
@@ -42,7 +44,7 @@ from archive.search.request import SearchRequest  # noqa: E402
 from archive.search.service import SearchService  # noqa: E402
 
 from .conftest import COUNTY_MINUTES, ROOT, SAMPLE, write  # noqa: E402
-from .pg import pg_server  # noqa: E402,F401  (the session's server)
+from .pg import pg_cluster, pg_server  # noqa: E402,F401  (the session's servers)
 
 SMALL = {
     "会议/甘肃会议.md": """# 天水市环境保护工作会议记录篇一
@@ -427,33 +429,133 @@ def test_a_rebuild_is_swapped_in_after_the_searches_reading_the_old_state(pg_ser
     engine.close()
 
 
+def stored(url: str) -> list[str]:
+    """Every paragraph in the database as "source: text" (as tests/test_reliability.py lists an index)."""
+    with psycopg.connect(url) as conn:
+        return sorted(f"{source}: {text}" for source, text in
+                      conn.execute("SELECT source, text FROM archive.paragraphs").fetchall())
+
+
+def wait_for_the_lock(url: str, timeout: float = 30) -> None:
+    """Until no ingest holds the lock: a killed run's server process has rolled back or committed."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        deadline = time.monotonic() + timeout
+        while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
+            assert time.monotonic() < deadline, "a killed ingest's server process still holds the lock"
+            time.sleep(0.05)
+        conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
+
+
+class Watcher(threading.Thread):
+    """Searches all along, each reader reading every paragraph: an answer is one of `states`, or it is mixed."""
+
+    def __init__(self, engine, states: set):
+        super().__init__(daemon=True)
+        self.engine, self.states = engine, states
+        self.service = SearchService(engine)
+        self.stop = threading.Event()
+        self.answers, self.failed, self.mixed = 0, [], []
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                reader = self.engine.reader()
+                try:
+                    found = reader.find(None, Filters(), False)
+                    keys = [k for k, _ in found.page("index", 0, found.total)]
+                    seen = tuple(sorted(f"{r['source']}: {r['text']}" for r in reader.paragraphs(keys)))
+                finally:
+                    reader.close()
+                if seen not in self.states:
+                    self.mixed.append(len(seen))
+                result = self.service.search(SearchRequest(q="会议记录 第1段", per_page=5))
+                assert result["total"] >= len(result["hits"]) > 0
+                self.answers += 1
+            except Exception as exc:  # noqa: BLE001  (counted: a search during an ingest must not fail)
+                self.failed.append(repr(exc))
+
+
+KILLS = (("incremental", 6), ("rebuild", 4))  # per layout: 20 in all, half of them after 100%, in the commit
+
+
 @pytest.mark.slow
-def test_killed_ingest_leaves_the_state_before_or_after(pg_server, tmp_path):  # noqa: F811
-    corpus = tmp_path / "corpus"
-    for n in range(1, 61):
-        write(corpus / f"m{n:03d}.md", meeting_file(n, "环境保护工作。" * 200))
-    url = pg_server.create_database()
+@pytest.mark.parametrize("layout", ["one node", "two shards"])
+def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_path):
+    """`archive ingest` SIGKILLed, half of the kills spread over a run, half in its commit; searches meanwhile."""
+    from .test_reliability import Corpus, Run, alive, children, kill_plan
+    servers = request.getfixturevalue("pg_server" if layout == "one node" else "pg_cluster")
+    url = servers.create_database()
+    corpus = Corpus(tmp_path / "corpus", paragraphs=25)
+    for n in range(18):  # 16 files or more: a rebuild prepares them in worker processes
+        corpus.put(n, 0)
     engine = PostgresEngine(url)
-    ingest([corpus], engine)
-    for n in range(1, 61, 2):
-        write(corpus / f"m{n:03d}.md", meeting_file(n, "第二版。" * 200))
-    code = ("import sys; from pathlib import Path; from archive.engines.postgres import PostgresEngine; "
-            "from archive.index.pipeline import ingest; "
-            "ingest([Path(sys.argv[1])], PostgresEngine(sys.argv[2]), rebuild=sys.argv[3] == '1')")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for delay, rebuild in ((0.3, "0"), (0.8, "1"), (1.5, "0"), (2.5, "1")):
-        proc = subprocess.Popen([sys.executable, "-c", code, str(corpus), url, rebuild], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        res = SearchService(engine).search(SearchRequest(q="第二版"))
-        assert res["total"] in (0, 30)  # before or after, never between
-        assert SearchService(engine).search(SearchRequest(q="环境保护"))["total"] >= 30
-    s = ingest([corpus], engine, wait=30)  # (a killed run's server process may still be rolling back)
-    assert s.meetings == 60 and s.paragraphs == 120
-    assert SearchService(engine).search(SearchRequest(q="第二版"))["total"] == 30
-    engine.close()
+    ingest([corpus.dir], engine)
+    state = corpus.expected()
+    assert stored(url) == state
+    states = {tuple(state)}
+    watcher = Watcher(engine, states)
+    watcher.start()
+    phases, outcomes, orphans = Counter(), Counter(), []
+    try:
+        for mode, kills in KILLS:
+            args = ("--database", url, "--wait", "60", *(("--rebuild",) if mode == "rebuild" else ()))
+            corpus.mutate()
+            states.add(tuple(corpus.expected()))
+            calibration = Run(corpus.dir, tmp_path / "unused", *args)
+            assert calibration.wait() == 0, calibration.stderr()
+            state = corpus.expected()
+            assert stored(url) == state
+            corpus.mutate()
+            pending = corpus.expected()
+            states.add(tuple(pending))
+            plan, scale, done = kill_plan(calibration, kills), 1.0, 0
+            while done < kills:
+                anchor, delay = plan[done][0], plan[done][1] * scale
+                run = Run(corpus.dir, tmp_path / "unused", *args)
+                while anchor and run.when(anchor) is None and run.proc.poll() is None:
+                    time.sleep(0.005)
+                delay += (run.when(anchor) or 0.0) if anchor else 0.0
+                time.sleep(max(0.0, delay - (time.monotonic() - run.t0)))
+                workers = children(run.proc.pid)
+                if run.proc.poll() is None:
+                    run.proc.send_signal(signal.SIGKILL)
+                    run.wait()
+                    phases[run.phase()] += 1
+                    done += 1
+                else:  # quicker than the run measured: aim earlier from now on
+                    scale *= 0.9
+                    assert run.wait() == 0, run.stderr()
+                deadline = time.monotonic() + 5
+                while any(alive(w) for w in workers) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                orphans += [w for w in workers if alive(w)]
+                for w in orphans:
+                    os.kill(w, signal.SIGKILL)
+                wait_for_the_lock(url)
+                after = stored(url)
+                assert after in (state, pending), f"{layout}, {mode}: neither the state before nor after"
+                assert SearchService(engine).search(SearchRequest())["total"] == len(after)
+                if after == pending:
+                    outcomes["after"] += 1
+                    state = pending
+                    corpus.mutate()
+                    pending = corpus.expected()
+                    states.add(tuple(pending))
+                else:
+                    outcomes["before"] += 1
+            final = Run(corpus.dir, tmp_path / "unused", *args)
+            assert final.wait() == 0, final.stderr()
+            assert stored(url) == pending
+            state = pending
+    finally:
+        watcher.stop.set()
+        watcher.join(30)
+        engine.close()
+    print(f"\nSIGKILL ({layout}):", dict(phases), dict(outcomes), f"searches meanwhile {watcher.answers}, "
+          f"failed {len(watcher.failed)}, mixed {len(watcher.mixed)}")
+    assert not orphans, f"worker processes outlived their killed ingest: {orphans}"
+    assert sum(phases.values()) == sum(k for _, k in KILLS) and phases["last file, commit or publish"] >= 4, phases
+    assert not watcher.failed and not watcher.mixed and watcher.answers > 20, (watcher.failed[:3], watcher.mixed[:3])
 
 
 def test_cli_takes_a_database(pg_server, sample_index):  # noqa: F811

@@ -8,6 +8,8 @@
     evaluate.py  match plans as arrays: documents and BM25F scores
     searcher.py  Reader and Found over one snapshot
     engine.py    the Engine: a pool of connections, a reader per request
+    cluster.py   the layout over shard nodes (init_cluster, `archive db init`): partitions as
+                 postgres_fdw foreign tables, the shards' stamps, the shard a failure names
 
 Nothing outside this folder imports psycopg; it is loaded when an engine is opened:
 `PostgresEngine(url)`.

@@ -20,18 +20,25 @@ first reader that sees it, and shared by the readers of the same generation:
 
 Every read is made through the reader's connection, in its snapshot of this
 generation: cached arrays and freshly fetched postings always agree.
+
+On a cluster (cluster.py) the same SQL runs on the coordinator: the
+conditions on a term's or run's candidates go to the shards in the Remote
+SQL, and the facet values are grouped by meeting (the partition key) so
+that the shards aggregate them.
 """
 
 import numpy as np
 
 from ...index.records import FACET_FIELDS
 from ..arrays.facets import FacetArrays
+from .cluster import layout
 from .rows import code, word_token
 from .schema import CHARS, FIELDS, SCHEMA, WORD_COLUMNS
 
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
 LENGTH_FIELDS = ("text", "title", "section", "chars")
 S = SCHEMA
+FACET_GROUPS_SQL = f"SELECT facets, array_agg(seq) FROM {S}.paragraphs GROUP BY meeting_id, facets"
 
 
 def _regex_literal(char: str) -> str:
@@ -53,6 +60,27 @@ def _tf_sql(field: int, term: str, params: list) -> str:
     return f"(octet_length({column}) - octet_length(replace({column}, %s, ''))) / %s"
 
 
+def term_sql(field: int, term: str) -> tuple[str, list]:
+    """(SQL, parameters) of a term's postings: seqs and frequencies, candidates from the GIN index."""
+    params: list = []
+    tf = _tf_sql(field, term, params)
+    params.append([code(field, term)])
+    return f"""SELECT array_agg(seq ORDER BY seq), array_agg(tf ORDER BY seq) FROM
+                 (SELECT seq, {tf} AS tf FROM {S}.paragraphs WHERE terms @> %s::integer[]) AS m
+               WHERE tf > 0""", params
+
+
+def run_sql(run: str, grams: list[str]) -> tuple[str, list]:
+    """(SQL, parameters) of a literal run's postings: seqs and each distinct bigram's frequencies."""
+    params: list = []
+    tfs = ", ".join(f"{_tf_sql(CHARS, g, params)} AS tf{i}" for i, g in enumerate(grams))
+    params += [sorted({code(CHARS, g) for g in grams}), run]
+    aggregates = ", ".join(f"array_agg(tf{i} ORDER BY seq)" for i in range(len(grams)))
+    return f"""SELECT array_agg(seq ORDER BY seq), {aggregates} FROM
+                 (SELECT seq, {tfs} FROM {S}.paragraphs
+                  WHERE terms @> %s::integer[] AND strpos(units, %s) > 0) AS m""", params
+
+
 def _bigrams(run: str) -> list[str]:
     return [run[i:i + 2] for i in range(len(run) - 1)]
 
@@ -66,6 +94,10 @@ class Generation(FacetArrays):
         self.documents = int(state[0])  # N: every record, as Whoosh counts documents
         self.field_totals = dict(zip(LENGTH_FIELDS, (int(x) for x in state[1:5])))
         self._df: dict[tuple[int, str], int] = {}
+        # Partitioned (hash by meeting_id): a cluster's coordinator.
+        self.sharded = conn.execute(f"SELECT relkind = 'p' FROM pg_class WHERE oid = '{S}.paragraphs'::regclass"
+                                    ).fetchone()[0]
+        self.cluster = layout(conn) if self.sharded else None
         row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(date_sort ORDER BY seq),
                                       array_agg(qlen_text ORDER BY seq), array_agg(qlen_title ORDER BY seq),
                                       array_agg(qlen_section ORDER BY seq), array_agg(qlen_chars ORDER BY seq)
@@ -76,13 +108,12 @@ class Generation(FacetArrays):
         self._lengths = {name: np.array(values or [], dtype=np.float64) for name, values in zip(LENGTH_FIELDS, row[2:])}
         self.values_of = {field: [] for field in FACET_FIELDS}
         by_field: dict[str, list] = {field: [] for field in FACET_FIELDS}
-        for entry, seqs in conn.execute(f"SELECT f, array_agg(seq) FROM {S}.paragraphs CROSS JOIN unnest(facets) AS f "
-                                        "GROUP BY f").fetchall():
+        for entry, seqs in self._facet_seqs(conn):
             field, _, value = entry.partition(":")
             by_field.setdefault(field, []).append((value, seqs))
         for field, found in by_field.items():
-            found.sort()
-            docs = [np.sort(self.docnums(np.array(seqs, dtype=np.int64))) for _, seqs in found]
+            found.sort(key=lambda pair: pair[0])
+            docs = [np.sort(self.docnums(seqs)) for _, seqs in found]
             self.values_of[field] = [v for v, _ in found]
             self.docs_of[field] = np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, dtype=np.int32)
             self.bounds_of[field] = np.cumsum([0] + [len(d) for d in docs]).astype(np.int64)
@@ -93,6 +124,21 @@ class Generation(FacetArrays):
             values.setdefault(field, set()).add(value)
         self.all_values = {field: sorted(found) for field, found in values.items()}
         self.everything = np.ones(self.size, dtype=bool)
+
+    def _facet_seqs(self, conn):
+        """("field:value", an array of the seqs of the paragraphs holding it) of every facet value."""
+        if not self.sharded:
+            return [(f, np.array(seqs, dtype=np.int64)) for f, seqs in conn.execute(
+                f"SELECT f, array_agg(seq) FROM {S}.paragraphs CROSS JOIN unnest(facets) AS f GROUP BY f").fetchall()]
+        # Grouped by meeting and the whole array of values, the shards aggregate (partitionwise;
+        # unnest() would keep the rows from being sent); the values are taken apart here.
+        conn.execute("SELECT set_config('enable_partitionwise_aggregate', 'on', true)")
+        parts: dict[str, list] = {}
+        for values, seqs in conn.execute(FACET_GROUPS_SQL).fetchall():
+            held = np.array(seqs, dtype=np.int64)
+            for entry in values:
+                parts.setdefault(entry, []).append(held)
+        return [(entry, np.concatenate(found)) for entry, found in parts.items()]
 
     # -- documents -----------------------------------------------------------------
 
@@ -134,12 +180,7 @@ class Generation(FacetArrays):
         return self._cached((number, text), lambda: self._fetch_term(conn, number, text))
 
     def _fetch_term(self, conn, field: int, term: str):
-        params: list = []
-        tf = _tf_sql(field, term, params)
-        params.append([code(field, term)])
-        row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(tf ORDER BY seq) FROM
-                                 (SELECT seq, {tf} AS tf FROM {S}.paragraphs WHERE terms @> %s::integer[]) AS m
-                               WHERE tf > 0""", params).fetchone()
+        row = conn.execute(*term_sql(field, term)).fetchone()
         return self._arrays(row[0], [row[1]])
 
     def run(self, conn, run: str):
@@ -151,14 +192,7 @@ class Generation(FacetArrays):
         return list(dict.fromkeys(_bigrams(run)))
 
     def _fetch_run(self, conn, run: str):
-        grams = self.run_grams(run)
-        params: list = []
-        tfs = ", ".join(f"{_tf_sql(CHARS, g, params)} AS tf{i}" for i, g in enumerate(grams))
-        params += [sorted({code(CHARS, g) for g in grams}), run]
-        aggregates = ", ".join(f"array_agg(tf{i} ORDER BY seq)" for i in range(len(grams)))
-        row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), {aggregates} FROM
-                                 (SELECT seq, {tfs} FROM {S}.paragraphs
-                                  WHERE terms @> %s::integer[] AND strpos(units, %s) > 0) AS m""", params).fetchone()
+        row = conn.execute(*run_sql(run, self.run_grams(run))).fetchone()
         return self._arrays(row[0], list(row[1:]))
 
     def _arrays(self, seqs, tfs: list):

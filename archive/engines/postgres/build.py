@@ -6,8 +6,15 @@ and commits once: readers (each in its own snapshot) see the state before or
 after, and a run killed at any moment leaves the state before. A rebuild
 (asked for, or the analysis or the schema layout changed) fills a whole new
 schema, `archive_build`, indexes it after the load, and at commit drops
-`archive` and renames the new schema in its place, in the same transaction:
-searches go on answering from the old state meanwhile.
+`archive` and renames the new schema in its place, in the same transaction
+(lock_state()): searches go on answering from the old state meanwhile.
+
+On a cluster (cluster.py) the same run writes through the coordinator: rows
+are COPYed into temporary tables there and INSERTed into the partitioned
+tables, which postgres_fdw sends to the shards in batches (COPY straight into
+foreign partitions sends a statement a row; docs/postgres.md has the figures);
+a rebuild fills each shard's spare set of tables instead of a new schema, and
+a commit stamps every shard and waits for the searches in flight (cluster.py).
 
 One ingest at a time: the run holds a session advisory lock, which the server
 releases when the run's connection ends, so a killed ingest leaves no lock.
@@ -23,21 +30,22 @@ import psycopg
 from psycopg.types.json import Json
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
-from ...errors import IndexBusy
+from ...errors import IndexBusy, IndexOutdated
 from ..parallel import in_parallel, total_bytes, worker_count
+from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
 from .rows import Stats, column_words, lines, term_lines
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
-                     indexes, tables)
+                     coordinator_tables, indexes, local_indexes, tables)
 
 LOCK_KEY = int.from_bytes(hashlib.sha1(b"archive ingest").digest()[:8], "big", signed=True)
 COPY_ROWS = 5000  # paragraphs held before they are copied to the server
-SWAP_WAIT = 2.0  # seconds a rebuild waits at a time for the searches reading the old schema
+SWAP_WAIT = 2.0  # seconds a swap (or a cluster's commit) waits at a time for the searches in flight
 SWAP_GIVE_UP = 3600.0  # and at most, all in all
 COLUMNS = {"paragraphs": PARAGRAPH_COLUMNS, "meetings": MEETING_COLUMNS, "files": FILE_COLUMNS}
 
 
-def _lock(conn: psycopg.Connection, location: str, wait: float) -> None:
+def lock_ingest(conn: psycopg.Connection, location: str, wait: float) -> None:
     deadline = time.monotonic() + wait
     while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
         if time.monotonic() >= deadline:
@@ -71,21 +79,52 @@ def _current(conn: psycopg.Connection) -> tuple[bool, int | None, dict]:
     return True, version, (meta[0] if meta else {}) or {}
 
 
+def lock_state(cur) -> None:
+    """Wait until no search reads the archive, and keep new ones waiting until this transaction ends.
+
+    Readers lock the state table first (engine.py): holding it ACCESS EXCLUSIVE, a rebuild drops
+    the old schema without a deadlock once the searches reading it have finished, and a cluster
+    commits its shards with no reader in between. New searches queue behind the lock meanwhile,
+    so it is asked for SWAP_WAIT seconds at a time: a search that takes long (a large export)
+    delays the commit, never the other searches for long.
+    """
+    deadline = time.monotonic() + SWAP_GIVE_UP
+    cur.execute(f"SET LOCAL lock_timeout = '{int(SWAP_WAIT * 1000)}ms'")
+    while True:
+        cur.execute("SAVEPOINT swap")
+        try:
+            cur.execute(f"LOCK TABLE {SCHEMA}.state IN ACCESS EXCLUSIVE MODE")
+            break
+        except psycopg.errors.LockNotAvailable:
+            cur.execute("ROLLBACK TO SAVEPOINT swap")
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(SWAP_WAIT / 4)
+    cur.execute("RESET lock_timeout")
+
+
 class PostgresIndexer:
     """The engine's Indexer (archive/engines/base.py) over one transaction of one connection."""
 
-    def __init__(self, conn: psycopg.Connection, rebuilding: bool, meta: dict):
+    def __init__(self, conn: psycopg.Connection, rebuilding: bool, meta: dict, cluster: Layout | None = None):
         self.conn = conn
         self.rebuilding = rebuilding
+        self.cluster = cluster
         self.schema = BUILD_SCHEMA if rebuilding else SCHEMA
         self._meta = {} if rebuilding else meta
         self.stats = Stats()  # what this run adds to the statistics (deletions subtract)
         self.buffers: dict[str, list] = {"meetings": [], "paragraphs": [], "files": []}
+        self.staged: set[str] = set()  # a cluster's temporary tables made so far
         self.committed = False
         if rebuilding:
             conn.execute(f"DROP SCHEMA IF EXISTS {BUILD_SCHEMA} CASCADE")
-            for sql in tables(BUILD_SCHEMA):
-                conn.execute(sql)
+            if cluster is None:
+                for sql in tables(BUILD_SCHEMA):
+                    conn.execute(sql)
+            else:  # the shards' spare tables, emptied (the live ones answer the searches meanwhile)
+                for sql in coordinator_tables(BUILD_SCHEMA, cluster.servers, cluster.spare):
+                    conn.execute(sql)
+                conn.execute(f"TRUNCATE {BUILD_SCHEMA}.meetings, {BUILD_SCHEMA}.paragraphs")
 
     def manifest(self) -> dict[str, str]:
         if self.rebuilding:
@@ -129,9 +168,24 @@ class PostgresIndexer:
                 buffered = self.buffers[table]
                 if not buffered:
                     continue
-                with cur.copy(f"COPY {self.schema}.{table} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
+                target = f"{self.schema}.{table}"
+                if self.cluster is not None and table != "files":
+                    target = self._stage(cur, table)
+                with cur.copy(f"COPY {target} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
                     copy.write("".join(buffered).encode("utf-8"))
                 buffered.clear()
+                if target != f"{self.schema}.{table}":
+                    cur.execute(f"INSERT INTO {self.schema}.{table} SELECT * FROM {target}")
+                    cur.execute(f"TRUNCATE {target}")
+
+    def _stage(self, cur, table: str) -> str:
+        """A cluster's temporary table for COPYing a table's rows (its seq given here, in order)."""
+        name = f"stage_{table}"
+        if name not in self.staged:
+            cur.execute(f"CREATE TEMPORARY TABLE {name} (LIKE {self.schema}.{table} INCLUDING DEFAULTS) "
+                        "ON COMMIT DROP")
+            self.staged.add(name)
+        return name
 
     def _delete(self, source: str) -> None:
         """Delete a source's rows, taking them out of the statistics."""
@@ -166,45 +220,45 @@ class PostgresIndexer:
                     copy.write("".join(batch).encode("utf-8"))
             else:
                 self._update_terms(cur)
-            lengths = stats.lengths
+            lengths, generation = stats.lengths, uuid.uuid4().hex
+            if self.cluster is not None:  # every shard is stamped with the commit (see cluster.py)
+                for i in range(len(self.cluster.servers)):
+                    cur.execute(f"UPDATE {s}.stamp_shard{i} SET generation = %s", (generation,))
             cur.execute(f"""UPDATE {s}.state SET generation = %s, meta = %s, documents = documents + %s,
                             len_text = len_text + %s, len_title = len_title + %s,
                             len_section = len_section + %s, len_chars = len_chars + %s""",
-                        (uuid.uuid4().hex, Json(meta), stats.documents + (1 if self.rebuilding else 0),
+                        (generation, Json(meta), stats.documents + (1 if self.rebuilding else 0),
                          lengths["text"], lengths["title"], lengths["section"], lengths["chars"]))
             if self.rebuilding:
                 cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-                for sql in indexes(s):
-                    cur.execute(sql)
-                cur.execute(f"ANALYZE {s}.paragraphs, {s}.meetings, {s}.terms, {s}.files")
+                if self.cluster is None:
+                    for sql in indexes(s):
+                        cur.execute(sql)
+                    cur.execute(f"ANALYZE {s}.paragraphs, {s}.meetings, {s}.terms, {s}.files")
+                else:  # (the shards' tables have their indexes; ANALYZE of a foreign table reads all of it)
+                    for sql in local_indexes(s):
+                        cur.execute(sql)
+                    cur.execute(f"ANALYZE {s}.terms, {s}.files")
                 self._swap(cur)
-            else:
+            elif self.cluster is None:
                 cur.execute(f"SELECT gin_clean_pending_list('{SCHEMA}.paragraphs_terms'::regclass)")
+            else:  # postgres_fdw commits the shards one after the other: no reader in between
+                lock_state(cur)
         self.committed = True
         conn.commit()
 
     def _swap(self, cur) -> None:
         """Drop the old schema and rename the new one in its place (in this transaction).
 
-        Readers lock the state table first: holding it, the old schema is dropped without a
-        deadlock once the searches reading it have finished. New searches queue behind the
-        lock meanwhile, so it is asked for SWAP_WAIT seconds at a time: a search that takes
-        long (a large export) delays the rebuild, never the other searches for long.
+        On a cluster the old schema's shard tables are emptied first (the next rebuild fills
+        them) and the spare set becomes the live one.
         """
         if cur.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is not None:
-            deadline = time.monotonic() + SWAP_GIVE_UP
-            cur.execute(f"SET LOCAL lock_timeout = '{int(SWAP_WAIT * 1000)}ms'")
-            while True:
-                cur.execute("SAVEPOINT swap")
-                try:
-                    cur.execute(f"LOCK TABLE {SCHEMA}.state IN ACCESS EXCLUSIVE MODE")
-                    break
-                except psycopg.errors.LockNotAvailable:
-                    cur.execute("ROLLBACK TO SAVEPOINT swap")
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(SWAP_WAIT / 4)
-            cur.execute("RESET lock_timeout")
+            lock_state(cur)
+            if self.cluster is not None:
+                cur.execute(f"TRUNCATE {SCHEMA}.meetings, {SCHEMA}.paragraphs")
+        if self.cluster is not None:
+            cur.execute(f"UPDATE {CLUSTER}.layout SET live = %s", (self.cluster.spare,))
         cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
         cur.execute(f"ALTER SCHEMA {BUILD_SCHEMA} RENAME TO {SCHEMA}")
 
@@ -250,17 +304,34 @@ def indexer(url: str, rebuild: bool, wait: float):
             conn.execute("SET client_connection_check_interval = 1000")
         except psycopg.Error:
             pass
-        _lock(conn, redact(url), wait)
+        lock_ingest(conn, redact(url), wait)
+        cluster = layout(conn)
+        if cluster is not None and cluster.version != SCHEMA_VERSION:
+            raise IndexOutdated(f"the shards of {redact(url)} were laid out for schema version {cluster.version}, "
+                                f"this version of the archive uses {SCHEMA_VERSION}: run `archive db init` again, "
+                                f"then `archive ingest`")
         present, version, meta = _current(conn)
         if not rebuild:
             built = (meta.get("analyzer"), meta.get("segmenter"))
             rebuild = not present or version != SCHEMA_VERSION or built != (ANALYZER_VERSION, SEGMENTER)
+        if not rebuild and cluster is not None:  # a shard left with another commit: built afresh
+            generation = conn.execute(f"SELECT generation FROM {SCHEMA}.state").fetchone()[0]
+            try:
+                rebuild = bool(diverged(conn, len(cluster.servers), generation))
+            except psycopg.OperationalError as exc:
+                raise unavailable(conn, redact(url), exc) from None
         conn.autocommit = False
-        run = PostgresIndexer(conn, rebuild, meta)
+        run = None
         try:
+            run = PostgresIndexer(conn, rebuild, meta, cluster)
             yield run
+        except psycopg.OperationalError as exc:  # a shard (or the server) went away: say which
+            if run is not None:
+                run.cancel()
+            raise unavailable(conn, redact(url), exc) from None
         except BaseException:
-            run.cancel()
+            if run is not None:
+                run.cancel()
             raise
     finally:
         conn.close()  # ends the session: the advisory lock goes with it

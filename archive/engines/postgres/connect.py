@@ -28,12 +28,12 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
     try:
         return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, **kwargs)
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot reach the database {redact(url)}: {_reason(exc)}") from None
+        raise DatabaseUnavailable(f"cannot reach the database {redact(url)}: {error_reason(exc)}") from None
     except psycopg.ProgrammingError as exc:  # a malformed URL
         raise DatabaseUnavailable(f"not a database URL: {redact(url)} ({exc})") from None
 
 
-def _reason(exc: Exception) -> str:
+def error_reason(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return " ".join(line.strip() for line in text if line.strip()) or type(exc).__name__
 

@@ -4,7 +4,9 @@
 
 Opening the engine connects to nothing; the first reader or ingest does. The
 archive lives in the schema `archive` of that database, created by the first
-ingest (`archive ingest --database URL`). `close()` closes the pool.
+ingest (`archive ingest --database URL`), or laid out over shards by
+`archive db init` (cluster.py): the engine is the same, given the
+coordinator's URL. `close()` closes the pool.
 """
 
 import threading
@@ -16,7 +18,8 @@ from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexMissing, IndexOutdated
 from .arrays import Generation
 from .build import indexer
-from .connect import POOL_SIZE, DatabaseUnavailable, Pool, redact
+from .cluster import divergence, diverged, unavailable
+from .connect import POOL_SIZE, Pool, redact
 from .schema import READ_TABLES, SCHEMA, SCHEMA_VERSION
 from .searcher import PostgresReader
 
@@ -35,26 +38,34 @@ class PostgresEngine:
 
     def exists(self) -> bool:
         conn = self.pool.get()
-        try:
-            return conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is not None
+        try:  # (a cluster laid out by `archive db init` has its tables before its first ingest)
+            if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is None:
+                return False
+            return conn.execute(f"SELECT generation <> '' FROM {SCHEMA}.state").fetchone()[0]
         finally:
             self.pool.put(conn)
 
     def reader(self) -> PostgresReader:
-        conn = self.pool.get()
+        raw = self.pool.get()
+        conn = Guarded(raw, self.location)
         try:
-            try:
-                state = self._begin(conn)
-            except psycopg.OperationalError as exc:
-                raise DatabaseUnavailable(f"the database {self.location} did not answer: {exc}") from None
+            state = self._begin(conn)
             gen = self._generation(conn, state)
+            if gen.cluster is not None:  # every shard now: one that is down, or left behind, fails the request
+                stale = diverged(conn, len(gen.cluster.servers), state[0])
+                if stale:
+                    raise divergence(self.location, gen.cluster, stale)
             # A frequent term's candidates are better read through the GIN index too: a sequential
             # scan would test every row's codes (and read them from TOAST), which costs far more.
-            conn.execute("SET LOCAL enable_seqscan = off")
+            # On a cluster, aggregates grouped by the partition key are made on the shards.
+            conn.execute("""SELECT set_config('enable_seqscan', 'off', true),
+                                   set_config('enable_partitionwise_aggregate', 'on', true),
+                                   set_config('enable_partitionwise_join', 'on', true)""")
         except BaseException:
-            self.pool.put(conn)
+            self.pool.put(raw)
             raise
-        return PostgresReader(conn, gen, self.pool.put)
+        pool = self.pool
+        return PostgresReader(conn, gen, lambda: pool.put(raw))
 
     def _begin(self, conn) -> tuple:
         """Lock the tables (waiting for a rebuild being swapped in), then take the snapshot: the state."""
@@ -75,6 +86,8 @@ class PostgresEngine:
             raise self._outdated(f"schema version {version}, this version of the archive uses {SCHEMA_VERSION}")
         state = conn.execute(f"""SELECT generation, meta, documents, len_text, len_title, len_section, len_chars
                                  FROM {SCHEMA}.state""").fetchone()
+        if not state[0]:  # laid out (`archive db init`), never ingested
+            raise IndexMissing(f"no archive in the database {self.location} yet: run `archive ingest --database URL`")
         meta = state[1] or {}
         built = (meta.get("analyzer"), meta.get("segmenter"))
         if built != (ANALYZER_VERSION, SEGMENTER):
@@ -102,3 +115,20 @@ class PostgresEngine:
 
     def close(self) -> None:
         self.pool.close()
+
+
+class Guarded:
+    """A reader's connection on which a server that went away (the database, or a shard of it) is a
+    DatabaseUnavailable naming it, whichever query met it."""
+
+    def __init__(self, conn: psycopg.Connection, location: str):
+        self._conn, self.location = conn, location
+
+    def execute(self, query, params=None):
+        try:
+            return self._conn.execute(query, params)
+        except psycopg.OperationalError as exc:
+            raise unavailable(self._conn, self.location, exc) from None
+
+    def rollback(self) -> None:
+        self._conn.rollback()

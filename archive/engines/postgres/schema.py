@@ -19,10 +19,10 @@
                     32-bit codes (GIN: candidates, each checked exactly on the strings)
     seq             the sequence giving paragraphs and meetings their index order
 
-Paragraphs and meetings carry meeting_id in every unique key, so that both can later be
-hash-partitioned by meeting_id across shards (postgres_fdw): a meeting and its paragraphs
-stay together. An ingest writes everything in one transaction; a rebuild builds the whole
-schema as `archive_build` and swaps it in at commit.
+Paragraphs and meetings carry meeting_id in every unique key, so that a cluster can
+hash-partition both by meeting_id across shards (cluster.py, postgres_fdw): a meeting and its
+paragraphs stay together; the other tables stay on the coordinator. An ingest writes everything
+in one transaction; a rebuild builds the whole schema as `archive_build` and swaps it in at commit.
 """
 
 SCHEMA = "archive"
@@ -45,8 +45,38 @@ MEETING_COLUMNS = ("meeting_id", "source", "facets", "info")
 FILE_COLUMNS = ("source", "hash", "info")
 
 
-def tables(s: str) -> list[str]:
-    """The schema's tables, without their secondary indexes (see indexes())."""
+MEETINGS_TABLE = """(
+            meeting_id text NOT NULL,
+            seq bigint NOT NULL{seq},
+            source text NOT NULL,
+            facets text[] NOT NULL,
+            info json NOT NULL)"""
+PARAGRAPHS_TABLE = """(
+            seq bigint NOT NULL{seq},
+            date_sort integer NOT NULL,
+            len_text integer NOT NULL,
+            len_title integer NOT NULL,
+            len_section integer NOT NULL,
+            len_chars integer NOT NULL,
+            qlen_text integer NOT NULL,
+            qlen_title integer NOT NULL,
+            qlen_section integer NOT NULL,
+            qlen_chars integer NOT NULL,
+            meeting_id text NOT NULL,
+            id text NOT NULL,
+            source text NOT NULL,
+            facets text[] NOT NULL,
+            units text NOT NULL,
+            words_text text NOT NULL,
+            words_title text NOT NULL,
+            words_section text NOT NULL,
+            terms integer[] NOT NULL,
+            text text NOT NULL,
+            info json NOT NULL)"""
+
+
+def _local_tables(s: str) -> list[str]:
+    """The tables that stay on one node (a cluster's coordinator): version, state, sequence, terms, files."""
     return [
         f"CREATE SCHEMA {s}",
         f"CREATE TABLE {s}.schema_version (version integer NOT NULL)",
@@ -70,34 +100,14 @@ def tables(s: str) -> list[str]:
             source text NOT NULL,
             hash text NOT NULL,
             info json NOT NULL)""",
-        f"""CREATE TABLE {s}.meetings (
-            meeting_id text NOT NULL,
-            seq bigint NOT NULL DEFAULT nextval('{s}.seq'),
-            source text NOT NULL,
-            facets text[] NOT NULL,
-            info json NOT NULL)""",
-        f"""CREATE TABLE {s}.paragraphs (
-            seq bigint NOT NULL DEFAULT nextval('{s}.seq'),
-            date_sort integer NOT NULL,
-            len_text integer NOT NULL,
-            len_title integer NOT NULL,
-            len_section integer NOT NULL,
-            len_chars integer NOT NULL,
-            qlen_text integer NOT NULL,
-            qlen_title integer NOT NULL,
-            qlen_section integer NOT NULL,
-            qlen_chars integer NOT NULL,
-            meeting_id text NOT NULL,
-            id text NOT NULL,
-            source text NOT NULL,
-            facets text[] NOT NULL,
-            units text NOT NULL,
-            words_text text NOT NULL,
-            words_title text NOT NULL,
-            words_section text NOT NULL,
-            terms integer[] NOT NULL,
-            text text NOT NULL,
-            info json NOT NULL)""",
+    ]
+
+
+def _sharded_tables(s: str, seq: str) -> list[str]:
+    """Meetings and paragraphs, where their rows are stored (one node, or each shard of a cluster)."""
+    return [
+        f"CREATE TABLE {s}.meetings {MEETINGS_TABLE.format(seq=seq)}",
+        f"CREATE TABLE {s}.paragraphs {PARAGRAPHS_TABLE.format(seq=seq)}",
         # What a search reads of every match stays in the row, uncompressed; the codes are read
         # only to build the GIN index: out of line, so that rows stay narrow.
         *(f"ALTER TABLE {s}.paragraphs ALTER COLUMN {c} SET STORAGE MAIN"
@@ -106,12 +116,44 @@ def tables(s: str) -> list[str]:
     ]
 
 
-def indexes(s: str) -> list[str]:
-    """Keys and indexes, made after a bulk load (or with the tables, for an empty schema)."""
+def tables(s: str) -> list[str]:
+    """The schema's tables on one node, without their secondary indexes (see indexes())."""
+    return _local_tables(s) + _sharded_tables(s, f" DEFAULT nextval('{s}.seq')")
+
+
+def shard_tables(s: str) -> list[str]:
+    """A shard's schema: meetings and paragraphs with their indexes (the coordinator gives their seq), and
+    the generation of the last commit that wrote to it (`stamp`: the coordinator's state.generation)."""
+    return [f"CREATE SCHEMA {s}", *_sharded_tables(s, ""), *sharded_indexes(s),
+            f"CREATE TABLE {s}.stamp (generation text NOT NULL)", f"INSERT INTO {s}.stamp VALUES ('')"]
+
+
+def coordinator_tables(s: str, servers: list[str], shard_schema: str) -> list[str]:
+    """A cluster's coordinator schema: the local tables, and meetings and paragraphs hash-partitioned by
+    meeting_id whose partitions are the foreign tables of `shard_schema` on each server (postgres_fdw)."""
+    out, seq = _local_tables(s), f" DEFAULT nextval('{s}.seq')"
+    for table, body in (("meetings", MEETINGS_TABLE), ("paragraphs", PARAGRAPHS_TABLE)):
+        out.append(f"CREATE TABLE {s}.{table} {body.format(seq=seq)} PARTITION BY HASH (meeting_id)")
+        out += [f"""CREATE FOREIGN TABLE {s}.{table}_shard{i} PARTITION OF {s}.{table}
+                    FOR VALUES WITH (MODULUS {len(servers)}, REMAINDER {i}) SERVER {server}
+                    OPTIONS (schema_name '{shard_schema}', table_name '{table}')""" for i, server in enumerate(servers)]
+    out += [f"""CREATE FOREIGN TABLE {s}.stamp_shard{i} (generation text NOT NULL) SERVER {server}
+                OPTIONS (schema_name '{shard_schema}', table_name 'stamp')""" for i, server in enumerate(servers)]
+    return out
+
+
+def local_indexes(s: str) -> list[str]:
+    """Keys and indexes of the tables that stay on one node."""
     return [
         f"ALTER TABLE {s}.terms ADD PRIMARY KEY (field, term)",
         f"CREATE INDEX terms_second ON {s}.terms (right(term, 1)) WHERE field = {CHARS} AND length(term) = 2",
         f"ALTER TABLE {s}.files ADD PRIMARY KEY (source)",
+    ]
+
+
+def sharded_indexes(s: str) -> list[str]:
+    """Keys and indexes of meetings and paragraphs (on one node, or each shard)."""
+    return [
         f"ALTER TABLE {s}.meetings ADD PRIMARY KEY (meeting_id, seq)",
         f"CREATE INDEX meetings_source ON {s}.meetings (source)",
         f"CREATE INDEX meetings_facets ON {s}.meetings USING gin (facets)",
@@ -121,3 +163,8 @@ def indexes(s: str) -> list[str]:
         f"CREATE INDEX paragraphs_source ON {s}.paragraphs (source)",
         f"CREATE INDEX paragraphs_terms ON {s}.paragraphs USING gin (terms) WITH (gin_pending_list_limit = 16384)",
     ]
+
+
+def indexes(s: str) -> list[str]:
+    """Keys and indexes, made after a bulk load (or with the tables, for an empty schema)."""
+    return local_indexes(s) + sharded_indexes(s)

@@ -27,7 +27,7 @@ S = SCHEMA
 class PostgresReader:
     def __init__(self, conn, gen: Generation, release):
         self.conn, self.gen = conn, gen
-        self._finalizer = weakref.finalize(self, release, conn)
+        self._finalizer = weakref.finalize(self, release)
 
     def close(self) -> None:
         """Give the connection back now (it is given back anyway when the reader is dropped)."""
