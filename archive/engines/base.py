@@ -30,7 +30,8 @@ from typing import Any, Protocol
 # Facet fields, and the filter group that each is counted without (drill-down).
 FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date",
                 "person": "person", "role": "role"}
-VALUE_GROUPS = ("region", "topic", "person", "role")  # filters by facet values (any of them)
+# Filters by facet values (any of them); `access` is the reader's levels (archive/access), never a facet.
+VALUE_GROUPS = ("region", "topic", "person", "role", "access")
 ORDERS = ("relevance", "newest", "oldest", "index")
 
 
@@ -48,6 +49,7 @@ class Filters:
     topic: tuple[str, ...] | None = None
     person: tuple[str, ...] | None = None
     role: tuple[str, ...] | None = None   # decision, action
+    access: tuple[str, ...] | None = None  # the access levels the reader may read (None: all)
     date: DateRange | None = None
 
 

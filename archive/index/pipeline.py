@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..access.levels import AccessConfig, UnknownLevel, load_config
 from ..analysis import ANALYZER_VERSION, SEGMENTER
 from ..engines.base import Engine, Outcome
 from ..extract.annotate import annotate, fingerprint
@@ -102,8 +103,10 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
     return files
 
 
-def preparer(manifest: dict[str, str], retag: bool) -> Callable[[tuple], Outcome]:
+def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None = None) -> Callable[[tuple], Outcome]:
     """The function that reads, splits and annotates one (path, root, source) into its records."""
+    config = config or AccessConfig()
+
     def prepare(item) -> Outcome:
         path, root, source = item
         try:
@@ -116,40 +119,46 @@ def preparer(manifest: dict[str, str], retag: bool) -> Callable[[tuple], Outcome
             return Outcome(source, "unchanged", digest)
         try:
             doc = annotate(load(path, root, data))
-        except UnreadableFile as exc:
+            level = config.level_of(source, doc.front_matter)
+        except (UnreadableFile, UnknownLevel) as exc:
             return Outcome(source, "failed", reason=str(exc))
         except Exception as exc:  # a bug met by one file must not stop the others
             return Outcome(source, "failed", reason=f"could not be read ({type(exc).__name__}: {exc}); please report this")
         status = "updated" if source in manifest else "added"
-        return Outcome(source, status, digest, list(records(doc, digest)), warnings=list(doc.warnings))
+        return Outcome(source, status, digest, list(records(doc, digest, level)), warnings=list(doc.warnings))
     return prepare
 
 
-def index_meta() -> dict:
-    """What an index records of the code that built it: an index built otherwise is rebuilt or re-tagged."""
-    return {"analyzer": ANALYZER_VERSION, "segmenter": SEGMENTER, "extract": fingerprint()}
+def index_meta(config: AccessConfig) -> dict:
+    """What an index records of the code and access rules that built it: an index built otherwise is
+    rebuilt or re-tagged."""
+    return {"analyzer": ANALYZER_VERSION, "segmenter": SEGMENTER, "extract": fingerprint(),
+            "access": config.fingerprint()}
 
 
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
-           progress: Callable[[int, int, str], None] | None = None) -> Summary:
-    """Bring the index in line with the corpus files under `paths`.
+           progress: Callable[[int, int, str], None] | None = None, config: AccessConfig | None = None) -> Summary:
+    """Bring the index in line with the corpus files under `paths`, their access levels by `config`
+    (default: the archive's configuration, archive/access/levels.py).
 
     Removal applies only when every path is a folder: ingesting one file never
     drops the others.
     """
+    config = config or load_config()
     started = time.monotonic()
     summary = Summary()
     with engine.indexer(rebuild=rebuild, wait=wait) as indexer:
         summary.rebuilt = indexer.rebuilding
         manifest = indexer.manifest()
         files = _sources(corpus_files(paths), summary)
-        indexer.write(files, preparer(manifest, indexer.meta().get("extract") != fingerprint()),
-                      summary.count, progress)
+        built = indexer.meta()
+        retag = built.get("extract") != fingerprint() or built.get("access") != config.fingerprint()
+        indexer.write(files, preparer(manifest, retag, config), summary.count, progress)
         if all(p.is_dir() for p in paths):
             for source in sorted(set(manifest) - {source for _, _, source in files}):
                 indexer.remove(source)
                 summary.removed += 1
-        indexer.commit(index_meta())
+        indexer.commit(index_meta(config))
         summary.meetings, summary.paragraphs = indexer.counts()
     summary.seconds = round(time.monotonic() - started, 3)
     return summary

@@ -16,7 +16,7 @@ from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
 PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
-FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role")
+FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role", "access")
 # The people a meeting's paragraphs are filed under (person facet): those who took part.
 PARTICIPANTS = ("host", "attendees", "observers", "recorder", "presenters")
 
@@ -69,7 +69,7 @@ def _region_values(regions) -> list[str]:
     return sorted(keys)
 
 
-def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
+def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str) -> dict:
     mid = meeting_id(doc.source, meeting.index)
     fields = {
         "kind": PARAGRAPH,
@@ -83,6 +83,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
         "topic": list(para.topics),
         "person": _participants(meeting),
         "role": [para.role] if para.role else [],
+        "access": [level],
         "info": {
             "n": para.n,
             "meeting_title": meeting.title,
@@ -100,7 +101,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
     return fields
 
 
-def meeting_doc(doc: Document, meeting: Meeting) -> dict:
+def meeting_doc(doc: Document, meeting: Meeting, level: str) -> dict:
     return {
         "kind": MEETING,
         "id": meeting_id(doc.source, meeting.index),
@@ -113,6 +114,7 @@ def meeting_doc(doc: Document, meeting: Meeting) -> dict:
             "title": meeting.title,
             "document_title": doc.title,
             "preamble": meeting.is_preamble,
+            "access": level,
             "source": doc.source,
             "line_start": meeting.line_start,
             "line_end": meeting.line_end,
@@ -147,10 +149,10 @@ def file_doc(doc: Document, digest: str) -> dict:
     }
 
 
-def records(doc: Document, digest: str):
-    """The meeting, paragraph and file records of an annotated document."""
+def records(doc: Document, digest: str, level: str):
+    """The meeting, paragraph and file records of an annotated document whose access level is `level`."""
     for meeting in doc.meetings:
-        yield meeting_doc(doc, meeting)
+        yield meeting_doc(doc, meeting, level)
         for para in meeting.paragraphs:
-            yield paragraph_doc(doc, meeting, para)
+            yield paragraph_doc(doc, meeting, para, level)
     yield file_doc(doc, digest)
