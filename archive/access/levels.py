@@ -47,7 +47,7 @@ class AccessConfig:
     lockout_minutes: float = 15.0
     proxy: bool = False
     audit_log: str = "audit.jsonl"
-    source: str = "(defaults)"  # where it was read, for messages
+    source: str = "默认配置"  # where it was read, for messages
 
     @property
     def lowest(self) -> str:
@@ -59,8 +59,7 @@ class AccessConfig:
 
     def check(self, level: str) -> str:
         if level not in self.levels:
-            raise UnknownLevel(f"unknown access level {level!r}: the levels are {'、'.join(self.levels)} "
-                               f"({self.source})")
+            raise UnknownLevel(f"未知的访问级别 {level!r}：可用的级别为 {'、'.join(self.levels)}（{self.source}）")
         return level
 
     def level_of(self, source: str, front_matter: dict) -> str:
@@ -68,7 +67,7 @@ class AccessConfig:
         if "access" in front_matter:
             given = front_matter["access"]
             if not isinstance(given, str):
-                raise UnknownLevel(f"front matter access must be one level name, not {given!r}")
+                raise UnknownLevel(f"front matter 的 access 应为一个级别名称，而不是 {given!r}")
             return self.check(given.strip())
         for prefix, level in self.folders:
             if source == prefix or source.startswith(prefix + "/"):

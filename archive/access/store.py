@@ -213,6 +213,9 @@ class SQLiteStore(Store):
         finally:
             conn.close()
 
+    def has_users(self) -> bool:
+        return self.path.exists() and super().has_users()  # (asking does not create the file)
+
     def _create(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))  # restrictive before any data is written
