@@ -30,7 +30,7 @@ bp = Blueprint("auth", __name__)
 SESSION_COOKIE, CSRF_COOKIE = "archive_session", "archive_csrf"
 NOBODY = Viewer("", ())  # reads nothing: a request the login check has not seen (fails closed)
 PAGES = re.compile(r"^/(meetings/[^/]+)?$")  # pages a browser opens: redirected to the login
-OPEN = ("auth.login", "auth.logout", "static")  # endpoints answered without a viewer
+OPEN = ("auth.login", "auth.login_post", "auth.logout", "static")  # endpoints answered without a viewer
 
 
 class RequestService(SearchService):
@@ -124,7 +124,7 @@ _EVENTS = {"pages.search": "search", "api.search": "search", "pages.meeting": "m
 
 
 def _audit(response):
-    if request.endpoint in ("static", "auth.login", "auth.logout"):
+    if request.endpoint in OPEN:
         return response  # (logins are logged with their outcome by the view)
     event = _EVENTS.get(request.endpoint or "", "request")
     details = {"status": response.status_code, "path": request.path}
