@@ -148,8 +148,10 @@ def cmd_serve(args) -> int:
     note = {"public": f"（未登录者只能看到“{config.lowest}”级别）", "network": "（需要登录）",
             "local": "（需要登录）" if store.has_users() else ""}[mode]
     print(f"会议记录检索：http://{args.host}:{args.port}/{note}", file=sys.stderr)
-    app = create_app(engine, mode=mode, proxy=True if args.proxy else None, config=config, store=store)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    proxy = args.proxy or config.proxy
+    app = create_app(engine, mode=mode, proxy=proxy, config=config, store=store)
+    # Waitress drops X-Forwarded-* headers unless told otherwise; behind the proxy, ProxyFix reads them.
+    serve(app, host=args.host, port=args.port, threads=args.threads, clear_untrusted_proxy_headers=not proxy)
     return 0
 
 

@@ -73,11 +73,12 @@ class Client:
                             headers=headers)
 
 
-def serve(app) -> str:
+def serve(app, proxy_headers: bool = False) -> str:
     """The app under waitress on a free port, in a daemon thread (left to end with the test process:
-    closing its socket under the running loop makes waitress's thread fail)."""
+    closing its socket under the running loop makes waitress's thread fail). proxy_headers: waitress
+    passes X-Forwarded-* on, as `archive serve --proxy` has it do."""
     from waitress import create_server
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, clear_untrusted_proxy_headers=not proxy_headers)
     threading.Thread(target=server.run, daemon=True).start()
     return f"http://127.0.0.1:{server.effective_port}"
 
@@ -261,3 +262,65 @@ def test_no_http_answer_holds_anything_above_the_users_level(base, archive, leve
 
     check()
     assert all(m in user.get(f"/api/search?q={m}")[2] for m in markers(level)[:3])
+
+
+def _timed(url: str, name: str, password: str, address: str) -> tuple[int, float]:
+    c = Client(url, {"X-Forwarded-For": address})
+    c.get("/login")
+    started = time.perf_counter()
+    status = c.login(name, password)[0]
+    return status, time.perf_counter() - started
+
+
+@pytest.mark.slow
+def test_a_hundred_wrong_passwords_lock_the_account_and_the_address_in_constant_time(archive, capsys):
+    """Behind a proxy (ProxyFix), so that each client can come from an address of its own."""
+    engine, store, _ = archive
+    lock = dataclasses.replace(CONFIG, lockout_failures=10, lockout_minutes=10)
+    url = serve(create_app(engine, mode="network", proxy=True, config=lock, store=store), proxy_headers=True)
+    store.add("erin", PASSWORD, "reader", "公开")
+    store.add("frank", PASSWORD, "reader", "公开")
+
+    wrong, unknown = [], []
+    for i in range(100):  # wrong passwords for erin from one address; unknown names, each from its own address
+        wrong.append(_timed(url, "erin", f"wrong-{i}", "10.0.0.1"))
+        if i % 3 == 0:
+            unknown.append(_timed(url, f"nobody-{i}", f"wrong-{i}", f"10.0.1.{i}"))
+    assert [s for s, _ in wrong[:10]] == [401] * 10 and {s for s, _ in wrong[10:]} == {429}
+    assert {s for s, _ in unknown} == {401}
+    groups = {"wrong password": [t for s, t in wrong if s == 401], "unknown user": [t for _, t in unknown],
+              "locked": [t for s, t in wrong if s == 429]}
+    medians = {k: statistics.median(v) for k, v in groups.items()}
+    spread = (max(medians.values()) - min(medians.values())) / min(medians.values())
+    with capsys.disabled():
+        print("\nlogin answer medians (ms):", {k: round(v * 1000, 1) for k, v in medians.items()},
+              f"spread {spread:.1%}")
+    assert spread < 0.25  # the scrypt verification dominates every answer, whatever it says
+
+    assert _timed(url, "erin", PASSWORD, "10.0.0.3")[0] == 429  # the account is locked, from anywhere
+    assert _timed(url, "frank", PASSWORD, "10.0.0.1")[0] == 429  # and the address, for anyone
+    assert _timed(url, "frank", PASSWORD, "10.0.0.4")[0] == 303
+
+
+@pytest.mark.slow
+def test_a_correct_password_is_refused_until_the_lockout_ends(archive):
+    engine, store, _ = archive
+    brief = dataclasses.replace(CONFIG, lockout_failures=10, lockout_minutes=0.05)  # three seconds
+    url = serve(create_app(engine, mode="network", proxy=True, config=brief, store=store), proxy_headers=True)
+    store.add("gina", PASSWORD, "reader", "公开")
+    assert [_timed(url, "gina", "wrong", "10.0.2.1")[0] for _ in range(10)] == [401] * 10
+    assert _timed(url, "gina", PASSWORD, "10.0.2.2")[0] == 429
+    time.sleep(3.5)
+    assert _timed(url, "gina", PASSWORD, "10.0.2.2")[0] == 303
+
+
+@pytest.mark.slow
+def test_a_secure_cookie_behind_a_tls_proxy(archive):
+    engine, store, _ = archive
+    url = serve(create_app(engine, mode="network", proxy=True, config=CONFIG, store=store), proxy_headers=True)
+    c = Client(url, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "10.1.0.1"})
+    assert c.login("alice")[0] == 303
+    assert all("Secure" in line for line in c.set_cookies)
+    direct = Client(serve(create_app(engine, mode="network", config=CONFIG, store=store), proxy_headers=True),
+                    {"X-Forwarded-Proto": "https"})  # without --proxy the app does not believe the header
+    assert direct.login("alice")[0] == 303 and not any("Secure" in line for line in direct.set_cookies)

@@ -45,7 +45,8 @@ def _digest(secret: str) -> str:
 
 
 class Store:
-    """The store over a DB-API connection factory; `marker` is the driver's parameter style."""
+    """The store over a connection per operation; `marker` is the driver's parameter style, `prefix` the
+    tables' schema (§ in the SQL)."""
     prefix = ""
 
     def __init__(self, location: str):
@@ -55,9 +56,12 @@ class Store:
     def _conn(self):
         raise NotImplementedError
 
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", self.marker).replace("§", self.prefix)
+
     def _run(self, sql: str, args=(), fetch: bool = False):
         with self._conn() as conn:
-            cur = conn.execute(sql.replace("?", self.marker).replace("§", self.prefix), args)
+            cur = conn.execute(self._sql(sql), args)
             return cur.fetchall() if fetch else cur.rowcount
 
     # -- users -----------------------------------------------------------------------
@@ -162,17 +166,22 @@ class Store:
         return max([until - now for (until,) in rows if until > now], default=0.0)
 
     def fail(self, keys: list[str], now: float, limit: int, window: float) -> None:
-        """Count a failure against each key; the `limit`-th within `window` seconds locks it for `window`."""
-        for key in keys:
-            rows = self._run("SELECT count, first FROM §failures WHERE key = ?", (key,), fetch=True)
-            count, first = rows[0] if rows and rows[0][1] > now - window else (0, now)
-            count += 1
-            until = now + window if count >= limit else 0.0
-            if count >= limit:
-                count, first = 0, now  # a new window starts when the lockout does
-            self._run("DELETE FROM §failures WHERE key = ?", (key,))
-            self._run("INSERT INTO §failures (key, count, first, locked_until) VALUES (?, ?, ?, ?)",
-                      (key, count, first, until))
+        """Count a refusal against each key, in one transaction; the `limit`-th within `window` seconds
+        locks the key for `window` seconds (and counting starts again, so an attack that goes on
+        keeps it locked)."""
+        with self._conn() as conn:
+            conn.execute("BEGIN")
+            for key in keys:
+                rows = conn.execute(self._sql("SELECT count, first, locked_until FROM §failures WHERE key = ?"),
+                                    (key,)).fetchall()
+                count, first, until = rows[0] if rows and rows[0][1] > now - window else (0, now, 0.0)
+                count += 1
+                if count >= limit:
+                    count, first, until = 0, now, now + window
+                conn.execute(self._sql("DELETE FROM §failures WHERE key = ?"), (key,))
+                conn.execute(self._sql("INSERT INTO §failures (key, count, first, locked_until) VALUES (?, ?, ?, ?)"),
+                             (key, count, first, until))
+            conn.execute("COMMIT")
 
     def clear_failures(self, key: str) -> None:
         self._run("DELETE FROM §failures WHERE key = ?", (key,))
@@ -208,6 +217,7 @@ class SQLiteStore(Store):
         if not self._ready:
             self._create()
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)  # autocommit
+        conn.execute("PRAGMA synchronous = NORMAL")  # (with WAL: durable at checkpoints, never corrupt)
         try:
             yield conn
         finally:
@@ -222,6 +232,7 @@ class SQLiteStore(Store):
         os.chmod(self.path, 0o600)
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         try:
+            conn.execute("PRAGMA journal_mode = WAL")  # readers (every request) do not wait for a writer
             for table in TABLES:
                 conn.execute(f"CREATE TABLE IF NOT EXISTS {table}")
         finally:
