@@ -23,11 +23,12 @@ from .passwords import hash_password, verify
 ROLES = ("reader", "admin")
 FILE_NAME = "access.sqlite"
 
+# (DOUBLE PRECISION: PostgreSQL's REAL is 4 bytes, too coarse for a timestamp; SQLite takes either.)
 TABLES = (
-    "users (name TEXT PRIMARY KEY, role TEXT NOT NULL, level TEXT NOT NULL, hash TEXT NOT NULL, created REAL NOT NULL)",
-    "tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL, created REAL NOT NULL)",
-    "sessions (id TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL, expires REAL NOT NULL)",
-    "failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, first REAL NOT NULL, locked_until REAL NOT NULL)",
+    "users (name TEXT PRIMARY KEY, role TEXT NOT NULL, level TEXT NOT NULL, hash TEXT NOT NULL, created DOUBLE PRECISION NOT NULL)",
+    "tokens (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL, created DOUBLE PRECISION NOT NULL)",
+    "sessions (id TEXT PRIMARY KEY, name TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, expires DOUBLE PRECISION NOT NULL)",
+    "failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, first DOUBLE PRECISION NOT NULL, locked_until DOUBLE PRECISION NOT NULL)",
     "settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
