@@ -324,3 +324,13 @@ def test_a_secure_cookie_behind_a_tls_proxy(archive):
     direct = Client(serve(create_app(engine, mode="network", config=CONFIG, store=store), proxy_headers=True),
                     {"X-Forwarded-Proto": "https"})  # without --proxy the app does not believe the header
     assert direct.login("alice")[0] == 303 and not any("Secure" in line for line in direct.set_cookies)
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example/", "/\t/evil.example"])
+def test_after_login_only_a_path_of_this_site_is_followed(base, target):
+    c = Client(base)
+    _, _, page = c.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)[1]
+    status, headers, _ = c.request("POST", "/login", {"csrf": csrf, "name": "alice", "password": PASSWORD,
+                                                      "next": target})
+    assert status == 303 and headers["Location"] == "/"

@@ -138,9 +138,12 @@ def _audit(response):
 
 # -- login and logout -------------------------------------------------------------------------
 
+_LOCAL_PATH = re.compile(r"^/(?![/\\])[^\x00-\x20\\]*$")  # a path here: not //host, /\host, nor hidden blanks
+
+
 def _safe_next(target: str) -> str:
-    """Only a path of this site (never //host or a scheme): no open redirect."""
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
+    """Only a path of this site: no open redirect."""
+    return target if _LOCAL_PATH.match(target) else "/"
 
 
 def _form(status: int = 200, message: str = "", name: str = ""):
