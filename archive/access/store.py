@@ -49,6 +49,7 @@ class Store:
     """The store over a connection per operation; `marker` is the driver's parameter style, `prefix` the
     tables' schema (§ in the SQL)."""
     prefix = ""
+    serialized: tuple[str, ...] = ()  # what opens a transaction in which failure counts are serialized
 
     def __init__(self, location: str):
         self.location = location
@@ -171,7 +172,8 @@ class Store:
         locks the key for `window` seconds (and counting starts again, so an attack that goes on
         keeps it locked)."""
         with self._conn() as conn:
-            conn.execute("BEGIN")
+            for statement in self.serialized:
+                conn.execute(self._sql(statement))
             for key in keys:
                 rows = conn.execute(self._sql("SELECT count, first, locked_until FROM §failures WHERE key = ?"),
                                     (key,)).fetchall()
@@ -207,6 +209,7 @@ class Store:
 
 class SQLiteStore(Store):
     marker = "?"
+    serialized = ("BEGIN IMMEDIATE",)  # the write lock first, so two counts of one key never interleave
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / FILE_NAME
@@ -244,6 +247,7 @@ class SQLiteStore(Store):
 class PostgresStore(Store):
     marker = "%s"
     prefix = "archive_access."
+    serialized = ("BEGIN", "LOCK TABLE §failures IN EXCLUSIVE MODE")  # (readers of the lockout still read)
 
     def __init__(self, url: str):
         from ..engines.postgres.connect import redact
