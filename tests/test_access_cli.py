@@ -74,6 +74,7 @@ def test_the_audit_command_filters_by_user_and_event(tmp_path, monkeypatch, caps
     for i in range(12):
         log.write("search" if i % 2 else "login", f"user{i % 3}", "127.0.0.1", params={"q": [f"词{i}"]})
     assert len(list(tmp_path.glob("audit.jsonl.*"))) == 3  # rotated, the oldest dropped
+    assert {oct(p.stat().st_mode & 0o777) for p in tmp_path.glob("audit.jsonl*")} == {"0o600"}
     kept = list(log.read())
     assert [e["params"]["q"][0] for e in kept] == [f"词{i}" for i in range(12 - len(kept), 12)]  # oldest first
     code, out, _ = run(monkeypatch, capsys, "audit", "--user", "user1", "--event", "search", "--json",

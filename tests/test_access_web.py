@@ -214,6 +214,8 @@ def test_public_mode_serves_the_lowest_level_without_login(archive):
     public = [h for h in everything["hits"] if SearchService(engine).meeting(h["meeting_id"])["access"] == "公开"]
     assert status == 200 and json.loads(body)["total"] == len(public) > 0
     assert not [m for m in above("公开") if m in body]
+    status, _, page = anonymous.get("/")
+    assert status == 200 and 'href="/login?next=' in page
     bob = Client(url)  # and a user still logs in for more
     bob.login("bob")
     assert json.loads(bob.get("/api/search?per_page=100")[2])["total"] > len(public)

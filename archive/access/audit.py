@@ -1,7 +1,7 @@
 """The audit log: who searched what, opened which meeting, exported what, logged in or failed.
 
-JSON lines (one event an object: time, event, user, address, and what it concerns), written
-through the standard library's RotatingFileHandler: at 10 MB the file becomes `.1` (…`.9`,
+JSON lines (one event an object: time, event, user, address, and what it concerns; mode 0600),
+written through the standard library's RotatingFileHandler: at 10 MB the file becomes `.1` (…`.9`,
 the oldest dropped), so the log never fills the disk. `archive audit` reads the rotated
 files oldest first.
 """
@@ -9,6 +9,7 @@ files oldest first.
 import json
 import logging
 import logging.handlers
+import os
 import threading
 import time
 from pathlib import Path
@@ -16,6 +17,14 @@ from pathlib import Path
 MAX_BYTES = 10 * 1024 * 1024
 BACKUPS = 9
 _lock = threading.Lock()
+
+
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Each file of the log readable by its owner only (it holds who searched what)."""
+
+    def _open(self):
+        fd = os.open(self.baseFilename, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+        return open(fd, "a", encoding=self.encoding)
 
 
 class AuditLog:
@@ -32,8 +41,8 @@ class AuditLog:
                 logger.propagate = False
                 logger.setLevel(logging.INFO)
                 if not logger.handlers:
-                    handler = logging.handlers.RotatingFileHandler(self.path, maxBytes=self.max_bytes,
-                                                                   backupCount=self.backups, encoding="utf-8")
+                    handler = _PrivateRotatingHandler(self.path, maxBytes=self.max_bytes, backupCount=self.backups,
+                                                      encoding="utf-8")
                     handler.setFormatter(logging.Formatter("%(message)s"))
                     logger.addHandler(handler)
                 self._logger = logger
