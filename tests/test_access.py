@@ -9,7 +9,6 @@ and facets equal those of an index built from the permitted files alone.
 """
 
 import json
-import shutil
 
 import pytest
 from hypothesis import HealthCheck, given, settings
