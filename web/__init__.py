@@ -12,6 +12,8 @@ from archive.engines.base import Engine
 from archive.errors import BadRequest, IndexMissing, IndexOutdated
 from archive.search.contract import date_text
 
+from .auth import RequestService, install
+
 # Everything is served from here: no inline script or style, no remote anything.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -31,7 +33,6 @@ def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local"
     if proxy if proxy is not None else config.proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
-    from .auth import RequestService, install
     app.config["SERVICE"] = RequestService(engine)
     install(app, store or store_for(engine), config, mode)
     app.json.ensure_ascii = False
