@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+from .access.levels import ConfigError
 from .engines import open_engine
 from .engines.base import Engine
 from .errors import BadRequest, IndexBusy, IndexMissing, IndexOutdated
@@ -129,15 +130,119 @@ def cmd_search(args) -> int:
     return 0
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args) -> int:
     from waitress import serve
-    from web import create_app
+    from web import create_app, store_for
+    from .access.levels import load_config
     engine = _engine(args)
+    config = load_config()
+    store = store_for(engine)
+    # Safe by default: beyond loopback, either users log in or --public says the lowest level is for all.
+    mode = "public" if args.public else "local" if _loopback(args.host) else "network"
+    if mode == "network" and not store.has_users():
+        print(f"archive: 不在本机地址（{args.host}）上无账号服务：先用 `archive users add NAME` 添加用户，"
+              f"或加 --public 只向所有人公开最低级别（{config.lowest}）的文件", file=sys.stderr)
+        return 2
     if not engine.exists():
         print(f"{engine.location} 中还没有索引，先从 {DEFAULT_CORPUS}/ 建立：", file=sys.stderr)
         run_ingest([DEFAULT_CORPUS], engine)
-    print(f"会议记录检索：http://{args.host}:{args.port}/", file=sys.stderr)
-    serve(create_app(engine), host=args.host, port=args.port, threads=args.threads)
+    note = {"public": f"（未登录者只能看到“{config.lowest}”级别）", "network": "（需要登录）",
+            "local": "（需要登录）" if store.has_users() else ""}[mode]
+    print(f"会议记录检索：http://{args.host}:{args.port}/{note}", file=sys.stderr)
+    proxy = args.proxy or config.proxy
+    app = create_app(engine, mode=mode, proxy=proxy, config=config, store=store)
+    # Waitress drops X-Forwarded-* headers unless told otherwise; behind the proxy, ProxyFix reads them.
+    serve(app, host=args.host, port=args.port, threads=args.threads, clear_untrusted_proxy_headers=not proxy)
+    return 0
+
+
+def _read_password(confirm: bool) -> str:
+    """From a prompt on a terminal (twice, to catch a typo), else the first line of standard input."""
+    import getpass
+    if not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("密码：")
+        if confirm and getpass.getpass("再输一次：") != password:
+            raise ValueError("两次输入的密码不一致")
+    if len(password) < 8:
+        raise ValueError("密码至少 8 个字符")
+    return password
+
+
+def cmd_users(args) -> int:
+    from .access.levels import load_config
+    from .access.store import ROLES, open_store
+    store = open_store(args.index, args.database)
+    config = load_config()
+    action = args.action
+    try:
+        if action == "list":
+            for user in store.users():
+                tokens = len(store.tokens(user.name))
+                print(f"{user.name}\t{user.role}\t{user.level}\t{tokens} 个令牌")
+            return 0
+        if action == "rotate-secret":
+            store.rotate_secret()
+            print("已更换签名密钥：所有登录会话已失效。", file=sys.stderr)
+            return 0
+        if not args.name:
+            raise ValueError(f"users {action} 需要用户名")
+        if args.role is not None and args.role not in ROLES:
+            raise ValueError(f"角色应为 {' 或 '.join(ROLES)}")
+        level = config.check(args.level) if args.level is not None else None
+        if action == "add":
+            if store.user(args.name) is not None:
+                raise ValueError(f"用户 {args.name} 已存在")
+            role = args.role or "reader"
+            store.add(args.name, _read_password(True), role,
+                      level or (config.highest if role == "admin" else config.lowest))
+            print(f"已添加用户 {args.name}", file=sys.stderr)
+        elif action == "passwd":
+            store.update(args.name, password=_read_password(True) if store.user(args.name) else None,
+                         role=args.role, level=level)
+            print(f"已更新用户 {args.name}（其登录会话已失效）", file=sys.stderr)
+        elif action == "remove":
+            if not store.remove(args.name):
+                raise KeyError(args.name)
+            print(f"已删除用户 {args.name} 及其令牌和会话", file=sys.stderr)
+        elif action == "token":
+            print(store.new_token(args.name))  # alone on standard output, shown this once
+        elif action == "revoke":
+            if store.user(args.name) is None:
+                raise KeyError(args.name)
+            print(f"已撤销 {store.revoke(args.name, args.token)} 个令牌", file=sys.stderr)
+    except KeyError:
+        print(f"archive: 没有用户 {args.name}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"archive: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from .access.audit import audit_log
+    from .access.levels import load_config
+    from .access.store import open_store
+    log = audit_log(open_store(args.index, args.database), load_config())
+    for entry in log.read(user=args.user, event=args.event, since=args.since):
+        if args.json:
+            print(json.dumps(entry, ensure_ascii=False))
+        else:
+            rest = {k: v for k, v in entry.items() if k not in ("time", "event", "user", "address")}
+            print(f"{entry.get('time')}  {entry.get('event'):<12} {entry.get('user') or '-':<12} "
+                  f"{entry.get('address') or '-':<15} {json.dumps(rest, ensure_ascii=False)}")
     return 0
 
 
@@ -204,6 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--public", action="store_true",
+                   help="serve the lowest access level to everyone without login (needed beyond loopback without users)")
+    p.add_argument("--proxy", action="store_true",
+                   help="behind one reverse proxy: trust its X-Forwarded-For/-Proto/-Host (Werkzeug ProxyFix)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("db", help="PostgreSQL: lay the archive out over several nodes")
@@ -214,6 +323,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a shard's database (give --shard once for each)")
     p.add_argument("--replace", action="store_true", help="delete the archive these databases already hold")
     p.set_defaults(func=cmd_db_init)
+
+    p = sub.add_parser("users", parents=[common], help="users who may log in, their levels and API tokens")
+    p.add_argument("action", choices=("add", "passwd", "remove", "list", "token", "revoke", "rotate-secret"),
+                   help="passwd also changes --role/--level; token prints a new API token once; "
+                        "revoke removes a user's tokens (or --token ID); rotate-secret ends every session")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", help="reader (default) or admin (reads every level)")
+    p.add_argument("--level", help="the highest access level the user may read (default: the lowest)")
+    p.add_argument("--token", metavar="ID", help="revoke only this token (the id after arc_)")
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("audit", parents=[common], help="read the audit log (logins, searches, meetings, exports)")
+    p.add_argument("--user", help="only this user's events")
+    p.add_argument("--event", help="only events of this kind: login, login_failed, login_locked, search, meeting, "
+                                   "export, logout, request")
+    p.add_argument("--since", metavar="TIME", help="from this UTC time on, e.g. 2026-11-30 or 2026-11-30T08")
+    p.add_argument("--json", action="store_true", help="one JSON object a line, as stored")
+    p.set_defaults(func=cmd_audit)
     return parser
 
 
@@ -221,7 +348,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (IndexMissing, IndexOutdated, IndexBusy) as exc:
+    except (IndexMissing, IndexOutdated, IndexBusy, ConfigError) as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -22,7 +22,7 @@ def _documents():
             annotate(parse_text("# 第1次会议\n\n李明华在725会议室主持第5次会议，六个100%。\n\n"
                                 "- 列表项：环境保护\n\n> 引用：<script>x</script>\n\n"
                                 "𠀀𠀁 Ǆ İstanbul ＡＢＣ１２３ 表情😀符号\n", "other.md"))]
-    return [to_fields(record) for doc in docs for record in records(doc, "0" * 64)]
+    return [to_fields(record) for doc in docs for record in records(doc, "0" * 64, "公开")]
 
 
 def _dump(ix) -> dict:

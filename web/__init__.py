@@ -5,23 +5,36 @@ from pathlib import Path
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from archive.access.levels import AccessConfig, load_config
+from archive.access.store import PostgresStore, SQLiteStore, Store
 from archive.engines import open_engine
 from archive.engines.base import Engine
 from archive.errors import BadRequest, IndexMissing, IndexOutdated
 from archive.search.contract import date_text
-from archive.search.service import SearchService
+
+from .auth import RequestService, install
 
 # Everything is served from here: no inline script or style, no remote anything.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
-def create_app(engine: Engine | Path | str | None = None) -> Flask:
-    """The app over an engine, or over the Whoosh index in a folder (default: $ARCHIVE_INDEX, ./index)."""
+def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local", proxy: bool | None = None,
+               config: AccessConfig | None = None, store: Store | None = None) -> Flask:
+    """The app over an engine, or over the Whoosh index in a folder (default: $ARCHIVE_INDEX, ./index).
+
+    mode (web/auth.py): "local" serves everything without login while there are no users, "network"
+    requires a login, "public" serves the lowest level without one. proxy (default: the configuration's)
+    trusts one reverse proxy's X-Forwarded-* headers."""
     app = Flask(__name__)
     if engine is None or isinstance(engine, (Path, str)):
         engine = open_engine(engine)
-    app.config["SERVICE"] = SearchService(engine)
+    config = config or load_config()
+    if proxy if proxy is not None else config.proxy:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
+    app.config["SERVICE"] = RequestService(engine)
+    install(app, store or store_for(engine), config, mode)
     app.json.ensure_ascii = False
 
     from . import api, feed, pages, text
@@ -42,6 +55,12 @@ def create_app(engine: Engine | Path | str | None = None) -> Flask:
         return response
 
     return app
+
+
+def store_for(engine: Engine) -> Store:
+    """The users store kept with the engine's index: its database, or its index folder."""
+    url = getattr(engine, "url", None)
+    return PostgresStore(url) if url else SQLiteStore(Path(engine.location))
 
 
 def _errors(app: Flask) -> None:
@@ -65,7 +84,7 @@ def _errors(app: Flask) -> None:
     def http_error(exc):
         titles = {404: "找不到页面", 405: "不支持的请求方法"}
         reasons = {404: "没有这个页面或会议：链接可能有误，或会议已从索引中删除。",
-                   405: "本站只读：只接受 GET 请求。"}
+                   405: "本站只读：只接受 GET 请求（登录与退出除外）。"}
         response = answer(exc.code, titles.get(exc.code, exc.name), reasons.get(exc.code, exc.description))
         if getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)

@@ -30,9 +30,10 @@ from typing import Any, Protocol
 # Facet fields, and the filter group that each is counted without (drill-down).
 FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date",
                 "person": "person", "role": "role", "ingested": "ingested"}
-# Filters by facet values (any of them); `ingested` is hidden (never listed): the service turns a
-# --since bound into the ingest times on or after it.
-VALUE_GROUPS = ("region", "topic", "person", "role", "ingested")
+# Filters by facet values (any of them). Two are hidden (never listed): `ingested`, into which the
+# service turns a --since bound (the ingest times on or after it), and `access`, the reader's levels
+# (archive/access).
+VALUE_GROUPS = ("region", "topic", "person", "role", "ingested", "access")
 ORDERS = ("relevance", "newest", "oldest", "index")
 
 
@@ -51,6 +52,7 @@ class Filters:
     person: tuple[str, ...] | None = None
     role: tuple[str, ...] | None = None   # decision, action
     ingested: tuple[str, ...] | None = None  # RFC 3339 times files were first ingested (--since)
+    access: tuple[str, ...] | None = None  # the access levels the reader may read (None: all)
     date: DateRange | None = None
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..access.levels import AccessConfig, UnknownLevel, load_config
 from ..analysis import ANALYZER_VERSION, SEGMENTER
 from ..engines.base import Engine, Outcome
 from ..errors import IndexMissing, IndexOutdated
@@ -107,12 +108,14 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
     return files
 
 
-def preparer(manifest: dict[str, str], retag: bool, now: str = "",
+def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None = None, now: str = "",
              first: dict[str, tuple[str, str]] | None = None) -> Callable[[tuple], Outcome]:
     """The function that reads, splits and annotates one (path, root, source) into its records.
 
     A file's content is stamped as first ingested `now`, unless `first` (source -> (hash, time) of what
     the index held) says this very content was ingested before: re-tagging keeps the time."""
+    config = config or AccessConfig()
+
     def prepare(item) -> Outcome:
         path, root, source = item
         try:
@@ -125,14 +128,15 @@ def preparer(manifest: dict[str, str], retag: bool, now: str = "",
             return Outcome(source, "unchanged", digest)
         try:
             doc = annotate(load(path, root, data))
-        except UnreadableFile as exc:
+            level = config.level_of(source, doc.front_matter)
+        except (UnreadableFile, UnknownLevel) as exc:
             return Outcome(source, "failed", reason=str(exc))
         except Exception as exc:  # a bug met by one file must not stop the others
             return Outcome(source, "failed", reason=f"could not be read ({type(exc).__name__}: {exc}); please report this")
         status = "updated" if source in manifest else "added"
         held_hash, held_time = (first or {}).get(source, ("", ""))
         ingest = Ingest(digest, held_time if held_hash == digest and held_time else now, os.path.abspath(root))
-        return Outcome(source, status, digest, list(records(doc, digest, ingest)), warnings=list(doc.warnings))
+        return Outcome(source, status, digest, list(records(doc, digest, level, ingest)), warnings=list(doc.warnings))
     return prepare
 
 
@@ -158,19 +162,24 @@ def first_ingested(engine: Engine, files) -> dict[str, tuple[str, str]]:
     return held
 
 
-def index_meta() -> dict:
-    """What an index records of the code that built it: an index built otherwise is rebuilt or re-tagged."""
-    return {"analyzer": ANALYZER_VERSION, "segmenter": SEGMENTER, "extract": fingerprint()}
+def index_meta(config: AccessConfig) -> dict:
+    """What an index records of the code and access rules that built it: an index built otherwise is
+    rebuilt or re-tagged."""
+    return {"analyzer": ANALYZER_VERSION, "segmenter": SEGMENTER, "extract": fingerprint(),
+            "access": config.fingerprint()}
 
 
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
-           progress: Callable[[int, int, str], None] | None = None, only: set[Path] | None = None) -> Summary:
-    """Bring the index in line with the corpus files under `paths`.
+           progress: Callable[[int, int, str], None] | None = None, only: set[Path] | None = None,
+           config: AccessConfig | None = None) -> Summary:
+    """Bring the index in line with the corpus files under `paths`, their access levels by `config`
+    (default: the archive's configuration, archive/access/levels.py).
 
     Removal applies only when every path is a folder: ingesting one file never
     drops the others. With `only` (the watcher's changed files), the folders
     are still walked, for their names and removals, but only those files read.
     """
+    config = config or load_config()
     started = time.monotonic()
     summary = Summary()
     with engine.indexer(rebuild=rebuild, wait=wait) as indexer:
@@ -178,16 +187,17 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         manifest = indexer.manifest()
         files = _sources(corpus_files(paths), summary)
         listed = {source for _, _, source in files}
-        retag = indexer.meta().get("extract") != fingerprint()
+        built = indexer.meta()
+        retag = built.get("extract") != fingerprint() or built.get("access") != config.fingerprint()
         if only is not None and not (retag or indexer.rebuilding):  # (else every file must be read again)
             files = [f for f in files if f[0] in only]
         first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
-        indexer.write(files, preparer(manifest, retag, now_utc(), first), summary.count, progress)
+        indexer.write(files, preparer(manifest, retag, config, now_utc(), first), summary.count, progress)
         if all(p.is_dir() for p in paths):
             for source in sorted(set(manifest) - listed):
                 indexer.remove(source)
                 summary.removed += 1
-        indexer.commit(index_meta())
+        indexer.commit(index_meta(config))
         summary.meetings, summary.paragraphs = indexer.counts()
     summary.seconds = round(time.monotonic() - started, 3)
     return summary

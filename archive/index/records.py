@@ -20,7 +20,7 @@ from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
 PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
-FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role", "ingested")
+FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role", "ingested", "access")
 # The people a meeting's paragraphs are filed under (person facet): those who took part.
 PARTICIPANTS = ("host", "attendees", "observers", "recorder", "presenters")
 
@@ -82,7 +82,7 @@ class Ingest:
     root: str = ""
 
 
-def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, ingest: Ingest | None = None) -> dict:
+def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, ingest: Ingest | None = None) -> dict:
     mid = meeting_id(doc.source, meeting.index)
     fields = {
         "kind": PARAGRAPH,
@@ -96,6 +96,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, ingest: Inge
         "topic": list(para.topics),
         "person": _participants(meeting),
         "role": [para.role] if para.role else [],
+        "access": [level],
         "info": {
             "n": para.n,
             "meeting_title": meeting.title,
@@ -115,7 +116,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, ingest: Inge
     return fields
 
 
-def meeting_doc(doc: Document, meeting: Meeting, ingest: Ingest | None = None) -> dict:
+def meeting_doc(doc: Document, meeting: Meeting, level: str, ingest: Ingest | None = None) -> dict:
     record = {
         "kind": MEETING,
         "id": meeting_id(doc.source, meeting.index),
@@ -128,6 +129,7 @@ def meeting_doc(doc: Document, meeting: Meeting, ingest: Ingest | None = None) -
             "title": meeting.title,
             "document_title": doc.title,
             "preamble": meeting.is_preamble,
+            "access": level,
             "source": doc.source,
             "line_start": meeting.line_start,
             "line_end": meeting.line_end,
@@ -168,10 +170,10 @@ def file_doc(doc: Document, digest: str, ingest: Ingest | None = None) -> dict:
     return record
 
 
-def records(doc: Document, digest: str, ingest: Ingest | None = None):
-    """The meeting, paragraph and file records of an annotated document."""
+def records(doc: Document, digest: str, level: str, ingest: Ingest | None = None):
+    """The meeting, paragraph and file records of an annotated document whose access level is `level`."""
     for meeting in doc.meetings:
-        yield meeting_doc(doc, meeting, ingest)
+        yield meeting_doc(doc, meeting, level, ingest)
         for para in meeting.paragraphs:
-            yield paragraph_doc(doc, meeting, para, ingest)
+            yield paragraph_doc(doc, meeting, para, level, ingest)
     yield file_doc(doc, digest, ingest)

@@ -6,11 +6,18 @@ engine: the query is parsed and compiled into a match plan, region names
 resolved with the gazetteer, date filters made ranges, the relaxed policy
 applied, facets cut and formatted, hits shaped and highlighted, spelling
 suggestions and the drop-a-filter help computed, the time taken measured.
+
+Access control is enforced here and only here: a service answers for one
+Viewer (archive/access/levels.py), whose levels are a filter of every find
+(hits, totals, facets, suggestions, drops, neighbours, export) and hide the
+meetings above them (meeting pages, related meetings). Fronts get a service
+for the viewer of each request with for_viewer().
 """
 
 import time
 from dataclasses import dataclass, replace
 
+from ..access.levels import EVERYONE, Viewer
 from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
 from ..extract.fields import person_name
@@ -44,8 +51,15 @@ class _Search:
 
 
 class SearchService:
-    def __init__(self, engine: Engine):
-        self.engine = engine
+    def __init__(self, engine: Engine, viewer: Viewer = EVERYONE):
+        self.engine, self.viewer = engine, viewer
+
+    def for_viewer(self, viewer: Viewer) -> "SearchService":
+        """The same archive as `viewer` may read it."""
+        return SearchService(self.engine, viewer)
+
+    def _may_read(self, info: dict) -> bool:
+        return self.viewer.levels is None or info.get("access") in self.viewer.levels
 
     # -- the search --------------------------------------------------------------
 
@@ -103,7 +117,8 @@ class SearchService:
                        topic=(req.topic,) if req.topic else None,
                        person=tuple({req.person, person_name(req.person)} - {""}) if req.person else None,
                        role=(req.kind,) if req.kind else None, date=date,
-                       ingested=self._ingested_since(reader, req.since) if req.since else None)
+                       ingested=self._ingested_since(reader, req.since) if req.since else None,
+                       access=self.viewer.levels)
 
     @staticmethod
     def _ingested_since(reader: Reader, since: str) -> tuple[str, ...]:
@@ -182,7 +197,7 @@ class SearchService:
         # (Without filters, the search just made is the unfiltered one.)
         found_unfiltered = bool(req.filters()) and self._find(reader, req.with_(**UNFILTERED)).found.total
         if req.q.strip() and (s.relaxed or not found_unfiltered):
-            fixed = suggest(reader, _counter(reader), req.q)
+            fixed = suggest(reader, self._counter(reader), req.q)
             if fixed:
                 total = self._find(reader, req.with_(q=fixed)).found.total
                 suggestion = {"q": fixed, "total": total} if total else None
@@ -246,22 +261,25 @@ class SearchService:
     # -- meetings and suggestions --------------------------------------------------
 
     def meeting(self, meeting_id: str) -> Meeting | None:
+        """A meeting with its related meetings; None when there is none or the viewer may not read it
+        (the same answer, so a restricted meeting's existence is not confirmed)."""
         reader = self.engine.reader()
         found = reader.meeting(meeting_id)
-        if found is None:
+        if found is None or not self._may_read(found):
             return None
         found = {k: v for k, v in found.items() if k != "root"}  # (a folder of the server: not for the public)
         return {**found, "related": self._related(reader, found)}
 
-    @staticmethod
-    def _related(reader: Reader, meeting: dict) -> list[Related]:
+    def _related(self, reader: Reader, meeting: dict) -> list[Related]:
         """Up to RELATED meetings sharing the most key terms (counted twice), topics and places."""
         pairs = [("keyterm", t, 2.0) for t in meeting["keyterms"]] + [("topic", t, 1.0) for t in meeting["topics"]]
         pairs += [("region", r, 1.0) for r in meeting["regions"]]
         out = []
-        for other, held in reader.meetings_sharing(pairs, RELATED + 4):
+        # (A restricted viewer skips the meetings above its levels, so it looks further down the list.)
+        wanted = RELATED + 4 if self.viewer.levels is None else 10 * RELATED
+        for other, held in reader.meetings_sharing(pairs, wanted):
             info = reader.meeting(other) if other != meeting["id"] else None
-            if info is None or info["preamble"]:  # (the text before a file's first meeting is no meeting)
+            if info is None or info["preamble"] or not self._may_read(info):  # (a preamble is no meeting)
                 continue
             shared = [pairs[i][1].rsplit("/", 1)[-1] for i in held]
             out.append({"meeting_id": other, "title": info["title"], "date": info["date"], "shared": shared})
@@ -282,12 +300,12 @@ class SearchService:
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
         reader = self.engine.reader()
-        return suggest(reader, _counter(reader), q)
+        return suggest(reader, self._counter(reader), q)
 
-
-def _counter(reader: Reader):
-    """How many paragraphs a plan finds, without filters: what the suggester compares corrections by."""
-    return lambda plan: reader.find(plan, Filters(), False).total
+    def _counter(self, reader: Reader):
+        """How many paragraphs a plan finds without filters (but the viewer's levels): what the suggester
+        compares corrections by, so a word only restricted paragraphs hold is never suggested."""
+        return lambda plan: reader.find(plan, Filters(access=self.viewer.levels), False).total
 
 
 def _top(counts: dict[str, int], by_level: bool = False) -> tuple[list[FacetValue], bool]:

@@ -13,7 +13,7 @@ from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexOutdated
 from ...index.records import FILE, META
 from ..parallel import in_parallel, total_bytes, worker_count
-from .schema import to_fields
+from .schema import make_schema, to_fields
 from .segment import FastSegmentWriter
 from .store import IndexDir, read_meta
 
@@ -99,6 +99,8 @@ def indexer(index_dir: IndexDir, rebuild: bool, wait: float):
                 ix = index_dir.open_raw()
                 meta = read_meta(ix)
                 rebuild = (meta.get("analyzer"), meta.get("segmenter")) != (ANALYZER_VERSION, SEGMENTER)
+                # An index from before a field was added (access levels) cannot store it: build anew.
+                rebuild = rebuild or set(make_schema().names()) != set(ix.schema.names())
             except IndexOutdated:  # written by an older layout of this code: build it anew
                 ix, rebuild = None, True
         if ix is None or rebuild:

@@ -34,6 +34,7 @@ def make_schema() -> Schema:
         keyterm=KEYWORD(commas=True),
         person=KEYWORD(commas=True),
         role=KEYWORD(),
+        access=KEYWORD(commas=True),
         year=KEYWORD(),
         month=KEYWORD(),
         ym=KEYWORD(),
@@ -49,7 +50,7 @@ def to_fields(record: dict) -> dict:
     fields = dict(record)
     if "text" in fields and fields.get("kind") == PARAGRAPH:
         fields["chars"] = fields["text"]
-    for name in ("region", "topic", "keyterm", "person", "role"):
+    for name in ("region", "topic", "keyterm", "person", "role", "access"):
         if isinstance(fields.get(name), list):
             fields[name] = ",".join(fields[name])
     return fields
