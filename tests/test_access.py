@@ -242,6 +242,9 @@ def test_no_answer_holds_anything_above_the_viewers_level(indexes, level):
         clean(service.neighbours(req, meeting_id, None), asked)
         clean(service.meeting(meeting_id), asked)
         clean(service.suggest(req.q), asked)
+        clean(service.newest_meetings(req, 20), asked)  # (the feeds)
+        clean(service.original(meeting_id), asked)
+        assert (service.original(meeting_id) is None) == (service.meeting(meeting_id) is None)
 
     check()
     # And what the level may read is there: its own markers are found.

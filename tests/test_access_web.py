@@ -255,6 +255,7 @@ def test_no_http_answer_holds_anything_above_the_users_level(base, archive, leve
         query = urlencode({k: v for k, v in query.items() if v != ""})
         asked = json.dumps(params, ensure_ascii=False) + meeting_id
         for path in (f"/api/search?{query}", f"/?{query}", f"/export.csv?{query}", f"/api/meetings/{meeting_id}",
+                     f"/feed.atom?{query}", f"/meetings/{meeting_id}/original",
                      f"/meetings/{meeting_id}?{query}&hit={paragraph}", f"/meetings/{meeting_id}?{query}&pos=1"):
             status, _, body = user.get(path)
             assert status in (200, 400, 404), (path, status)
