@@ -185,11 +185,14 @@ def kill_plan(calibration: Run, kills: int) -> list[tuple[str | None, float]]:
     return commit + spread
 
 
-def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):  # Whoosh-only: lock file, generations
+def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path, new_engine):
     corpus = Corpus(tmp_path / "corpus", paragraphs=25)
     for n in range(18):  # 16 files or more: a rebuild runs parallel worker processes
         corpus.put(n, 0)
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
+    whoosh = engine.name == "whoosh"
+    # A database server may still be rolling back a killed run (holding its lock) when the next one starts.
+    patience = () if whoosh else ("--wait", "60")
     ingest([corpus.dir], engine)
     state = corpus.expected()
     assert indexed(engine) == state
@@ -207,7 +210,7 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):  # Whoos
         plan, scale, done = kill_plan(calibration, kills), 1.0, 0
         while done < kills:
             anchor, delay = plan[done][0], plan[done][1] * scale
-            run = Run(corpus.dir, engine, *args)
+            run = Run(corpus.dir, engine, *args, *patience)
             while anchor and run.when(anchor) is None and run.proc.poll() is None:
                 time.sleep(0.005)
             delay += (run.when(anchor) or 0.0) if anchor else 0.0
@@ -230,7 +233,8 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):  # Whoos
             for w in left:
                 os.kill(w, signal.SIGKILL)
             orphans += left
-            assert (engine.index_dir.root / LOCK).exists()
+            if whoosh:  # the killed run's lock file stays behind, and is no obstacle to the next
+                assert (Path(engine.location) / LOCK).exists()
             after = indexed(engine)
             assert after in (state, pending), f"{mode} killed at {delay:.2f}s: neither the old nor the new state"
             check_searches(engine, after)
@@ -242,17 +246,19 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):  # Whoos
             else:
                 outcomes["old state"] += 1
         assert not orphans, f"worker processes outlived their killed ingest: {orphans}"
-        final = Run(corpus.dir, engine, *args)
+        final = Run(corpus.dir, engine, *args, *patience)
         assert final.wait() == 0, final.stderr()
         assert indexed(engine) == pending
         check_searches(engine, pending)
         state = pending
 
-    generations = sorted(p.name for p in engine.index_dir.root.glob("gen-*"))
-    assert len(generations) <= 2, generations  # the last rebuild cleared what killed ones left
+    if whoosh:
+        generations = sorted(p.name for p in Path(engine.location).glob("gen-*"))
+        assert len(generations) <= 2, generations  # the last rebuild cleared what killed ones left
     killed = sum(phases.values())
-    FIGURES["kills"] = {"survived": killed, "finished before the kill": finished_first, **phases, **outcomes}
-    print("\nSIGKILL figures:", json.dumps(FIGURES["kills"], ensure_ascii=False))
+    figures = FIGURES[f"kills ({engine.name})"] = {"survived": killed, "finished before the kill": finished_first,
+                                                   **phases, **outcomes}
+    print(f"\nSIGKILL figures ({engine.name}):", json.dumps(figures, ensure_ascii=False))
     assert killed >= 20 and sum(v for k, v in phases.items() if "commit" in k) >= 6
 
 
