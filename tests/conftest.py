@@ -5,7 +5,7 @@ A test that takes `engine_kind`, `new_engine`, `sample_index`, `backend`, `web_i
 is one factory, registered with @register_kind: it gets the pytest request (to reach session servers) and
 returns a fresh, empty engine. Kinds that start database servers are marked slow (`pytest -m "not slow"`
 runs Whoosh only) and are skipped, saying why, where their servers cannot start (tests/pg.py).
-A test that is genuinely about one engine says so with `whoosh_only` and a one-line reason.
+A test that is genuinely about one engine (its files, its locks) builds that engine itself and says why.
 """
 
 import shutil
@@ -64,9 +64,6 @@ def postgres_engine(request) -> Engine:
 
 
 ENGINE_PARAMS = [pytest.param(kind, marks=pytest.mark.slow) if kind in SLOW_KINDS else kind for kind in ENGINE_KINDS]
-
-# Runs a test that takes the engine fixtures on the Whoosh engine only; each use says why on its line.
-whoosh_only = pytest.mark.parametrize("engine_kind", ["whoosh"], indirect=True)
 
 
 def fresh_engine(request, kind: str) -> Engine:
