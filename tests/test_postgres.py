@@ -450,6 +450,7 @@ def test_killed_ingest_leaves_the_state_before_or_after(pg_server, tmp_path):  #
     engine.close()
 
 
+@pytest.mark.parametrize("engine_kind", ["whoosh"], indirect=True)  # sample_index: the Whoosh index, the reference
 def test_cli_takes_a_database(pg_server, sample_index):  # noqa: F811
     """`--database URL` (and $ARCHIVE_DATABASE_URL) chooses PostgreSQL; the answers are the Whoosh index's."""
     url = pg_server.create_database("cli_database")
