@@ -1,12 +1,26 @@
+"""Fixtures shared by the tests, and one test suite for every engine.
+
+A test that takes `engine_kind`, `new_engine`, `sample_index`, `backend`, `web_index`, `app` or
+`live_server` runs once per kind of engine in ENGINE_KINDS, so the engines cannot drift apart. A kind
+is one factory, registered with @register_kind: it gets the pytest request (to reach session servers) and
+returns a fresh, empty engine. Kinds that start database servers are marked slow (`pytest -m "not slow"`
+runs Whoosh only) and are skipped, saying why, where their servers cannot start (tests/pg.py).
+A test that is genuinely about one engine (its files, its locks) builds that engine itself and says why.
+"""
+
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from archive.engines import open_engine
-from archive.engines.base import Engine
+from archive.engines.base import Engine, Filters
 from archive.index.pipeline import ingest
 from archive.search.service import SearchService
+
+from .pg import pg_cluster, pg_server  # noqa: F401  (the session's PostgreSQL servers: one node; a coordinator and two shards)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -14,15 +28,112 @@ SAMPLE = next(CORPUS.glob("*.md"))
 SHARED = ROOT.parent / "shared" / "corpora"
 
 
-@pytest.fixture(scope="session")
-def sample_index(tmp_path_factory) -> Engine:
-    """A real index of the sample corpus, built once for the read-only tests."""
-    corpus = tmp_path_factory.mktemp("corpus")
-    shutil.copy(SAMPLE, corpus / SAMPLE.name)
-    engine = open_engine(tmp_path_factory.mktemp("index"))
-    summary = ingest([corpus], engine)
-    assert summary.added == 1 and not summary.failed
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# -- the kinds of engine ------------------------------------------------------------
+
+ENGINE_KINDS: dict[str, Callable[[pytest.FixtureRequest], Engine]] = {}
+SLOW_KINDS: set[str] = set()
+
+
+def register_kind(name: str, slow: bool = False):
+    """Register a factory (pytest request -> a fresh, empty engine) as a kind every engine test runs on."""
+    def register(factory):
+        ENGINE_KINDS[name] = factory
+        if slow:
+            SLOW_KINDS.add(name)
+        return factory
+    return register
+
+
+@register_kind("whoosh")
+def whoosh_engine(request) -> Engine:
+    return open_engine(request.getfixturevalue("tmp_path_factory").mktemp("index"))
+
+
+@register_kind("postgres", slow=True)
+def postgres_engine(request) -> Engine:
+    """A fresh database on the session's server (one node)."""
+    server = request.getfixturevalue("pg_server")
+    from archive.engines.postgres import PostgresEngine
+    return PostgresEngine(server.create_database())
+
+
+@register_kind("sharded", slow=True)
+def sharded_engine(request) -> Engine:
+    """A fresh archive laid out over two shards behind a coordinator (archive db init)."""
+    cluster = request.getfixturevalue("pg_cluster")
+    from archive.engines.postgres import PostgresEngine
+    return PostgresEngine(cluster.create_database())
+
+
+ENGINE_PARAMS = [pytest.param(kind, marks=pytest.mark.slow) if kind in SLOW_KINDS else kind for kind in ENGINE_KINDS]
+
+
+def fresh_engine(request, kind: str) -> Engine:
+    """A fresh, empty engine of a kind, closed when the requesting fixture or test ends."""
+    engine = ENGINE_KINDS[kind](request)
+    if hasattr(engine, "close"):
+        request.addfinalizer(engine.close)
     return engine
+
+
+def engine_over(request, kind: str, corpus: Path) -> Engine:
+    """A fresh engine of a kind holding the corpus folder."""
+    engine = fresh_engine(request, kind)
+    summary = ingest([corpus], engine)
+    assert summary.added and not summary.failed, summary.failed
+    return engine
+
+
+def cli_args(engine: Engine) -> list[str]:
+    """What names this engine to `archive ingest|search|serve`."""
+    url = getattr(engine, "url", None)
+    return ["--database", url] if url else ["--index", engine.location]
+
+
+def cli_env(engine: Engine) -> dict[str, str]:
+    """The environment variable that names this engine to `archive`."""
+    url = getattr(engine, "url", None)
+    return {"ARCHIVE_DATABASE_URL": url} if url else {"ARCHIVE_INDEX": engine.location}
+
+
+def stored_paragraphs(engine: Engine) -> list[dict]:
+    """Every paragraph the engine holds (id, meeting_id, source, text, info), in index order."""
+    reader = engine.reader()
+    found = reader.find(None, Filters(), False)
+    return reader.paragraphs([key for key, _ in found.page("index", 0, found.total)])
+
+
+# -- fixtures on every kind -----------------------------------------------------------
+
+@pytest.fixture(scope="session", params=ENGINE_PARAMS)
+def engine_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture()
+def new_engine(request, engine_kind) -> Callable[[], Engine]:
+    """Fresh, empty engines of the test's kind (closed after the test)."""
+    return lambda: fresh_engine(request, engine_kind)
+
+
+def _corpus(tmp_path_factory, name: str, files: dict[str, str]) -> Path:
+    folder = tmp_path_factory.mktemp(name)
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    for file, text in files.items():
+        write(folder / file, text)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_index(request, engine_kind, tmp_path_factory) -> Engine:
+    """A real index of the sample corpus, built once per kind for the read-only tests."""
+    return engine_over(request, engine_kind, _corpus(tmp_path_factory, "corpus", {}))
 
 
 @pytest.fixture(scope="session")
@@ -30,10 +141,48 @@ def backend(sample_index) -> SearchService:
     return SearchService(sample_index)
 
 
-def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text.encode(encoding))
-    return path
+# A meeting that tries to inject markup everywhere, plus a list and a table to anchor (page and browser tests).
+XSS_MD = """# 安全<script>alert("title")</script>测试会议纪要
+
+2024年3月5日，县政府召开安全测试会议。
+
+会议指出<script>alert("xss")</script>必须当作文字显示。
+
+有人提交了"><img src=x onerror=alert(1)>这样的内容，也要原样显示。
+
+- 第一项：试验田甲的整改
+- 第二项：其他事项
+
+| 事项 | 负责人 |
+| --- | --- |
+| 试验田乙 | 张三 |
+
+会议要求[点击](javascript:alert(1))不得执行，图片![示意图](http://example.com/x.png)不得加载。
+"""
+
+
+@pytest.fixture(scope="session")
+def web_index(request, engine_kind, tmp_path_factory) -> Engine:
+    """The sample corpus plus the XSS meeting, for the page and browser tests."""
+    return engine_over(request, engine_kind, _corpus(tmp_path_factory, "web-corpus", {"安全测试.md": XSS_MD}))
+
+
+@pytest.fixture(scope="session")
+def app(web_index):
+    from web import create_app
+    return create_app(web_index)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The real app under waitress on 127.0.0.1 and a free port, in a thread: its base URL."""
+    from waitress import create_server
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
 
 
 # Minutes with a full header (时间/地点/主持人/出席/请假/记录), decisions and an open item: used by the

@@ -13,7 +13,6 @@ from archive.index.pipeline import ingest
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
-from .pg import pg_server  # noqa: F401 (the fixture)
 from .test_access import CONFIG, LEVELS, above, build_corpus
 
 pytestmark = pytest.mark.slow  # a PostgreSQL server of its own

@@ -1,4 +1,5 @@
-"""The page in a real browser: Debian's Chromium driven by Playwright, the real app under waitress.
+"""The page in a real browser: Debian's Chromium driven by Playwright, the real app under waitress
+(tests/conftest.py's live_server), on every kind of engine.
 
 Skipped (with the reason) only when /usr/bin/chromium is missing; scripts/test.sh installs it
 with a CJK font. Screenshots go to test-output/ (git-ignored).
@@ -7,15 +8,10 @@ with a CJK font. Screenshots go to test-output/ (git-ignored).
 import csv
 import io
 import re
-import threading
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from web import create_app
-
-from .test_page import build_web_index
 
 CHROMIUM = Path("/usr/bin/chromium")
 OUT = Path(__file__).resolve().parent.parent / "test-output"
@@ -29,18 +25,6 @@ expect = pytest.importorskip("playwright.sync_api", reason="needs playwright (pi
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    """The real app under waitress on 127.0.0.1 and a free port, in a thread."""
-    from waitress import create_server
-    server = create_server(create_app(build_web_index(tmp_path_factory)), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
@@ -50,7 +34,7 @@ def browser():
 
 
 @pytest.fixture()
-def page(browser, base_url):
+def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -58,7 +42,7 @@ def page(browser, base_url):
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.base = base_url
+    page.base = live_server
     yield page
     assert not page.dialogs and not page.errors
     context.close()
@@ -224,10 +208,10 @@ def test_keyboard_and_phone_width(page):
     page.screenshot(path=str(OUT / "phone.png"), full_page=False)
 
 
-def test_works_without_javascript(browser, base_url):
+def test_works_without_javascript(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(base_url + "/?per_page=5")  # the form carries per_page along with the new query
+    page.goto(live_server + "/?per_page=5")  # the form carries per_page along with the new query
     page.get_by_label("检索词").fill("环境")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile("q="))

@@ -2,7 +2,6 @@
 
 import pytest
 
-from archive.engines import open_engine
 from archive.index.pipeline import ingest
 from archive.search.service import SearchService
 from archive.search.request import SearchRequest
@@ -102,10 +101,10 @@ def test_topic_and_date_filters(backend):
     assert {d["value"] for d in december["facets"]["date"] if d["value"].startswith("--")} >= {"--12"}
 
 
-def test_front_matter_overrides(tmp_path):
+def test_front_matter_overrides(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "---\ntitle: 县长办公会\ndate: 2024-03-05\nregion: 邵武\ntopics: [垃圾处理]\n---\n"
           "# 会议\n\n麦积区召开森林防火会议。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     hit = SearchService(engine).search(SearchRequest(q="森林防火"))["hits"][0]
     assert hit["meeting_title"] == "县长办公会"
@@ -129,10 +128,10 @@ def test_taxonomy_edit_changes_fingerprint(tmp_path, monkeypatch):
     annotate.fingerprint.cache_clear()
 
 
-def test_changed_fingerprint_retags_unchanged_files(tmp_path, monkeypatch):
+def test_changed_fingerprint_retags_unchanged_files(tmp_path, new_engine, monkeypatch):
     from archive.index import pipeline
     write(tmp_path / "c" / "a.md", "# 会议\n\n研究了无人机巡检工作。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     assert ingest([tmp_path / "c"], engine).unchanged == 1
     monkeypatch.setattr(pipeline, "fingerprint", lambda: "taxonomy-edited")

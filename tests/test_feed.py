@@ -18,7 +18,6 @@ from archive.search.service import SearchService
 from web import create_app
 
 from .conftest import COUNTY_MINUTES, write
-from .pg import pg_server  # noqa: F401  (the session's server, for the PostgreSQL runs)
 
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

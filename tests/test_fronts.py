@@ -9,7 +9,7 @@ import pytest
 
 from web import create_app
 
-from .conftest import ROOT
+from .conftest import ROOT, cli_env
 
 
 @pytest.fixture(scope="module")
@@ -17,15 +17,13 @@ def client(sample_index):
     return create_app(sample_index).test_client()
 
 
-def run_cli(*args, index=None):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    if index:
-        env["ARCHIVE_INDEX"] = str(index)
+def run_cli(*args, engine=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(cli_env(engine) if engine else {})}
     return subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env, cwd=ROOT)
 
 
 def test_cli_json_is_the_api_answer(client, sample_index):
-    out = run_cli("search", "森林防火", "--json", "--per-page", "5", index=sample_index.location)
+    out = run_cli("search", "森林防火", "--json", "--per-page", "5", engine=sample_index)
     assert out.returncode == 0, out.stderr
     cli = json.loads(out.stdout)
     api = client.get("/api/search", query_string={"q": "森林防火", "per_page": 5}).get_json()
@@ -35,7 +33,7 @@ def test_cli_json_is_the_api_answer(client, sample_index):
 
 
 def test_cli_human_output(sample_index):
-    out = run_cli("search", "严格整改标准", index=sample_index.location)
+    out = run_cli("search", "严格整改标准", engine=sample_index)
     assert out.returncode == 0 and "【严格整改标准】" in out.stdout and ".md:23" in out.stdout
 
 
@@ -48,12 +46,12 @@ def test_bad_parameters_are_400_with_a_reason(client, params):
 
 
 def test_cli_bad_query_exits_2(sample_index):
-    out = run_cli("search", "--", "-环境", index=sample_index.location)
+    out = run_cli("search", "--", "-环境", engine=sample_index)
     assert out.returncode == 2 and "排除" in out.stderr
 
 
-def test_cli_missing_index_is_a_clear_message(tmp_path):
-    out = run_cli("search", "环境", index=tmp_path / "none")
+def test_cli_missing_index_is_a_clear_message(new_engine):
+    out = run_cli("search", "环境", engine=new_engine())
     assert out.returncode == 2 and "archive ingest" in out.stderr
 
 

@@ -5,64 +5,17 @@ import csv
 import io
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from archive.engines import open_engine
-from archive.engines.base import Engine
 from archive.index.pipeline import ingest
 from archive.search.service import SearchService
 from archive.search.request import SearchRequest
 from web import create_app, minutes, results
 
-from .conftest import COUNTY_MINUTES, SAMPLE, write
-
-# A meeting that tries to inject markup everywhere, plus a list and a table to anchor.
-XSS_MD = """# 安全<script>alert("title")</script>测试会议纪要
-
-2024年3月5日，县政府召开安全测试会议。
-
-会议指出<script>alert("xss")</script>必须当作文字显示。
-
-有人提交了"><img src=x onerror=alert(1)>这样的内容，也要原样显示。
-
-- 第一项：试验田甲的整改
-- 第二项：其他事项
-
-| 事项 | 负责人 |
-| --- | --- |
-| 试验田乙 | 张三 |
-
-会议要求[点击](javascript:alert(1))不得执行，图片![示意图](http://example.com/x.png)不得加载。
-"""
-
-_BUILT: dict = {}
-
-
-def build_web_index(tmp_path_factory) -> Engine:
-    """The sample corpus plus the XSS meeting, indexed once per test session (shared with the browser tests)."""
-    if "index" not in _BUILT:
-        corpus = tmp_path_factory.mktemp("web-corpus")
-        shutil.copy(SAMPLE, corpus / SAMPLE.name)
-        write(corpus / "安全测试.md", XSS_MD)
-        engine = open_engine(tmp_path_factory.mktemp("web-index"))
-        summary = ingest([corpus], engine)
-        assert summary.added == 2 and not summary.failed
-        _BUILT["index"] = engine
-    return _BUILT["index"]
-
-
-@pytest.fixture(scope="session")
-def web_index(tmp_path_factory) -> Engine:
-    return build_web_index(tmp_path_factory)
-
-
-@pytest.fixture(scope="session")
-def app(web_index):
-    return create_app(web_index)
+from .conftest import COUNTY_MINUTES, SAMPLE, engine_over, stored_paragraphs, write
 
 
 @pytest.fixture()
@@ -509,10 +462,10 @@ def test_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_reindex_is_picked_up_without_restart(tmp_path):
+def test_reindex_is_picked_up_without_restart(tmp_path, new_engine):
     corpus = tmp_path / "c"
     write(corpus / "a.md", "# 甲会议\n\n讨论蓝莓种植补贴。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([corpus], engine)
     client = create_app(engine).test_client()
     assert total_of(get(client, "/?q=蓝莓").get_data(as_text=True)) == 1
@@ -523,8 +476,8 @@ def test_reindex_is_picked_up_without_restart(tmp_path):
     assert total_of(get(client, "/?q=蓝莓").get_data(as_text=True)) == 2
 
 
-def test_missing_index_answers_503(tmp_path):
-    client = create_app(tmp_path / "none").test_client()
+def test_missing_index_answers_503(new_engine):
+    client = create_app(new_engine()).test_client()
     assert "archive ingest" in get(client, "/", 503).get_data(as_text=True)
     assert "error" in get(client, "/api/search?q=x", 503).get_json()
 
@@ -556,13 +509,13 @@ ASSEMBLY_MD = f"# 全县安全生产大会记录\n\n时间：2024年6月1日\n�
 
 
 @pytest.fixture(scope="module")
-def fields_app(tmp_path_factory):
+def fields_app(request, engine_kind, tmp_path_factory):
     corpus = tmp_path_factory.mktemp("fields-corpus")
     write(corpus / "county.md", COUNTY_MD)
     write(corpus / "online.md", ONLINE_MD)
     write(corpus / "assembly.md", ASSEMBLY_MD)
-    engine = open_engine(tmp_path_factory.mktemp("fields-index"))
-    assert ingest([corpus], engine).added == 3
+    engine = engine_over(request, engine_kind, corpus)
+    assert {p["source"] for p in stored_paragraphs(engine)} == {"county.md", "online.md", "assembly.md"}
     return create_app(engine)
 
 

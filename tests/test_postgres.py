@@ -44,7 +44,6 @@ from archive.search.request import SearchRequest  # noqa: E402
 from archive.search.service import SearchService  # noqa: E402
 
 from .conftest import COUNTY_MINUTES, ROOT, SAMPLE, write  # noqa: E402
-from .pg import pg_cluster, pg_server  # noqa: E402,F401  (the session's servers)
 
 SMALL = {
     "会议/甘肃会议.md": """# 天水市环境保护工作会议记录篇一
@@ -558,6 +557,7 @@ def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_pat
     assert not watcher.failed and not watcher.mixed and watcher.answers > 20, (watcher.failed[:3], watcher.mixed[:3])
 
 
+@pytest.mark.parametrize("engine_kind", ["whoosh"], indirect=True)  # sample_index: the Whoosh index, the reference
 def test_cli_takes_a_database(pg_server, sample_index):  # noqa: F811
     """`--database URL` (and $ARCHIVE_DATABASE_URL) chooses PostgreSQL; the answers are the Whoosh index's."""
     url = pg_server.create_database("cli_database")

@@ -1,4 +1,4 @@
-"""Crash safety and concurrent use, with real processes.
+"""Crash safety and concurrent use, with real processes, on every kind of engine.
 
 * `archive ingest` is killed with SIGKILL again and again, incremental and
   `--rebuild` (which uses parallel worker processes), at moments spread over
@@ -10,6 +10,7 @@
   no request fails and every answer is one whole state of the corpus.
 * Two ingests at once: the second exits 2 naming the lock, or waits with
   `--wait`; the lock of a killed ingest is no obstacle.
+* Without an index (an empty folder, an empty database) the API answers 503.
 
 The figures are printed (run with -s) and recorded in docs/reliability.md.
 """
@@ -39,7 +40,7 @@ from archive.search.service import SearchService
 from archive.search.request import SearchRequest
 from web import create_app
 
-from .conftest import ROOT, write
+from .conftest import ROOT, cli_args, stored_paragraphs, write
 
 pytestmark = pytest.mark.slow  # real processes killed and servers under load: CI runs them, the edit loop skips them
 
@@ -101,8 +102,7 @@ class Corpus:
 
 def indexed(engine: Engine) -> list[str]:
     """Every paragraph of the live index as "source: text"; a duplicate shows up twice."""
-    with engine.index_dir.open().searcher() as s:
-        return sorted(f'{d["source"]}: {d["text"]}' for d in s.documents(kind="p"))
+    return sorted(f'{p["source"]}: {p["text"]}' for p in stored_paragraphs(engine))
 
 
 def check_searches(engine: Engine, state: list[str]) -> None:
@@ -120,9 +120,9 @@ def check_searches(engine: Engine, state: list[str]) -> None:
 class Run:
     """`archive ingest` in a child process, its progress lines timed as they come."""
 
-    def __init__(self, corpus: Path, index: Path, *args: str, env: dict | None = None):
+    def __init__(self, corpus: Path, engine: Engine, *args: str, env: dict | None = None):
         self.t0 = time.monotonic()
-        self.proc = subprocess.Popen([sys.executable, "-m", "archive", "ingest", str(corpus), "--index", str(index),
+        self.proc = subprocess.Popen([sys.executable, "-m", "archive", "ingest", str(corpus), *cli_args(engine),
                                       *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or ENV,
                                      cwd=corpus.parent)
         self.lines: list[tuple[float, str]] = []
@@ -185,11 +185,14 @@ def kill_plan(calibration: Run, kills: int) -> list[tuple[str | None, float]]:
     return commit + spread
 
 
-def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
+def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path, new_engine):
     corpus = Corpus(tmp_path / "corpus", paragraphs=25)
     for n in range(18):  # 16 files or more: a rebuild runs parallel worker processes
         corpus.put(n, 0)
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
+    whoosh = engine.name == "whoosh"
+    # A database server may still be rolling back a killed run (holding its lock) when the next one starts.
+    patience = () if whoosh else ("--wait", "60")
     ingest([corpus.dir], engine)
     state = corpus.expected()
     assert indexed(engine) == state
@@ -198,7 +201,7 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
     for mode, kills in (("incremental", 14), ("rebuild", 12)):
         args = ("--rebuild",) if mode == "rebuild" else ()
         corpus.mutate()
-        calibration = Run(corpus.dir, engine.index_dir.root, *args)
+        calibration = Run(corpus.dir, engine, *args)
         assert calibration.wait() == 0, calibration.stderr()
         state = corpus.expected()
         assert indexed(engine) == state
@@ -207,7 +210,7 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
         plan, scale, done = kill_plan(calibration, kills), 1.0, 0
         while done < kills:
             anchor, delay = plan[done][0], plan[done][1] * scale
-            run = Run(corpus.dir, engine.index_dir.root, *args)
+            run = Run(corpus.dir, engine, *args, *patience)
             while anchor and run.when(anchor) is None and run.proc.poll() is None:
                 time.sleep(0.005)
             delay += (run.when(anchor) or 0.0) if anchor else 0.0
@@ -230,7 +233,8 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
             for w in left:
                 os.kill(w, signal.SIGKILL)
             orphans += left
-            assert (engine.index_dir.root / LOCK).exists()
+            if whoosh:  # the killed run's lock file stays behind, and is no obstacle to the next
+                assert (Path(engine.location) / LOCK).exists()
             after = indexed(engine)
             assert after in (state, pending), f"{mode} killed at {delay:.2f}s: neither the old nor the new state"
             check_searches(engine, after)
@@ -242,17 +246,19 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path):
             else:
                 outcomes["old state"] += 1
         assert not orphans, f"worker processes outlived their killed ingest: {orphans}"
-        final = Run(corpus.dir, engine.index_dir.root, *args)
+        final = Run(corpus.dir, engine, *args, *patience)
         assert final.wait() == 0, final.stderr()
         assert indexed(engine) == pending
         check_searches(engine, pending)
         state = pending
 
-    generations = sorted(p.name for p in engine.index_dir.root.glob("gen-*"))
-    assert len(generations) <= 2, generations  # the last rebuild cleared what killed ones left
+    if whoosh:
+        generations = sorted(p.name for p in Path(engine.location).glob("gen-*"))
+        assert len(generations) <= 2, generations  # the last rebuild cleared what killed ones left
     killed = sum(phases.values())
-    FIGURES["kills"] = {"survived": killed, "finished before the kill": finished_first, **phases, **outcomes}
-    print("\nSIGKILL figures:", json.dumps(FIGURES["kills"], ensure_ascii=False))
+    figures = FIGURES[f"kills ({engine.name})"] = {"survived": killed, "finished before the kill": finished_first,
+                                                   **phases, **outcomes}
+    print(f"\nSIGKILL figures ({engine.name}):", json.dumps(figures, ensure_ascii=False))
     assert killed >= 20 and sum(v for k, v in phases.items() if "commit" in k) >= 6
 
 
@@ -274,46 +280,46 @@ def _wait_for(run: Run, pattern: str, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
-def test_second_ingest_exits_2_naming_the_lock_or_waits(tmp_path, slow_corpus):
-    index = tmp_path / "ix"
-    first = Run(slow_corpus.dir, index)
+def test_second_ingest_exits_2_naming_the_lock_or_waits(new_engine, slow_corpus):
+    engine = new_engine()
+    first = Run(slow_corpus.dir, engine)
     _wait_for(first, "ingest: ")  # it holds the lock while it reads files
-    refused = Run(slow_corpus.dir, index)
+    refused = Run(slow_corpus.dir, engine)
     assert refused.wait() == 2, refused.stderr()
     assert first.proc.poll() is None, "the first ingest ended too soon for this test"
     message = refused.stderr()
-    assert f"pid {first.proc.pid}" in message and str(index / LOCK) in message and "--wait" in message, message
-    waiting = Run(slow_corpus.dir, index, "--wait", "120")
+    assert f"pid {first.proc.pid}" in message and engine.location in message and "--wait" in message, message
+    waiting = Run(slow_corpus.dir, engine, "--wait", "120")
     assert first.wait() == 0, first.stderr()
     assert waiting.wait() == 0, waiting.stderr()
     assert waiting.lines[-1][0] + waiting.t0 > first.lines[-1][0] + first.t0
     assert "未变 12" in waiting.stderr()  # it ran after the first, on its result
-    assert indexed(open_engine(index)) == slow_corpus.expected()
+    assert indexed(engine) == slow_corpus.expected()
 
 
-def test_waiting_ingest_takes_over_from_a_killed_one(tmp_path, slow_corpus):
-    index = tmp_path / "ix"
-    first = Run(slow_corpus.dir, index)
+def test_waiting_ingest_takes_over_from_a_killed_one(new_engine, slow_corpus):
+    engine = new_engine()
+    first = Run(slow_corpus.dir, engine)
     _wait_for(first, "ingest: ")
-    waiting = Run(slow_corpus.dir, index, "--wait", "120")
+    waiting = Run(slow_corpus.dir, engine, "--wait", "120")
     time.sleep(0.5)
     assert waiting.proc.poll() is None
     first.proc.send_signal(signal.SIGKILL)
     first.wait()
     assert waiting.wait() == 0, waiting.stderr()
-    assert indexed(open_engine(index)) == slow_corpus.expected()
+    assert indexed(engine) == slow_corpus.expected()
 
 
-def test_a_lock_file_left_behind_is_no_obstacle(tmp_path, slow_corpus):
+def test_a_lock_file_left_behind_is_no_obstacle(tmp_path, slow_corpus):  # Whoosh-only: its lock is a file
     index = tmp_path / "ix"
     index.mkdir()
     (index / LOCK).write_text("999999")  # a dead pid, as a killed ingest leaves it
-    run = Run(slow_corpus.dir, index)
+    run = Run(slow_corpus.dir, open_engine(index))
     assert run.wait() == 0, run.stderr()
     assert (index / LOCK).read_text() == str(run.proc.pid)
 
 
-def test_publish_keeps_the_generation_it_replaces(tmp_path, slow_corpus):
+def test_publish_keeps_the_generation_it_replaces(tmp_path, slow_corpus):  # Whoosh-only: generation folders
     """Searchers may still read the replaced generation, even when a killed rebuild left one in between."""
     engine = open_engine(tmp_path / "ix")
     ingest([slow_corpus.dir], engine)
@@ -324,8 +330,8 @@ def test_publish_keeps_the_generation_it_replaces(tmp_path, slow_corpus):
     assert kept == sorted([live, engine.index_dir.current_name()]) and orphan.name not in kept
 
 
-def test_api_without_an_index_answers_503(tmp_path):
-    client = create_app(tmp_path / "nothing").test_client()
+def test_api_without_an_index_answers_503(new_engine):
+    client = create_app(new_engine()).test_client()
     for path in ("/api/search?q=会议", "/api/meetings/0123456789-1"):
         response = client.get(path)
         assert response.status_code == 503 and "archive ingest" in response.get_json()["error"], path
@@ -350,9 +356,9 @@ def _get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
 
 
 class Server:
-    def __init__(self, index: Path, cwd: Path):
+    def __init__(self, engine: Engine, cwd: Path):
         self.port = _free_port()
-        self.proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--index", str(index),
+        self.proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", *cli_args(engine),
                                       "--port", str(self.port), "--threads", "4"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=cwd)
         deadline = time.monotonic() + 60
@@ -400,11 +406,11 @@ def _mix(answer: dict, states: list[list[str]]) -> str:
     return "\n".join(out)
 
 
-def test_live_server_answers_every_request_with_one_whole_state(tmp_path):
+def test_live_server_answers_every_request_with_one_whole_state(tmp_path, new_engine):
     corpus = Corpus(tmp_path / "corpus", paragraphs=6)
     for n in range(8):
         corpus.put(n, 0)
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([corpus.dir], engine)
     # The states the corpus goes through, each ingested by the way given; answers are checked against all.
     plan = [("incremental", corpus.mutate), ("incremental", corpus.mutate), ("rebuild", corpus.mutate),
@@ -412,7 +418,7 @@ def test_live_server_answers_every_request_with_one_whole_state(tmp_path):
     states = [corpus.expected()]
     assert len(states[0]) <= 100
 
-    server = Server(engine.index_dir.root, tmp_path)
+    server = Server(engine, tmp_path)
     fds_before = server.fds()
     published = [0.0]  # published[k]: when state k was complete on disk
     stop = threading.Event()
@@ -437,7 +443,7 @@ def test_live_server_answers_every_request_with_one_whole_state(tmp_path):
         for mode, change in plan:
             change()
             states.append(corpus.expected())
-            run = Run(corpus.dir, engine.index_dir.root, *(["--rebuild"] if mode == "rebuild" else []),
+            run = Run(corpus.dir, engine, *(["--rebuild"] if mode == "rebuild" else []),
                       env={**ENV, "ARCHIVE_INGEST_PROCS": "2"} if mode == "rebuild" else None)
             assert run.wait() == 0, run.stderr()
             published.append(time.monotonic())

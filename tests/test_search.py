@@ -6,18 +6,16 @@ import unicodedata
 import pytest
 
 from archive.analysis import unit_string
-from archive.engines import open_engine
 from archive.index.pipeline import ingest
 from archive.search.query import QueryError, parse
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
-from .conftest import write
+from .conftest import stored_paragraphs, write
 
 
 def all_paragraphs(backend):
-    searcher = backend.engine.reader().searcher
-    return {d["id"]: d["text"] for d in searcher.documents(kind="p")}
+    return {p["id"]: p["text"] for p in stored_paragraphs(backend.engine)}
 
 
 def ids(backend, q, **kw):
@@ -61,9 +59,9 @@ def test_literal_recall_oracle(backend):
         assert quoted == expected, run
 
 
-def test_substring_of_a_word_is_found(tmp_path):
+def test_substring_of_a_word_is_found(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "# 会\n\n李明华同志主持会议。\n\n第5次会议在725会议室召开，完成六个100%目标。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     b = SearchService(engine)
     for q in ["明华", "李明华", "第5次", "725会议室", "六个100%", '"5次会议"', "100"]:
@@ -102,10 +100,10 @@ def test_not_excludes_literal_matches(backend):
     assert expanded == without - ids(backend, "环境保护", expand=False)[0] and expanded < without
 
 
-def test_literal_match_ranks_above_scattered_words(tmp_path):
+def test_literal_match_ranks_above_scattered_words(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "# 记录\n\n生态环境局通报保护工作情况，各地环境质量总体改善。\n\n"
           "会议强调做好环境保护工作。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     res = SearchService(engine).search(SearchRequest(q="环境保护"))
     assert res["total"] == 2
@@ -119,17 +117,17 @@ def test_relaxed_when_words_never_meet(backend):
     assert strict["relaxed"] is False
 
 
-def test_relaxed_ranks_by_words_contained(tmp_path):
+def test_relaxed_ranks_by_words_contained(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "# 记录\n\n汶川特大地震灾后恢复重建，重建家园。\n\n地震局开会。\n\n重建工作开会。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     res = SearchService(engine).search(SearchRequest(q="汶川地震 灾后重建 援建"))
     assert res["relaxed"] and "汶川特大地震" in res["hits"][0]["text"]
 
 
-def test_highlight_merges_overlaps_and_escapes(tmp_path):
+def test_highlight_merges_overlaps_and_escapes(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "# 学习\n\n学习马克思主义理论，<script>alert(1)</script>不忘初心。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     hit = SearchService(engine).search(SearchRequest(q="马克思 script"))["hits"][0]
     assert "<mark>马克思</mark>" in hit["highlight"]
@@ -182,10 +180,10 @@ def test_query_syntax_is_text(backend):
         parse("AND")
 
 
-def test_traditional_and_simplified_script_are_one(tmp_path):
+def test_traditional_and_simplified_script_are_one(tmp_path, new_engine):
     write(tmp_path / "c" / "t.md", "# 會議紀要\n\n會議要求實行限批，加強環境保護。\n")
     write(tmp_path / "c" / "s.md", "# 会议纪要\n\n会议要求加强环境保护工作。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     service = SearchService(engine)
     for q in ("環境保護", "环境保护", '"環境保護"', '"环境保护"', '"加強環境"'):
@@ -194,9 +192,9 @@ def test_traditional_and_simplified_script_are_one(tmp_path):
     assert [h["highlight"] for h in hits] == ["會議要求<mark>實行</mark>限批，加強<mark>環境保護</mark>。"]
 
 
-def test_a_term_whose_words_never_meet_relaxes_by_its_words(tmp_path):
+def test_a_term_whose_words_never_meet_relaxes_by_its_words(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "# 会议\n\n对违规园区实行限批。\n\n划定重点区域名单。\n\n部署森林防火。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     res = SearchService(engine).search(SearchRequest(q="区域限批"))
     assert res["relaxed"] and {h["text"] for h in res["hits"]} == {"对违规园区实行限批。", "划定重点区域名单。"}

@@ -5,13 +5,14 @@ import json
 import subprocess
 import sys
 
-from archive.engines import open_engine
+import pytest
+
 from archive.index.pipeline import ingest
 from archive.search import service as service_module
 from archive.search.request import PER_PAGE, SearchRequest
 from archive.search.service import SearchService
 
-from .conftest import ROOT, write
+from .conftest import ROOT, cli_args, write
 
 
 def test_fronts_import_no_engine():
@@ -64,6 +65,15 @@ def _all_hits(backend, req):
     return [h for n in range(1, total // 100 + 2) for h in backend.search(req.with_(page=n, per_page=100))["hits"]]
 
 
+def test_an_id_no_meeting_can_have_is_no_meeting(backend, engine_kind, request):
+    if engine_kind == "postgres":  # engine drift, for archive/engines/postgres/searcher.py to fix
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "PostgresReader.meeting() sends the id to SQL as text, which PostgreSQL cannot hold with a NUL: "
+            "psycopg.DataError where the Whoosh engine answers None")))
+    for odd in ("", "\x00", "x\x00.md", "../x", "环境" * 100):
+        assert backend.meeting(odd) is None, odd
+
+
 def test_neighbours_are_the_search_order(backend):
     for req in (SearchRequest(q="环境"), SearchRequest(q="环境", sort="oldest"), SearchRequest(q="", region="四川")):
         hits = _all_hits(backend, req)
@@ -89,9 +99,9 @@ def test_export_is_every_hit_in_order_without_highlights(backend):
     assert len(list(backend.export(req, limit=3))) == 3
 
 
-def test_relaxed_answer_keeps_what_the_words_find(tmp_path):
+def test_relaxed_answer_keeps_what_the_words_find(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "# 会议\n\n研究森林防火。\n\n部署河道清理。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     res = SearchService(engine).search(SearchRequest(q="森林防火 河道清理"))
     assert res["relaxed"] and res["total"] == 2
@@ -99,19 +109,19 @@ def test_relaxed_answer_keeps_what_the_words_find(tmp_path):
 
 
 def test_cli_json_prints_the_help_too(sample_index):
-    out = subprocess.run([sys.executable, "-m", "archive", "search", "坏境", "--json", "--index",
-                          sample_index.location], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-m", "archive", "search", "坏境", "--json", *cli_args(sample_index)],
+                         capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and json.loads(out.stdout)["suggestion"]["q"] == "环境"
-    human = subprocess.run([sys.executable, "-m", "archive", "search", "坏境", "--index", sample_index.location],
+    human = subprocess.run([sys.executable, "-m", "archive", "search", "坏境", *cli_args(sample_index)],
                            capture_output=True, text=True, cwd=ROOT)
     assert "您是不是要找：环境" in human.stdout
 
 
-def test_related_meetings_share_what_they_say(tmp_path):
+def test_related_meetings_share_what_they_say(tmp_path, new_engine):
     write(tmp_path / "c" / "a.md", "# 第1次森林防火会议\n\n研究森林防火和护林员巡山。森林防火责任落实到人。\n")
     write(tmp_path / "c" / "b.md", "# 第2次森林防火会议\n\n部署森林防火，护林员巡山每日两次。\n")
     write(tmp_path / "c" / "c.md", "# 招商引资会议\n\n研究招商引资项目落地。\n")
-    engine = open_engine(tmp_path / "ix")
+    engine = new_engine()
     ingest([tmp_path / "c"], engine)
     service = SearchService(engine)
     ids = {service.search(SearchRequest(q="招商引资"))["hits"][0]["meeting_id"]}

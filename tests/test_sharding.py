@@ -39,7 +39,6 @@ from archive.search.service import SearchService  # noqa: E402
 from web import create_app  # noqa: E402
 
 from .conftest import ROOT, SAMPLE, write  # noqa: E402
-from .pg import pg_cluster, pg_server  # noqa: E402,F401  (the session's servers)
 from .test_postgres import (FILTERS, INCREMENTAL_QUERIES, QUERIES, SMALL, all_texts, assert_same_search,  # noqa: E402
                             meeting_file, without_timing)
 

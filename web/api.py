@@ -7,6 +7,8 @@ from flask import Blueprint, current_app, jsonify, request
 
 from archive.search.request import SearchRequest
 
+from .pages import MEETING_ID
+
 bp = Blueprint("api", __name__)
 
 
@@ -17,7 +19,8 @@ def search():
 
 @bp.get("/api/meetings/<meeting_id>")
 def meeting(meeting_id: str):
-    found = current_app.config["SERVICE"].meeting(meeting_id)
+    # What the page takes for an id, nothing else reaches the engine (PostgreSQL text cannot even hold NUL).
+    found = current_app.config["SERVICE"].meeting(meeting_id) if MEETING_ID.match(meeting_id) else None
     if found is None:
         return jsonify(error=f"没有这个会议：{meeting_id}"), 404
     return jsonify(found)
