@@ -16,7 +16,8 @@ from typing import Callable
 from ..analysis import ANALYZER_VERSION, SEGMENTER
 from ..engines.base import Engine, Outcome
 from ..extract.annotate import annotate, fingerprint
-from ..ingest import WORD_SUFFIXES, UnreadableFile, load, source_name
+from ..ingest import IMAGE_SUFFIXES, PDF_SUFFIXES, WORD_SUFFIXES, UnreadableFile, load, source_name
+from ..ingest.ocr_cache import cache_for
 from .records import records
 
 
@@ -46,7 +47,7 @@ class Summary:
 
 
 def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(file, root) for every .md and Word file under the given files and folders, in a stable order.
+    """(file, root) for every .md, Word, PDF and image file under the given files and folders, in a stable order.
 
     Word files are .docx, .doc and .wps, less the lock files (~$…) Word keeps beside an open document.
 
@@ -59,7 +60,8 @@ def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
             for dirpath, dirnames, filenames in os.walk(path):
                 dirnames.sort()
                 found.extend((Path(dirpath) / f, path) for f in sorted(filenames)
-                             if f.endswith(".md") or (f.lower().endswith(WORD_SUFFIXES) and not f.startswith("~$")))
+                             if f.endswith(".md") or (f.lower().endswith(WORD_SUFFIXES) and not f.startswith("~$"))
+                             or f.lower().endswith(PDF_SUFFIXES + IMAGE_SUFFIXES))
         else:
             found.append((path, path.parent))
     return found
@@ -102,7 +104,7 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
     return files
 
 
-def preparer(manifest: dict[str, str], retag: bool) -> Callable[[tuple], Outcome]:
+def preparer(manifest: dict[str, str], retag: bool, cache=None) -> Callable[[tuple], Outcome]:
     """The function that reads, splits and annotates one (path, root, source) into its records."""
     def prepare(item) -> Outcome:
         path, root, source = item
@@ -115,7 +117,7 @@ def preparer(manifest: dict[str, str], retag: bool) -> Callable[[tuple], Outcome
         if manifest.get(source) == digest and not retag:
             return Outcome(source, "unchanged", digest)
         try:
-            doc = annotate(load(path, root, data))
+            doc = annotate(load(path, root, data, cache))
         except UnreadableFile as exc:
             return Outcome(source, "failed", reason=str(exc))
         except Exception as exc:  # a bug met by one file must not stop the others
@@ -131,11 +133,13 @@ def index_meta() -> dict:
 
 
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
-           progress: Callable[[int, int, str], None] | None = None) -> Summary:
+           progress: Callable[[int, int, str], None] | None = None,
+           ocr_progress: Callable[[int, int, str], None] | None = None) -> Summary:
     """Bring the index in line with the corpus files under `paths`.
 
     Removal applies only when every path is a folder: ingesting one file never
-    drops the others.
+    drops the others. Scanned pages are read by OCR first, in worker processes
+    (`ocr_progress` counts pages), into the cache the files are then read from.
     """
     started = time.monotonic()
     summary = Summary()
@@ -143,8 +147,12 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         summary.rebuilt = indexer.rebuilding
         manifest = indexer.manifest()
         files = _sources(corpus_files(paths), summary)
-        indexer.write(files, preparer(manifest, indexer.meta().get("extract") != fingerprint()),
-                      summary.count, progress)
+        retag = indexer.meta().get("extract") != fingerprint()
+        cache = cache_for(engine)
+        if any(path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES for path, _, _ in files):
+            from ..ingest.ocr import prefill
+            prefill(files, lambda source, sha: manifest.get(source) == sha and not retag, cache, ocr_progress)
+        indexer.write(files, preparer(manifest, retag, cache), summary.count, progress)
         if all(p.is_dir() for p in paths):
             for source in sorted(set(manifest) - {source for _, _, source in files}):
                 indexer.remove(source)

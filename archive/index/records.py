@@ -12,6 +12,7 @@ and `info`, stored as it is and shown with each hit. Meetings and files
 import hashlib
 
 from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
+from ..ingest.layout import page_of
 from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
@@ -94,10 +95,20 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
             "topics": list(para.topics),
             "date": _date_json(para.date),
             "role": para.role,
+            "page": page_of(doc.pages, para.line_start),  # PDFs and scans; None for text and Word
         },
     }
     fields.update(_date_fields(para.date))
     return fields
+
+
+def _pages(doc: Document, meeting: Meeting) -> list[list[int]]:
+    """[page, line] where each page of a PDF or scan begins within the meeting (its first line's page first)."""
+    if not doc.pages:
+        return []
+    first = page_of(doc.pages, meeting.line_start)
+    starts = [[first, meeting.line_start]] if first is not None else []
+    return starts + [[n, line] for n, line in doc.pages if meeting.line_start < line <= meeting.line_end and n != first]
 
 
 def meeting_doc(doc: Document, meeting: Meeting) -> dict:
@@ -118,6 +129,7 @@ def meeting_doc(doc: Document, meeting: Meeting) -> dict:
             "line_end": meeting.line_end,
             "markdown": "\n".join(doc.lines[meeting.line_start - 1:meeting.line_end]),
             "paragraphs": [[p.n, p.line_start, p.line_end] for p in meeting.paragraphs],
+            "pages": _pages(doc, meeting),
             "regions": [r.key() for r in meeting.regions],
             "topics": list(meeting.topics),
             "date": _date_json(meeting.date),

@@ -130,6 +130,7 @@ class SearchService:
             "topics": info["topics"],
             "date": info["date"],
             "role": info.get("role"),
+            "page": info.get("page"),
         }
 
     def _hits(self, reader: Reader, page, leaves) -> list[Hit]:
