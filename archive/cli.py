@@ -96,7 +96,8 @@ def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
         where = " · ".join(x for x in [_ROLES.get(hit["role"], ""), hit["meeting_title"], hit["section"],
                                         date_text(hit["date"]) or "日期不详", "、".join(hit["regions"]),
                                         "、".join(hit["topics"])] if x)
-        out.write(f"   {where}\n   {hit['source']}:{hit['line_start']}\n\n")
+        cite = f"{hit['source']} 第 {hit['page']} 页" if hit.get("page") else f"{hit['source']}:{hit['line_start']}"
+        out.write(f"   {where}\n   {cite}\n\n")
 
 
 def cmd_search(args) -> int:

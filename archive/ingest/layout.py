@@ -122,7 +122,7 @@ def _gutter(lines: list[Line], page: Page) -> float | None:
         crossing = sum(ln.x0 < x < ln.x1 for ln in lines)
         left = [ln for ln in lines if ln.x1 <= x]
         right = [ln for ln in lines if ln.x0 >= x]
-        if len(left) >= 3 and len(right) >= 3 and crossing <= len(lines) // 10:
+        if len(left) >= 3 and len(right) >= 3 and crossing <= max(2, len(lines) // 10):
             beside = sum(any(min(a.bottom, b.bottom) > max(a.top, b.top) for b in right) for a in left)
             if beside >= 3 and (best is None or crossing < best[0]):
                 best = (crossing, x)
@@ -179,7 +179,7 @@ def _metrics(lines: list[tuple[int, Line]]) -> _Metrics:
         weights[round(ln.size, 1)] += len(ln.text)
     size = weights.most_common(1)[0][0] if weights else 12.0
     body = [ln for _, ln in lines if abs(ln.size - size) <= 0.15 * size] or [ln for _, ln in lines]
-    left = _mode([ln.x0 for ln in body], size / 4)
+    left = sorted(ln.x0 for ln in body)[len(body) // 10] if body else 0.0  # (indented lines stand right of it)
     right = sorted(ln.x1 for ln in body)[int(len(body) * 0.9)] if body else 0.0
     gaps = [b.top - a.top for (pa, a), (pb, b) in zip(lines, lines[1:])
             if pa == pb and 0 < b.top - a.top < 3 * size and abs(a.size - b.size) < 0.15 * size]
