@@ -23,8 +23,8 @@ def _engine(args) -> Engine:
 class Progress:
     """A bar on a terminal, a line every few percent otherwise."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=sys.stderr, what: str = "ingest", unit: str = "files"):
+        self.stream, self.what, self.unit = stream, what, unit
         self.tty = stream.isatty()
         self.last = -1
 
@@ -36,14 +36,15 @@ class Progress:
             if done == total:
                 self.stream.write("\n")
         elif pct // 10 != self.last // 10 or done == total:
-            self.stream.write(f"ingest: {done}/{total} files ({pct}%)\n")
+            self.stream.write(f"{self.what}: {done}/{total} {self.unit} ({pct}%)\n")
         self.last = pct
         self.stream.flush()
 
 
 def run_ingest(paths: list[Path], engine: Engine, rebuild=False, wait=0.0, stream=sys.stderr):
     from .index.pipeline import ingest
-    summary = ingest(paths, engine, rebuild=rebuild, wait=wait, progress=Progress(stream))
+    summary = ingest(paths, engine, rebuild=rebuild, wait=wait, progress=Progress(stream),
+                     ocr_progress=Progress(stream, "OCR", "pages"))
     for source, reason in summary.failed:
         stream.write(f"跳过 {source}: {reason}\n")
     for source, message in summary.warnings:

@@ -1,12 +1,14 @@
 """Scans read by the real OCR engine (RapidOCR's PP-OCRv4 models from its wheel): one line drawn with a CJK
 font (fast), the cache, and the sample printed by Chromium then rasterised at 150 dpi (slow: 24 pages)."""
 
+import io
 import random
 import socket
 from pathlib import Path
 
 import pytest
 
+from archive.cli import run_ingest
 from archive.engines import open_engine
 from archive.index.pipeline import ingest
 from archive.ingest import load, ocr
@@ -58,8 +60,10 @@ def test_a_scanned_image_is_ingested_and_its_pages_come_from_the_cache_after(tmp
     corpus.mkdir()
     img.save(corpus / "扫描件.png")
     engine = open_engine(tmp_path / "ix")
-    summary = ingest([corpus], engine)
+    progress = io.StringIO()
+    summary = run_ingest([corpus], engine, stream=progress)
     assert summary.added == 1 and not summary.failed
+    assert "OCR: 1/1 pages (100%)" in progress.getvalue()
     hits = SearchService(engine).search(SearchRequest(q="森林防火"))["hits"]
     assert [(h["source"], h["page"]) for h in hits] == [("扫描件.png", 1)]
     cached = list((tmp_path / "ix" / "ocr-cache" / ENGINE).rglob("1.json"))
