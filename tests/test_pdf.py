@@ -173,28 +173,25 @@ def test_printed_sample_gives_the_same_meetings_titles_and_sections(printed):
 @pytest.mark.slow
 @chromium
 def test_printed_sample_recall_and_pages(printed):
-    """Recall of 200 random runs ≥ 0.99; each hit's page is where its paragraph begins, checked against
-    pdfium's text of that page, and holds the run itself unless the paragraph goes on to the next page."""
+    """Recall of 200 random runs ≥ 0.99; each hit's page holds the run, checked against pdfium's text of that
+    page (a run cut by a page break begins on it)."""
     pdf, service = printed
     paragraphs = [p.text for m in load(SAMPLE, SAMPLE.parent).meetings for p in m.paragraphs]
     runs = cjk_runs(paragraphs, 200, seed=11)
     texts = page_texts(pdf)
-    found, on_page, spanning = 0, 0, 0
+    found, across = 0, 0
     for run in runs:
         hits = [h for h in service.search(SearchRequest(q=f'"{run}"', per_page=100))["hits"] if run in h["text"]]
         if not hits:
             continue
         found += 1
-        hit = hits[0]
-        p = hit["page"]
-        assert re.sub(r"\s+", "", hit["text"])[:6] in texts[p - 1], (run, p)  # the paragraph begins on its page
-        if run in texts[p - 1]:
-            on_page += 1
-        else:  # the paragraph runs on to the next page, and the run with it
-            assert run in texts[p - 1] + texts[p], (run, p)
-            spanning += 1
+        p = hits[0]["page"]
+        if run not in texts[p - 1]:
+            assert run in texts[p - 1][-len(run):] + texts[p][:len(run)], (run, p)
+            across += 1
+    print(f"PDF recall of {len(runs)} runs: {found / len(runs):.3f}; runs cut by a page break: {across}")
     assert found / len(runs) >= 0.99
-    assert on_page / found >= 0.8, (on_page, spanning)
+    assert across <= 3
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ and `info`, stored as it is and shown with each hit. Meetings and files
 import hashlib
 
 from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
-from ..ingest.layout import page_of
+from ..ingest.layout import break_offsets, page_of
 from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
@@ -96,6 +96,8 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph) -> dict:
             "date": _date_json(para.date),
             "role": para.role,
             "page": page_of(doc.pages, para.line_start),  # PDFs and scans; None for text and Word
+            # [offset, page] where the paragraph runs on to the next page: a hit cites its match's page
+            "page_breaks": break_offsets(para.text, para.line_start, para.line_end, doc.page_breaks),
         },
     }
     fields.update(_date_fields(para.date))

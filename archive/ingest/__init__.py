@@ -70,7 +70,7 @@ def load(path: Path, root: Path, data: bytes | None = None, cache=None) -> Docum
         from .pdf import convert  # pdfium and the OCR engine are imported only when a PDF or scan is met
         converted = convert(data, suffix, cache)
         doc = parse_text(converted.text, source_name(path, root))
-        doc.pages = converted.page_starts
+        doc.pages, doc.page_breaks = converted.page_starts, converted.page_breaks
         doc.warnings += converted.warnings
         return doc
     else:

@@ -39,11 +39,14 @@ class Converted:
     text: str
     page_starts: list[tuple[int, int]]  # (page number, 1-based markdown line of its first paragraph)
     warnings: list[str] = field(default_factory=list)
+    # (markdown line of a paragraph, page it runs on to, the first characters of its text there)
+    page_breaks: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 # Page numbers as printed: 3, - 3 -, — 3 —, 第 3 页, 第3页 共24页, 3/24, Page 3 of 24, [3].
 PAGE_NUMBER = re.compile(r"^[\s\-—–·•\[\(（]*(第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+|"
                          r"page\s*\d+(\s*of\s*\d+)?)[\s\-—–·•\]\)）]*$", re.I)
+BREAK_CHARS = 12  # characters that find where a paragraph runs on to the next page
 BAND = 0.12  # running headers and footers stand in the top or bottom 12% of a page
 SENTENCE_END = tuple("。：；！？:;!?") + ("。”", "！”", "？”", "。）", "。)")
 
@@ -231,15 +234,19 @@ def to_markdown(pages: list[Page], join_gap: float = 1.0) -> Converted:
         return _heading_level(ln, m, heading_sizes)
 
     paragraphs: list[tuple[int, str, int, bool]] = []  # (page, text, heading level, bold)
+    runs_on: dict[int, list[tuple[int, str]]] = {}  # paragraph -> (page, its first characters there)
     for i, (pno, ln) in enumerate(lines):
         text = ln.text.strip()
         if i and not _starts_paragraph(lines[i - 1], (pno, ln), m, levels):
             page, before, level, bold = paragraphs[-1]
             paragraphs[-1] = (page, _joined(before, text), level, bold)
+            if pno != lines[i - 1][0]:
+                runs_on.setdefault(len(paragraphs) - 1, []).append((pno, text[:BREAK_CHARS]))
         else:
             paragraphs.append((pno, text, levels(ln), ln.bold))
-    out, starts, seen = [], [], set()
-    for page, text, level, bold in paragraphs:
+    out, starts, seen, breaks = [], [], set(), []
+    for k, (page, text, level, bold) in enumerate(paragraphs):
+        breaks += [(len(out) + 1, on, prefix) for on, prefix in runs_on.get(k, ())]
         if page not in seen:
             seen.add(page)
             starts.append((page, len(out) + 1))
@@ -250,7 +257,7 @@ def to_markdown(pages: list[Page], join_gap: float = 1.0) -> Converted:
         else:
             out.append(_escape(text))
         out.append("")
-    return Converted("\n".join(out), starts)
+    return Converted("\n".join(out), starts, page_breaks=breaks)
 
 
 def _cluster(sizes: list[float], tolerance: float) -> list[float]:
@@ -281,3 +288,23 @@ def page_of(page_starts, line: int) -> int | None:
             break
         found = page
     return found
+
+
+def break_offsets(text: str, line_start: int, line_end: int, page_breaks) -> list[list[int]]:
+    """[offset in `text`, page] where a paragraph of lines line_start…line_end runs on to another page."""
+    found, at = [], 0
+    for line, page, prefix in page_breaks:
+        if line_start <= line <= line_end:
+            i = text.find(prefix, at)
+            if i >= 0:
+                found.append([i, page])
+                at = i
+    return found
+
+
+def page_at(offset: int, page: int, breaks) -> int:
+    """The page holding character `offset` of a paragraph that begins on `page`."""
+    for start, later in breaks:
+        if start <= offset:
+            page = later
+    return page

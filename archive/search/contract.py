@@ -30,7 +30,7 @@ class Hit(TypedDict):
     topics: list[str]
     date: Date | None
     role: str | None           # "decision" or "action" (an open item) when the paragraph records one
-    page: int | None           # the page of a PDF or scan where the paragraph begins; None for text and Word
+    page: int | None           # the page of a PDF or scan where the match is; None for text and Word
     score: float | None        # None unless sorted by relevance
 
 

@@ -15,7 +15,8 @@ from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
 from ..extract.fields import person_name
 from .contract import Drop, FacetValue, Hit, Meeting, Related, Result, Suggestion
-from .highlight import highlight
+from ..ingest.layout import page_at
+from .highlight import highlight, spans
 from .plan import Compiler, negated_leaves, relaxed, with_context_boost
 from .query import Term, parse, positives
 from .request import SearchRequest, date_bound
@@ -136,7 +137,7 @@ class SearchService:
     def _hits(self, reader: Reader, page, leaves) -> list[Hit]:
         records = reader.paragraphs(key for key, _ in page)
         return [{**self._fields(record), "highlight": highlight(record["text"], leaves),
-                 "score": round(score, 4) if score is not None else None}
+                 "page": _match_page(record, leaves), "score": round(score, 4) if score is not None else None}
                 for record, (_, score) in zip(records, page)]
 
     # -- facets --------------------------------------------------------------------
@@ -230,6 +231,19 @@ class SearchService:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
         reader = self.engine.reader()
         return suggest(reader, _counter(reader), q)
+
+
+def _match_page(record: dict, leaves) -> int | None:
+    """The page of a PDF or scan where the hit's longest match is (its paragraph may run on to the next)."""
+    info = record["info"]
+    breaks = info.get("page_breaks")
+    if not breaks:
+        return info.get("page")
+    found = spans(record["text"], leaves)
+    if not found:
+        return info["page"]
+    start = max(found, key=lambda s: s[1] - s[0])[0]
+    return page_at(start, info["page"], breaks)
 
 
 def _counter(reader: Reader):
