@@ -82,7 +82,7 @@ def test_a_scanned_image_is_ingested_and_its_pages_come_from_the_cache_after(tmp
 def test_a_cached_page_is_what_was_stored(tmp_path):
     from archive.ingest.layout import Line, Page
     cache = OcrCache(tmp_path)
-    page = Page(2, 100, 200, [Line("会议纪要", 1, 2, 3, 4, 5, True)], 0.5)
+    page = Page(2, 100, 200, [Line("会议纪要", 10, 20, 90, 40, 20, ink=0.1)], 0.5)
     cache.put("ab" * 32, 2, ENGINE, page_to_dict(page))
     assert PageReader("ab" * 32, cache).read(2, lambda: 1 / 0) == page
     assert cache.get("ab" * 32, 2, "another-engine") is None

@@ -20,7 +20,7 @@ class Line:
     top: float
     x1: float
     bottom: float
-    size: float  # the font size, or the box height for OCR
+    size: float  # the font size; for OCR the character pitch (box heights vary too much with the glyphs)
     bold: bool = False
     ink: float = 0.0  # dark pixels per character, over the size squared: bold type has more
 
@@ -51,7 +51,7 @@ BAND = 0.12  # running headers and footers stand in the top or bottom 12% of a p
 SENTENCE_END = tuple("。：；！？:;!?") + ("。”", "！”", "？”", "。）", "。)")
 
 
-BOLD_INK = 1.3  # a line inked this much more than the body's median is bold
+BOLD_INK = 1.3  # a line inked this much more than the body's median is bold (measured: bold 1.4–1.6×)
 MIN_INK_CHARS = 4  # fewer characters give no reliable ink measure
 
 
@@ -63,16 +63,26 @@ def measure_ink(lines: list[Line], gray, scale: float) -> None:
     for ln in lines:
         box = gray[int(ln.top * scale):int(ln.bottom * scale) + 1, int(ln.x0 * scale):int(ln.x1 * scale) + 1]
         chars = len(ln.text.replace(" ", ""))
-        if box.size and chars:
+        if box.size and chars:  # per character, not per area: justified lines are spaced out
             ln.ink = float((box < 128).sum()) / chars / (ln.size * scale) ** 2
+
+
+def body_size(lines: list[Line]) -> float:
+    """The size of most characters: the median over characters, so that a scan's scattered pitches agree."""
+    sizes = sorted((ln.size, len(ln.text)) for ln in lines)
+    half, seen = sum(n for _, n in sizes) / 2, 0
+    for size, n in sizes:
+        seen += n
+        if seen >= half:
+            return size
+    return 12.0
 
 
 def mark_bold(lines: list[Line]) -> None:
     """Lines inked BOLD_INK times the median of the body's lines are bold."""
-    sized = Counter(round(ln.size, 1) for ln in lines for _ in ln.text)
-    if not sized:
+    if not lines:
         return
-    body = sized.most_common(1)[0][0]
+    body = body_size(lines)
     inks = sorted(ln.ink for ln in lines if ln.ink and len(ln.text) >= MIN_INK_CHARS and abs(ln.size - body) < 0.15 * body)
     if len(inks) < 5:
         return
@@ -177,10 +187,7 @@ def _mode(values, unit: float) -> float:
 
 
 def _metrics(lines: list[tuple[int, Line]]) -> _Metrics:
-    weights = Counter()
-    for _, ln in lines:
-        weights[round(ln.size, 1)] += len(ln.text)
-    size = weights.most_common(1)[0][0] if weights else 12.0
+    size = body_size([ln for _, ln in lines])
     body = [ln for _, ln in lines if abs(ln.size - size) <= 0.15 * size] or [ln for _, ln in lines]
     left = sorted(ln.x0 for ln in body)[len(body) // 10] if body else 0.0  # (indented lines stand right of it)
     right = sorted(ln.x1 for ln in body)[int(len(body) * 0.9)] if body else 0.0

@@ -12,7 +12,7 @@ import os
 from importlib.metadata import version
 
 from . import IMAGE_SUFFIXES, PDF_SUFFIXES
-from .layout import Line, Page, mark_bold, measure_ink
+from .layout import Line, Page, measure_ink
 from .ocr_cache import OcrCache
 from .reader import UnreadableFile
 
@@ -44,23 +44,30 @@ def read_image(rgb, number: int) -> Page:
         text = text.strip()
         if not text:
             continue
-        height = max(ys) - min(ys)
-        lines.append(Line(text, min(xs), min(ys), max(xs), max(ys), height))
+        lines.append(Line(text, min(xs), min(ys), max(xs), max(ys), _pitch(text, max(xs) - min(xs), max(ys) - min(ys))))
         weighted += float(score) * len(text)
         chars += len(text)
     gray = np.asarray(rgb, dtype=np.float32).mean(axis=2)
     measure_ink(lines, gray, 1.0)
-    mark_bold(lines)
     return Page(number, rgb.shape[1], rgb.shape[0], lines, round(weighted / chars, 4) if chars else 0.0)
 
 
+def _pitch(text: str, width: float, height: float) -> float:
+    """The width of one full-width character in a box: the size layout compares (half-width ones count half)."""
+    units = sum(0.5 if c.isascii() else 1.0 for c in text)
+    return width / units if units >= 2 else height
+
+
 def page_to_dict(page: Page) -> dict:
+    """What OCR saw (text, box, ink), not what layout makes of it: layout may change, the cache stays."""
     return {"number": page.number, "width": page.width, "height": page.height, "confidence": page.confidence,
-            "lines": [[ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.size, ln.bold] for ln in page.lines]}
+            "lines": [[ln.text, ln.x0, ln.top, ln.x1, ln.bottom, ln.ink] for ln in page.lines]}
 
 
 def page_from_dict(d: dict) -> Page:
-    return Page(d["number"], d["width"], d["height"], [Line(*ln) for ln in d["lines"]], d["confidence"])
+    lines = [Line(text, x0, top, x1, bottom, _pitch(text, x1 - x0, bottom - top), ink=ink)
+             for text, x0, top, x1, bottom, ink in d["lines"]]
+    return Page(d["number"], d["width"], d["height"], lines, d["confidence"])
 
 
 # -- the pages of a file ------------------------------------------------------------

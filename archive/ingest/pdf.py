@@ -81,7 +81,7 @@ def to_pages(data: bytes, ocr=None) -> list[Page]:
                 measure_ink(lines, gray.reshape(gray.shape[0], gray.shape[1], -1)[:, :, 0], INK_SCALE)
                 pages.append(Page(i + 1, width, height, lines))
             page.close()
-        mark_bold([ln for p in pages if p.confidence is None for ln in p.lines])
+        mark_bold([ln for p in pages if p.confidence is None for ln in p.lines])  # the text layer's
         return pages
     finally:
         pdf.close()
@@ -99,6 +99,7 @@ def convert(data: bytes, suffix: str, cache=None) -> Converted:
         pages = image_pages(data, reader)
     else:
         pages = to_pages(data, reader.pdf_page)
+    mark_bold([ln for p in pages if p.confidence is not None for ln in p.lines])  # the scanned pages'
     converted = to_markdown(pages, join_gap=0.6)
     if not converted.text.strip():
         raise UnreadableFile("no text found: neither a text layer nor anything OCR could read")
