@@ -7,7 +7,6 @@ each page.
 """
 
 import re
-import shutil
 
 import pytest
 
@@ -18,7 +17,7 @@ from archive.ingest.layout import Line, Page, to_markdown
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
-from .conftest import SAMPLE
+from .conftest import SAMPLE, write
 from .printed import CHROMIUM, print_pdf
 from .test_search import cjk_runs
 
@@ -118,17 +117,23 @@ def test_pdf_and_image_files_are_corpus_files(tmp_path):
     assert sorted(p.name for p, _ in corpus_files([tmp_path])) == ["a.pdf", "b.PNG", "c.jpg", "d.jpeg", "e.tif", "f.tiff"]
 
 
-@pytest.mark.parametrize("data, reason", [(b"", "not a readable PDF"), (b"%PDF-1.7\n garbage", "not a readable PDF"),
-                                          (b"\x89PNG\r\n\x1a\n broken", "not a readable image")])
-def test_broken_files_fail_alone_with_a_reason(tmp_path, data, reason):
+def test_broken_files_fail_alone_with_a_reason(tmp_path):
+    broken = {"空.pdf": (b"", "not a readable PDF"), "坏.pdf": (b"%PDF-1.7\n garbage", "not a readable PDF"),
+              "坏.png": (b"\x89PNG\r\n\x1a\n broken", "not a readable image"),
+              "空白.png": (None, "no text found")}
     corpus = tmp_path / "c"
-    corpus.mkdir()
-    name = "坏文件.png" if b"PNG" in data else "坏文件.pdf"
-    (corpus / name).write_bytes(data)
-    shutil.copy(SAMPLE, corpus / SAMPLE.name)
+    write(corpus / "纪要.md", "# 县政府常务会议纪要\n\n会议研究部署森林防火工作。\n")
+    for name, (data, _) in broken.items():
+        if data is None:
+            from PIL import Image
+            Image.new("L", (200, 100), 255).save(corpus / name)  # a blank page: nothing to read
+        else:
+            (corpus / name).write_bytes(data)
     summary = ingest([corpus], open_engine(tmp_path / "ix"))
-    assert summary.added == 1 and [s for s, _ in summary.failed] == [name]
-    assert reason in summary.failed[0][1]
+    failed = dict(summary.failed)
+    assert summary.added == 1 and set(failed) == set(broken)
+    for name, (_, reason) in broken.items():
+        assert reason in failed[name], (name, failed[name])
 
 
 # -- the sample printed by Chromium -------------------------------------------------------

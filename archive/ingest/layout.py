@@ -52,7 +52,7 @@ SENTENCE_END = tuple("。：；！？:;!?") + ("。”", "！”", "？”", "�
 
 
 BOLD_INK = 1.3  # a line inked this much more than the body's median is bold (measured: bold 1.4–1.6×)
-MIN_INK_CHARS = 4  # fewer characters give no reliable ink measure
+MIN_INK_CHARS = 6  # fewer characters give no reliable ink measure
 
 
 def measure_ink(lines: list[Line], gray, scale: float) -> None:
@@ -207,10 +207,10 @@ def _heading_level(ln: Line, m: _Metrics, sizes: list[float]) -> int:
 
 def _starts_paragraph(prev: tuple[int, Line], cur: tuple[int, Line], m: _Metrics, levels) -> bool:
     (pp, a), (pc, b) = prev, cur
-    if levels(a) != levels(b):
+    if levels(a) and levels(b) and pp == pc and b.top - a.bottom < 0.8 * (a.bottom - a.top):
+        return False  # a heading running over two lines (its last line may measure smaller, or too short to weigh)
+    if levels(a) != levels(b) or levels(a):
         return True
-    if levels(a):  # a heading running over two lines (its last characters too few to weigh)
-        return pp != pc or b.top - a.bottom > m.leading
     if a.bold != b.bold and len(b.text) >= MIN_INK_CHARS:
         return True
     if pp == pc and b.top - a.top > m.leading * 1.6:  # a blank line's gap

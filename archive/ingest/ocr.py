@@ -223,9 +223,17 @@ def prefill(files, skip, cache: OcrCache, progress=None) -> int:
         done = map(_task, tasks)
         return _count(done, len(tasks), progress)
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
     # One onnxruntime thread a worker: the workers use the cores, not the threads of one of them.
-    with multiprocessing.get_context("fork").Pool(procs, _start_worker, (1,)) as pool:
-        return _count(pool.imap_unordered(_task, tasks), len(tasks), progress)
+    with ProcessPoolExecutor(procs, multiprocessing.get_context("fork"), _start_worker, (1,)) as pool:
+        futures = [pool.submit(_task, task) for task in tasks]
+        try:
+            return _count((f.result() for f in as_completed(futures)), len(tasks), progress)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): its files read their pages themselves
+            for f in futures:
+                f.cancel()
+            return 0
 
 
 def _count(results, total: int, progress) -> int:
