@@ -29,7 +29,10 @@ def _ocr(threads: int = 0):
     """The RapidOCR engine of this process, loaded once (about a second)."""
     global _engine
     if _engine is None:
-        from rapidocr_onnxruntime import RapidOCR
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as exc:  # OpenCV without libGL on a minimal machine
+            raise UnreadableFile(f"the OCR engine cannot start ({exc}): apt-get install libgl1") from None
         _engine = RapidOCR(**({"intra_op_num_threads": threads} if threads else {}))
     return _engine
 
