@@ -1,7 +1,7 @@
 """PDF minutes to markdown: the text layer through pdfium (pypdfium2), scanned pages through OCR.
 
-Each character's box, font size and weight come from pdfium; pdfium's own line breaks cut
-the characters into lines, which archive/ingest/layout.py orders, cleans of running headers and
+Each character's box and font size come from pdfium, each line's weight from the ink it lays
+down on a rendering (layout.measure_ink); pdfium's own line breaks cut the characters into lines, which archive/ingest/layout.py orders, cleans of running headers and
 page numbers and joins into paragraphs. A page without text (a scan) is rendered and read by
 OCR (archive/ingest/ocr.py), from its cache when it was read before.
 """
