@@ -24,8 +24,8 @@ def _engine(args) -> Engine:
 class Progress:
     """A bar on a terminal, a line every few percent otherwise."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=sys.stderr, what: str = "ingest", unit: str = "files"):
+        self.stream, self.what, self.unit = stream, what, unit
         self.tty = stream.isatty()
         self.last = -1
 
@@ -37,14 +37,15 @@ class Progress:
             if done == total:
                 self.stream.write("\n")
         elif pct // 10 != self.last // 10 or done == total:
-            self.stream.write(f"ingest: {done}/{total} files ({pct}%)\n")
+            self.stream.write(f"{self.what}: {done}/{total} {self.unit} ({pct}%)\n")
         self.last = pct
         self.stream.flush()
 
 
 def run_ingest(paths: list[Path], engine: Engine, rebuild=False, wait=0.0, stream=sys.stderr):
     from .index.pipeline import ingest
-    summary = ingest(paths, engine, rebuild=rebuild, wait=wait, progress=Progress(stream))
+    summary = ingest(paths, engine, rebuild=rebuild, wait=wait, progress=Progress(stream),
+                     ocr_progress=Progress(stream, "OCR", "pages"))
     for source, reason in summary.failed:
         stream.write(f"跳过 {source}: {reason}\n")
     for source, message in summary.warnings:
@@ -108,7 +109,8 @@ def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
         where = " · ".join(x for x in [_ROLES.get(hit["role"], ""), hit["meeting_title"], hit["section"],
                                         date_text(hit["date"]) or "日期不详", "、".join(hit["regions"]),
                                         "、".join(hit["topics"])] if x)
-        out.write(f"   {where}\n   {hit['source']}:{hit['line_start']}\n\n")
+        cite = f"{hit['source']} 第 {hit['page']} 页" if hit.get("page") else f"{hit['source']}:{hit['line_start']}"
+        out.write(f"   {where}\n   {cite}\n\n")
 
 
 def cmd_search(args) -> int:

@@ -140,7 +140,7 @@ def test_contract_fields(backend):
     assert set(res) >= {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "relaxed"}
     hit = res["hits"][0]
     assert set(hit) == {"id", "meeting_id", "meeting_title", "section", "text", "highlight", "source",
-                        "line_start", "line_end", "regions", "topics", "date", "role", "score"}
+                        "line_start", "line_end", "regions", "topics", "date", "role", "page", "score"}
     assert hit["source"].endswith(".md") and hit["line_start"] <= hit["line_end"]
     assert set(res["facets"]) == set(res["facets_truncated"]) == {"region", "topic", "date", "person", "kind"}
 

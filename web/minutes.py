@@ -5,11 +5,13 @@ lines (`token.map`), so a block gets the number of the paragraph whose lines
 it overlaps. A paragraph that ingest repaired across a blank line spans two
 blocks: the first carries the anchor, both carry the highlight. Raw HTML is
 off, so anything typed in the minutes is escaped text; query terms are marked
-with the same matcher the snippets use.
+with the same matcher the snippets use. Minutes read from a PDF or scan show
+where each page begins (「第 N 页」), a label before the first block on it.
 """
 
 from html import escape
 
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from archive.ingest.dialect import markdown_parser
@@ -79,7 +81,27 @@ def render(meeting: dict, hit: int | None = None, leaves=()) -> Markup:
             target.attrSet("id", f"p-{n}")
             target.attrSet("tabindex", "-1")  # focusable, so a screen reader lands on the hit
     _drop_title(tokens, meeting.get("title", ""))
+    _mark_pages(tokens, meeting.get("pages") or [], offset)
     return Markup(_md.renderer.render(tokens, _md.options, {"leaves": list(leaves)}))
+
+
+def _mark_pages(tokens, pages, offset: int) -> None:
+    """A 「第 N 页」 label before the first top-level block at or after the line where page N begins."""
+    pending = sorted(pages, key=lambda p: p[1])
+    marks = []
+    for i, tok in enumerate(tokens):
+        if not pending or tok.level != 0 or tok.nesting == -1 or not tok.map:
+            continue
+        first = tok.map[0] + offset
+        numbers = []
+        while pending and pending[0][1] <= first:
+            numbers.append(pending.pop(0)[0])
+        if numbers:
+            marks.append((i, numbers[-1]))
+    for i, number in reversed(marks):
+        mark = Token("html_block", "", 0)
+        mark.content = f'<div class="page-mark" role="note">第 {int(number)} 页</div>\n'
+        tokens.insert(i, mark)
 
 
 def _drop_title(tokens, title: str) -> None:

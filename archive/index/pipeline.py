@@ -18,7 +18,8 @@ from ..analysis import ANALYZER_VERSION, SEGMENTER
 from ..engines.base import Engine, Outcome
 from ..errors import IndexMissing, IndexOutdated
 from ..extract.annotate import annotate, fingerprint
-from ..ingest import WORD_SUFFIXES, UnreadableFile, load, source_name
+from ..ingest import IMAGE_SUFFIXES, PDF_SUFFIXES, WORD_SUFFIXES, UnreadableFile, load, source_name
+from ..ingest.ocr_cache import cache_for
 from .records import Ingest, meeting_id, records
 
 
@@ -48,12 +49,13 @@ class Summary:
 
 
 def is_corpus_file(name: str) -> bool:
-    """A markdown or Word file's name, less the lock files (~$…) Word keeps beside an open document."""
-    return name.endswith(".md") or (name.lower().endswith(WORD_SUFFIXES) and not name.startswith("~$"))
+    """A markdown, Word, PDF or image file's name, less the lock files (~$…) Word keeps beside an open document."""
+    return name.endswith(".md") or (name.lower().endswith(WORD_SUFFIXES) and not name.startswith("~$")) \
+        or name.lower().endswith(PDF_SUFFIXES + IMAGE_SUFFIXES)
 
 
 def corpus_files(paths: list[Path]) -> list[tuple[Path, Path]]:
-    """(file, root) for every .md and Word file under the given files and folders, in a stable order.
+    """(file, root) for every .md, Word, PDF and image file under the given files and folders, in a stable order.
 
     Word files are .docx, .doc and .wps, less the lock files (~$…) Word keeps beside an open document.
 
@@ -108,8 +110,8 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
     return files
 
 
-def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None = None, now: str = "",
-             first: dict[str, tuple[str, str]] | None = None) -> Callable[[tuple], Outcome]:
+def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None = None, cache=None,
+             now: str = "", first: dict[str, tuple[str, str]] | None = None) -> Callable[[tuple], Outcome]:
     """The function that reads, splits and annotates one (path, root, source) into its records.
 
     A file's content is stamped as first ingested `now`, unless `first` (source -> (hash, time) of what
@@ -127,7 +129,7 @@ def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None 
         if manifest.get(source) == digest and not retag:
             return Outcome(source, "unchanged", digest)
         try:
-            doc = annotate(load(path, root, data))
+            doc = annotate(load(path, root, data, cache))
             level = config.level_of(source, doc.front_matter)
         except (UnreadableFile, UnknownLevel) as exc:
             return Outcome(source, "failed", reason=str(exc))
@@ -171,13 +173,16 @@ def index_meta(config: AccessConfig) -> dict:
 
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
            progress: Callable[[int, int, str], None] | None = None, only: set[Path] | None = None,
-           config: AccessConfig | None = None) -> Summary:
+           config: AccessConfig | None = None,
+           ocr_progress: Callable[[int, int, str], None] | None = None) -> Summary:
     """Bring the index in line with the corpus files under `paths`, their access levels by `config`
     (default: the archive's configuration, archive/access/levels.py).
 
     Removal applies only when every path is a folder: ingesting one file never
     drops the others. With `only` (the watcher's changed files), the folders
     are still walked, for their names and removals, but only those files read.
+    Scanned pages are read by OCR first, in worker processes (`ocr_progress`
+    counts pages), into the cache the files are then read from.
     """
     config = config or load_config()
     started = time.monotonic()
@@ -192,7 +197,11 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         if only is not None and not (retag or indexer.rebuilding):  # (else every file must be read again)
             files = [f for f in files if f[0] in only]
         first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
-        indexer.write(files, preparer(manifest, retag, config, now_utc(), first), summary.count, progress)
+        cache = cache_for(engine)
+        if any(path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES for path, _, _ in files):
+            from ..ingest.ocr import prefill
+            prefill(files, lambda source, sha: manifest.get(source) == sha and not retag, cache, ocr_progress)
+        indexer.write(files, preparer(manifest, retag, config, cache, now_utc(), first), summary.count, progress)
         if all(p.is_dir() for p in paths):
             for source in sorted(set(manifest) - listed):
                 indexer.remove(source)

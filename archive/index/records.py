@@ -16,6 +16,7 @@ import hashlib
 from dataclasses import dataclass
 
 from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
+from ..ingest.layout import break_offsets, page_of
 from ..ingest.model import Document, Meeting, Paragraph
 
 # Values of the `kind` field.
@@ -108,12 +109,24 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, 
             "topics": list(para.topics),
             "date": _date_json(para.date),
             "role": para.role,
+            "page": page_of(doc.pages, para.line_start),  # PDFs and scans; None for text and Word
+            # [offset, page] where the paragraph runs on to the next page: a hit cites its match's page
+            "page_breaks": break_offsets(para.text, para.line_start, para.line_end, doc.page_breaks),
         },
     }
     fields.update(_date_fields(para.date))
     if ingest is not None and ingest.ingested:
         fields["ingested"] = ingest.ingested
     return fields
+
+
+def _pages(doc: Document, meeting: Meeting) -> list[list[int]]:
+    """[page, line] where each page of a PDF or scan begins within the meeting (its first line's page first)."""
+    if not doc.pages:
+        return []
+    first = page_of(doc.pages, meeting.line_start)
+    starts = [[first, meeting.line_start]] if first is not None else []
+    return starts + [[n, line] for n, line in doc.pages if meeting.line_start < line <= meeting.line_end and n != first]
 
 
 def meeting_doc(doc: Document, meeting: Meeting, level: str, ingest: Ingest | None = None) -> dict:
@@ -135,6 +148,7 @@ def meeting_doc(doc: Document, meeting: Meeting, level: str, ingest: Ingest | No
             "line_end": meeting.line_end,
             "markdown": "\n".join(doc.lines[meeting.line_start - 1:meeting.line_end]),
             "paragraphs": [[p.n, p.line_start, p.line_end] for p in meeting.paragraphs],
+            "pages": _pages(doc, meeting),
             "regions": [r.key() for r in meeting.regions],
             "topics": list(meeting.topics),
             "date": _date_json(meeting.date),

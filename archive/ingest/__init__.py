@@ -3,7 +3,9 @@
 corpus/*.md -> reader (bytes to text) -> blocks (markdown with line maps)
 -> split (meetings, sections, repaired paragraphs) -> Document.
 Word files (.docx, .doc, .wps) are first converted to markdown by word; their
-lines are those of the converted text (one Word paragraph a line).
+lines are those of the converted text (one Word paragraph a line). PDFs and
+scanned images are converted by pdf (text layer) and ocr (scans), and the
+document keeps where each page starts, so that every paragraph knows its page.
 """
 
 from pathlib import Path
@@ -15,8 +17,10 @@ from .split import split
 
 # Kept here, not imported from word, so that listing the corpus never imports python-docx.
 WORD_SUFFIXES = (".docx", ".doc", ".wps")
+PDF_SUFFIXES = (".pdf",)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
-__all__ = ["WORD_SUFFIXES", "Block", "Document", "Meeting", "Paragraph", "UnreadableFile", "load", "parse_text", "source_name"]
+__all__ = ["IMAGE_SUFFIXES", "PDF_SUFFIXES", "WORD_SUFFIXES", "Block", "Document", "Meeting", "Paragraph", "UnreadableFile", "load", "parse_text", "source_name"]
 
 
 def source_name(path: Path, root: Path) -> str:
@@ -49,8 +53,10 @@ def parse_text(text: str, source: str) -> Document:
     return doc
 
 
-def load(path: Path, root: Path, data: bytes | None = None) -> Document:
-    """Read and split one corpus file; raises UnreadableFile with the reason."""
+def load(path: Path, root: Path, data: bytes | None = None, cache=None) -> Document:
+    """Read and split one corpus file; raises UnreadableFile with the reason.
+
+    `cache` (archive/ingest/ocr_cache.OcrCache) keeps the pages of scans read by OCR."""
     if data is None:
         try:
             data = path.read_bytes()
@@ -60,6 +66,13 @@ def load(path: Path, root: Path, data: bytes | None = None) -> Document:
     if suffix in WORD_SUFFIXES:
         from .word import to_markdown  # python-docx is imported only when a Word file is met
         text = to_markdown(data, suffix)
+    elif suffix in PDF_SUFFIXES + IMAGE_SUFFIXES:
+        from .pdf import convert  # pdfium and the OCR engine are imported only when a PDF or scan is met
+        converted = convert(data, suffix, cache)
+        doc = parse_text(converted.text, source_name(path, root))
+        doc.pages, doc.page_breaks = converted.page_starts, converted.page_breaks
+        doc.warnings += converted.warnings
+        return doc
     else:
         text, _encoding = decode(data)
     return parse_text(text, source_name(path, root))

@@ -56,6 +56,10 @@ class Document:
     meetings: list[Meeting]  # preamble (index 0) first when the file has one
     front_matter: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # (page number, line of its first paragraph) of a PDF or scan; empty for text and Word files.
+    pages: list[tuple[int, int]] = field(default_factory=list)
+    # (line of a paragraph, page it runs on to, its first characters there): archive/ingest/layout.py
+    page_breaks: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def records(self) -> list[Meeting]:

@@ -30,6 +30,7 @@ class Hit(TypedDict):
     topics: list[str]
     date: Date | None
     role: str | None           # "decision" or "action" (an open item) when the paragraph records one
+    page: int | None           # the page of a PDF or scan where the match is; None for text and Word
     score: float | None        # None unless sorted by relevance
 
 
@@ -85,6 +86,7 @@ class Meeting(TypedDict):
     line_end: int
     markdown: str              # the meeting's lines of the source file
     paragraphs: list[list[int]]  # [N, line_start, line_end] of each paragraph
+    pages: list[list[int]]     # [page, line] where each page of a PDF or scan begins; [] for text and Word
     regions: list[str]
     topics: list[str]
     date: Date | None

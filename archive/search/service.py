@@ -22,7 +22,8 @@ from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
 from ..extract.fields import person_name
 from .contract import Drop, FacetValue, Hit, Meeting, Related, Result, Suggestion
-from .highlight import highlight
+from ..ingest.layout import page_at
+from .highlight import highlight, spans
 from .plan import Compiler, negated_leaves, relaxed, with_context_boost
 from .query import Term, parse, positives
 from .request import LAST_INGEST, SearchRequest, date_bound, since_bound
@@ -159,12 +160,13 @@ class SearchService:
             "topics": info["topics"],
             "date": info["date"],
             "role": info.get("role"),
+            "page": info.get("page"),
         }
 
     def _hits(self, reader: Reader, page, leaves) -> list[Hit]:
         records = reader.paragraphs(key for key, _ in page)
         return [{**self._fields(record), "highlight": highlight(record["text"], leaves),
-                 "score": round(score, 4) if score is not None else None}
+                 "page": _match_page(record, leaves), "score": round(score, 4) if score is not None else None}
                 for record, (_, score) in zip(records, page)]
 
     # -- facets --------------------------------------------------------------------
@@ -306,6 +308,19 @@ class SearchService:
         """How many paragraphs a plan finds without filters (but the viewer's levels): what the suggester
         compares corrections by, so a word only restricted paragraphs hold is never suggested."""
         return lambda plan: reader.find(plan, Filters(access=self.viewer.levels), False).total
+
+
+def _match_page(record: dict, leaves) -> int | None:
+    """The page of a PDF or scan where the hit's longest match is (its paragraph may run on to the next)."""
+    info = record["info"]
+    breaks = info.get("page_breaks")
+    if not breaks:
+        return info.get("page")
+    found = spans(record["text"], leaves)
+    if not found:
+        return info["page"]
+    start = max(found, key=lambda s: s[1] - s[0])[0]
+    return page_at(start, info["page"], breaks)
 
 
 def _top(counts: dict[str, int], by_level: bool = False) -> tuple[list[FacetValue], bool]:

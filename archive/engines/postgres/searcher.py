@@ -59,6 +59,8 @@ class PostgresReader:
         return [by_seq[k] for k in keys]
 
     def meeting(self, meeting_id: str) -> dict | None:
+        if "\x00" in meeting_id:  # (PostgreSQL text cannot hold NUL, so no meeting has such an id)
+            return None
         row = self.conn.execute(f"SELECT info FROM {S}.meetings WHERE meeting_id = %s ORDER BY seq LIMIT 1",
                                 (meeting_id,)).fetchone()
         return {"id": meeting_id, **row[0]} if row is not None else None

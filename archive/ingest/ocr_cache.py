@@ -1,0 +1,49 @@
+"""Where pages read by OCR are kept: one small JSON file a page, by file hash, page and engine.
+
+The cache lives beside the index: in the Whoosh index folder (`<index>/ocr-cache`, which a
+rebuild keeps: it replaces generations, not the folder), for PostgreSQL in $ARCHIVE_CACHE or the
+user's cache folder ($XDG_CACHE_HOME, else ~/.cache, then meeting-archive/ocr-cache).
+$ARCHIVE_CACHE names it for either engine. A page is written to a temporary name and renamed, so
+that a killed ingest or two workers never leave half a page.
+"""
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+
+class OcrCache:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+
+    def _path(self, sha: str, page: int, engine: str) -> Path:
+        return self.root / engine / sha[:2] / sha / f"{page}.json"
+
+    def get(self, sha: str, page: int, engine: str) -> dict | None:
+        try:
+            return json.loads(self._path(sha, page, engine).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, sha: str, page: int, engine: str, value: dict) -> None:
+        path = self._path(sha, page, engine)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(value, f, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full disk costs a second reading next time, never the ingest
+
+
+def cache_for(engine) -> OcrCache:
+    """The cache of an engine's index (see the module's note)."""
+    named = os.environ.get("ARCHIVE_CACHE")
+    if named:
+        return OcrCache(Path(named) / "ocr-cache")
+    if getattr(engine, "name", "") == "whoosh":
+        return OcrCache(Path(engine.location) / "ocr-cache")
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return OcrCache(Path(base) / "meeting-archive" / "ocr-cache")
