@@ -210,3 +210,10 @@ COUNTY_MINUTES = """# 某县人民政府常务会议纪要
 
 护林员培训方案待县林业局下次会议汇报，责任人：李建国，完成时间：4月底。
 """
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that starts a PostgreSQL server is slow: `pytest -m "not slow"` needs no database."""
+    for item in items:
+        if {"pg_server", "pg_cluster"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
