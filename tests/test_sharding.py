@@ -214,6 +214,7 @@ def test_a_stopped_shard_is_a_503_naming_it_never_a_partial_answer(pg_cluster, s
         for path in ("/api/search?q=会议", "/api/search", f"/api/meetings/{meeting_id}"):
             status, answer = get(base + path)
             assert status == 503 and "shard 2 of 2" in answer["error"] and location in answer["error"], answer
+            assert "archive ingest" not in answer["error"]  # (an ingest would not bring the shard back)
         write(corpus / "m9.md", meeting_file(9))
         with pytest.raises(DatabaseUnavailable, match="shard 2 of 2"):
             ingest([corpus], engine)

@@ -78,7 +78,9 @@ def _errors(app: Flask) -> None:
     @app.errorhandler(IndexMissing)
     @app.errorhandler(IndexOutdated)
     def no_index(exc):
-        return answer(503, "索引暂不可用", f"{exc}（请先运行 archive ingest）")
+        # A database or shard that does not answer is not cured by an ingest: name it and stop there.
+        hint = "" if getattr(exc, "unreachable", False) else "（请先运行 archive ingest）"
+        return answer(503, "索引暂不可用", f"{exc}{hint}")
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

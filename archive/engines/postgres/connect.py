@@ -15,6 +15,7 @@ CONNECT_TIMEOUT = 10  # seconds to reach the server
 
 class DatabaseUnavailable(IndexMissing):
     """The database server cannot be reached: there is no archive to search (the web answers 503)."""
+    unreachable = True  # (the 503 does not suggest an ingest)
 
 
 def redact(url: str) -> str:
