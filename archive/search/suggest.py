@@ -27,9 +27,11 @@ def _is_text(char: str) -> bool:
 def _candidates(reader, chars: list[str], p: int) -> list[str]:
     """Characters for position p that form known bigrams with both neighbours, most frequent first."""
     df = reader.bigram_frequency
-    options = reader.next_units(chars[p - 1]) if p > 0 else reader.previous_units(chars[1])
+    options = set(reader.next_units(chars[p - 1]) if p > 0 else reader.previous_units(chars[1]))
+    if 0 < p < len(chars) - 1:  # (it must also precede the next character: ask once, not per candidate)
+        options &= set(reader.previous_units(chars[p + 1]))
     scored = []
-    for c in set(options):
+    for c in options:
         if c == chars[p] or not _is_text(c):
             continue
         left = df(chars[p - 1] + c) if p > 0 else None

@@ -155,6 +155,13 @@ class Generation(FacetArrays):
         found = self._df.get((field, term))
         return found if found is not None else self.load_df(conn, [(field, term)])[(field, term)]
 
+    def remember_df(self, field: int, rows) -> None:
+        """Keep the document frequencies of (term, df) rows read with other columns."""
+        with self._lock:
+            if len(self._df) > DF_CACHE_ENTRIES:
+                self._df.clear()
+            self._df.update(((field, term), df) for term, df in rows)
+
     def load_df(self, conn, keys) -> dict:
         """Read the document frequencies of these (field, term) not read yet, in one query."""
         keys = [k for k in dict.fromkeys(keys) if k not in self._df]

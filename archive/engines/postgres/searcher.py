@@ -91,17 +91,21 @@ class PostgresReader:
     def next_units(self, unit: str) -> list[str]:
         after = _next_char(unit)
         if after is None:
-            rows = self.conn.execute(f"""SELECT term FROM {S}.terms WHERE field = {CHARS} AND term > %s
+            rows = self.conn.execute(f"""SELECT term, df FROM {S}.terms WHERE field = {CHARS} AND term > %s
                                          AND length(term) = 2 AND df > 0 ORDER BY term""", (unit,)).fetchall()
         else:
-            rows = self.conn.execute(f"""SELECT term FROM {S}.terms WHERE field = {CHARS} AND term > %s AND term < %s
-                                         AND length(term) = 2 AND df > 0 ORDER BY term""", (unit, after)).fetchall()
-        return [t[1] for (t,) in rows if t[0] == unit]
+            rows = self.conn.execute(f"""SELECT term, df FROM {S}.terms WHERE field = {CHARS} AND term > %s
+                                         AND term < %s AND length(term) = 2 AND df > 0 ORDER BY term""",
+                                     (unit, after)).fetchall()
+        rows = [(t, df) for t, df in rows if t[0] == unit]
+        self.gen.remember_df(CHARS, rows)  # (the suggester asks each one's frequency next)
+        return [t[1] for t, _ in rows]
 
     def previous_units(self, unit: str) -> list[str]:
-        rows = self.conn.execute(f"""SELECT term FROM {S}.terms WHERE field = {CHARS} AND length(term) = 2
+        rows = self.conn.execute(f"""SELECT term, df FROM {S}.terms WHERE field = {CHARS} AND length(term) = 2
                                      AND right(term, 1) = %s AND df > 0 ORDER BY term""", (unit,)).fetchall()
-        return [t[0] for (t,) in rows]
+        self.gen.remember_df(CHARS, rows)
+        return [t[0] for t, _ in rows]
 
     def bigram_frequency(self, bigram: str) -> int:
         return self.gen.df(self.conn, CHARS, bigram)
