@@ -31,6 +31,7 @@ and overall.
 """
 
 import argparse
+import contextlib
 import hashlib
 import json
 import math
@@ -72,12 +73,14 @@ def load_judgements():
 
 # -- corpora and our search ------------------------------------------------------
 
-def build_index(code: Path, corpus: str, index: Path) -> None:
-    """Ingest the corpus folder with the archive at `code` (incremental: unchanged files are skipped)."""
+def build_index(code: Path, corpus: str, index: Path | str) -> None:
+    """Ingest the corpus folder with the archive at `code` into a Whoosh folder or a database URL
+    (incremental: unchanged files are skipped)."""
     folder = FOLDERS[corpus]
     if not folder.is_dir():
         sys.exit(f"relevance: corpus folder not found: {folder}")
-    done = subprocess.run([sys.executable, "-m", "archive", "ingest", str(folder), "--index", str(index), "--json"],
+    done = subprocess.run([sys.executable, "-m", "archive", "ingest", str(folder),
+                           *(["--database", index] if isinstance(index, str) else ["--index", str(index)]), "--json"],
                           cwd=code, env={**os.environ, "PYTHONPATH": str(code)},
                           capture_output=True, text=True)
     if done.returncode not in (0, 1):
@@ -91,11 +94,12 @@ def load_paragraphs(corpus: str) -> list[tuple[str, str]]:
 
 
 class Ours:
-    def __init__(self, index: Path):
+    def __init__(self, index: Path | str):
         from archive.engines import open_engine
         from archive.search.request import SearchRequest
         from archive.search.service import SearchService
-        self.service, self.request = SearchService(open_engine(index)), SearchRequest
+        engine = open_engine(database=index) if isinstance(index, str) else open_engine(index)
+        self.service, self.request = SearchService(engine), SearchRequest
 
     def search(self, query: str) -> list[str]:
         return [hit["id"] for hit in self.service.search(self.request(q=query, per_page=DEPTH))["hits"]]
@@ -189,7 +193,7 @@ def run(args) -> tuple[dict, list]:
     for corpus in corpora:
         runners = {}  # system -> (query row -> ranked paragraph ids)
         if "ours" in systems:
-            index = args.index_dir / corpus
+            index = args.databases[corpus] if args.databases else args.index_dir / corpus
             build_index(args.code, corpus, index)
             ours = Ours(index)
             runners["ours"] = lambda q: ours.search(q["query"])
@@ -261,6 +265,18 @@ def write_pool(path: Path, pool: list, corpus: str) -> None:
 
 
 
+@contextlib.contextmanager
+def servers(engine: str):
+    """{corpus: database URL} on throwaway PostgreSQL servers for --engine postgres|sharded, else None."""
+    if engine == "whoosh":
+        yield None
+        return
+    sys.path.insert(0, str(REPO))
+    from tests.pg import TempCluster, TempServer
+    with (TempServer() if engine == "postgres" else TempCluster()) as server:
+        yield {corpus: server.create_database() for corpus in FOLDERS}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=("sample", "reports", "both"), default="both")
@@ -269,6 +285,9 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=REPO, help="the checkout whose archive is measured (default: this one)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--verbose", action="store_true", help="also print every query")
+    parser.add_argument("--engine", choices=("whoosh", "postgres", "sharded"), default="whoosh",
+                        help="where ours is stored: a Whoosh folder, or throwaway PostgreSQL servers (tests/pg.py) "
+                             "on one node or a coordinator and two shards")
     parser.add_argument("--pool", type=Path, help="write the unjudged paragraphs of the systems' top 20 to this TSV")
     args = parser.parse_args()
     args.code = args.code.resolve()
@@ -276,7 +295,9 @@ def main() -> None:
     if args.index_dir is None:
         tag = hashlib.sha1(str(args.code).encode()).hexdigest()[:8]
         args.index_dir = Path(tempfile.gettempdir()) / f"archive-relevance-{tag}"
-    results, pool = run(args)
+    with servers(args.engine) as databases:
+        args.databases = databases
+        results, pool = run(args)
     if args.pool:
         write_pool(args.pool, pool, args.corpus)
     if args.json:
