@@ -497,10 +497,10 @@ def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_pat
     phases, outcomes, orphans = Counter(), Counter(), []
     try:
         for mode, kills in KILLS:
-            args = ("--database", url, "--wait", "60", *(("--rebuild",) if mode == "rebuild" else ()))
+            args = ("--wait", "60", *(("--rebuild",) if mode == "rebuild" else ()))
             corpus.mutate()
             states.add(tuple(corpus.expected()))
-            calibration = Run(corpus.dir, tmp_path / "unused", *args)
+            calibration = Run(corpus.dir, engine, *args)
             assert calibration.wait() == 0, calibration.stderr()
             state = corpus.expected()
             assert stored(url) == state
@@ -510,7 +510,7 @@ def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_pat
             plan, scale, done = kill_plan(calibration, kills), 1.0, 0
             while done < kills:
                 anchor, delay = plan[done][0], plan[done][1] * scale
-                run = Run(corpus.dir, tmp_path / "unused", *args)
+                run = Run(corpus.dir, engine, *args)
                 while anchor and run.when(anchor) is None and run.proc.poll() is None:
                     time.sleep(0.005)
                 delay += (run.when(anchor) or 0.0) if anchor else 0.0
@@ -542,7 +542,7 @@ def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_pat
                     states.add(tuple(pending))
                 else:
                     outcomes["before"] += 1
-            final = Run(corpus.dir, tmp_path / "unused", *args)
+            final = Run(corpus.dir, engine, *args)
             assert final.wait() == 0, final.stderr()
             assert stored(url) == pending
             state = pending

@@ -54,6 +54,18 @@ def lock_ingest(conn: psycopg.Connection, location: str, wait: float) -> None:
         time.sleep(0.2)
 
 
+def release(conn: psycopg.Connection) -> None:
+    """Unlock, then end the session. A closed session's advisory locks go only when its server process
+    has exited, a moment later: an ingest right after this one must not find the lock still held."""
+    try:
+        if not conn.closed:
+            conn.rollback()
+            conn.execute("SELECT pg_advisory_unlock_all()")
+    except psycopg.Error:
+        pass  # (a broken session: closing it releases the lock all the same)
+    conn.close()
+
+
 def _holder(conn: psycopg.Connection) -> str:
     """Who holds the ingest lock: the application name the holder gave (with its pid), else its server pid."""
     found = conn.execute(
@@ -334,7 +346,7 @@ def indexer(url: str, rebuild: bool, wait: float):
                 run.cancel()
             raise
     finally:
-        conn.close()  # ends the session: the advisory lock goes with it
+        release(conn)
 
 
 # -- a rebuild of many files: files prepared in worker processes ---------------------

@@ -118,7 +118,7 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
     postgres_fdw, one foreign server and user mapping per shard, and the archive's schema whose
     meetings and paragraphs are partitioned over the shards. The first ingest fills it.
     """
-    from .build import lock_ingest
+    from .build import lock_ingest, release
     if not shard_urls:
         raise ClusterError("a cluster needs at least one shard URL")
     if len(set(shard_urls)) != len(shard_urls) or coordinator_url in shard_urls:
@@ -132,7 +132,7 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
     except psycopg.Error as exc:  # e.g. postgres_fdw not installed, no right to create schemas
         raise ClusterError(f"cannot lay the archive out: {error_reason(exc)}") from None
     finally:
-        coordinator.close()
+        release(coordinator)
 
 
 def _lay_out_shard(url: str) -> str:
