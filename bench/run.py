@@ -30,6 +30,7 @@ import threading
 import time
 import urllib.parse
 from bisect import bisect_right
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -115,14 +116,16 @@ def archive_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "archive", *args]
 
 
-def ingest_step(name: str, index: Path, corpus: Path, mb: float, files: int, env: dict | None = None) -> dict:
-    r = run_measured(archive_cmd("ingest", "--index", str(index), "--json", str(corpus)), env)
+def ingest_step(name: str, index: Path, corpus: Path, mb: float, files: int, env: dict | None = None,
+                store_args: list[str] | None = None, size_mb=None) -> dict:
+    """One `archive ingest` into the index folder (or the store of `store_args`, sized by `size_mb()`)."""
+    r = run_measured(archive_cmd("ingest", *(store_args or ["--index", str(index)]), "--json", str(corpus)), env)
     try:
         summary = json.loads(r["stdout"])
     except json.JSONDecodeError:
         sys.exit(f"bench: ingest failed:\n{r['stderr'][-3000:]}")
     row = {"step": name, "files": files, "wall": r["wall"], "inproc": summary["seconds"], "mb": mb,
-           "rss_mb": r["rss_mb"], "index_mb": dir_mb(index), "summary": {k: summary[k] for k in (
+           "rss_mb": r["rss_mb"], "index_mb": size_mb() if size_mb else dir_mb(index), "summary": {k: summary[k] for k in (
                "added", "updated", "unchanged", "removed", "meetings", "paragraphs")}}
     log(f"ingest {name}: {r['wall']:.2f} s wall, {summary['seconds']:.2f} s in-process, "
         f"{row['summary']}, RSS {r['rss_mb']:.0f} MB")
@@ -298,13 +301,15 @@ def load_run(port: int, clients: int, rounds: int, cap_s: float, seed: int) -> d
             "capped": time.monotonic() > deadline}
 
 
-def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: int) -> dict:
+@contextmanager
+def serving(store_args: list[str]):
+    """A fresh `archive serve` on a free port over a store (`--index DIR` or `--database URL`): (port, process)."""
     port = free_port()
     with tempfile.TemporaryFile() as err:
-        server = subprocess.Popen(archive_cmd("serve", "--index", str(index), "--port", str(port)),
+        server = subprocess.Popen(archive_cmd("serve", *store_args, "--port", str(port)),
                                   cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
         try:
-            up = time.monotonic() + 60
+            up = time.monotonic() + 120
             while True:
                 try:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -317,19 +322,7 @@ def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: in
                         err.seek(0)
                         sys.exit(f"bench: server did not start:\n{err.read().decode()[-2000:]}")
                     time.sleep(0.2)
-            startup_rss = rss_mb(server.pid)[0]
-            out = {"startup_rss": startup_rss}
-            log("HTTP: first sight, each query once (caches cold)")
-            out["first"] = load_run(port, 1, 1, cap_s, seed)
-            log("HTTP: 1 client")
-            out["one"] = load_run(port, 1, rounds1, cap_s, seed)
-            log(f"  {out['one']['requests']} requests, median {out['one']['median']:.1f} ms, p95 {out['one']['p95']:.1f} ms")
-            log("HTTP: 8 clients")
-            out["eight"] = load_run(port, 8, rounds8, cap_s, seed)
-            log(f"  {out['eight']['requests']} requests, median {out['eight']['median']:.1f} ms, p95 {out['eight']['p95']:.1f} ms")
-            out["rss"], out["hwm"] = rss_mb(server.pid)
-            status = proc_status_mb(server.pid)
-            out["rss_anon"], out["rss_file"] = status.get("RssAnon"), status.get("RssFile")
+            yield port, server
         finally:
             server.terminate()
             try:
@@ -337,6 +330,28 @@ def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: in
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: int,
+                 store_args: list[str] | None = None, after_load=None) -> dict:
+    """First sight, 1 client, 8 clients against a fresh server; `after_load(out)` runs before it stops."""
+    with serving(store_args or ["--index", str(index)]) as (port, server):
+        out = {"startup_rss": rss_mb(server.pid)[0]}
+        log("HTTP: first sight, each query once (caches cold)")
+        out["first"] = load_run(port, 1, 1, cap_s, seed)
+        log("HTTP: 1 client")
+        out["one"] = load_run(port, 1, rounds1, cap_s, seed)
+        log(f"  {out['one']['requests']} requests, median {out['one']['median']:.1f} ms, p95 {out['one']['p95']:.1f} ms")
+        if rounds8:
+            log("HTTP: 8 clients")
+            out["eight"] = load_run(port, 8, rounds8, cap_s, seed)
+            log(f"  {out['eight']['requests']} requests, median {out['eight']['median']:.1f} ms, "
+                f"p95 {out['eight']['p95']:.1f} ms")
+        out["rss"], out["hwm"] = rss_mb(server.pid)
+        status = proc_status_mb(server.pid)
+        out["rss_anon"], out["rss_file"] = status.get("RssAnon"), status.get("RssFile")
+        if after_load is not None:
+            after_load(out)
     return out
 
 
