@@ -91,6 +91,9 @@ class WhooshStore:
     def server_memory(self) -> dict:
         return {}
 
+    def server_cpu(self) -> float:
+        return 0.0
+
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -139,6 +142,9 @@ class PostgresStore:
                     count += 1
         return {"pg_rss": rss, "pg_pss": pss, "pg_processes": count}
 
+    def server_cpu(self) -> float:
+        return sum(server_cpu(s) for s in self.servers)
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.close()
@@ -165,6 +171,20 @@ def server_pids(server) -> list[int]:
             if int(stat.rsplit(")", 1)[1].split()[1]) == root:
                 pids.append(int(entry.name))
     return pids
+
+
+def server_cpu(server) -> float:
+    """CPU seconds of a server: its postmaster, the children it has reaped and the live ones."""
+    pids = server_pids(server)
+    total = 0.0
+    for n, pid in enumerate(pids):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # utime, stime (fields 14, 15), and for the postmaster cutime, cstime (16, 17)
+        total += sum(int(x) for x in fields[11:15 if n == 0 else 13])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def smaps_rollup(pid: int) -> dict[str, float]:
@@ -263,6 +283,15 @@ def literal_recall(service, runs, truth_ids, quoted: bool) -> tuple[float, int]:
 
 # -- part 1: the engines on one corpus -------------------------------------------------------
 
+def ingest(store, corpus: Path, mb: float, nfiles: int) -> dict:
+    """A fresh `archive ingest` into the store, with the CPU seconds of the client and of the server."""
+    before = store.server_cpu()
+    row = ingest_step("full build", None, corpus, mb, nfiles, store_args=store.args, size_mb=store.size_mb)
+    row["server_cpu"] = store.server_cpu() - before
+    log(f"  CPU: client {row['cpu']:.1f} s, server {row['server_cpu']:.1f} s")
+    return row
+
+
 def compare(args, work: Path, servers: Servers) -> dict:
     files = select_files(args.corpus, args.subset, args.seed)
     corpus = work / "corpus"
@@ -282,7 +311,7 @@ def compare(args, work: Path, servers: Servers) -> dict:
             continue
         store = make_store(key, work, servers, "compare")
         log(f"{store.name}: ingest")
-        row = ingest_step("full build", None, corpus, mb, len(files), store_args=store.args, size_mb=store.size_mb)
+        row = ingest(store, corpus, mb, len(files))
         entry = {"key": key, "name": store.name, "ingest": row, "mbps": mb / row["wall"], "size_mb": row["index_mb"]}
         log(f"{store.name}: HTTP load")
         entry["http"] = measure_http(None, args.rounds, args.rounds8, args.cap, args.seed, store_args=store.args,
@@ -326,7 +355,10 @@ def checks(res: dict, answers_of: dict, nruns: int) -> list:
         hits = differences(answers_of["whoosh"], answers_of["pg"], ("hits",))
         out.append(("(not a must-hold) PG one node: same top 20 hits and scores as Whoosh", f"{n - len(hits)}/{n} equal", not hits))
         w, p = eng["whoosh"]["mbps"], eng["pg"]["mbps"]
-        out.append(("PG one node: ingest at least as fast as Whoosh", f"{p:.3f} vs {w:.3f} MB/s ({p / w:.2f}×)", p >= w))
+        wc = eng["whoosh"]["ingest"]["cpu"]
+        pc = eng["pg"]["ingest"]["cpu"] + eng["pg"]["ingest"]["server_cpu"]
+        out.append(("PG one node: ingest at least as fast as Whoosh", f"{p:.3f} vs {w:.3f} MB/s ({p / w:.2f}×); CPU "
+                    f"{pc:.0f} s (client + server) vs {wc:.0f} s", p >= w))
     if "pg2" in eng and "pg" in eng:
         diff = differences(answers_of["pg"], answers_of["pg2"], ("total", "hits", "facets", "facets_truncated"))
         out.append((f"2 shards: the same JSON as one node ({n} requests; hits, totals, facets)",
@@ -376,14 +408,13 @@ def growth(args, work: Path, servers: Servers, compared: dict | None) -> dict:
                 rows.append({"corpus": corpus_key, "scale": scale, "key": key, "skipped": why})
                 continue
             store = make_store(key, work, servers, f"g{corpus_key}{scale}")
-            row = ingest_step("full build", None, corpus, mb, len(files) * scale, store_args=store.args,
-                              size_mb=store.size_mb)
+            row = ingest(store, corpus, mb, len(files) * scale)
             with serving(store.args) as (port, _):
                 load_run(port, 1, 1, args.cap, args.seed)  # first sight
                 one = load_run(port, 1, args.growth_rounds, args.cap, args.seed)
             rows.append({"corpus": corpus_key, "scale": scale, "key": key, "name": store.name, "mb": mb,
                          "files": len(files) * scale, "paragraphs": row["summary"]["paragraphs"], "ingest_s": row["wall"],
-                         "size_mb": row["index_mb"], "median": one["median"], "p95": one["p95"]})
+                         "cpu": row["cpu"], "server_cpu": row["server_cpu"], "size_mb": row["index_mb"], "median": one["median"], "p95": one["p95"]})
             log(f"  {store.name}: {row['wall']:.1f} s, {row['index_mb']:.0f} MB, p95 {one['p95']:.1f} ms")
             store.close()
         shutil.rmtree(corpus, ignore_errors=True)
@@ -395,6 +426,7 @@ def from_compare(c: dict) -> list[dict]:
     return [{"corpus": c["corpus"], "scale": 1, "key": e["key"], "skipped": e["skipped"]} if "skipped" in e else
             {"corpus": c["corpus"], "scale": 1, "key": e["key"], "name": e["name"], "mb": c["mb"], "files": c["files"],
              "paragraphs": e["ingest"]["summary"]["paragraphs"], "ingest_s": e["ingest"]["wall"],
+             "cpu": e["ingest"]["cpu"], "server_cpu": e["ingest"]["server_cpu"],
              "size_mb": e["size_mb"], "median": e["http"]["one"]["median"], "p95": e["http"]["one"]["p95"]}
             for e in c["engines"]]
 
@@ -417,17 +449,18 @@ def render(res: dict) -> str:
               f"queries (search + facets + highlight, top 20), each once on first sight, then rounds at 1 and 8 "
               f"clients. Memory after the 8-client load: the serving Python process's RSS, and the PostgreSQL "
               f"processes' summed RSS (counts shared buffers in every process) and PSS (shares divided).", "",
-              "| engine | ingest s | MB/s | size MB | first sight p95 ms | 1 client p50 / p95 ms | 8 clients p50 / p95 ms "
+              "| engine | ingest s | MB/s | CPU s client / server | size MB | first sight p95 ms | 1 client p50 / p95 ms | 8 clients p50 / p95 ms "
               "| in-process p50 / p95 ms | Python RSS MB | PG RSS / PSS MB (processes) |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for e in c["engines"]:
             if "skipped" in e:
-                L.append(f"| {e['name']} | {e['skipped']} | | | | | | | | |")
+                L.append(f"| {e['name']} | {e['skipped']} | | | | | | | | | |")
                 continue
             h = e["http"]
             eight = h.get("eight") or {}
             pg = (f"{fmt(h['pg_rss'], 0)} / {fmt(h['pg_pss'], 0)} ({h['pg_processes']})" if "pg_rss" in h else "—")
-            L.append(f"| {e['name']} | {fmt(e['ingest']['wall'], 1)} | {fmt(e['mbps'], 3)} | {fmt(e['size_mb'], 0)} | "
+            L.append(f"| {e['name']} | {fmt(e['ingest']['wall'], 1)} | {fmt(e['mbps'], 3)} | "
+                     f"{fmt(e['ingest']['cpu'], 0)} / {fmt(e['ingest']['server_cpu'], 0)} | {fmt(e['size_mb'], 0)} | "
                      f"{fmt(h['first']['p95'])} | {fmt(h['one']['median'])} / {fmt(h['one']['p95'])} | "
                      f"{fmt(eight.get('median'))} / {fmt(eight.get('p95'))} | {fmt(e['inproc_median'])} / "
                      f"{fmt(e['inproc_p95'])} | {fmt(h['rss'], 0)} | {pg} |")
@@ -442,14 +475,15 @@ def render(res: dict) -> str:
               "Copies of each corpus under new names, years shifted by the copy's number, so nothing repeats; "
               "at each scale a fresh ingest per engine, then the 40 queries at one client (p95 after a first-sight "
               f"round). Scale chosen for a shared 2-core machine: {res.get('scale_note', '')}.", "",
-              "| corpus | scale | engine | files | MB | paragraphs | ingest s | MB/s | size MB | MB per 100k paragraphs "
-              "| p50 ms | p95 ms |", "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| corpus | scale | engine | files | MB | paragraphs | ingest s | MB/s | CPU s client / server | size MB | MB per 100k paragraphs "
+              "| p50 ms | p95 ms |", "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in g["rows"]:
             if "skipped" in r:
-                L.append(f"| {r['corpus']} | {r['scale']}× | {r['key']} | {r['skipped']} | | | | | | | | |")
+                L.append(f"| {r['corpus']} | {r['scale']}× | {r['key']} | {r['skipped']} | | | | | | | | | |")
                 continue
             L.append(f"| {r['corpus']} | {r['scale']}× | {r['name']} | {r['files']} | {fmt(r['mb'])} | {r['paragraphs']} | "
-                     f"{fmt(r['ingest_s'], 1)} | {fmt(r['mb'] / r['ingest_s'], 3)} | {fmt(r['size_mb'], 0)} | "
+                     f"{fmt(r['ingest_s'], 1)} | {fmt(r['mb'] / r['ingest_s'], 3)} | "
+                     f"{fmt(r['cpu'], 0)} / {fmt(r['server_cpu'], 0)} | {fmt(r['size_mb'], 0)} | "
                      f"{fmt(r['size_mb'] / r['paragraphs'] * 1e5, 0)} | {fmt(r['median'])} | {fmt(r['p95'])} |")
         L.append("")
     return "\n".join(L)

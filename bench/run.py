@@ -106,6 +106,7 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
         out.seek(0)
         err.seek(0)
         result = {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode,
+                  "cpu": usage.ru_utime + usage.ru_stime,  # (with its waited-for children: ingest workers)
                   "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
     if result["rc"] not in (0, 1):
         log(f"command failed ({result['rc']}): {' '.join(cmd)}\n{result['stderr'][-2000:]}")
@@ -124,7 +125,7 @@ def ingest_step(name: str, index: Path, corpus: Path, mb: float, files: int, env
         summary = json.loads(r["stdout"])
     except json.JSONDecodeError:
         sys.exit(f"bench: ingest failed:\n{r['stderr'][-3000:]}")
-    row = {"step": name, "files": files, "wall": r["wall"], "inproc": summary["seconds"], "mb": mb,
+    row = {"step": name, "files": files, "wall": r["wall"], "cpu": r["cpu"], "inproc": summary["seconds"], "mb": mb,
            "rss_mb": r["rss_mb"], "index_mb": size_mb() if size_mb else dir_mb(index), "summary": {k: summary[k] for k in (
                "added", "updated", "unchanged", "removed", "meetings", "paragraphs")}}
     log(f"ingest {name}: {r['wall']:.2f} s wall, {summary['seconds']:.2f} s in-process, "
@@ -509,6 +510,16 @@ def targets(res: dict) -> list:
     return out
 
 
+KEPT = ("<!-- engines.py -->", "<!-- /engines.py -->")
+
+
+def kept_sections(results: Path) -> str:
+    """The engines' section of RESULTS.md (bench/engines.py, written by hand from its output), kept on a rewrite."""
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    start, end = text.find(KEPT[0]), text.find(KEPT[1])
+    return "\n" + text[start:end + len(KEPT[1])] + "\n" if 0 <= start < end else ""
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", choices=["law", "reports", "both"], default="law")
@@ -530,7 +541,8 @@ def main(argv=None) -> int:
     if args.render:
         res = json.loads(Path(args.render).read_text(encoding="utf-8"))
         report = render(res)
-        Path(args.results).write_text(report + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""),
+        Path(args.results).write_text(report + kept_sections(Path(args.results)) +
+                                      ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""),
                                       encoding="utf-8")
         print(report)
         return 0
@@ -622,7 +634,7 @@ def main(argv=None) -> int:
 
     report = render(res)
     if args.results != "-":
-        text = report + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else "")
+        text = report + kept_sections(Path(args.results)) + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else "")
         Path(args.results).write_text(text, encoding="utf-8")
         (work if args.keep or args.workdir else Path(tempfile.gettempdir())).joinpath("bench-results.json").write_text(
             json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
