@@ -24,10 +24,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import archive_cmd, log, run_measured, select_files  # noqa: E402
+from bench.run import archive_cmd, run_measured, select_files  # noqa: E402
 from bench.engines import stage_copies  # noqa: E402
 
 PROBES = ("的", "应当", "人民政府", "罚款", "个人信息")
+SENT = re.compile(r"LOG:  (?:statement|execute [^:]*): (.*)")  # simple and extended protocol
 DURATION = re.compile(r"duration: ([0-9.]+) ms\s+statement: (.*)")
 
 
@@ -39,6 +40,34 @@ def statement_kind(sql: str) -> str:
     if head.startswith("CREATE INDEX") or head.startswith("ALTER TABLE"):
         return "index builds (CREATE INDEX, primary keys)"
     return " ".join(words[:3])[:60]
+
+
+def statements_per_search(server, url: str) -> None:
+    """How many statements (round trips) each of the 40 bench queries sends, through SearchService."""
+    import psycopg
+    from archive.engines.postgres import PostgresEngine
+    from archive.search.request import SearchRequest
+    from archive.search.service import SearchService
+    from bench.queries import QUERIES
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute("ALTER DATABASE profile SET log_statement = 'all'")
+    engine = PostgresEngine(url)
+    service = SearchService(engine)
+    for params in QUERIES:  # warm: the generation's arrays and the postings cache
+        service.search(SearchRequest.from_params({**params, "per_page": "20"}))
+    start = len(server.log.read_text(errors="replace").splitlines())
+    for params in QUERIES:
+        service.search(SearchRequest.from_params({**params, "per_page": "20"}))
+    engine.close()
+    lines = server.log.read_text(errors="replace").splitlines()[start:]
+    sent = [m.group(1) or "(empty: the pool's connection check)" for m in map(SENT.search, lines) if m]
+    kinds: dict[str, int] = {}
+    for sql in sent:
+        key = " ".join(sql.split()[:4])
+        kinds[key] = kinds.get(key, 0) + 1
+    print(f"\nstatements per search, warm (40 queries): {len(sent) / len(QUERIES):.1f}")
+    for key, n in sorted(kinds.items(), key=lambda kv: -kv[1])[:12]:
+        print(f"  {n / len(QUERIES):5.1f}  {key}")
 
 
 def main(argv=None) -> int:
@@ -100,6 +129,7 @@ def main(argv=None) -> int:
             print("\n".join("  " + row[0] for row in plan))
         reader.close()
         engine.close()
+        statements_per_search(server, url)
     finally:
         server.stop()
         import shutil
