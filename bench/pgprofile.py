@@ -127,6 +127,12 @@ def main(argv=None) -> int:
             plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
             print(f"\nEXPLAIN ANALYZE, postings of {term}:")
             print("\n".join("  " + row[0] for row in plan))
+            for work_mem in ("4MB", "64MB"):  # the default, and enough for an exact bitmap: warm, both
+                conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
+                plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
+                keep = [r[0].strip() for r in plan if r[0].strip().startswith(("Heap Blocks", "Execution Time"))
+                        or "temp" in r[0]]
+                print(f"  again, warm, work_mem {work_mem}: " + "; ".join(keep))
         reader.close()
         engine.close()
         statements_per_search(server, url)
