@@ -30,6 +30,7 @@ import threading
 import time
 import urllib.parse
 from bisect import bisect_right
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -105,6 +106,7 @@ def run_measured(cmd: list[str], env: dict | None = None) -> dict:
         out.seek(0)
         err.seek(0)
         result = {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "rc": proc.returncode,
+                  "cpu": usage.ru_utime + usage.ru_stime,  # (with its waited-for children: ingest workers)
                   "stdout": out.read().decode("utf-8", "replace"), "stderr": err.read().decode("utf-8", "replace")}
     if result["rc"] not in (0, 1):
         log(f"command failed ({result['rc']}): {' '.join(cmd)}\n{result['stderr'][-2000:]}")
@@ -115,14 +117,16 @@ def archive_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "archive", *args]
 
 
-def ingest_step(name: str, index: Path, corpus: Path, mb: float, files: int, env: dict | None = None) -> dict:
-    r = run_measured(archive_cmd("ingest", "--index", str(index), "--json", str(corpus)), env)
+def ingest_step(name: str, index: Path, corpus: Path, mb: float, files: int, env: dict | None = None,
+                store_args: list[str] | None = None, size_mb=None) -> dict:
+    """One `archive ingest` into the index folder (or the store of `store_args`, sized by `size_mb()`)."""
+    r = run_measured(archive_cmd("ingest", *(store_args or ["--index", str(index)]), "--json", str(corpus)), env)
     try:
         summary = json.loads(r["stdout"])
     except json.JSONDecodeError:
         sys.exit(f"bench: ingest failed:\n{r['stderr'][-3000:]}")
-    row = {"step": name, "files": files, "wall": r["wall"], "inproc": summary["seconds"], "mb": mb,
-           "rss_mb": r["rss_mb"], "index_mb": dir_mb(index), "summary": {k: summary[k] for k in (
+    row = {"step": name, "files": files, "wall": r["wall"], "cpu": r["cpu"], "inproc": summary["seconds"], "mb": mb,
+           "rss_mb": r["rss_mb"], "index_mb": size_mb() if size_mb else dir_mb(index), "summary": {k: summary[k] for k in (
                "added", "updated", "unchanged", "removed", "meetings", "paragraphs")}}
     log(f"ingest {name}: {r['wall']:.2f} s wall, {summary['seconds']:.2f} s in-process, "
         f"{row['summary']}, RSS {r['rss_mb']:.0f} MB")
@@ -298,13 +302,15 @@ def load_run(port: int, clients: int, rounds: int, cap_s: float, seed: int) -> d
             "capped": time.monotonic() > deadline}
 
 
-def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: int) -> dict:
+@contextmanager
+def serving(store_args: list[str]):
+    """A fresh `archive serve` on a free port over a store (`--index DIR` or `--database URL`): (port, process)."""
     port = free_port()
     with tempfile.TemporaryFile() as err:
-        server = subprocess.Popen(archive_cmd("serve", "--index", str(index), "--port", str(port)),
+        server = subprocess.Popen(archive_cmd("serve", *store_args, "--port", str(port)),
                                   cwd=REPO, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL)
         try:
-            up = time.monotonic() + 60
+            up = time.monotonic() + 120
             while True:
                 try:
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
@@ -317,19 +323,7 @@ def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: in
                         err.seek(0)
                         sys.exit(f"bench: server did not start:\n{err.read().decode()[-2000:]}")
                     time.sleep(0.2)
-            startup_rss = rss_mb(server.pid)[0]
-            out = {"startup_rss": startup_rss}
-            log("HTTP: first sight, each query once (caches cold)")
-            out["first"] = load_run(port, 1, 1, cap_s, seed)
-            log("HTTP: 1 client")
-            out["one"] = load_run(port, 1, rounds1, cap_s, seed)
-            log(f"  {out['one']['requests']} requests, median {out['one']['median']:.1f} ms, p95 {out['one']['p95']:.1f} ms")
-            log("HTTP: 8 clients")
-            out["eight"] = load_run(port, 8, rounds8, cap_s, seed)
-            log(f"  {out['eight']['requests']} requests, median {out['eight']['median']:.1f} ms, p95 {out['eight']['p95']:.1f} ms")
-            out["rss"], out["hwm"] = rss_mb(server.pid)
-            status = proc_status_mb(server.pid)
-            out["rss_anon"], out["rss_file"] = status.get("RssAnon"), status.get("RssFile")
+            yield port, server
         finally:
             server.terminate()
             try:
@@ -337,6 +331,28 @@ def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: in
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+
+
+def measure_http(index: Path, rounds1: int, rounds8: int, cap_s: float, seed: int,
+                 store_args: list[str] | None = None, after_load=None) -> dict:
+    """First sight, 1 client, 8 clients against a fresh server; `after_load(out)` runs before it stops."""
+    with serving(store_args or ["--index", str(index)]) as (port, server):
+        out = {"startup_rss": rss_mb(server.pid)[0]}
+        log("HTTP: first sight, each query once (caches cold)")
+        out["first"] = load_run(port, 1, 1, cap_s, seed)
+        log("HTTP: 1 client")
+        out["one"] = load_run(port, 1, rounds1, cap_s, seed)
+        log(f"  {out['one']['requests']} requests, median {out['one']['median']:.1f} ms, p95 {out['one']['p95']:.1f} ms")
+        if rounds8:
+            log("HTTP: 8 clients")
+            out["eight"] = load_run(port, 8, rounds8, cap_s, seed)
+            log(f"  {out['eight']['requests']} requests, median {out['eight']['median']:.1f} ms, "
+                f"p95 {out['eight']['p95']:.1f} ms")
+        out["rss"], out["hwm"] = rss_mb(server.pid)
+        status = proc_status_mb(server.pid)
+        out["rss_anon"], out["rss_file"] = status.get("RssAnon"), status.get("RssFile")
+        if after_load is not None:
+            after_load(out)
     return out
 
 
@@ -494,6 +510,16 @@ def targets(res: dict) -> list:
     return out
 
 
+KEPT = ("<!-- engines.py -->", "<!-- /engines.py -->")
+
+
+def kept_sections(results: Path) -> str:
+    """The engines' section of RESULTS.md (bench/engines.py, written by hand from its output), kept on a rewrite."""
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    start, end = text.find(KEPT[0]), text.find(KEPT[1])
+    return "\n" + text[start:end + len(KEPT[1])] + "\n" if 0 <= start < end else ""
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", choices=["law", "reports", "both"], default="law")
@@ -515,7 +541,8 @@ def main(argv=None) -> int:
     if args.render:
         res = json.loads(Path(args.render).read_text(encoding="utf-8"))
         report = render(res)
-        Path(args.results).write_text(report + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""),
+        Path(args.results).write_text(report + kept_sections(Path(args.results)) +
+                                      ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""),
                                       encoding="utf-8")
         print(report)
         return 0
@@ -607,7 +634,7 @@ def main(argv=None) -> int:
 
     report = render(res)
     if args.results != "-":
-        text = report + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else "")
+        text = report + kept_sections(Path(args.results)) + ("\n" + notes.read_text(encoding="utf-8") if notes.exists() else "")
         Path(args.results).write_text(text, encoding="utf-8")
         (work if args.keep or args.workdir else Path(tempfile.gettempdir())).joinpath("bench-results.json").write_text(
             json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
