@@ -39,7 +39,18 @@ def error_reason(exc: Exception) -> str:
     return " ".join(line.strip() for line in text if line.strip()) or type(exc).__name__
 
 
+READER_WORK_MEM = "64MB"  # a frequent term's bitmap stays exact and its sort in memory (的 on the law corpus: 1.3 → 0.8 s)
+
+
 def _configure_reader(conn: psycopg.Connection) -> None:
+    """Settings of a reader's session, made once per connection rather than once per request."""
+    # A frequent term's candidates are better read through the GIN index too: a sequential scan
+    # would test every row's codes (and read them from TOAST), which costs far more. On a cluster,
+    # aggregates grouped by the partition key are made on the shards.
+    conn.execute("""SELECT set_config('enable_seqscan', 'off', false), set_config('work_mem', %s, false),
+                           set_config('enable_partitionwise_aggregate', 'on', false),
+                           set_config('enable_partitionwise_join', 'on', false)""", (READER_WORK_MEM,))
+    conn.commit()
     conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
     conn.read_only = True
 

@@ -55,12 +55,6 @@ class PostgresEngine:
                 stale = diverged(conn, len(gen.cluster.servers), state[0])
                 if stale:
                     raise divergence(self.location, gen.cluster, stale)
-            # A frequent term's candidates are better read through the GIN index too: a sequential
-            # scan would test every row's codes (and read them from TOAST), which costs far more.
-            # On a cluster, aggregates grouped by the partition key are made on the shards.
-            conn.execute("""SELECT set_config('enable_seqscan', 'off', true),
-                                   set_config('enable_partitionwise_aggregate', 'on', true),
-                                   set_config('enable_partitionwise_join', 'on', true)""")
         except BaseException:
             self.pool.put(raw)
             raise
