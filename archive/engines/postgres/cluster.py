@@ -144,10 +144,12 @@ def _lay_out_shard(url: str) -> str:
                 for statement in shard_tables(schema):
                     conn.execute(statement)
         # The coordinator's queries read a term's candidates through the GIN index, as one node's
-        # readers do (engine.py): a sequential scan would test every row's codes.
+        # readers do (connect.py): a sequential scan would test every row's codes; and without JIT,
+        # which the costs of disabled scans would otherwise set off for every small query.
         database = conn.execute("SELECT current_database()").fetchone()[0]
-        conn.execute(sql.SQL("ALTER ROLE CURRENT_USER IN DATABASE {} SET enable_seqscan = off")
-                     .format(sql.Identifier(database)))
+        for setting in ("enable_seqscan = off", "jit = off"):
+            conn.execute(sql.SQL("ALTER ROLE CURRENT_USER IN DATABASE {} SET " + setting)
+                         .format(sql.Identifier(database)))
         return conn.execute("SELECT current_user").fetchone()[0]
 
 
