@@ -8,7 +8,10 @@ runs Whoosh only) and are skipped, saying why, where their servers cannot start 
 A test that is genuinely about one engine (its files, its locks) builds that engine itself and says why.
 """
 
+import atexit
+import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +23,13 @@ from archive.engines.base import Engine, Filters
 from archive.index.pipeline import ingest
 from archive.search.service import SearchService
 
-from .pg import pg_cluster, pg_server  # noqa: F401  (the session's PostgreSQL servers: one node; a coordinator and two shards)
+# What the archive keeps outside an index folder (the audit log and OCR cache of a database engine) goes
+# to a folder of the session's own, for the tests and the processes they start, never the user's.
+_STATE = tempfile.mkdtemp(prefix="archive-tests-")
+os.environ["XDG_STATE_HOME"], os.environ["XDG_CACHE_HOME"] = f"{_STATE}/state", f"{_STATE}/cache"
+atexit.register(shutil.rmtree, _STATE, ignore_errors=True)
+
+from .pg import pg_cluster, pg_server  # noqa: E402,F401  (the session's PostgreSQL servers: one node; a coordinator and two shards)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -78,6 +78,12 @@ class AuditLog:
 
 
 def audit_log(store, config) -> AuditLog:
-    """The log beside the store's SQLite file (the index folder), or config's audit_log for PostgreSQL."""
+    """The log beside the store's SQLite file (the index folder); for PostgreSQL config's audit_log, else
+    the user's state folder ($XDG_STATE_HOME, else ~/.local/state, then meeting-archive/audit.jsonl)."""
     path = getattr(store, "path", None)
-    return AuditLog(path.parent / "audit.jsonl" if path is not None else Path(config.audit_log))
+    if path is not None:
+        return AuditLog(path.parent / "audit.jsonl")
+    if config.audit_log:
+        return AuditLog(Path(config.audit_log))
+    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return AuditLog(Path(state) / "meeting-archive" / "audit.jsonl")

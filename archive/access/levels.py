@@ -13,7 +13,8 @@ in the working directory (like `corpus/` and `index/`), else the defaults below.
     lockout_failures = 10              # failed logins (per user, per address) before a lockout
     lockout_minutes = 15
     proxy = false                      # trust X-Forwarded-* from one reverse proxy (ProxyFix)
-    audit_log = "audit.jsonl"          # PostgreSQL only; with an index folder it is kept there
+    audit_log = "/var/log/archive/audit.jsonl"  # PostgreSQL only (default: $XDG_STATE_HOME/meeting-archive/);
+                                       # with an index folder it is kept there
 
 A file's front matter `access: 内部` wins over the folder rules. A level that
 is not in the list fails that file (never a silent default).
@@ -46,7 +47,7 @@ class AccessConfig:
     lockout_failures: int = 10
     lockout_minutes: float = 15.0
     proxy: bool = False
-    audit_log: str = "audit.jsonl"
+    audit_log: str = ""  # (PostgreSQL: "" is the user's state folder, archive/access/audit.py)
     source: str = "默认配置"  # where it was read, for messages
 
     @property
@@ -119,7 +120,7 @@ def parse_config(data: dict, source: str = "(given)") -> AccessConfig:
         rules = tuple(sorted(((k.strip("/"), v) for k, v in folders.items()), key=lambda r: (-len(r[0]), r[0])))
         config = AccessConfig(levels, default, rules, float(web.get("session_minutes", 480)),
                               int(web.get("lockout_failures", 10)), float(web.get("lockout_minutes", 15)),
-                              bool(web.get("proxy", False)), str(web.get("audit_log", "audit.jsonl")), source)
+                              bool(web.get("proxy", False)), str(web.get("audit_log", "")), source)
     except (TypeError, ValueError) as exc:  # (ConfigError included: say which file)
         raise ConfigError(f"{source}: {exc}") from None
     return config
