@@ -292,10 +292,9 @@ class SearchService:
     def original(self, meeting_id: str) -> tuple[str, str] | None:
         """(corpus folder, the file's path inside it) a meeting was read from, as its ingest recorded them;
         None for an unknown meeting or one indexed before folders were recorded."""
-        if self.meeting(meeting_id) is None:  # (whatever may be read of a meeting applies to its file)
-            return None
         found = self.engine.reader().meeting(meeting_id)
-        if found is None or not found.get("root"):
+        # (whoever may not read a meeting may not have its file either)
+        if found is None or not self._may_read(found) or not found.get("root"):
             return None
         return found["root"], found["source"]
 
