@@ -161,16 +161,8 @@ def server_pids(server) -> list[int]:
         root = int((server.data / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return []
-    pids = [root]
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == root:
-                pids.append(int(entry.name))
-    return pids
+    from tests.pg import children
+    return [root, *children(root)]
 
 
 def server_cpu(server) -> float:

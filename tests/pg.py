@@ -39,6 +39,20 @@ SUPERUSER = "archive"  # the role initdb creates (trust authentication on the so
 PORT = 5432  # names the socket file in the folder (no TCP port is opened); given in URLs, whatever $PGPORT says
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (a killed ingest's workers, a server's backends)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
 def find_bindir() -> Path | None:
     """The folder holding initdb, pg_ctl and postgres, or None."""
     wanted = os.environ.get("ARCHIVE_PG_BIN")

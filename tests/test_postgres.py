@@ -481,7 +481,8 @@ KILLS = (("incremental", 6), ("rebuild", 4))  # per layout: 20 in all, half of t
 @pytest.mark.parametrize("layout", ["one node", "two shards"])
 def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_path):
     """`archive ingest` SIGKILLed, half of the kills spread over a run, half in its commit; searches meanwhile."""
-    from .test_reliability import Corpus, Run, alive, children, kill_plan
+    from .pg import children
+    from .test_reliability import Corpus, Run, alive, kill_plan
     servers = request.getfixturevalue("pg_server" if layout == "one node" else "pg_cluster")
     url = servers.create_database()
     corpus = Corpus(tmp_path / "corpus", paragraphs=25)

@@ -41,6 +41,7 @@ from archive.search.request import SearchRequest
 from web import create_app
 
 from .conftest import ROOT, cli_args, stored_paragraphs, write
+from .pg import children
 
 pytestmark = pytest.mark.slow  # real processes killed and servers under load: CI runs them, the edit loop skips them
 
@@ -149,19 +150,6 @@ class Run:
         if not progress:
             return "starting"
         return "last file, commit or publish" if "(100%)" in progress[-1] else "reading files"
-
-
-def children(pid: int) -> list[int]:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(entry.name))
-    return out
 
 
 def alive(pid: int) -> bool:
