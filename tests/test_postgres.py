@@ -202,21 +202,27 @@ def all_texts(service: SearchService) -> list[str]:
     return texts
 
 
-def test_queries_answer_alike(engines):
-    w, p = engines
+def queries_answer_alike(w: SearchService, p: SearchService) -> None:
     for q in QUERIES:
         for expand in (True, False):
             assert_same_search(w, p, SearchRequest(q=q, expand=expand))
 
 
-def test_filters_sorts_and_pages_answer_alike(engines):
-    w, p = engines
+def filters_sorts_and_pages_answer_alike(w: SearchService, p: SearchService) -> None:
     for q in ("", "环境", "会议", "森林 OR 防火", "环境 -督察"):
         for filters in FILTERS:
             for sort in ("relevance", "newest", "oldest"):
                 assert_same_search(w, p, SearchRequest(q=q, sort=sort, **filters))
         for page in (1, 2, 3, 40):
             assert_same_search(w, p, SearchRequest(q=q, page=page, per_page=7))
+
+
+def test_queries_answer_alike(engines):
+    queries_answer_alike(*engines)
+
+
+def test_filters_sorts_and_pages_answer_alike(engines):
+    filters_sorts_and_pages_answer_alike(*engines)
 
 
 @pytest.mark.slow
@@ -236,7 +242,10 @@ def unstamped(meeting: dict | None) -> dict | None:
 
 
 def test_meetings_suggestions_neighbours_exports(engines):
-    w, p = engines
+    meetings_suggestions_neighbours_exports_alike(*engines)
+
+
+def meetings_suggestions_neighbours_exports_alike(w: SearchService, p: SearchService) -> None:
     ids = {h["meeting_id"] for h in w.search(SearchRequest(per_page=100))["hits"]}
     ids |= {h["meeting_id"] for h in w.search(SearchRequest(per_page=100, page=2))["hits"]}
     assert len(ids) > 8

@@ -39,8 +39,9 @@ from archive.search.service import SearchService  # noqa: E402
 from web import create_app  # noqa: E402
 
 from .conftest import ROOT, SAMPLE, write  # noqa: E402
-from .test_postgres import (FILTERS, INCREMENTAL_QUERIES, QUERIES, SMALL, all_texts, assert_same_search,  # noqa: E402
-                            meeting_file, unstamped, without_timing)
+from .test_postgres import (INCREMENTAL_QUERIES, SMALL, all_texts, assert_same_search,  # noqa: E402
+                            filters_sorts_and_pages_answer_alike, meeting_file,
+                            meetings_suggestions_neighbours_exports_alike, queries_answer_alike, without_timing)
 
 
 @pytest.fixture(scope="module")
@@ -105,40 +106,19 @@ def test_rows_are_spread_over_the_shards_by_meeting(engines, pg_cluster):  # noq
 
 @pytest.mark.slow
 def test_queries_answer_alike(engines):
-    one, sharded = engines
-    for q in QUERIES:
-        for expand in (True, False):
-            assert_same_search(one, sharded, SearchRequest(q=q, expand=expand))
+    queries_answer_alike(*engines)
 
 
 @pytest.mark.slow
 def test_filters_sorts_and_pages_answer_alike(engines):
-    one, sharded = engines
-    for q in ("", "环境", "会议", "森林 OR 防火", "环境 -督察"):
-        for filters in FILTERS:
-            for sort in ("relevance", "newest", "oldest"):
-                assert_same_search(one, sharded, SearchRequest(q=q, sort=sort, **filters))
-        for page in (1, 2, 3, 40):
-            assert_same_search(one, sharded, SearchRequest(q=q, page=page, per_page=7))
+    filters_sorts_and_pages_answer_alike(*engines)
 
 
 @pytest.mark.slow
 def test_meetings_suggestions_neighbours_exports(engines):
     one, sharded = engines
-    texts = all_texts(one)
-    assert all_texts(sharded) == texts
-    ids = {h["meeting_id"] for page in (1, 2) for h in one.search(SearchRequest(per_page=100, page=page))["hits"]}
-    assert len(ids) > 8
-    for mid in sorted(ids) + ["nope-1", ""]:
-        assert unstamped(one.meeting(mid)) == unstamped(sharded.meeting(mid)), mid  # (each ingest's own time)
-    for q in ("坏境", "森林防水", "环竟保护", "督茶", "xyz", "环境", "", "哈哈哈哈哈"):
-        assert one.suggest(q) == sharded.suggest(q), q
-    for q, sort in (("环境", "relevance"), ("会议", "newest"), ("森林 OR 防火", "oldest")):
-        req = SearchRequest(q=q, sort=sort)
-        for hit in one.search(req.with_(per_page=30))["hits"][::4]:
-            n = int(hit["id"].rsplit("-p", 1)[1])
-            assert one.neighbours(req, hit["meeting_id"], n) == sharded.neighbours(req, hit["meeting_id"], n)
-        assert list(one.export(req, 40)) == list(sharded.export(req, 40))
+    assert all_texts(sharded) == all_texts(one)
+    meetings_suggestions_neighbours_exports_alike(one, sharded)
 
 
 # -- pushdown -------------------------------------------------------------------------
