@@ -165,9 +165,11 @@ class SearchService:
 
     def _hits(self, reader: Reader, page, leaves) -> list[Hit]:
         records = reader.paragraphs(key for key, _ in page)
-        return [{**self._fields(record), "highlight": highlight(record["text"], leaves),
-                 "page": _match_page(record, leaves), "score": round(score, 4) if score is not None else None}
-                for record, (_, score) in zip(records, page)]
+        return [self._hit(record, leaves, score) for record, (_, score) in zip(records, page)]
+
+    def _hit(self, record: dict, leaves, score: float | None) -> Hit:
+        return {**self._fields(record), "highlight": highlight(record["text"], leaves),
+                "page": _match_page(record, leaves), "score": round(score, 4) if score is not None else None}
 
     # -- facets --------------------------------------------------------------------
 
@@ -250,8 +252,7 @@ class SearchService:
             for record in reader.paragraphs(key for key, _ in page):
                 meeting = reader.meeting(record["meeting_id"]) if record["meeting_id"] not in out else None
                 if meeting is not None:
-                    hit = {**self._fields(record), "highlight": highlight(record["text"], s.leaves), "score": None}
-                    out[record["meeting_id"]] = {"meeting": meeting, "hit": hit}
+                    out[record["meeting_id"]] = {"meeting": meeting, "hit": self._hit(record, s.leaves, None)}
                     if len(out) == limit:
                         return list(out.values())
         return list(out.values())
