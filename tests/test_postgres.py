@@ -568,12 +568,15 @@ def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_pat
 
 
 @pytest.mark.parametrize("engine_kind", ["whoosh"], indirect=True)  # sample_index: the Whoosh index, the reference
-def test_cli_takes_a_database(pg_server, sample_index):  # noqa: F811
+def test_cli_takes_a_database(pg_server, sample_index, tmp_path):  # noqa: F811
     """`--database URL` (and $ARCHIVE_DATABASE_URL) chooses PostgreSQL; the answers are the Whoosh index's."""
     url = pg_server.create_database("cli_database")
+    corpus = tmp_path / "corpus"  # the sample alone, as sample_index holds it (corpus/ also has the demo)
+    corpus.mkdir()
+    shutil.copy(SAMPLE, corpus / SAMPLE.name)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cli = [sys.executable, "-m", "archive"]
-    done = subprocess.run([*cli, "ingest", str(ROOT / "corpus"), "--database", url], capture_output=True, text=True,
+    done = subprocess.run([*cli, "ingest", str(corpus), "--database", url], capture_output=True, text=True,
                           cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr
     out = subprocess.run([*cli, "search", "森林防火", "--json"], capture_output=True, text=True, cwd=ROOT,
