@@ -18,7 +18,6 @@ import math
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import threading
@@ -490,8 +489,7 @@ KILLS = (("incremental", 6), ("rebuild", 4))  # per layout: 20 in all, half of t
 @pytest.mark.parametrize("layout", ["one node", "two shards"])
 def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_path):
     """`archive ingest` SIGKILLed, half of the kills spread over a run, half in its commit; searches meanwhile."""
-    from .pg import children
-    from .test_reliability import Corpus, Run, alive, kill_plan
+    from .test_reliability import Corpus, Run, kill_at, kill_plan
     servers = request.getfixturevalue("pg_server" if layout == "one node" else "pg_cluster")
     url = servers.create_database()
     corpus = Corpus(tmp_path / "corpus", paragraphs=25)
@@ -519,27 +517,15 @@ def test_killed_ingest_leaves_the_state_before_or_after(layout, request, tmp_pat
             states.add(tuple(pending))
             plan, scale, done = kill_plan(calibration, kills), 1.0, 0
             while done < kills:
-                anchor, delay = plan[done][0], plan[done][1] * scale
                 run = Run(corpus.dir, engine, *args)
-                while anchor and run.when(anchor) is None and run.proc.poll() is None:
-                    time.sleep(0.005)
-                delay += (run.when(anchor) or 0.0) if anchor else 0.0
-                time.sleep(max(0.0, delay - (time.monotonic() - run.t0)))
-                workers = children(run.proc.pid)
-                if run.proc.poll() is None:
-                    run.proc.send_signal(signal.SIGKILL)
-                    run.wait()
-                    phases[run.phase()] += 1
+                phase, left = kill_at(run, plan[done][0], plan[done][1] * scale)
+                if phase:
+                    phases[phase] += 1
                     done += 1
                 else:  # quicker than the run measured: aim earlier from now on
                     scale *= 0.9
                     assert run.wait() == 0, run.stderr()
-                deadline = time.monotonic() + 5
-                while any(alive(w) for w in workers) and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                orphans += [w for w in workers if alive(w)]
-                for w in orphans:
-                    os.kill(w, signal.SIGKILL)
+                orphans += left
                 wait_for_the_lock(url)
                 after = stored(url)
                 assert after in (state, pending), f"{layout}, {mode}: neither the state before nor after"

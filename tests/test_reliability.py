@@ -173,6 +173,29 @@ def kill_plan(calibration: Run, kills: int) -> list[tuple[str | None, float]]:
     return commit + spread
 
 
+def kill_at(run: Run, anchor: str | None, delay: float) -> tuple[str | None, list[int]]:
+    """SIGKILL a run `delay` seconds after its line `anchor` (after its start without one): the phase it was
+    killed in, None when it finished first (the caller checks how); and its worker processes that outlived
+    it by 5 s (killed now: they should have died with it)."""
+    while anchor and run.when(anchor) is None and run.proc.poll() is None:
+        time.sleep(0.005)
+    delay += (run.when(anchor) or 0.0) if anchor else 0.0
+    time.sleep(max(0.0, delay - (time.monotonic() - run.t0)))
+    workers = children(run.proc.pid)
+    phase = None
+    if run.proc.poll() is None:
+        run.proc.send_signal(signal.SIGKILL)
+        run.wait()
+        phase = run.phase()
+    deadline = time.monotonic() + 5
+    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [w for w in workers if alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    return phase, left
+
+
 def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path, new_engine):
     corpus = Corpus(tmp_path / "corpus", paragraphs=25)
     for n in range(18):  # 16 files or more: a rebuild runs parallel worker processes
@@ -197,34 +220,21 @@ def test_sigkilled_ingest_never_loses_or_doubles_a_paragraph(tmp_path, new_engin
         pending = corpus.expected()
         plan, scale, done = kill_plan(calibration, kills), 1.0, 0
         while done < kills:
-            anchor, delay = plan[done][0], plan[done][1] * scale
             run = Run(corpus.dir, engine, *args, *patience)
-            while anchor and run.when(anchor) is None and run.proc.poll() is None:
-                time.sleep(0.005)
-            delay += (run.when(anchor) or 0.0) if anchor else 0.0
-            time.sleep(max(0.0, delay - (time.monotonic() - run.t0)))
-            workers = children(run.proc.pid)
-            if run.proc.poll() is None:
-                run.proc.send_signal(signal.SIGKILL)
-                run.wait()
-                phases[f"{mode}: {run.phase()}"] += 1
+            phase, left = kill_at(run, plan[done][0], plan[done][1] * scale)
+            if phase:
+                phases[f"{mode}: {phase}"] += 1
                 done += 1
             else:  # this run was quicker than the one measured: aim earlier from now on
                 finished_first += 1
                 scale *= 0.9
                 assert run.wait() == 0, run.stderr()  # never refused: a killed ingest's lock is gone
             # Worker processes die with their parent, so they hold no lock and write nothing more.
-            deadline = time.monotonic() + 5
-            while any(alive(w) for w in workers) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            left = [w for w in workers if alive(w)]
-            for w in left:
-                os.kill(w, signal.SIGKILL)
             orphans += left
             if whoosh:  # the killed run's lock file stays behind, and is no obstacle to the next
                 assert (Path(engine.location) / LOCK).exists()
             after = indexed(engine)
-            assert after in (state, pending), f"{mode} killed at {delay:.2f}s: neither the old nor the new state"
+            assert after in (state, pending), f"{mode} killed ({phase}): neither the old nor the new state"
             check_searches(engine, after)
             if after == pending:
                 outcomes["new state"] += 1

@@ -20,6 +20,25 @@ cannot drift apart in what they answer; tests run against each engine.
 
 Keys are the engine's own handles of paragraphs (document numbers, row
 ids): only the engine that gave them reads them.
+
+Writing a new engine (the route both engines took):
+
+1. Store: an Indexer that writes the records of archive/index/records.py
+   (kind p/m/f/meta, their facet fields and `info`) and makes one commit
+   visible atomically; Engine.exists/location; a lock against two ingests.
+2. Postings: number the paragraphs 0 … n-1 and implement
+   arrays/evaluate.PostingsSource over them (postings of words and of
+   single units/bigrams in the `chars` field, exact literal runs, N, df,
+   field totals and lengths). The shared Evaluator then matches and scores
+   every plan the same way as the other engines.
+3. Found: return arrays/found.ArrayFound from Reader.find, giving it the
+   matched documents, a mask per filter group (arrays/found.filter_masks),
+   and callbacks for date_sort, facet counting, a value's documents and keys.
+4. The rest of Reader (paragraphs, meeting, meetings_sharing, the
+   suggester's vocabulary) reads stored records.
+5. Register a factory in tests/conftest.py (register_kind): every search,
+   facet, page, access and reliability test then runs on it, and
+   bench/compare.py diffs its answers against Whoosh's.
 """
 
 from collections.abc import Callable, Iterable
