@@ -14,7 +14,9 @@ from importlib.metadata import version
 from . import IMAGE_SUFFIXES, PDF_SUFFIXES
 from .layout import Line, Page, measure_ink
 from .ocr_cache import OcrCache
+from .pdfium import open_pdf, scanned
 from .reader import UnreadableFile
+from ..workers import die_with_parent
 
 DPI = 150  # a scanned PDF page is rendered at this resolution, as scanners save minutes
 # The engine and how pages are given to it: a change makes a new cache.
@@ -152,7 +154,6 @@ def scanned_pages(path, data: bytes) -> list[int]:
     try:
         if suffix in IMAGE_SUFFIXES:
             return list(range(image_frames(data)))
-        from .pdf import open_pdf, scanned
         pdf = open_pdf(data)
     except UnreadableFile:
         return []
@@ -171,7 +172,6 @@ def _task(task) -> tuple[str, int, str]:
         if path.suffix.lower() in IMAGE_SUFFIXES:
             reader.read(index + 1, lambda: image_page(data, index))
         else:
-            from .pdf import open_pdf
             pdf = open_pdf(data)
             try:
                 reader.pdf_page(pdf, index)
@@ -183,7 +183,6 @@ def _task(task) -> tuple[str, int, str]:
 
 
 def _start_worker(threads: int) -> None:
-    from ..engines.parallel import die_with_parent
     die_with_parent()
     _ocr(threads)
 

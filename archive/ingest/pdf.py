@@ -6,31 +6,15 @@ page numbers and joins into paragraphs. A page without text (a scan) is rendered
 OCR (archive/ingest/ocr.py), from its cache when it was read before.
 """
 
+import hashlib
+
+from . import IMAGE_SUFFIXES
 from .layout import Converted, Line, Page, mark_bold, measure_ink, to_markdown
+from .ocr import PageReader, image_pages, low_confidence
+from .pdfium import open_pdf, scanned
 from .reader import UnreadableFile
 
 INK_SCALE = 1.0  # 72 dpi is enough to tell bold type from regular
-MIN_TEXT_CHARS = 10  # fewer visible characters than this: the page is a scan (maybe with a stray label)
-
-
-def open_pdf(data: bytes):
-    import pypdfium2 as pdfium
-    try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        reason = str(exc)
-        if "password" in reason.lower():
-            raise UnreadableFile("password-protected PDF: save it without a password") from None
-        raise UnreadableFile(f"not a readable PDF ({reason})") from None
-
-
-def scanned(page) -> bool:
-    """A page with (almost) no text layer: a scan, maybe with a stray label or page number."""
-    textpage = page.get_textpage()
-    try:
-        return len("".join(textpage.get_text_range().split())) < MIN_TEXT_CHARS
-    finally:
-        textpage.close()
 
 
 def text_lines(page, height: float) -> list[Line]:
@@ -90,10 +74,6 @@ def to_pages(data: bytes, ocr=None) -> list[Page]:
 def convert(data: bytes, suffix: str, cache=None) -> Converted:
     """A PDF or a scanned image as markdown with its page starts; pages read by OCR with little
     confidence are listed in the warnings."""
-    import hashlib
-
-    from . import IMAGE_SUFFIXES
-    from .ocr import PageReader, image_pages, low_confidence
     reader = PageReader(hashlib.sha256(data).hexdigest(), cache)
     if suffix in IMAGE_SUFFIXES:
         pages = image_pages(data, reader)

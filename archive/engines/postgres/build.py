@@ -31,7 +31,7 @@ from psycopg.types.json import Json
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexBusy, IndexOutdated
-from ..parallel import in_parallel, total_bytes, worker_count
+from ...workers import in_parallel, total_bytes, worker_count
 from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
 from .rows import Stats, column_words, lines, term_lines

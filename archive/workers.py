@@ -1,5 +1,5 @@
-"""What both engines' parallel ingest does alike: files split into runs of about equal bytes, and workers
-that die with their parent."""
+"""Worker processes, below every room that forks them: files split into runs of about equal bytes for both
+engines' parallel ingest, and workers (ingest's and OCR's) that die with their parent."""
 
 import os
 
