@@ -63,8 +63,13 @@ class AccessConfig:
             raise UnknownLevel(f"未知的访问级别 {level!r}：可用的级别为 {'、'.join(self.levels)}（{self.source}）")
         return level
 
-    def level_of(self, source: str, front_matter: dict) -> str:
-        """A file's level: its front matter's `access`, else the longest folder rule, else the default."""
+    def level_of(self, source: str, front_matter: dict, broken: str = "") -> str:
+        """A file's level: its front matter's `access`, else the longest folder rule, else the default.
+
+        Front matter that could not be read completely (`broken`, the reason) may have hidden an
+        `access` key: without one read exactly, the level is unknown, never the folder's or default."""
+        if broken and "access" not in front_matter:
+            raise UnknownLevel(f"front matter 无法完整读取（{broken}），访问级别无法确定：请修正后重新导入")
         if "access" in front_matter:
             given = front_matter["access"]
             if not isinstance(given, str):

@@ -130,7 +130,7 @@ def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None 
             return Outcome(source, "unchanged", digest)
         try:
             doc = annotate(load(path, root, data, cache))
-            level = config.level_of(source, doc.front_matter)
+            level = config.level_of(source, doc.front_matter, doc.front_matter_error)
         except (UnreadableFile, UnknownLevel) as exc:
             return Outcome(source, "failed", reason=str(exc))
         except Exception as exc:  # a bug met by one file must not stop the others

@@ -42,9 +42,9 @@ def source_name(path: Path, root: Path) -> str:
 
 
 def parse_text(text: str, source: str) -> Document:
-    blocks, front, warnings = parse(text)
+    blocks, front, warnings, broken = parse(text)
     title, meetings = split(blocks, Path(source).stem)
-    doc = Document(source, title, text.split("\n"), meetings, front, warnings)
+    doc = Document(source, title, text.split("\n"), meetings, front, broken, warnings)
     # Front matter names the document; a one-meeting file's meeting too.
     if isinstance(front.get("title"), str) and front["title"].strip():
         doc.title = front["title"].strip()
