@@ -7,15 +7,20 @@ lower any file's level is refused without --allow-lower; the index and the OCR c
 their owner; a huge paragraph is cut, a huge file or meeting fails with its reason.
 """
 
+import os
+import stat
+import subprocess
+import sys
+
 import pytest
 
-from archive.access.levels import parse_config
-from archive.index.pipeline import ingest
+from archive.access.levels import ConfigError, archive_config, load_config, parse_config, parse_toml
+from archive.index.pipeline import LevelsLowered, ingest
 from archive.ingest import parse_text
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
-from .conftest import write
+from .conftest import ROOT, cli_args, write
 
 CONFIG = parse_config({"access": {"folders": {"内部资料": "内部"}}}, "test")
 BODY = "# 白虎行动会议\n\n会议研究了{word}的部署工作。\n"
@@ -90,3 +95,96 @@ def test_broken_front_matter_is_never_public_in_the_index(new_engine, tmp_path):
 def _viewer(level: str):
     from archive.access.levels import Viewer
     return Viewer("test", CONFIG.readable(level))
+
+
+# -- the configuration belongs to the archive ----------------------------------------------------
+
+RULES = '[access]\nlevels = ["公开", "内部", "秘密"]\n[access.folders]\n"内部资料" = "内部"\n'
+
+
+def _archive(cwd, *args) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("ARCHIVE_CONFIG", "ARCHIVE_INDEX", "ARCHIVE_DATABASE_URL")}
+    return subprocess.run([sys.executable, "-m", "archive", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**env, "PYTHONPATH": str(ROOT)}, input="password-1234\n", timeout=300)
+
+
+def _two_level_corpus(root):
+    write(root / "内部资料" / "in.md", BODY.format(word="丹霞"))
+    write(root / "open.md", BODY.format(word="青松"))
+    return root
+
+
+def test_the_configuration_is_the_archives_whatever_the_working_directory(new_engine, tmp_path):
+    engine, corpus = new_engine(), _two_level_corpus(tmp_path / "corpus")
+    admin_dir, home = tmp_path / "srv", tmp_path / "home"
+    write(admin_dir / "archive.toml", RULES)
+    first = _archive(admin_dir, "ingest", str(corpus), *cli_args(engine))
+    assert first.returncode == 0, first.stderr
+    fingerprint = load_config(admin_dir / "archive.toml").fingerprint()
+    assert f"访问配置 {fingerprint}" in first.stderr and "本次导入后保存在档案中" in first.stderr
+    # Another working directory, with an archive.toml of its own that would make every file 公开.
+    write(home / "archive.toml", '[access]\nlevels = ["公开", "内部", "秘密"]\n')
+    again = _archive(home, "ingest", str(corpus), *cli_args(engine))
+    assert again.returncode == 0, again.stderr
+    assert f"访问配置 {fingerprint}（档案中保存的配置" in again.stderr and "未使用" in again.stderr
+    assert _levels(engine) == {"内部资料/in.md": "内部", "open.md": "公开"}
+    assert archive_config(engine).fingerprint() == fingerprint and archive_config(engine).folders
+    # The other commands read it too: a level only the stored configuration names is accepted.
+    write(home / "archive.toml", '[access]\nlevels = ["普通"]\n')
+    users = _archive(home, "users", "add", "李明", "--level", "内部", *cli_args(engine))
+    assert users.returncode == 0, users.stderr
+
+
+def test_a_misspelt_section_or_a_misplaced_rule_is_an_error_with_its_line(tmp_path):
+    cases = {
+        '# 访问控制\n[acess]\nlevels = ["公开", "内部"]\n': ("第 2 行", "[acess]"),
+        '[access]\nlevels = ["公开", "内部"]\n"内部资料" = "内部"\n': ("第 3 行", "[access.folders]"),
+        '[access.folders]\n"内部资料" = "内部"\n[web]\n"机密" = "秘密"\n': ("第 4 行", "机密"),
+        '[access.folders]\n"内部资料" = ""\n': ("第 2 行", "没有指定级别"),
+        '[access]\nlevel = ["公开"]\n': ("第 2 行", "level"),
+        '[web]\nproxi = true\n': ("第 2 行", "proxi"),
+    }
+    for text, (line, words) in cases.items():
+        with pytest.raises(ConfigError) as found:
+            load_config(write(tmp_path / "archive.toml", text))
+        assert line in str(found.value) and words in str(found.value), (text, str(found.value))
+    proc = _archive(tmp_path, "ingest", str(_two_level_corpus(tmp_path / "c")), "--index", str(tmp_path / "i"),
+                    "--config", str(write(tmp_path / "bad.toml", '[acess]\n"内部资料" = "内部"\n')))
+    assert proc.returncode == 2 and "第 1 行" in proc.stderr and "[acess]" in proc.stderr
+    assert not (tmp_path / "i").exists() or not list((tmp_path / "i").glob("gen-*"))
+
+
+def test_rules_that_lower_a_level_are_refused_without_allow_lower(new_engine, tmp_path):
+    engine, corpus = new_engine(), _two_level_corpus(tmp_path / "corpus")
+    ingest([corpus], engine, config=CONFIG)
+    looser = parse_config({"access": {"folders": {}}}, "looser.toml")
+    with pytest.raises(LevelsLowered) as found:
+        ingest([corpus], engine, config=looser)
+    assert found.value.files == [("内部资料/in.md", "内部", "公开")]
+    assert _levels(engine)["内部资料/in.md"] == "内部" and archive_config(engine).fingerprint() == CONFIG.fingerprint()
+    stricter = parse_config({"access": {"folders": {"内部资料": "秘密", "open.md": "内部"}}}, "stricter.toml")
+    assert ingest([corpus], engine, config=stricter).updated == 2  # raising a level needs no flag
+    reordered = parse_config({"access": {"levels": ["秘密", "内部", "公开"], "folders": {"内部资料": "秘密",
+                                                                                 "open.md": "内部"}}}, "r")
+    with pytest.raises(LevelsLowered):  # the same names, now below 公开: readable by every 公开 reader
+        ingest([corpus], engine, config=reordered)
+    ingest([corpus], engine, config=looser, allow_lower=True)
+    assert _levels(engine) == {"内部资料/in.md": "公开", "open.md": "公开"}
+
+
+def test_the_cli_refuses_a_lowering_config_with_exit_2(tmp_path):
+    corpus, index = _two_level_corpus(tmp_path / "corpus"), str(tmp_path / "index")
+    assert _archive(tmp_path, "ingest", str(corpus), "--index", index,
+                    "--config", str(write(tmp_path / "a.toml", RULES))).returncode == 0
+    looser = str(write(tmp_path / "b.toml", '[access]\nlevels = ["公开", "内部", "秘密"]\n'))
+    proc = _archive(tmp_path, "ingest", str(corpus), "--index", index, "--config", looser)
+    assert proc.returncode == 2 and "降低 内部资料/in.md: 内部 → 公开" in proc.stderr and "--allow-lower" in proc.stderr
+    proc = _archive(tmp_path, "ingest", str(corpus), "--index", index, "--config", looser, "--allow-lower")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_configuration_built_in_code_is_stored_as_toml_that_reads_back_the_same():
+    config = parse_config({"access": {"levels": ["甲", "乙\"丙"], "folders": {"a/b": "乙\"丙"}},
+                           "web": {"proxy": True, "audit_log": "/x"}}, "code")
+    again = parse_toml(config.toml(), "stored")
+    assert (again.fingerprint(), again.proxy, again.audit_log) == (config.fingerprint(), True, "/x")
