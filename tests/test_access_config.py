@@ -188,3 +188,43 @@ def test_a_configuration_built_in_code_is_stored_as_toml_that_reads_back_the_sam
                            "web": {"proxy": True, "audit_log": "/x"}}, "code")
     again = parse_toml(config.toml(), "stored")
     assert (again.fingerprint(), again.proxy, again.audit_log) == (config.fingerprint(), True, "/x")
+
+
+# -- the index and the OCR cache are their owner's alone --------------------------------------------
+
+def _modes(root) -> set[tuple[str, int]]:
+    """The modes of the folders and files under root, and root's; Whoosh's empty lock file
+    (MAIN_WRITELOCK, made 0777 less the umask: 0700) counted as 0600 when it is its owner's alone."""
+    found = {("dir", stat.S_IMODE(root.stat().st_mode))}
+    for path in root.rglob("*"):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if path.name.endswith("WRITELOCK") and mode == 0o700 and path.stat().st_size == 0:
+            mode = 0o600
+        found.add(("dir" if path.is_dir() else "file", mode))
+    return found
+
+
+def test_index_folders_are_0700_and_files_0600(tmp_path):
+    """Whoosh's own files (PostgreSQL keeps its data in the server's folder, with its own modes)."""
+    from archive.engines import open_engine
+    from archive.ingest.ocr_cache import cache_for
+    engine = open_engine(tmp_path / "index")
+    ingest([_two_level_corpus(tmp_path / "corpus")], engine, config=CONFIG)
+    cache_for(engine).put("ab" * 32, 1, "rapidocr-test", {"lines": []})
+    assert _modes(tmp_path / "index") == {("dir", 0o700), ("file", 0o600)}
+    assert (tmp_path / "index" / "ocr-cache").is_dir()
+    # An index written before (world-readable) is closed by its next ingest.
+    for path in [tmp_path / "index", *(tmp_path / "index").rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    ingest([tmp_path / "corpus"], engine, config=CONFIG)
+    assert stat.S_IMODE((tmp_path / "index").stat().st_mode) == 0o700
+    live = engine.index_dir.current_path()
+    assert _modes(live) == {("dir", 0o700), ("file", 0o600)}
+
+
+def test_the_ocr_cache_outside_the_index_is_private(tmp_path, monkeypatch):
+    from archive.ingest.ocr_cache import OcrCache
+    cache = OcrCache(tmp_path / "cache" / "meeting-archive" / "ocr-cache")
+    cache.put("cd" * 32, 3, "engine-1", {"lines": [["秘密", 0.9]]})
+    assert cache.get("cd" * 32, 3, "engine-1") == {"lines": [["秘密", 0.9]]}
+    assert _modes(tmp_path / "cache" / "meeting-archive" / "ocr-cache") == {("dir", 0o700), ("file", 0o600)}
