@@ -228,3 +228,30 @@ def test_the_ocr_cache_outside_the_index_is_private(tmp_path, monkeypatch):
     cache.put("cd" * 32, 3, "engine-1", {"lines": [["秘密", 0.9]]})
     assert cache.get("cd" * 32, 3, "engine-1") == {"lines": [["秘密", 0.9]]}
     assert _modes(tmp_path / "cache" / "meeting-archive" / "ocr-cache") == {("dir", 0o700), ("file", 0o600)}
+
+
+# -- limits for huge files ------------------------------------------------------------------------
+
+def test_a_huge_paragraph_is_cut_at_sentence_ends_and_a_huge_meeting_or_file_fails(tmp_path, monkeypatch):
+    import archive.ingest as reading
+    from archive.ingest.blocks import MAX_BLOCK_CHARS
+    corpus = tmp_path / "corpus"
+    sentence = "会议要求各单位切实做好环境整治工作。"
+    write(corpus / "paragraph.md", "# 长段落会议\n\n" + sentence * 2000 + "\n")  # one paragraph of 36,000 characters
+    monkeypatch.setattr(reading, "MAX_MEETING_CHARS", 50_000)  # (the real limits, scaled down for the test)
+    monkeypatch.setattr(reading, "MAX_FILE_CHARS", 200_000)
+    write(corpus / "meeting.md", "# 过长的会议\n\n" + (sentence * 200 + "\n\n") * 20)  # 72,000 in one meeting
+    write(corpus / "file.md", "".join(f"# 第{i}次会议\n\n{sentence * 500}\n\n" for i in range(30)))
+    (corpus / "bytes.md").write_bytes(b"x" * (4 * 200_000 + 1))  # refused before it is decoded
+    from archive.engines import open_engine
+    engine = open_engine(tmp_path / "index")
+    summary = ingest([corpus], engine, config=CONFIG)
+    failed = dict(summary.failed)
+    assert set(failed) == {"meeting.md", "file.md", "bytes.md"}
+    assert "会议过长" in failed["meeting.md"] and "50,000" in failed["meeting.md"]
+    assert "文件过大" in failed["file.md"] and "文件过大" in failed["bytes.md"] and "MB" in failed["bytes.md"]
+    hits = SearchService(engine).search(SearchRequest(q="环境整治", per_page=100))["hits"]
+    assert {h["source"] for h in hits} == {"paragraph.md"}
+    hits.sort(key=lambda h: h["n"] if "n" in h else int(h["id"].rsplit("-p", 1)[1]))
+    assert all(len(h["text"]) <= MAX_BLOCK_CHARS and h["text"].endswith("。") for h in hits)
+    assert "".join(h["text"] for h in hits) == sentence * 2000  # cut, nothing lost
