@@ -255,3 +255,30 @@ def test_a_huge_paragraph_is_cut_at_sentence_ends_and_a_huge_meeting_or_file_fai
     hits.sort(key=lambda h: h["n"] if "n" in h else int(h["id"].rsplit("-p", 1)[1]))
     assert all(len(h["text"]) <= MAX_BLOCK_CHARS and h["text"].endswith("。") for h in hits)
     assert "".join(h["text"] for h in hits) == sentence * 2000  # cut, nothing lost
+
+
+# -- the ingested original: its SHA-256 is kept, a changed or escaped file is refused ----------------
+
+def test_the_original_opens_only_while_it_is_what_was_ingested(new_engine, tmp_path):
+    import hashlib
+    from archive.index.originals import open_original
+    from archive.index.records import meeting_id
+    corpus = _two_level_corpus(tmp_path / "corpus")
+    engine = new_engine()
+    ingest([corpus], engine, config=CONFIG)
+    info = engine.reader().meeting(meeting_id("open.md", 1))
+    data = (corpus / "open.md").read_bytes()
+    assert info["hash"] == hashlib.sha256(data).hexdigest()
+    f, reason = open_original(info)
+    with f:
+        assert f.read() == data and reason == ""
+    write(corpus / "open.md", _front("access: 秘密", "玄武"))  # changed without re-ingesting
+    f, reason = open_original(info)
+    assert f is None and "已被修改" in reason
+    (corpus / "open.md").unlink()
+    (corpus / "open.md").symlink_to("/etc/hostname")  # a link out of the folder
+    f, reason = open_original(info)
+    assert f is None and "不在导入时的文件夹" in reason
+    (corpus / "open.md").unlink()
+    f, reason = open_original(info)
+    assert f is None and "移动或删除" in reason
