@@ -42,10 +42,12 @@ class Progress:
         self.stream.flush()
 
 
-def run_ingest(paths: list[Path], engine: Engine, rebuild=False, wait=0.0, stream=sys.stderr):
+def run_ingest(paths: list[Path], engine: Engine, rebuild=False, wait=0.0, stream=sys.stderr, config=None,
+               allow_lower=False):
     from .index.pipeline import ingest
     summary = ingest(paths, engine, rebuild=rebuild, wait=wait, progress=Progress(stream),
-                     ocr_progress=Progress(stream, "OCR", "pages"))
+                     ocr_progress=Progress(stream, "OCR", "pages"), config=config, allow_lower=allow_lower)
+    stream.write(f"访问配置 {summary.access}（{summary.access_from}）\n")
     for source, reason in summary.failed:
         stream.write(f"跳过 {source}: {reason}\n")
     for source, message in summary.warnings:
@@ -65,7 +67,16 @@ def cmd_ingest(args) -> int:
         return 2
     if args.watch:
         return cmd_watch(paths, args)
-    summary = run_ingest(paths, _engine(args), rebuild=args.rebuild, wait=args.wait)
+    from .access.levels import load_config
+    from .index.pipeline import LevelsLowered
+    try:
+        summary = run_ingest(paths, _engine(args), rebuild=args.rebuild, wait=args.wait, allow_lower=args.allow_lower,
+                             config=load_config(args.config) if args.config else None)
+    except LevelsLowered as exc:
+        for source, before, after in exc.files:
+            print(f"降低 {source}: {before} → {after}", file=sys.stderr)
+        print(f"archive: {exc}，未作任何改动；确要如此请加 --allow-lower", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(summary.as_json(), ensure_ascii=False, indent=2))
     return 1 if summary.failed else 0
@@ -145,9 +156,9 @@ def _loopback(host: str) -> bool:
 def cmd_serve(args) -> int:
     from waitress import serve
     from web import create_app, store_for
-    from .access.levels import load_config
+    from .access.levels import archive_config
     engine = _engine(args)
-    config = load_config()
+    config = archive_config(engine)
     store = store_for(engine)
     # Safe by default: beyond loopback, either users log in or --public says the lowest level is for all.
     mode = "public" if args.public else "local" if _loopback(args.host) else "network"
@@ -183,10 +194,10 @@ def _read_password(confirm: bool) -> str:
 
 
 def cmd_users(args) -> int:
-    from .access.levels import load_config
+    from .access.levels import archive_config
     from .access.store import ROLES, open_store
     store = open_store(args.index, args.database)
-    config = load_config()
+    config = archive_config(_engine(args))
     action = args.action
     try:
         if action == "list":
@@ -235,9 +246,9 @@ def cmd_users(args) -> int:
 
 def cmd_audit(args) -> int:
     from .access.audit import audit_log
-    from .access.levels import load_config
+    from .access.levels import archive_config
     from .access.store import open_store
-    log = audit_log(open_store(args.index, args.database), load_config())
+    log = audit_log(open_store(args.index, args.database), archive_config(_engine(args)))
     for entry in log.read(user=args.user, event=args.event, since=args.since):
         if args.json:
             print(json.dumps(entry, ensure_ascii=False))
@@ -287,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
                    help="with --watch: how long a file must stay unchanged before it is read (default 2)")
     p.add_argument("--poll", action="store_true", help="with --watch: poll the folders instead of using inotify")
+    p.add_argument("--config", metavar="FILE", help="the access configuration (TOML) to store with the archive and "
+                   "use from now on (default: the stored one; the first ingest stores $ARCHIVE_CONFIG or ./archive.toml)")
+    p.add_argument("--allow-lower", action="store_true",
+                   help="apply a --config whose rules lower the level of files already ingested")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", parents=[common], help="search the index")

@@ -67,11 +67,8 @@ GOOD = {
     "cp950.md": (traditional("新竹縣").encode("cp950"), "新竹縣"),
     "crlf.md": (simplified("武都区").replace("\n", "\r\n").encode(), "武都区"),
     "nested.md": (deep_nesting("最深层的标记").encode(), "最深层的标记"),
-    "front-broken.md": (("---\ntitle: [unclosed\ndate: :\n---\n" + simplified("陇南市")).encode(), "陇南市"),
-    "front-list.md": (("---\n- a\n- b\n---\n" + simplified("成县")).encode(), "成县"),
-    "front-odd-types.md": (("---\ntitle: 123\ndate: 2023-13-45\nregions: {a: 1}\ntopics: [null, 1, {x: y}]\n"
+    "front-odd-types.md": (("---\ntitle: 123\ndate: 2023-12-45x\nregions: {a: 1}\ntopics: [null, 1, {x: y}]\n"
                             "---\n" + simplified("徽县")).encode(), "徽县"),
-    "front-bomb.md": (("---\n" + YAML_BOMB + "\n---\n" + simplified("两当县")).encode(), "两当县"),
     "front-unclosed.md": (("---\ntitle: 没有结束\n\n" + simplified("西和县")).encode(), "西和县"),
     "html.md": (simplified("<script>alert('礼县')</script>").encode(), "礼县"),
     "sub/dir.md/inner.md": (simplified("宕昌县").encode(), "宕昌县"),  # a folder named like a file
@@ -88,6 +85,11 @@ BAD = {
     "latin1.md": ("Compte rendu de la réunion: l'équipe a décidé.\n".encode("latin-1") * 4, "not UTF-8"),
     "controls.md": (("会议\x01\x02\x03\x04\x05纪要" * 50).encode(), "not a text file"),
     "truncated-utf16.md": (b"\xff\xfe" + simplified("文县").encode("utf-16-le")[:-1], "not UTF-8"),
+    # Front matter that cannot be read completely, and no `access:` line to read exactly: the level is unsure.
+    "front-broken.md": (("---\ntitle: [unclosed\ndate: :\n---\n" + simplified("陇南市")).encode(), "YAML 错误"),
+    "front-list.md": (("---\n- a\n- b\n---\n" + simplified("成县")).encode(), "不是“键: 值”的映射"),
+    "front-bad-date.md": (("---\ntitle: 123\ndate: 2023-13-45\n---\n" + simplified("康县")).encode(), "无法读取的值"),
+    "front-bomb.md": (("---\n" + YAML_BOMB + "\n---\n" + simplified("两当县")).encode(), "YAML 别名"),
 }
 
 
@@ -174,9 +176,6 @@ def test_warnings_name_the_file_and_the_problem(hostile):
     warnings = {}
     for w in summary["warnings"]:
         warnings.setdefault(w["source"], []).append(w["message"])
-    assert any("front matter ignored" in m for m in warnings["front-broken.md"])
-    assert any("not a mapping" in m for m in warnings["front-list.md"])
-    assert any("values" in m for m in warnings["front-bomb.md"])
     assert any("嵌套" in m for m in warnings["nested.md"])
     assert any("utf8.md" in m for m in warnings["alias.md"])
 
@@ -306,7 +305,7 @@ def test_file_without_blank_lines_is_linear_and_cut_into_paragraphs():
 FULL = os.environ.get("ARCHIVE_SLOW_TESTS") == "1"
 
 
-@pytest.mark.parametrize("megabytes", [20] if FULL else [2])
+@pytest.mark.parametrize("megabytes", [2])  # (about 700,000 characters: under MAX_MEETING_CHARS)
 def test_big_file_without_blank_lines_ingests(tmp_path, megabytes):
     """Into the index and out: parts are paragraphs that search and highlight like any other."""
     corpus = tmp_path / "corpus"

@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from archive.access.levels import AccessConfig, load_config
+from archive.access.levels import AccessConfig, archive_config
 from archive.access.store import PostgresStore, SQLiteStore, Store
 from archive.engines import open_engine
 from archive.engines.base import Engine
@@ -29,7 +29,7 @@ def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local"
     app = Flask(__name__)
     if engine is None or isinstance(engine, (Path, str)):
         engine = open_engine(engine)
-    config = config or load_config()
+    config = config or archive_config(engine)
     if proxy if proxy is not None else config.proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)

@@ -1,7 +1,11 @@
 """Access levels: their order, which level each corpus file has, and who may read which.
 
-The archive's configuration is a TOML file: `$ARCHIVE_CONFIG`, else `archive.toml`
-in the working directory (like `corpus/` and `index/`), else the defaults below.
+The configuration is a TOML file that belongs to the archive: the first ingest stores its text
+with the index (the index meta: in the index folder, or in the PostgreSQL database), and every
+command then reads the stored one (archive_config), whatever the working directory. It is given
+by `archive ingest --config FILE` (which also changes it later), else, while the archive holds
+none, `$ARCHIVE_CONFIG`, else `archive.toml` in the working directory, else the defaults below.
+Unknown tables and keys are errors naming their line.
 
     [access]
     levels = ["公开", "内部", "秘密"]     # lowest first
@@ -23,8 +27,9 @@ is not in the list fails that file (never a silent default).
 import hashlib
 import json
 import os
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_LEVELS = ("公开", "内部", "秘密")
@@ -49,6 +54,8 @@ class AccessConfig:
     proxy: bool = False
     audit_log: str = ""  # (PostgreSQL: "" is the user's state folder, archive/access/audit.py)
     source: str = "默认配置"  # where it was read, for messages
+    origin: str = field(default="默认配置", compare=False)  # the file first read (kept while it is stored)
+    text: str = field(default="", compare=False, repr=False)  # the TOML it was read from
 
     @property
     def lowest(self) -> str:
@@ -63,8 +70,13 @@ class AccessConfig:
             raise UnknownLevel(f"未知的访问级别 {level!r}：可用的级别为 {'、'.join(self.levels)}（{self.source}）")
         return level
 
-    def level_of(self, source: str, front_matter: dict) -> str:
-        """A file's level: its front matter's `access`, else the longest folder rule, else the default."""
+    def level_of(self, source: str, front_matter: dict, broken: str = "") -> str:
+        """A file's level: its front matter's `access`, else the longest folder rule, else the default.
+
+        Front matter that could not be read completely (`broken`, the reason) may have hidden an
+        `access` key: without one read exactly, the level is unknown, never the folder's or default."""
+        if broken and "access" not in front_matter:
+            raise UnknownLevel(f"front matter 无法完整读取（{broken}），访问级别无法确定：请修正后重新导入")
         if "access" in front_matter:
             given = front_matter["access"]
             if not isinstance(given, str):
@@ -85,6 +97,49 @@ class AccessConfig:
         return hashlib.sha256(json.dumps(rules, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
+    def toml(self) -> str:
+        """The TOML this configuration was read from; written out when it was built otherwise."""
+        if self.text:
+            return self.text
+        q = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 (a JSON string is a TOML string)
+        return "\n".join(["[access]", f"levels = [{', '.join(map(q, self.levels))}]", f"default = {q(self.default)}",
+                          "[access.folders]", *(f"{q(k)} = {q(v)}" for k, v in self.folders),
+                          "[web]", f"session_minutes = {self.session_minutes}",
+                          f"lockout_failures = {self.lockout_failures}", f"lockout_minutes = {self.lockout_minutes}",
+                          f"proxy = {str(self.proxy).lower()}", f"audit_log = {q(self.audit_log)}", ""])
+
+    def lowers(self, before: str, after: "AccessConfig", now: str) -> bool:
+        """Whether a file at level `before` under these rules, at `now` under `after`, could be read by a
+        reader who could not read it before: a reader of a level both configurations name, or the lowest."""
+        if before not in self.levels or now not in after.levels:
+            return before != now  # (a level the old or new rules do not know: say so rather than guess)
+        for level in set(self.levels) & set(after.levels):
+            could = self.levels.index(before) <= self.levels.index(level)
+            if not could and after.levels.index(now) <= after.levels.index(level):
+                return True
+        return now == after.lowest and before != self.lowest
+
+
+# The index meta's keys (archive/index/pipeline.py index_meta) for the stored configuration.
+STORED_TEXT, STORED_ORIGIN = "access_config", "access_config_from"
+
+
+def stored_config(meta: dict) -> AccessConfig | None:
+    """The configuration an archive's meta holds, None when it holds none (empty, or built before)."""
+    text = meta.get(STORED_TEXT)
+    if not isinstance(text, str):
+        return None
+    origin = str(meta.get(STORED_ORIGIN) or "?")
+    config = parse_toml(text, f"档案中保存的配置（最初来自 {origin}）")
+    return replace(config, origin=origin)
+
+
+def archive_config(engine) -> AccessConfig:
+    """The configuration of an engine's archive: the stored one, else (no archive yet, or one from
+    before configurations were stored) the file load_config() reads."""
+    return stored_config(engine.meta()) or load_config()
+
+
 def config_path() -> Path:
     return Path(os.environ.get("ARCHIVE_CONFIG") or "archive.toml")
 
@@ -94,14 +149,64 @@ def load_config(path: Path | str | None = None) -> AccessConfig:
     given = path is not None or bool(os.environ.get("ARCHIVE_CONFIG"))
     path = Path(path) if path is not None else config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if given:
             raise ConfigError(f"配置文件不存在：{path}") from None
         return AccessConfig()
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+    except (UnicodeDecodeError, OSError) as exc:
         raise ConfigError(f"配置文件 {path} 无法读取：{exc}") from None
-    return parse_config(data, str(path))
+    return replace(parse_toml(text, str(path)), origin=os.path.abspath(path))
+
+
+def parse_toml(text: str, source: str) -> AccessConfig:
+    """A configuration from its TOML text; ConfigError names the line of an unknown table or key."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {source} 无法读取：{exc}") from None
+    _check_keys(data, text, source)
+    return replace(parse_config(data, source), text=text)
+
+
+# What each table may hold; any other table or key is a mistake (a misspelt [acess] would leave every
+# folder rule out, and every file at the default level).
+KEYS = {"access": ("levels", "default", "folders"),
+        "web": ("session_minutes", "lockout_failures", "lockout_minutes", "proxy", "audit_log")}
+
+
+def _check_keys(data: dict, text: str, source: str) -> None:
+    for name, table in data.items():
+        if name not in KEYS:
+            what = f"未知的配置节 [{name}]" if isinstance(table, dict) else f"未知的配置项 {name}"
+            raise ConfigError(f"{source}{_line(text, name)}：{what}（可用的为 [access]、[access.folders]、[web]）")
+        for key, value in table.items() if isinstance(table, dict) else ():
+            if key not in KEYS[name]:
+                hint = "；文件夹规则应写在 [access.folders] 下" if isinstance(value, str) else ""
+                raise ConfigError(f"{source}{_line(text, key, name)}：[{name}] 中没有 {key} 这一项"
+                                  f"（可用的为 {'、'.join(KEYS[name])}）{hint}")
+    folders = data.get("access", {}).get("folders", {}) if isinstance(data.get("access"), dict) else {}
+    for prefix, level in folders.items() if isinstance(folders, dict) else ():
+        if not isinstance(level, str) or not level.strip():
+            raise ConfigError(f"{source}{_line(text, prefix, 'access.folders')}：文件夹规则 {prefix!r} 没有指定级别"
+                              f"（应为 \"{prefix}\" = \"级别\"）")
+
+
+def _line(text: str, key: str, table: str = "") -> str:
+    """"（第 N 行）" where `key` is set in `table` (or opened as a table), found by a plain scan of the text."""
+    current, anywhere = "", None
+    for n, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = re.sub(r"\s*\.\s*", ".", stripped.split("]")[0].strip("[ ")).replace('"', "").replace("'", "")
+            if not table and current.split(".")[0] == key:
+                return f"（第 {n} 行）"
+        elif "=" in stripped and not stripped.startswith("#"):
+            if stripped.split("=", 1)[0].strip().strip("\"'") == key:
+                if current == table:
+                    return f"（第 {n} 行）"
+                anywhere = anywhere or n
+    return f"（第 {anywhere} 行）" if anywhere else ""
 
 
 def parse_config(data: dict, source: str = "(given)") -> AccessConfig:
@@ -120,7 +225,7 @@ def parse_config(data: dict, source: str = "(given)") -> AccessConfig:
         rules = tuple(sorted(((k.strip("/"), v) for k, v in folders.items()), key=lambda r: (-len(r[0]), r[0])))
         config = AccessConfig(levels, default, rules, float(web.get("session_minutes", 480)),
                               int(web.get("lockout_failures", 10)), float(web.get("lockout_minutes", 15)),
-                              bool(web.get("proxy", False)), str(web.get("audit_log", "")), source)
+                              bool(web.get("proxy", False)), str(web.get("audit_log", "")), source, source)
     except (TypeError, ValueError) as exc:  # (ConfigError included: say which file)
         raise ConfigError(f"{source}: {exc}") from None
     return config

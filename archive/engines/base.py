@@ -126,6 +126,7 @@ class Outcome:
     records: list[dict] = field(default_factory=list)
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+    level: str = ""  # the access level its records were given
 
 
 class Indexer(Protocol):
@@ -159,5 +160,8 @@ class Engine(Protocol):
     def exists(self) -> bool: ...
 
     def reader(self) -> Reader: ...
+
+    def meta(self) -> dict:
+        """What the live index's last commit recorded ({} without one): e.g. the stored access configuration."""
 
     def indexer(self, rebuild: bool = False, wait: float = 0.0) -> AbstractContextManager[Indexer]: ...

@@ -9,11 +9,13 @@ the engine commits everything at once.
 import hashlib
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..access.levels import AccessConfig, UnknownLevel, load_config
+from ..access.levels import (STORED_ORIGIN, STORED_TEXT, AccessConfig, ConfigError, UnknownLevel, config_path,
+                             load_config, stored_config)
 from ..analysis import ANALYZER_VERSION, SEGMENTER
 from ..engines.base import Engine, Outcome
 from ..errors import IndexMissing, IndexOutdated
@@ -35,6 +37,8 @@ class Summary:
     paragraphs: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    access: str = ""  # the access configuration's fingerprint …
+    access_from: str = ""  # … and where it came from
 
     def count(self, outcome: Outcome) -> None:
         if outcome.status == "failed":
@@ -130,15 +134,16 @@ def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None 
             return Outcome(source, "unchanged", digest)
         try:
             doc = annotate(load(path, root, data, cache))
-            level = config.level_of(source, doc.front_matter)
+            level = config.level_of(source, doc.front_matter, doc.front_matter_error)
         except (UnreadableFile, UnknownLevel) as exc:
             return Outcome(source, "failed", reason=str(exc))
         except Exception as exc:  # a bug met by one file must not stop the others
             return Outcome(source, "failed", reason=f"could not be read ({type(exc).__name__}: {exc}); please report this")
         status = "updated" if source in manifest else "added"
-        held_hash, held_time = (first or {}).get(source, ("", ""))
+        held_hash, held_time, _ = (first or {}).get(source, ("", "", ""))
         ingest = Ingest(digest, held_time if held_hash == digest and held_time else now, os.path.abspath(root))
-        return Outcome(source, status, digest, list(records(doc, digest, level, ingest)), warnings=list(doc.warnings))
+        return Outcome(source, status, digest, list(records(doc, digest, level, ingest)), warnings=list(doc.warnings),
+                       level=level)
     return prepare
 
 
@@ -147,9 +152,9 @@ def now_utc() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
-def first_ingested(engine: Engine, files) -> dict[str, tuple[str, str]]:
-    """source -> (content hash, first ingest time) of the files the index holds now, read from their
-    first meeting; only needed when files are re-read without changing (re-tag, rebuild)."""
+def first_ingested(engine: Engine, files) -> dict[str, tuple[str, str, str]]:
+    """source -> (content hash, first ingest time, access level) of the files the index holds now, read
+    from their first meeting; only needed when files are re-read without changing (re-tag, rebuild)."""
     try:
         reader = engine.reader()
     except (IndexMissing, IndexOutdated):
@@ -159,7 +164,7 @@ def first_ingested(engine: Engine, files) -> dict[str, tuple[str, str]]:
         for index in (1, 0):  # a file's first meeting, or its preamble when the file has no meeting
             info = reader.meeting(meeting_id(source, index))
             if info is not None and info.get("ingested"):
-                held[source] = (info.get("hash", ""), info["ingested"])
+                held[source] = (info.get("hash", ""), info["ingested"], info.get("access", ""))
                 break
     return held
 
@@ -168,15 +173,52 @@ def index_meta(config: AccessConfig) -> dict:
     """What an index records of the code and access rules that built it: an index built otherwise is
     rebuilt or re-tagged."""
     return {"analyzer": ANALYZER_VERSION, "segmenter": SEGMENTER, "extract": fingerprint(),
-            "access": config.fingerprint()}
+            "access": config.fingerprint(), STORED_TEXT: config.toml(), STORED_ORIGIN: config.origin}
+
+
+class LevelsLowered(Exception):
+    """New access rules would lower files' levels: (source, level before, level after) of each."""
+
+    def __init__(self, files: list[tuple[str, str, str]]):
+        super().__init__(f"新的访问配置会降低 {len(files)} 个已导入文件的级别")
+        self.files = files
+
+
+def _the_config(given: AccessConfig | None, live: dict, summary: Summary) -> AccessConfig:
+    """The configuration of this run: the one given (stored by the run), else the archive's stored one,
+    else (none stored yet) load_config()'s, stored by the run. The summary says which."""
+    stored = stored_config(live)
+    config = given or stored or load_config()
+    summary.access = config.fingerprint()
+    summary.access_from = config.source if config is stored else f"{config.source}，本次导入后保存在档案中"
+    if given is None and stored is not None and config_path().is_file():
+        try:
+            same = load_config(config_path()).toml() == stored.toml()
+        except ConfigError:
+            same = False
+        if not same:  # (the file an admin may think is in force)
+            summary.warnings.append((str(config_path()), f"未使用：档案已保存访问配置 {stored.fingerprint()}，"
+                                                         f"要改用此文件请加 --config {config_path()}"))
+    return config
+
+
+@contextmanager
+def private_files():
+    """Whatever the run creates (index files and folders, OCR cache) is its owner's alone: umask 077."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
            progress: Callable[[int, int, str], None] | None = None, only: set[Path] | None = None,
            config: AccessConfig | None = None,
-           ocr_progress: Callable[[int, int, str], None] | None = None) -> Summary:
+           ocr_progress: Callable[[int, int, str], None] | None = None, allow_lower: bool = False) -> Summary:
     """Bring the index in line with the corpus files under `paths`, their access levels by `config`
-    (default: the archive's configuration, archive/access/levels.py).
+    (default: the archive's stored configuration, _the_config); a `config` whose rules would lower
+    any file's level raises LevelsLowered, and the index is left as it was, unless `allow_lower`.
 
     Removal applies only when every path is a folder: ingesting one file never
     drops the others. With `only` (the watcher's changed files), the folders
@@ -184,10 +226,11 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
     Scanned pages are read by OCR first, in worker processes (`ocr_progress`
     counts pages), into the cache the files are then read from.
     """
-    config = config or load_config()
     started = time.monotonic()
     summary = Summary()
-    with engine.indexer(rebuild=rebuild, wait=wait) as indexer:
+    with private_files(), engine.indexer(rebuild=rebuild, wait=wait) as indexer:
+        live = engine.meta()  # (read under the ingest lock; the live archive's, also while rebuilding)
+        config = _the_config(config, live, summary)
         summary.rebuilt = indexer.rebuilding
         manifest = indexer.manifest()
         files = _sources(corpus_files(paths), summary)
@@ -201,7 +244,18 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         if any(path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES for path, _, _ in files):
             from ..ingest.ocr import prefill
             prefill(files, lambda source, sha: manifest.get(source) == sha and not retag, cache, ocr_progress)
-        indexer.write(files, preparer(manifest, retag, config, cache, now_utc(), first), summary.count, progress)
+        before = stored_config(live) or config
+        changed = live.get("access") not in (None, config.fingerprint())
+        lowered = []
+
+        def report(outcome: Outcome) -> None:
+            summary.count(outcome)
+            held = first.get(outcome.source, ("", "", ""))[2]
+            if changed and held and outcome.level and before.lowers(held, config, outcome.level):
+                lowered.append((outcome.source, held, outcome.level))
+        indexer.write(files, preparer(manifest, retag, config, cache, now_utc(), first), report, progress)
+        if lowered and not allow_lower:
+            raise LevelsLowered(sorted(lowered))
         if all(p.is_dir() for p in paths):
             for source in sorted(set(manifest) - listed):
                 indexer.remove(source)

@@ -116,7 +116,7 @@ def _is_bold_only(token) -> bool:
 
 
 # YAML aliases can make a few lines stand for billions of values: front
-# matter larger than this, written out, is ignored.
+# matter larger than this, written out, cannot be read (parse_front_matter).
 MAX_FRONT_MATTER_CHARS = 65536
 MAX_FRONT_MATTER_VALUES = 10000
 
@@ -137,34 +137,69 @@ def _values_within(data, limit: int) -> bool:
     return True
 
 
-def parse_front_matter(content: str) -> tuple[dict, str | None]:
-    """(mapping, warning): broken YAML gives an empty mapping and a warning, never an error."""
+def parse_front_matter(content: str) -> tuple[dict, str | None, str]:
+    """(mapping, warning, error): front matter that cannot be read completely gives the error.
+
+    Its other keys are dropped, but a file's access level must never fall to a default because of it:
+    only its `access:` line, when it can be read exactly (exact_access), is kept, with a warning;
+    without one the error fails the file (AccessConfig.level_of)."""
+    data, error = _yaml_mapping(content)
+    return (data, None, "") if error is None else _salvage(content, error)
+
+
+def _salvage(content: str, error: str) -> tuple[dict, str | None, str]:
+    level = exact_access(content)
+    if level is None:
+        return {}, None, error
+    return {"access": level}, f"front matter 无法完整读取（{error}）：其他键被忽略，访问级别按 access 行定为 {level}", ""
+
+
+def _yaml_mapping(content: str) -> tuple[dict, str | None]:
+    """(mapping, None), or ({}, why the front matter cannot be read)."""
     if len(content) > MAX_FRONT_MATTER_CHARS:
-        return {}, f"front matter ignored: longer than {MAX_FRONT_MATTER_CHARS} characters"
+        return {}, f"超过 {MAX_FRONT_MATTER_CHARS} 个字符"
     try:
         data = yaml.safe_load(content)
     except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        return {}, f"front matter ignored: {first}"
+        return {}, "YAML 错误：" + (str(exc).splitlines()[0] if str(exc) else "无效的 YAML")
     except RecursionError:
-        return {}, "front matter ignored: nested too deeply"
+        return {}, "嵌套过深"
     except Exception as exc:  # a value YAML accepts but cannot build, e.g. the date 2023-13-45
-        return {}, f"front matter ignored: {type(exc).__name__}: {exc}"
+        return {}, f"无法读取的值（{type(exc).__name__}: {exc}）"
     if not _values_within(data, MAX_FRONT_MATTER_VALUES):
-        return {}, f"front matter ignored: more than {MAX_FRONT_MATTER_VALUES} values (YAML aliases?)"
+        return {}, f"超过 {MAX_FRONT_MATTER_VALUES} 个值（YAML 别名？）"
     if data is None:
         return {}, None
     if not isinstance(data, dict):
-        return {}, "front matter ignored: not a mapping of keys to values"
+        return {}, "不是“键: 值”的映射"
     return data, None
 
 
-def parse(text: str) -> tuple[list[Block], dict, list[str]]:
-    """Blocks of a markdown text, its front matter and any warnings."""
+# `access: 秘密` alone on its line, from its first column: a plain or quoted level name, maybe a comment.
+_ACCESS_LINE = re.compile(r"""access:[ \t]+(?:"([^"\\\n]+)"|'([^'\n]+)'|([^\s#"'{}\[\],&*!|>%@`][^\s#]*))"""
+                          r"""[ \t]*(?:#.*)?""")
+_ACCESS_KEY = re.compile(r"""^[ \t]*["']?access["']?[ \t]*:""", re.M)
+
+
+def exact_access(content: str) -> str | None:
+    """The level on the one line of `content` that mentions access, if that line is `access: LEVEL`.
+
+    Two such lines, or one YAML would read otherwise (indented, a list, an alias …), give None."""
+    lines = [line for line in content.split("\n") if "access" in line]
+    if len(lines) != 1:
+        return None
+    found = _ACCESS_LINE.fullmatch(lines[0].rstrip())
+    return next(g for g in found.groups() if g).strip() if found else None
+
+
+def parse(text: str) -> tuple[list[Block], dict, list[str], str]:
+    """Blocks of a markdown text, its front matter, any warnings, and why its front matter cannot be read
+    completely ("" when it can, or there is none)."""
     tokens = _md.parse(text)
     source = text
     blocks: list[Block] = []
     front: dict = {}
+    broken = ""
     warnings: list[str] = []
     containers: list[str] = []  # enclosing list items / block quotes
     table_rows: list[tuple[str, int]] = []
@@ -172,7 +207,7 @@ def parse(text: str) -> tuple[list[Block], dict, list[str]]:
     table_map = row_line = None
     for i, tok in enumerate(tokens):
         if tok.type == "front_matter":
-            front, warning = parse_front_matter(tok.content)
+            front, warning, broken = parse_front_matter(tok.content)
             if warning:
                 warnings.append(warning)
         elif tok.type in ("list_item_open", "blockquote_open"):
@@ -221,7 +256,11 @@ def parse(text: str) -> tuple[list[Block], dict, list[str]]:
         if recovered:
             warnings.append(f"{len(recovered)} 处嵌套超过 {MAX_NESTING} 层的列表或引用按普通文字读入")
             blocks = sorted(blocks + recovered, key=lambda b: b.line_start)
-    return blocks, front, warnings
+    if not (tokens and tokens[0].type == "front_matter") and source.startswith("---") and _ACCESS_KEY.search(source):
+        # Front matter without its closing ---, read as text, yet it names a level: it is broken front matter.
+        front, warning, broken = _salvage(source.split("\n", 1)[-1], "没有结束的 ---")
+        warnings += [warning] if warning else []
+    return blocks, front, warnings, broken
 
 
 def _too_deep(text: str, tokens) -> list[Block]:

@@ -55,6 +55,7 @@ class Document:
     lines: list[str]  # the decoded source, for meeting pages
     meetings: list[Meeting]  # preamble (index 0) first when the file has one
     front_matter: dict = field(default_factory=dict)
+    front_matter_error: str = ""  # why its front matter cannot be read completely: its level is then unsure
     warnings: list[str] = field(default_factory=list)
     # (page number, line of its first paragraph) of a PDF or scan; empty for text and Word files.
     pages: list[tuple[int, int]] = field(default_factory=list)

@@ -91,6 +91,14 @@ def _current(conn: psycopg.Connection) -> tuple[bool, int | None, dict]:
     return True, version, (meta[0] if meta else {}) or {}
 
 
+def current_meta(conn: psycopg.Connection) -> dict:
+    """The meta of the archive's last commit, whatever its layout version ({} without an archive)."""
+    if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is None:
+        return {}
+    meta = conn.execute(f"SELECT meta FROM {SCHEMA}.state").fetchone()
+    return (meta[0] if meta else {}) or {}
+
+
 def lock_state(cur) -> None:
     """Wait until no search reads the archive, and keep new ones waiting until this transaction ends.
 

@@ -17,7 +17,7 @@ import psycopg
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexMissing, IndexOutdated
 from .arrays import Generation
-from .build import indexer
+from .build import current_meta, indexer
 from .cluster import divergence, diverged, unavailable
 from .connect import POOL_SIZE, Pool, redact
 from .schema import READ_TABLES, SCHEMA, SCHEMA_VERSION
@@ -42,6 +42,14 @@ class PostgresEngine:
             if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is None:
                 return False
             return conn.execute(f"SELECT generation <> '' FROM {SCHEMA}.state").fetchone()[0]
+        finally:
+            self.pool.put(conn)
+
+    def meta(self) -> dict:
+        """What the archive's last commit recorded ({} without one): the stored configuration."""
+        conn = self.pool.get()
+        try:
+            return current_meta(conn)
         finally:
             self.pool.put(conn)
 

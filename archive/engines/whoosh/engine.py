@@ -6,7 +6,8 @@ from pathlib import Path
 from .arrays import SegmentArrays
 from .build import indexer
 from .searcher import WhooshReader
-from .store import IndexDir
+from ...errors import IndexMissing, IndexOutdated
+from .store import IndexDir, read_meta
 
 
 class WhooshEngine:
@@ -40,6 +41,13 @@ class WhooshEngine:
             # The previous searcher is not closed here: a request may still be reading it.
             self._state = state
             return state[1]
+
+    def meta(self) -> dict:
+        """What the live generation's last commit recorded ({} without one): the stored configuration."""
+        try:
+            return read_meta(self.index_dir.open_raw())
+        except (IndexMissing, IndexOutdated):
+            return {}
 
     def indexer(self, rebuild: bool = False, wait: float = 0.0):
         return indexer(self.index_dir, rebuild, wait)

@@ -4,6 +4,8 @@
     index/gen-000001/    a Whoosh index
     index/ingest.lock    held (flock) by the one running ingest
 
+All of it is its owner's alone: folders 0700, files 0600 (make_private).
+
 Incremental ingest commits into the live generation (a Whoosh commit is an
 atomic rename of its table of contents). A rebuild fills a new generation and
 then points CURRENT at it, so searchers never see a half-built index. The
@@ -150,8 +152,9 @@ class IndexDir:
     def lock(self, wait: float = 0.0):
         """Hold the ingest lock, waiting up to `wait` seconds for another ingest to finish."""
         self.root.mkdir(parents=True, exist_ok=True)
+        make_private(self.root)
         path = self.root / LOCK
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             deadline = time.monotonic() + wait
             while True:
@@ -171,6 +174,24 @@ class IndexDir:
         finally:
             _HELD.discard(fd)
             os.close(fd)  # closing releases the flock
+
+
+def make_private(root: Path) -> None:
+    """The index folder, its generations and their files readable by their owner only (0700, 0600), as the
+    users store is: an index from before is tightened by its next ingest, which writes new files under
+    umask 077 (archive/index/pipeline.py). The OCR cache's pages are not walked: the folder closes them."""
+    os.chmod(root, 0o700)
+    for entry in root.iterdir():
+        if entry.is_symlink():
+            continue
+        if entry.is_dir():
+            os.chmod(entry, 0o700)
+            if entry.name.startswith("gen-"):
+                for inner in entry.iterdir():
+                    if inner.is_file() and not inner.is_symlink():
+                        os.chmod(inner, 0o600)
+        elif entry.is_file():
+            os.chmod(entry, 0o600)
 
 
 # Lock descriptors held by this process. A forked child (a parallel ingest
