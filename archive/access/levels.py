@@ -49,6 +49,7 @@ class AccessConfig:
     proxy: bool = False
     audit_log: str = ""  # (PostgreSQL: "" is the user's state folder, archive/access/audit.py)
     source: str = "默认配置"  # where it was read, for messages
+    base_url: str = ""  # [web] base_url: the site's address for feed links ("": the request's, checked; web/feed.py)
 
     @property
     def lowest(self) -> str:
@@ -120,7 +121,8 @@ def parse_config(data: dict, source: str = "(given)") -> AccessConfig:
         rules = tuple(sorted(((k.strip("/"), v) for k, v in folders.items()), key=lambda r: (-len(r[0]), r[0])))
         config = AccessConfig(levels, default, rules, float(web.get("session_minutes", 480)),
                               int(web.get("lockout_failures", 10)), float(web.get("lockout_minutes", 15)),
-                              bool(web.get("proxy", False)), str(web.get("audit_log", "")), source)
+                              bool(web.get("proxy", False)), str(web.get("audit_log", "")), source,
+                              base_url=str(web.get("base_url", "")).rstrip("/"))
     except (TypeError, ValueError) as exc:  # (ConfigError included: say which file)
         raise ConfigError(f"{source}: {exc}") from None
     return config
