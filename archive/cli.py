@@ -160,10 +160,13 @@ def cmd_serve(args) -> int:
     engine = _engine(args)
     config = archive_config(engine)
     store = store_for(engine)
-    # Safe by default: beyond loopback, either users log in or --public says the lowest level is for all.
-    mode = "public" if args.public else "local" if _loopback(args.host) else "network"
+    # Safe by default: beyond loopback (a proxy's clients are beyond it too), either users log in or
+    # --public says the lowest level is for all.
+    proxy = args.proxy or config.proxy
+    mode = "public" if args.public else "local" if _loopback(args.host) and not proxy else "network"
     if mode == "network" and not store.has_users():
-        print(f"archive: 不在本机地址（{args.host}）上无账号服务：先用 `archive users add NAME` 添加用户，"
+        where = "在反向代理后（--proxy）" if proxy else f"不在本机地址（{args.host}）上"
+        print(f"archive: {where}无账号服务：先用 `archive users add NAME` 添加用户，"
               f"或加 --public 只向所有人公开最低级别（{config.lowest}）的文件", file=sys.stderr)
         return 2
     if not engine.exists():
@@ -172,7 +175,6 @@ def cmd_serve(args) -> int:
     note = {"public": f"（未登录者只能看到“{config.lowest}”级别）", "network": "（需要登录）",
             "local": "（需要登录）" if store.has_users() else ""}[mode]
     print(f"会议记录检索：http://{args.host}:{args.port}/{note}", file=sys.stderr)
-    proxy = args.proxy or config.proxy
     app = create_app(engine, mode=mode, proxy=proxy, config=config, store=store)
     # Waitress drops X-Forwarded-* headers unless told otherwise; behind the proxy, ProxyFix reads them.
     serve(app, host=args.host, port=args.port, threads=args.threads, clear_untrusted_proxy_headers=not proxy)
@@ -195,7 +197,7 @@ def _read_password(confirm: bool) -> str:
 
 def cmd_users(args) -> int:
     from .access.levels import archive_config
-    from .access.store import ROLES, open_store
+    from .access.store import NAME_MAX, ROLES, name_problem, open_store
     store = open_store(args.index, args.database)
     config = archive_config(_engine(args))
     action = args.action
@@ -215,6 +217,8 @@ def cmd_users(args) -> int:
             raise ValueError(f"角色应为 {' 或 '.join(ROLES)}")
         level = config.check(args.level) if args.level is not None else None
         if action == "add":
+            if name_problem(args.name):  # (before any lookup: PostgreSQL refuses a NUL in a query)
+                raise ValueError(f"{name_problem(args.name)}：{args.name[:NAME_MAX]!r}")
             if store.user(args.name) is not None:
                 raise ValueError(f"用户 {args.name} 已存在")
             role = args.role or "reader"
@@ -224,7 +228,8 @@ def cmd_users(args) -> int:
         elif action == "passwd":
             store.update(args.name, password=_read_password(True) if store.user(args.name) else None,
                          role=args.role, level=level)
-            print(f"已更新用户 {args.name}（其登录会话已失效）", file=sys.stderr)
+            print(f"已更新用户 {args.name}（新密码：其登录会话已失效，API 令牌已全部撤销，需要时用 users token 重新发放）",
+                  file=sys.stderr)
         elif action == "remove":
             if not store.remove(args.name):
                 raise KeyError(args.name)
@@ -248,14 +253,20 @@ def cmd_audit(args) -> int:
     from .access.audit import audit_log
     from .access.levels import archive_config
     from .access.store import open_store
+    from .access.audit import check_since, printable
+    try:
+        since = check_since(args.since) if args.since is not None else None
+    except ValueError as exc:
+        print(f"archive: {exc}", file=sys.stderr)
+        return 2
     log = audit_log(open_store(args.index, args.database), archive_config(_engine(args)))
-    for entry in log.read(user=args.user, event=args.event, since=args.since):
+    for entry in log.read(user=args.user, event=args.event, since=since):
         if args.json:
             print(json.dumps(entry, ensure_ascii=False))
-        else:
+        else:  # (every value escaped: a name with a newline or an escape sequence forges no line)
             rest = {k: v for k, v in entry.items() if k not in ("time", "event", "user", "address")}
-            print(f"{entry.get('time')}  {entry.get('event'):<12} {entry.get('user') or '-':<12} "
-                  f"{entry.get('address') or '-':<15} {json.dumps(rest, ensure_ascii=False)}")
+            print(printable(f"{entry.get('time')}  {entry.get('event'):<12} {entry.get('user') or '-':<12} "
+                            f"{entry.get('address') or '-':<15} {json.dumps(rest, ensure_ascii=False)}"))
     return 0
 
 

@@ -21,7 +21,7 @@ from archive.search.query import QueryError
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
-from .conftest import write
+from .conftest import fresh_engine, write
 
 LEVELS = ("公开", "内部", "秘密")
 CONFIG = parse_config({"access": {"folders": {"内部资料": "内部", "机密": "秘密"}}}, "test")
@@ -79,17 +79,31 @@ def build_corpus(root, levels=LEVELS):
     return root
 
 
+# Each level's files are ingested at a time of their own, lowest first: a reader's ingest times (the feeds'
+# `updated`, since=last-ingest) must be those of an archive that never held the files above its level.
+TIMES = {"公开": "2024-01-01T00:00:00Z", "内部": "2024-06-01T00:00:00Z", "秘密": "2025-01-01T00:00:00Z"}
+SINCE = ["", "last-ingest", "2023", "2024-03-01", "2024-09-01T08:00:00+08:00"]
+
+
+def build_in_steps(engine, corpus, levels=LEVELS):
+    """The corpus of `levels`, each level's files ingested at its own TIMES, lowest level first."""
+    import archive.index.pipeline as pipeline
+    for i, level in enumerate(levels):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pipeline, "now_utc", lambda level=level: TIMES[level])
+            summary = ingest([build_corpus(corpus, levels[:i + 1])], engine, config=CONFIG)
+        assert summary.added == 2 and not summary.failed
+    return engine
+
+
 @pytest.fixture(scope="module")
-def indexes(tmp_path_factory):
-    """The whole corpus, and for each level an index of the files it may read alone."""
-    full = open_engine(tmp_path_factory.mktemp("full-index"))
-    summary = ingest([build_corpus(tmp_path_factory.mktemp("corpus"))], full, config=CONFIG)
-    assert summary.added == 6 and not summary.failed
+def indexes(request, engine_kind, tmp_path_factory):
+    """The whole corpus, and for each level an archive of the files it may read alone (on each engine)."""
+    full = build_in_steps(fresh_engine(request, engine_kind), tmp_path_factory.mktemp("corpus"))
     only = {LEVELS[-1]: full}  # (the highest level reads every file)
     for i, level in enumerate(LEVELS[:-1]):
-        engine = open_engine(tmp_path_factory.mktemp(f"only-{i}"))
-        ingest([build_corpus(tmp_path_factory.mktemp(f"corpus-{i}"), LEVELS[:i + 1])], engine, config=CONFIG)
-        only[level] = engine
+        only[level] = build_in_steps(fresh_engine(request, engine_kind), tmp_path_factory.mktemp(f"corpus-{i}"),
+                                     LEVELS[:i + 1])
     return full, only
 
 
@@ -201,7 +215,7 @@ REQUESTS = st.fixed_dictionaries({
     "region": st.sampled_from(REGIONS), "topic": st.sampled_from(TOPICS), "person": st.sampled_from(PEOPLE),
     "kind": st.sampled_from(["", "decision", "action"]), "month": st.sampled_from([None, 3, 4, 6]),
     "date_from": st.sampled_from(["", "2024-04", "2024"]), "sort": st.sampled_from(["relevance", "newest", "oldest"]),
-    "page": st.integers(1, 3), "per_page": st.sampled_from([1, 2, 20]),
+    "page": st.integers(1, 3), "per_page": st.sampled_from([1, 2, 20]), "since": st.sampled_from(SINCE),
 })
 
 
@@ -242,11 +256,40 @@ def test_no_answer_holds_anything_above_the_viewers_level(indexes, level):
         clean(service.neighbours(req, meeting_id, None), asked)
         clean(service.meeting(meeting_id), asked)
         clean(service.suggest(req.q), asked)
-        clean(service.newest_meetings(req, 20), asked)  # (the feeds)
+        feed = service.newest_meetings(req, 20)  # (the feeds: their entries and times)
+        clean(feed, asked)
+        assert [(f["meeting"]["id"], f["meeting"]["ingested"]) for f in feed] == \
+            [(f["meeting"]["id"], f["meeting"]["ingested"]) for f in alone.newest_meetings(req, 20)]
         clean(service.original(meeting_id), asked)
         assert (service.original(meeting_id) is None) == (service.meeting(meeting_id) is None)
 
     check()
+    assert service.last_ingested() == alone.last_ingested() == TIMES[level]  # (a feed's `updated`)
     # And what the level may read is there: its own markers are found.
     for own in markers(level)[:3]:
         assert service.search(SearchRequest(q=own))["total"] > 0
+
+
+def test_public_feeds_and_since_equal_an_archive_without_the_restricted_files(indexes, tmp_path):
+    """Over HTTP, served with --public (the lowest level without a login): the feeds (entries and `updated`),
+    since=last-ingest and the drop-a-filter counts of the whole archive are those of one that never held the
+    files above the lowest level, to the byte."""
+    import dataclasses
+    from urllib.parse import urlencode
+
+    from web import create_app, store_for
+    full, only = indexes
+
+    def client(engine, name):
+        config = dataclasses.replace(CONFIG, audit_log=str(tmp_path / name / "audit.jsonl"))
+        return create_app(engine, mode="public", config=config, store=store_for(engine)).test_client()
+
+    whole, alone = client(full, "full"), client(only[LEVELS[0]], "alone")
+    for query in ("", "q=环境整治", "q=玄武晶石", "q=青松翠柏&region=云南省"):
+        for since in SINCE:
+            url = f"?{query}&sort=newest&{urlencode({'since': since})}"  # (scores: whole-index statistics)
+            for path in ("/feed.atom", "/export.csv"):
+                a, b = whole.get(path + url), alone.get(path + url)
+                assert a.status_code == b.status_code == 200 and a.data == b.data, (path, url)
+            a, b = whole.get("/api/search" + url).get_json(), alone.get("/api/search" + url).get_json()
+            assert {**a, "took_ms": 0} == {**b, "took_ms": 0}, url

@@ -97,11 +97,11 @@ def served_index(tmp_path_factory):
     return folder, config
 
 
-def _serve(folder, config, *extra):
+def _serve(folder, config, *extra, host: str = "0.0.0.0"):
     port = _free_port()
     env = {**os.environ, "ARCHIVE_CONFIG": str(config), "ARCHIVE_INDEX": str(folder)}
     env.pop("ARCHIVE_DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--host", "0.0.0.0", "--port", str(port), *extra],
+    proc = subprocess.Popen([sys.executable, "-m", "archive", "serve", "--host", host, "--port", str(port), *extra],
                             cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     return proc, f"http://127.0.0.1:{port}"
 
@@ -158,3 +158,27 @@ def test_serve_beyond_loopback_with_users_requires_a_login(served_index, tmp_pat
         proc.terminate()
         proc.wait(timeout=30)
         store.remove("li")
+
+
+@pytest.mark.slow
+def test_serve_as_an_admin_gets_it_wrong_never_answers_200_with_restricted_content(served_index, tmp_path):
+    """The README's proxy recipe without users (by flag or by setting) refuses to start; users removed while
+    a proxied server runs close it (503), with or without a forwarded address."""
+    folder, config = served_index
+    proc, _ = _serve(folder, config, "--proxy", host="127.0.0.1")
+    assert proc.wait(timeout=60) == 2 and "--proxy" in proc.stderr.read()
+    proxied = write(tmp_path / "proxied.toml", RULES + "[web]\nproxy = true\n")
+    proc, _ = _serve(folder, proxied, host="127.0.0.1")
+    assert proc.wait(timeout=60) == 2
+    store = SQLiteStore(folder)
+    store.add("admin", "long enough", "admin", "秘密")
+    proc, url = _serve(folder, config, "--proxy", host="127.0.0.1")
+    try:
+        assert _get(url + "/api/search?q=玄武晶石")[0] == 401
+        store.remove("admin")
+        for path in ("/api/search?q=玄武晶石", "/?q=玄武晶石", "/feed.atom?q=玄武晶石", "/login"):
+            status, body = _get(url + path)
+            assert status == 503 and "玄武晶石" not in body.replace("q=玄武晶石", ""), (path, status)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

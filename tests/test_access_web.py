@@ -251,7 +251,8 @@ def test_no_http_answer_holds_anything_above_the_users_level(base, archive, leve
     def check(params, meeting_id, paragraph):
         query = {"q": params["q"], "region": params["region"], "topic": params["topic"], "person": params["person"],
                  "kind": params["kind"], "from": params["date_from"], "sort": params["sort"],
-                 "page": params["page"], "per_page": params["per_page"], "month": params["month"] or ""}
+                 "page": params["page"], "per_page": params["per_page"], "month": params["month"] or "",
+                 "since": params["since"]}
         query = urlencode({k: v for k, v in query.items() if v != ""})
         asked = json.dumps(params, ensure_ascii=False) + meeting_id
         for path in (f"/api/search?{query}", f"/?{query}", f"/export.csv?{query}", f"/api/meetings/{meeting_id}",

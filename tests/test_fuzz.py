@@ -3,7 +3,8 @@
 Over 10,000 generated queries go through the parser, through SearchService.search
 and through /api/search (Flask test client): random Unicode with control
 characters, unbalanced quotes and parentheses, operators alone, wildcards,
-field syntax, very long runs, HTML, and junk in every other parameter. None
+field syntax, very long runs, HTML, and junk in every other parameter (since: also times at both ends
+of the calendar, through /api/search and /feed.atom). None
 may raise or answer 500; each answers within BOUND seconds; a query that
 cannot be searched is a QueryError / 400 with a reason. Meeting URLs with
 traversal, encoded dots, very long and non-UTF-8 ids answer 404 or 400 and
@@ -55,9 +56,16 @@ junk = st.one_of(st.none(), st.text(max_size=30), st.sampled_from(
     ["", "0", "-1", "1", "2", "100", "101", "1000", "1001", "99999999999999999999", "1e3", "0x10", " 3 ", "١٢",
      "2023", "2023-02", "2023-02-30", "2023-13", "0000", "9999-12-31", "2023-1-1", "newest", "oldest", "date",
      "relevance", "甘肃", "天水市", "甘肃省/天水市", "森林防火", "../", "\x00", "x" * 300]))
+# since: dates and times at both ends of the calendar and offsets that push them past it (a 500 before).
+since = st.one_of(junk, st.sampled_from(
+    ["last-ingest", "0001-01-01", "0001", "9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00", "9999-12-31",
+     "2024-01-01T00:00:00+99:00", "2024-13-01", "2024-03-05T08:00", "2024-03-05 08:00:00.123456+08:00"]),
+    st.builds(lambda d, t, z: d + t + z, st.sampled_from(["0001-01-01", "9999-12-31", "2024-02-29", "1970-01-01"]),
+              st.sampled_from(["", "T00:00:00", "T23:59:59.999999", " 12:00"]),
+              st.sampled_from(["", "Z", "+14:00", "-23:59", "+00:00"])))
 params = st.fixed_dictionaries({"q": queries}, optional={
-    k: junk for k in ("region", "topic", "person", "kind", "from", "to", "month", "page", "per_page", "sort",
-                      "expand")})
+    **{k: junk for k in ("region", "topic", "person", "kind", "from", "to", "month", "page", "per_page", "sort",
+                         "expand")}, "since": since})
 
 
 def _timed(fn, *args):
@@ -118,8 +126,11 @@ def test_backend_answers_every_query(backend, q, sort, page):
 @given(params)
 def test_api_never_answers_500(client, query):
     FUZZED["api"] += 1
-    response = _timed(lambda: client.get("/api/search", query_string={k: v for k, v in query.items() if v is not None}))
+    query = {k: v for k, v in query.items() if v is not None}
+    response = _timed(lambda: client.get("/api/search", query_string=query))
     assert response.status_code in (200, 400), (query, response.status_code)
+    if "since" in query:  # (the feed reads ingest times its own way)
+        assert _timed(lambda: client.get("/feed.atom", query_string=query)).status_code in (200, 400), query
     body = response.get_json()
     if response.status_code == 400:
         assert isinstance(body["error"], str) and body["error"]

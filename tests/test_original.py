@@ -44,7 +44,7 @@ def test_the_meeting_page_links_its_original_file(served):
     assert response.data == (corpus / "县里" / NAME).read_bytes()
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment") and f"filename*=UTF-8''{quote(NAME)}" in disposition
-    assert service.original(mid) == (str(corpus), f"县里/{NAME}")
+    assert service.original(mid)[:2] == (str(corpus), f"县里/{NAME}")
     api = client.get(f"/api/meetings/{mid}").get_json()
     assert "root" not in api and str(corpus) not in str(api)  # (the server's folders stay private)
     assert api["ingested"] and api["hash"]
@@ -79,9 +79,9 @@ def test_the_url_cannot_choose_another_file(served):
     assert response.data == (corpus / "县里" / NAME).read_bytes()
 
 
-def test_a_linked_corpus_file_is_served_as_the_file_that_was_indexed(tmp_path):
-    """A link in the corpus folder is part of the corpus (its text is on the meeting page already): its
-    original is the file it links to, reached through the link's own name inside the folder."""
+def test_a_linked_corpus_file_is_not_served(tmp_path):
+    """A link in the corpus folder is read at ingest (its text is on the meeting page), but the download
+    sends only a regular file inside the folder: a link could be turned to any file of the server."""
     target = write(tmp_path / "store" / "会议纪要原件.md", "# 某局办公会议纪要\n\n会议研究了档案数字化工作。\n")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -91,6 +91,24 @@ def test_a_linked_corpus_file_is_served_as_the_file_that_was_indexed(tmp_path):
     [hit] = SearchService(engine).search(SearchRequest(q="档案数字化"))["hits"]
     client = create_app(engine).test_client()
     response = client.get(f"/meetings/{hit['meeting_id']}/original")
-    assert response.status_code == 200 and response.data == target.read_bytes()
-    (corpus / "link.md").unlink()  # the link removed from the folder: nothing is reached by the target's name
-    assert client.get(f"/meetings/{hit['meeting_id']}/original").status_code == 404
+    assert response.status_code == 404 and "符号链接" in response.get_data(as_text=True)
+    assert "原文下载" not in client.get(f"/meetings/{hit['meeting_id']}").get_data(as_text=True)
+
+
+def test_a_file_changed_or_replaced_by_a_link_since_its_ingest_is_404_with_the_reason(tmp_path):
+    """What is sent is what was ingested: a 公开 file rewritten as 秘密 without a new ingest, or replaced by
+    a link to a file of the server, is not sent (the first because its SHA-256 is not the recorded one)."""
+    corpus, _, _, mid, client = _served(tmp_path)
+    path = corpus / "县里" / NAME
+    original = path.read_bytes()
+    path.write_text("---\naccess: 秘密\n---\n# 绝密的新内容\n", encoding="utf-8")
+    response = client.get(f"/meetings/{mid}/original")
+    assert response.status_code == 404 and "绝密" not in response.get_data(as_text=True)
+    assert "修改" in response.get_data(as_text=True)
+    path.unlink()
+    os.symlink("/etc/hostname", path)
+    response = client.get(f"/meetings/{mid}/original")
+    assert response.status_code == 404 and "符号链接" in response.get_data(as_text=True)
+    path.unlink()
+    path.write_bytes(original)  # the very content ingested, back in place: served again
+    assert client.get(f"/meetings/{mid}/original").data == original

@@ -17,6 +17,8 @@ from .auth import RequestService, install
 # Everything is served from here: no inline script or style, no remote anything.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+MAX_BODY = 64 * 1024  # a request body (the login form is the only one): more is a 413, never read whole
+UNAVAILABLE = "服务暂不可用，请稍后再试。"
 
 
 def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local", proxy: bool | None = None,
@@ -25,16 +27,20 @@ def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local"
 
     mode (web/auth.py): "local" serves everything without login while there are no users, "network"
     requires a login, "public" serves the lowest level without one. proxy (default: the configuration's)
-    trusts one reverse proxy's X-Forwarded-* headers."""
+    trusts one reverse proxy's X-Forwarded-* headers, and makes "local" "network": clients are remote."""
     app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     if engine is None or isinstance(engine, (Path, str)):
         engine = open_engine(engine)
     config = config or archive_config(engine)
-    if proxy if proxy is not None else config.proxy:
+    proxy = proxy if proxy is not None else config.proxy
+    if proxy and mode == "local":  # (behind a proxy every client looks local: it is serving beyond loopback)
+        mode = "network"
+    if proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
     app.config["SERVICE"] = RequestService(engine)
-    install(app, store or store_for(engine), config, mode)
+    install(app, store or store_for(engine), config, mode, proxy)
     app.json.ensure_ascii = False
 
     from . import api, feed, pages, text
@@ -78,16 +84,21 @@ def _errors(app: Flask) -> None:
     @app.errorhandler(IndexMissing)
     @app.errorhandler(IndexOutdated)
     def no_index(exc):
-        # A database or shard that does not answer is not cured by an ingest: name it and stop there.
-        hint = "" if getattr(exc, "unreachable", False) else "（请先运行 archive ingest）"
-        return answer(503, "索引暂不可用", f"{exc}{hint}")
+        # The details (a database URL, shard and server names, the driver's words) go to the server's log
+        # only: a client learns nothing of the layout. A missing index is not cured by waiting: say so.
+        app.logger.error("503 %s: %s", request.path, exc)
+        hint = "" if getattr(exc, "unreachable", False) else "（索引尚未建立或需要重建：管理员请运行 archive ingest）"
+        return answer(503, "服务暂不可用", UNAVAILABLE + hint)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        titles = {404: "找不到页面", 405: "不支持的请求方法"}
+        titles = {404: "找不到页面", 405: "不支持的请求方法", 413: "请求过大"}
         reasons = {404: "没有这个页面或会议：链接可能有误，或会议已从索引中删除。",
-                   405: "本站只读：只接受 GET 请求（登录与退出除外）。"}
-        response = answer(exc.code, titles.get(exc.code, exc.name), reasons.get(exc.code, exc.description))
+                   405: "本站只读：只接受 GET 请求（登录与退出除外）。",
+                   413: f"请求内容过大（上限 {MAX_BODY // 1024} KB）。"}
+        # (a reason given with abort(404, reason) is shown; Werkzeug's English defaults are not)
+        given = exc.description if exc.description != type(exc).description else None
+        response = answer(exc.code, titles.get(exc.code, exc.name), given or reasons.get(exc.code, exc.description))
         if getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response

@@ -30,6 +30,7 @@ bp = Blueprint("auth", __name__)
 SESSION_COOKIE, CSRF_COOKIE = "archive_session", "archive_csrf"
 NOBODY = Viewer("", ())  # reads nothing: a request the login check has not seen (fails closed)
 PAGES = re.compile(r"^/(meetings/[^/]+)?$")  # pages a browser opens: redirected to the login
+NO_USERS = "服务暂不可用：本站需要登录，但还没有任何用户账号。请联系管理员。"
 OPEN = ("auth.login", "auth.login_post", "auth.logout", "static")  # endpoints answered without a viewer
 
 
@@ -44,10 +45,11 @@ class RequestService(SearchService):
         return g.get("viewer", NOBODY) if has_request_context() else EVERYONE
 
 
-def install(app: Flask, store: Store, config: AccessConfig, mode: str) -> None:
-    """mode: "local" (no users: everything, as before access control), "network" (users required) or
-    "public" (without login, the lowest level)."""
-    app.config.update(ACCESS_STORE=store, ACCESS_CONFIG=config, ACCESS_MODE=mode, AUDIT=audit_log(store, config))
+def install(app: Flask, store: Store, config: AccessConfig, mode: str, proxy: bool = False) -> None:
+    """mode: "local" (no users: everything, as before access control), "network" (users required; none:
+    503 everywhere) or "public" (without login, the lowest level). proxy: behind one (ProxyFix)."""
+    app.config.update(ACCESS_STORE=store, ACCESS_CONFIG=config, ACCESS_MODE=mode, ACCESS_PROXY=proxy,
+                      AUDIT=audit_log(store, config))
     app.register_blueprint(bp)
     app.before_request(_identify)
     app.after_request(_audit)
@@ -84,25 +86,42 @@ def _session_id() -> str:
 def _identify():
     store, config = current_app.config["ACCESS_STORE"], current_app.config["ACCESS_CONFIG"]
     mode = current_app.config["ACCESS_MODE"]
-    g.viewer = NOBODY
+    g.viewer, user = NOBODY, None
     header = request.headers.get("Authorization", "")
+    sid = "" if header else _session_id()
     if header:
         user = store.token_user(header[7:].strip()) if header[:7].lower() == "bearer " else None
-        if user is None:  # a token that is wrong, revoked or of a removed user: refused, whatever the mode
-            return _refuse("令牌无效或已被撤销。")
-        g.viewer = _viewer_of(user, config)
-        return None
-    sid = _session_id()
-    user = store.session_user(sid) if sid else None
+    elif sid:
+        user = store.session_user(sid)
     if user is not None:
-        g.viewer, g.session_id = _viewer_of(user, config), sid
+        g.viewer = _viewer_of(user, config)
+        if sid:
+            g.session_id = sid
     elif mode == "public":
+        if header:  # a token that is wrong, revoked or of a removed user: refused, whatever the mode
+            return _refuse("令牌无效或已被撤销。")
         g.viewer = Viewer("", (config.lowest,))
-    elif mode == "local" and not store.has_users():
+    elif not store.has_users():
+        if mode != "local":  # beyond loopback or behind a proxy, and nobody could log in: closed to all
+            return _closed()
+        if header:
+            return _refuse("令牌无效或已被撤销。")
         g.viewer = EVERYONE
+    elif header:
+        return _refuse("令牌无效或已被撤销。")
     elif request.endpoint not in OPEN:
         return _refuse("请先登录。")
     return None
+
+
+def _closed():
+    """503 on every path: the server was told to require logins, and there is no user (never all to all)."""
+    current_app.logger.error("没有任何用户账号：服务器拒绝所有请求（先运行 archive users add）")
+    if request.path.startswith("/api/"):
+        return make_response(jsonify(error=NO_USERS), 503)
+    response = make_response(NO_USERS + "\n", 503)
+    response.mimetype = "text/plain"
+    return response
 
 
 def _refuse(reason: str):

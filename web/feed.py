@@ -7,8 +7,10 @@ text and attribute; the snippet is the hit's highlighted HTML, carried as escape
 """
 
 import html
+import ipaddress
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request, url_for
 
@@ -38,9 +40,33 @@ def _add(parent, name: str, text=None, **attrs):
     return element
 
 
+def site_root() -> str:
+    """The site's address for the feed's links: `[web] base_url` when configured; else the request's, behind
+    the proxy as ProxyFix read it from the one trusted proxy (X-Forwarded-Host), and directly only when
+    the Host names no other site (a loopback name or an IP address); any other Host is a client's claim
+    (`Host: evil.example`): then "" and the links are relative to the feed's own address (RFC 4287)."""
+    config = current_app.config["ACCESS_CONFIG"]
+    if config.base_url:
+        return config.base_url
+    if current_app.config.get("ACCESS_PROXY") or _no_other_site(request.host.rsplit(":", 1)[0].strip("[]")):
+        return request.host_url.rstrip("/")
+    return ""
+
+
+def _no_other_site(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
 def entry_id(meeting_id: str) -> str:
     """A meeting's entry id: stable as long as the meeting id is (its file's path and its number)."""
-    return f"tag:{request.host.split(':')[0] or 'localhost'},{TAG_DATE}:meeting:{meeting_id}"
+    host = urlsplit(site_root()).hostname or "localhost"
+    return f"tag:{host},{TAG_DATE}:meeting:{meeting_id}"
 
 
 def feed_title(state: State) -> str:
@@ -54,15 +80,16 @@ def feed():
     req = state.request()
     service = current_app.config["SERVICE"]
     found = service.newest_meetings(req, limit=req.per_page)
-    root = request.host_url.rstrip("/")
+    root = site_root()
+    here = root + request.script_root + request.full_path.rstrip("?")
 
     doc = ET.Element(f"{{{ATOM}}}feed")
-    _add(doc, "id", request.url)  # (an IRI: the feed is its search)
+    _add(doc, "id", here if root else f"tag:localhost,{TAG_DATE}:feed:{here}")  # (an IRI: the feed is its search)
     _add(doc, "title", feed_title(state))
     _add(doc, "updated", max((f["meeting"].get("ingested") or EPOCH for f in found), default=None)
          or service.last_ingested() or EPOCH)
     _add(_add(doc, "author"), "name", "会议记录检索")
-    _add(doc, "link", rel="self", type="application/atom+xml", href=request.url)
+    _add(doc, "link", rel="self", type="application/atom+xml", href=here)
     _add(doc, "link", rel="alternate", type="text/html", href=root + state.url(page=None))
     _add(doc, "generator", "会议记录检索")
     for item in found:

@@ -1,10 +1,14 @@
 """The search page, the meeting page and the CSV export: server-rendered, read-only, GET only."""
 
+import hashlib
+import hmac
+import io
 import os
 import re
+import stat
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 from werkzeug.security import safe_join
 
 from archive.errors import BadRequest
@@ -86,24 +90,48 @@ def meeting(meeting_id: str):
 
 
 def _original_file(meeting_id: str) -> str | None:
-    """The path of the file a meeting was read from, if it is still where its ingest found it: joined
-    safely from the corpus folder and the source the index holds (never from the URL)."""
+    """The path of the file a meeting was read from, if it is still where its ingest found it (the page
+    links it; the download checks its content too)."""
     found = _service().original(meeting_id)
-    path = safe_join(*found) if found is not None else None
-    return path if path is not None and os.path.isfile(path) else None
+    return checked_original(*found)[0] if found is not None else None
+
+
+def checked_original(root: str, source: str, digest: str, content: bool = False) -> tuple:
+    """(path, its bytes if `content`, "") when the file is still the one ingested: a regular file inside the
+    corpus folder (joined safely from the folder and the source the index holds, never from the URL; no
+    symbolic link on the way) whose SHA-256 is the one recorded at ingest; else (None, None, why not)."""
+    path = safe_join(root, source)
+    if path is None or os.path.realpath(path) != os.path.join(os.path.realpath(root), os.path.normpath(source)):
+        return None, None, "原文已不在导入时的位置，或是指向别处的符号链接。"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None, None, "原文已被移动或删除。"
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None, None, "原文不是普通文件。"
+        if not content:
+            return path, None, ""
+        data = f.read()  # (what is checked is what is sent: read once)
+    if not digest or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), digest):
+        return None, None, "原文在导入后已被修改：请重新导入后再下载。"
+    return path, data, ""
 
 
 @bp.get("/meetings/<meeting_id>/original")
 def original(meeting_id: str):
-    """The file a meeting was read from (原文下载), as an attachment with its UTF-8 name; 404 when gone."""
+    """The file a meeting was read from (原文下载), as an attachment with its UTF-8 name; 404 with the
+    reason when it is gone, moved out, replaced by a link or changed since its ingest."""
     if not MEETING_ID.match(meeting_id):
         abort(404)
     found = _service().original(meeting_id)
     if found is None:
         abort(404)
-    root, source = found
-    return send_from_directory(root, source, as_attachment=True, download_name=source.rsplit("/", 1)[-1],
-                               max_age=0)
+    _, data, why = checked_original(*found, content=True)
+    if data is None:
+        abort(404, why)
+    name = found[1].rsplit("/", 1)[-1]
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=name, max_age=0)
 
 
 def hit_url(state: State, hit: dict, rank: int) -> str:

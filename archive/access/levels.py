@@ -56,6 +56,7 @@ class AccessConfig:
     source: str = "默认配置"  # where it was read, for messages
     origin: str = field(default="默认配置", compare=False)  # the file first read (kept while it is stored)
     text: str = field(default="", compare=False, repr=False)  # the TOML it was read from
+    base_url: str = ""  # [web] base_url: the site's address for feed links ("": the request's, checked; web/feed.py)
 
     @property
     def lowest(self) -> str:
@@ -172,7 +173,7 @@ def parse_toml(text: str, source: str) -> AccessConfig:
 # What each table may hold; any other table or key is a mistake (a misspelt [acess] would leave every
 # folder rule out, and every file at the default level).
 KEYS = {"access": ("levels", "default", "folders"),
-        "web": ("session_minutes", "lockout_failures", "lockout_minutes", "proxy", "audit_log")}
+        "web": ("session_minutes", "lockout_failures", "lockout_minutes", "proxy", "audit_log", "base_url")}
 
 
 def _check_keys(data: dict, text: str, source: str) -> None:
@@ -225,7 +226,8 @@ def parse_config(data: dict, source: str = "(given)") -> AccessConfig:
         rules = tuple(sorted(((k.strip("/"), v) for k, v in folders.items()), key=lambda r: (-len(r[0]), r[0])))
         config = AccessConfig(levels, default, rules, float(web.get("session_minutes", 480)),
                               int(web.get("lockout_failures", 10)), float(web.get("lockout_minutes", 15)),
-                              bool(web.get("proxy", False)), str(web.get("audit_log", "")), source, source)
+                              bool(web.get("proxy", False)), str(web.get("audit_log", "")), source, source,
+                              base_url=str(web.get("base_url", "")).rstrip("/"))
     except (TypeError, ValueError) as exc:  # (ConfigError included: say which file)
         raise ConfigError(f"{source}: {exc}") from None
     return config

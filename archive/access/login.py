@@ -10,8 +10,9 @@ exist is locked like one that does, so the lockout says nothing either.
 import time
 from dataclasses import dataclass
 
+from .audit import printable
 from .levels import AccessConfig
-from .store import Store, User
+from .store import NAME_MAX, Store, User, name_problem
 
 WRONG = "用户名或密码不正确。"
 LOCKED = "失败次数过多，已暂时锁定，请 {minutes} 分钟后再试。"
@@ -26,9 +27,12 @@ class Attempt:
 
 def attempt(store: Store, config: AccessConfig, name: str, password: str, address: str) -> Attempt:
     now = time.time()
-    keys = [f"user:{name}", f"address:{address}"]
+    # A name no user can have (control characters, NUL, too long) is a wrong login like any other: counted
+    # under its escaped, cut form (the store never sees the raw text), checked against no user.
+    valid = name_problem(name) is None
+    keys = [f"user:{name if valid else printable(name[:NAME_MAX])}", f"address:{printable(address)}"]
     wait = store.locked(keys, now)
-    user = store.check_password(name, password)  # (also while locked: the same work)
+    user = store.check_password(name if valid else "", password)  # (also while locked: the same work)
     if wait > 0 or user is None:  # every refusal is counted: the same writes whatever the reason
         store.fail(keys, now, config.lockout_failures, config.lockout_minutes * 60)
     if wait > 0:

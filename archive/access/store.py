@@ -22,6 +22,21 @@ from .passwords import hash_password, verify
 
 ROLES = ("reader", "admin")
 FILE_NAME = "access.sqlite"
+NAME_MAX = 64  # characters of a user name
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a user name (None: it can): printable, no surrounding spaces, NAME_MAX at most.
+    (A control character could forge lines in `users list` and the audit's text; PostgreSQL refuses NUL.)"""
+    if not name or not name.strip():
+        return "用户名不能为空"
+    if len(name) > NAME_MAX:
+        return f"用户名最长 {NAME_MAX} 个字符"
+    if name != name.strip():
+        return "用户名首尾不能有空格"
+    if not all(c.isprintable() or c == " " for c in name):
+        return "用户名只能含可打印字符（不能有控制字符、换行或制表符）"
+    return None
 
 # (DOUBLE PRECISION: PostgreSQL's REAL is 4 bytes, too coarse for a timestamp; SQLite takes either.)
 TABLES = (
@@ -80,6 +95,9 @@ class Store:
         return User(*rows[0]) if rows else None
 
     def add(self, name: str, password: str, role: str, level: str) -> None:
+        problem = name_problem(name)
+        if problem:
+            raise ValueError(f"{problem}：{name[:NAME_MAX]!r}")
         if self.user(name) is not None:
             raise ValueError(f"用户 {name} 已存在")
         self._run("INSERT INTO §users (name, role, level, hash, created) VALUES (?, ?, ?, ?, ?)",
@@ -87,12 +105,13 @@ class Store:
 
     def update(self, name: str, *, password: str | None = None, role: str | None = None,
                level: str | None = None) -> None:
-        """Change a user; a new password also ends their sessions."""
+        """Change a user; a new password also ends their sessions and revokes their API tokens."""
         if self.user(name) is None:
             raise KeyError(name)
         if password is not None:
             self._run("UPDATE §users SET hash = ? WHERE name = ?", (hash_password(password), name))
             self._run("DELETE FROM §sessions WHERE name = ?", (name,))
+            self._run("DELETE FROM §tokens WHERE name = ?", (name,))
         if role is not None:
             self._run("UPDATE §users SET role = ? WHERE name = ?", (role, name))
         if level is not None:
@@ -170,14 +189,21 @@ class Store:
     def fail(self, keys: list[str], now: float, limit: int, window: float) -> None:
         """Count a refusal against each key, in one transaction; the `limit`-th within `window` seconds
         locks the key for `window` seconds (and counting starts again, so an attack that goes on
-        keeps it locked)."""
+        keeps it locked). Rows past their window are deleted here; while the last key (the address) is
+        locked, a key without a row gets none: new names tried from a locked address add no rows."""
         with self._conn() as conn:
             for statement in self.serialized:
                 conn.execute(self._sql(statement))
+            conn.execute(self._sql("DELETE FROM §failures WHERE first < ? AND locked_until < ?"), (now - window, now))
+            held = {key: row for key, *row in conn.execute(self._sql(
+                f"SELECT key, count, first, locked_until FROM §failures WHERE key IN ({', '.join('?' * len(keys))})"),
+                tuple(keys)).fetchall()}
+            address_locked = held.get(keys[-1], (0, 0.0, 0.0))[2] > now
             for key in keys:
-                rows = conn.execute(self._sql("SELECT count, first, locked_until FROM §failures WHERE key = ?"),
-                                    (key,)).fetchall()
-                count, first, until = rows[0] if rows and rows[0][1] > now - window else (0, now, 0.0)
+                if key not in held and address_locked:
+                    continue
+                row = held.get(key)
+                count, first, until = row if row and row[1] > now - window else (0, now, 0.0)
                 count += 1
                 if count >= limit:
                     count, first, until = 0, now, now + window

@@ -52,7 +52,11 @@ def since_bound(value: str) -> str:
             moment = datetime.fromisoformat(value)
     except ValueError:
         raise BadRequest(f"since 应为 YYYY-MM-DD、ISO 8601 时间或 {LAST_INGEST}：{value!r}") from None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:  # (in UTC a time at either end of the calendar may fall outside it: years 1 to 9999)
+        utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        raise BadRequest(f"since 超出可用的时间范围（0001 年到 9999 年，按 UTC）：{value!r}") from None
+    return utc.isoformat(timespec="seconds") + "Z"  # (four-digit years: strftime would write year 2 as "2")
 
 
 def _int(params, name, default, low, high) -> int:

@@ -121,10 +121,17 @@ class SearchService:
                        ingested=self._ingested_since(reader, req.since) if req.since else None,
                        access=self.viewer.levels)
 
-    @staticmethod
-    def _ingested_since(reader: Reader, since: str) -> tuple[str, ...]:
-        """The ingest times (hidden facet values, RFC 3339 UTC: they sort as text) on or after `since`."""
-        times = sorted(reader.facet_values("ingested"))
+    def _ingest_times(self, reader: Reader) -> list[str]:
+        """The ingest times (hidden facet values, RFC 3339 UTC: they sort as text) of the paragraphs the
+        viewer may read, oldest first: a restricted file's re-ingest must not move a lower reader's times."""
+        if self.viewer.levels is None:
+            return sorted(reader.facet_values("ingested"))
+        counts = reader.find(None, Filters(access=self.viewer.levels), False).facet_counts("ingested")
+        return sorted(t for t, n in counts.items() if n)
+
+    def _ingested_since(self, reader: Reader, since: str) -> tuple[str, ...]:
+        """The ingest times the viewer may see on or after `since`."""
+        times = self._ingest_times(reader)
         if since == LAST_INGEST:
             return tuple(times[-1:])
         bound = since_bound(since)
@@ -258,8 +265,8 @@ class SearchService:
         return list(out.values())
 
     def last_ingested(self) -> str | None:
-        """When the newest content in the index was first ingested (RFC 3339 UTC), or None."""
-        return max(self.engine.reader().facet_values("ingested"), default=None)
+        """When the newest content the viewer may read was first ingested (RFC 3339 UTC), or None."""
+        return max(self._ingest_times(self.engine.reader()), default=None)
 
     # -- meetings and suggestions --------------------------------------------------
 
@@ -290,14 +297,14 @@ class SearchService:
                 break
         return out
 
-    def original(self, meeting_id: str) -> tuple[str, str] | None:
-        """(corpus folder, the file's path inside it) a meeting was read from, as its ingest recorded them;
-        None for an unknown meeting or one indexed before folders were recorded."""
+    def original(self, meeting_id: str) -> tuple[str, str, str] | None:
+        """(corpus folder, the file's path inside it, its SHA-256) a meeting was read from, as its ingest
+        recorded them; None for an unknown meeting or one indexed before folders were recorded."""
         found = self.engine.reader().meeting(meeting_id)
         # (whoever may not read a meeting may not have its file either)
         if found is None or not self._may_read(found) or not found.get("root"):
             return None
-        return found["root"], found["source"]
+        return found["root"], found["source"], found.get("hash", "")
 
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""
