@@ -182,12 +182,12 @@ class TempServer:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@/{quote(dbname)}?host={quote(str(self.folder))}&port={PORT}"
 
-    def create_database(self, name: str | None = None) -> str:
-        """A new empty database; its URL."""
+    def create_database(self, name: str | None = None, options: str = "") -> str:
+        """A new empty database (`options` of CREATE DATABASE, e.g. "TEMPLATE template0 LOCALE 'C.utf8'"); its URL."""
         import psycopg
         name = name or f"t{int(time.time() * 1e6)}{os.getpid()}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" {options}')
         return self.url(name)
 
     def require_password(self, *roles: str) -> None:

@@ -41,15 +41,15 @@ def error_reason(exc: Exception, url: str = "") -> str:
     return scrub(reason, url) if url else reason
 
 
-# Errors of a role that lacks a right, or a shard's user mapping (postgres_fdw: none for this role,
-# or one without the password a role that is not a superuser must give).
-_NOT_GRANTED = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ProhibitedSqlStatementAttempted)
-
-
 def not_granted(exc: Exception, user: str, what: str) -> NotGranted | None:
-    """The one-line NotGranted for a driver's error that says a right or a user mapping is missing, else None."""
-    mapping = isinstance(exc, psycopg.errors.UndefinedObject) and "user mapping" in str(exc)
-    if not (isinstance(exc, _NOT_GRANTED) or mapping):
+    """The one-line NotGranted for a driver's error that says a right is missing, or a shard's user mapping
+    (postgres_fdw: none for this role, or one without the password a role that is not a superuser must give)."""
+    mapping = isinstance(exc, psycopg.errors.ProhibitedSqlStatementAttempted) or (
+        isinstance(exc, psycopg.errors.UndefinedObject) and "user mapping" in str(exc))
+    if mapping:
+        return NotGranted(f"数据库角色 {user} 在分片上没有可用的用户映射（不是超级用户的角色须在映射中给出分片所要的密码）："
+                          f"请先以数据库所有者运行 archive db grant {user} --shard URL …")
+    if not isinstance(exc, psycopg.errors.InsufficientPrivilege):
         return None
     return NotGranted(f"数据库角色 {user} 没有{what}的权限：请先以数据库所有者运行 archive db grant {user}")
 

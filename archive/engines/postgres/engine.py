@@ -119,7 +119,7 @@ class PostgresEngine:
 
 class Guarded:
     """A reader's connection on which a server that went away (the database, or a shard of it) is a
-    DatabaseUnavailable naming it, whichever query met it."""
+    DatabaseUnavailable naming it, and a right the role lacks a NotGranted, whichever query met it."""
 
     def __init__(self, conn: psycopg.Connection, location: str):
         self._conn, self.location = conn, location

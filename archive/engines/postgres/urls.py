@@ -124,20 +124,14 @@ def redact(url: str) -> str:
 
 
 def scrub(text: str, url: str) -> str:
-    """A driver's message with the URL's password (as given or decoded) replaced by ***."""
+    """A driver's message with the URL's password (as written, or decoded) replaced by ***."""
+    secrets = set()
     try:
-        secrets = {parse_url(url).get("password", "")}
+        if url.startswith(SCHEMES):
+            secrets.add(_split(url)["password"] or "")
+        secrets.add(parse_url(url).get("password", ""))
     except DatabaseURLError:
-        secrets = set()
-    if url.startswith(SCHEMES):
-        secrets.add(_split_password(url))
+        pass
     for secret in sorted(filter(None, secrets), key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
-
-
-def _split_password(url: str) -> str:
-    try:
-        return _split(url)["password"] or ""
-    except DatabaseURLError:
-        return ""
