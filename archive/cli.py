@@ -258,12 +258,14 @@ def _db_url(args) -> str | None:
 def cmd_db_init(args) -> int:
     from .engines.postgres.cluster import ClusterError, holds_archive, init_cluster
     from .engines.postgres.connect import redact
-    from .engines.postgres.roles import init_node
+    from .engines.postgres.roles import create_store, init_node
     url = _db_url(args)
     if not url:
         return 2
     if holds_archive(url) and not args.replace:
-        print(f"archive: {redact(url)} 中已有档案；确要删除并重新建立，请加 --replace", file=sys.stderr)
+        create_store(url)  # (an archive ingested before `db init` existed gets its users' tables, nothing else)
+        print(f"archive: {redact(url)} 中已有档案（未改动；用户表已就绪）；确要删除并重新建立，请加 --replace",
+              file=sys.stderr)
         return 2
     try:
         if args.shard:

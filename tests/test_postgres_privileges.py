@@ -137,6 +137,15 @@ def test_serve_creates_nothing_a_missing_store_names_db_init(pg_server, capsys):
     assert status == 2 and "archive db init" in out and len(out.strip().splitlines()) == 1
     with psycopg.connect(pg_server.url("pr_empty")) as conn:
         assert conn.execute("SELECT to_regnamespace('archive_access')").fetchone()[0] is None
+    # An archive without the users' tables (ingested before `db init` made them): db init adds them only.
+    owner = url(pg_server, "pr_empty", "pr_owner")
+    assert run(capsys, "db", "init", "--database", owner)[0] == 0
+    with psycopg.connect(owner, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA archive_access CASCADE")
+    assert "archive db init" in run(capsys, "users", "list", "--database", owner)[1]
+    status, out = run(capsys, "db", "init", "--database", owner)
+    assert status == 2 and "--replace" in out
+    assert run(capsys, "users", "list", "--database", owner) == (0, "")
 
 
 def test_a_reader_serves_a_coordinator_over_two_shards(pg_cluster, capsys, tmp_path):
