@@ -270,23 +270,54 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def _db_url(args) -> str | None:
+    url = args.database or os.environ.get("ARCHIVE_DATABASE_URL")
+    if not url:
+        print("archive: 请用 --database URL 指定数据库（或设置 ARCHIVE_DATABASE_URL）", file=sys.stderr)
+    return url
+
+
 def cmd_db_init(args) -> int:
     from .engines.postgres.cluster import ClusterError, holds_archive, init_cluster
     from .engines.postgres.connect import redact
-    url = args.database or os.environ.get("ARCHIVE_DATABASE_URL")
+    from .engines.postgres.roles import create_store, init_node
+    url = _db_url(args)
     if not url:
-        print("archive: 请用 --database URL 指定协调节点的数据库（或设置 ARCHIVE_DATABASE_URL）", file=sys.stderr)
         return 2
     if holds_archive(url) and not args.replace:
-        print(f"archive: {redact(url)} 中已有档案；确要删除并重新建立，请加 --replace", file=sys.stderr)
+        create_store(url)  # (an archive ingested before `db init` existed gets its users' tables, nothing else)
+        print(f"archive: {redact(url)} 中已有档案（未改动；用户表已就绪）；确要删除并重新建立，请加 --replace",
+              file=sys.stderr)
         return 2
     try:
-        init_cluster(url, args.shard)
+        if args.shard:
+            init_cluster(url, args.shard)
+        else:
+            init_node(url)
     except ClusterError as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return 2
-    print(f"已在 {redact(url)} 建立分片档案（{len(args.shard)} 个分片）；"
-          f"接着运行 archive ingest --database URL", file=sys.stderr)
+    layout = f"分片档案（{len(args.shard)} 个分片）" if args.shard else "档案和用户表"
+    print(f"已在 {redact(url)} 建立{layout}；接着运行 archive ingest，再用 archive db grant ROLE "
+          f"让只读角色运行 archive serve", file=sys.stderr)
+    return 0
+
+
+def cmd_db_grant(args) -> int:
+    from .engines.postgres.cluster import ClusterError
+    from .engines.postgres.connect import redact
+    from .engines.postgres.roles import grant
+    url = _db_url(args)
+    if not url:
+        return 2
+    try:
+        notes = grant(url, args.role, args.shard)
+    except ClusterError as exc:
+        print(f"archive: {exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"注意：{note}", file=sys.stderr)
+    print(f"已在 {redact(url)} 授权给 {args.role}：可以用它运行 archive serve", file=sys.stderr)
     return 0
 
 
@@ -343,14 +374,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="behind one reverse proxy: trust its X-Forwarded-For/-Proto/-Host (Werkzeug ProxyFix)")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("db", help="PostgreSQL: lay the archive out over several nodes")
+    p = sub.add_parser("db", help="PostgreSQL: lay the archive out (one node or several), grant a reader role")
     db = p.add_subparsers(dest="db_command", required=True)
-    p = db.add_parser("init", help="partition the archive by meeting over shard databases (postgres_fdw)")
-    p.add_argument("--database", metavar="URL", help="the coordinator's database (default: $ARCHIVE_DATABASE_URL)")
-    p.add_argument("--shard", metavar="URL", action="append", required=True,
+    p = db.add_parser("init", help="create the archive's and the users' tables as the owner; with --shard, "
+                                   "partition the archive by meeting over shard databases (postgres_fdw)")
+    p.add_argument("--database", metavar="URL", help="the database, or the coordinator's (default: $ARCHIVE_DATABASE_URL)")
+    p.add_argument("--shard", metavar="URL", action="append", default=[],
                    help="a shard's database (give --shard once for each)")
     p.add_argument("--replace", action="store_true", help="delete the archive these databases already hold")
     p.set_defaults(func=cmd_db_init)
+    p = db.add_parser("grant", help="give a reader role what `archive serve` needs (run as the owner)")
+    p.add_argument("role", help="an existing role (createuser ROLE)")
+    p.add_argument("--database", metavar="URL", help="the database, the coordinator's, or a shard's "
+                                                     "(default: $ARCHIVE_DATABASE_URL)")
+    p.add_argument("--shard", metavar="URL", action="append", default=[],
+                   help="on a coordinator: the user and password ROLE reads each shard as, in the order of "
+                        "db init (default: the owner's)")
+    p.set_defaults(func=cmd_db_grant)
 
     p = sub.add_parser("users", parents=[common], help="users who may log in, their levels and API tokens")
     p.add_argument("action", choices=("add", "passwd", "remove", "list", "token", "revoke", "rotate-secret"),

@@ -182,13 +182,26 @@ class TempServer:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@/{quote(dbname)}?host={quote(str(self.folder))}&port={PORT}"
 
-    def create_database(self, name: str | None = None) -> str:
-        """A new empty database; its URL."""
+    def create_database(self, name: str | None = None, options: str = "") -> str:
+        """A new empty database (`options` of CREATE DATABASE, e.g. "TEMPLATE template0 LOCALE 'C.utf8'"); its URL."""
         import psycopg
         name = name or f"t{int(time.time() * 1e6)}{os.getpid()}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" {options}')
         return self.url(name)
+
+    def require_password(self, *roles: str) -> None:
+        """Password (SCRAM) authentication on the socket for these roles, the others still trusted: as a
+        production server asks it (postgres_fdw lets a role that is not a superuser reach a shard only so)."""
+        hba = self.data / "pg_hba.conf"
+        hba.write_text("".join(f"local all {role} scram-sha-256\n" for role in roles) + hba.read_text())
+        self._run("pg_ctl", "-D", str(self.data), "reload")
+        time.sleep(0.5)  # (the postmaster reloads on SIGHUP, after pg_ctl returns)
+
+    def role_url(self, dbname: str, role: str, password: str) -> str:
+        """A URL to the database as a role with a password."""
+        return (f"postgresql://{quote(role)}:{quote(password, safe='')}@/{quote(dbname)}"
+                f"?host={quote(str(self.folder))}&port={PORT}")
 
     def __enter__(self) -> "TempServer":
         return self.start()

@@ -271,6 +271,8 @@ class SQLiteStore(Store):
 
 
 class PostgresStore(Store):
+    """The store in the schema `archive_access`, created by the database's owner (`archive db init`, the
+    first ingest, or `users add`), never by `serve`: a reader role (`archive db grant`) uses it as it is."""
     marker = "%s"
     prefix = "archive_access."
     serialized = ("BEGIN", "LOCK TABLE §failures IN EXCLUSIVE MODE")  # (readers of the lockout still read)
@@ -279,21 +281,43 @@ class PostgresStore(Store):
         from ..engines.postgres.connect import redact
         super().__init__(redact(url))
         self.url = url
-        self._ready = False
 
     @contextmanager
     def _conn(self):
-        from ..engines.postgres.connect import connect
+        import psycopg
+
+        from ..engines.postgres.connect import NotGranted, connect, not_granted
         conn = connect(self.url, autocommit=True)
         try:
-            if not self._ready:
-                conn.execute("CREATE SCHEMA IF NOT EXISTS archive_access")
-                for table in TABLES:
-                    conn.execute(f"CREATE TABLE IF NOT EXISTS archive_access.{table}")
-                self._ready = True
             yield conn
+        except (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName):
+            raise NotGranted(f"{self.location} 中还没有用户表：请先以数据库所有者运行 archive db init") from None
+        except psycopg.Error as exc:
+            refused = not_granted(exc, conn.info.user, "读写用户表")
+            if refused is None:
+                raise
+            raise refused from None
         finally:
             conn.close()
+
+    def created(self) -> bool:
+        return self._run("SELECT to_regclass('archive_access.users')", fetch=True)[0][0] is not None
+
+    def create(self) -> None:
+        """The schema, its tables and the signing secret, where missing (DDL: the database's owner)."""
+        with self._conn() as conn:
+            conn.execute("CREATE SCHEMA IF NOT EXISTS archive_access")
+            for table in TABLES:
+                conn.execute(f"CREATE TABLE IF NOT EXISTS archive_access.{table}")
+        self.secret()
+
+    def has_users(self) -> bool:
+        return self.created() and super().has_users()  # (asking does not create the tables)
+
+    def add(self, name: str, password: str, role: str, level: str) -> None:
+        if not self.created():
+            self.create()
+        super().add(name, password, role, level)
 
 
 def open_store(index: Path | str | None = None, database: str | None = None) -> Store:

@@ -2,7 +2,9 @@
 
     schema.py    the tables and indexes (all in the schema `archive`), the schema version
     rows.py      records (archive/index/records.py) as rows: the engine-neutral analysis done in Python
+    urls.py      database URLs parsed and redacted here (no message shows a password)
     connect.py   connections, the pool, the errors a front understands
+    roles.py     `archive db init` on one node, `archive db grant ROLE` (the reader role `serve` runs as)
     build.py     the indexer: one transaction per ingest, COPY, the advisory lock, rebuilds swapped in
     arrays.py    per-generation arrays (index order, dates, field lengths, facets) and term postings
     evaluate.py  match plans as arrays: documents and BM25F scores

@@ -42,8 +42,11 @@ FACET_GROUPS_SQL = f"SELECT facets, array_agg(seq) FROM {S}.paragraphs GROUP BY 
 
 
 def _regex_literal(char: str) -> str:
-    """A character as itself in a PostgreSQL regular expression."""
-    return char if char.isalnum() else "\\" + char
+    """A character as itself in a PostgreSQL regular expression, under any collation. Only ASCII
+    characters are special; a backslash before a letter or digit starts an escape, and which characters
+    are letters may follow the database's ctype (Python's isalnum and glibc's iswalnum differ, e.g. on the
+    Devanagari vowel sign ि), so only ASCII punctuation is escaped."""
+    return "\\" + char if char.isascii() and not char.isalnum() else char
 
 
 def _tf_sql(field: int, term: str, params: list) -> str:

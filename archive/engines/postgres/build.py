@@ -34,6 +34,7 @@ from ...errors import IndexBusy, IndexOutdated
 from ...workers import in_parallel, total_bytes, worker_count
 from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
+from .roles import carry_grants, create_store
 from .rows import Stats, column_words, lines, term_lines
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
@@ -279,6 +280,7 @@ class PostgresIndexer:
                 cur.execute(f"TRUNCATE {SCHEMA}.meetings, {SCHEMA}.paragraphs")
         if self.cluster is not None:
             cur.execute(f"UPDATE {CLUSTER}.layout SET live = %s", (self.cluster.spare,))
+        carry_grants(cur, SCHEMA, BUILD_SCHEMA)  # (the reader roles of `archive db grant` read the new one)
         cur.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
         cur.execute(f"ALTER SCHEMA {BUILD_SCHEMA} RENAME TO {SCHEMA}")
 
@@ -331,6 +333,8 @@ def indexer(url: str, rebuild: bool, wait: float):
                                 f"this version of the archive uses {SCHEMA_VERSION}: run `archive db init` again, "
                                 f"then `archive ingest`")
         present, version, meta = _current(conn)
+        if not present:  # a first ingest lays out the users store too (`serve` creates nothing)
+            create_store(url)
         if not rebuild:
             built = (meta.get("analyzer"), meta.get("segmenter"))
             rebuild = not present or version != SCHEMA_VERSION or built != (ANALYZER_VERSION, SEGMENTER)

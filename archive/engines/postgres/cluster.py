@@ -45,9 +45,8 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
-
 from .connect import DatabaseUnavailable, connect, error_reason, redact
+from .urls import parse_url, scrub
 from .schema import BUILD_SCHEMA, SCHEMA, SCHEMA_VERSION, coordinator_tables, local_indexes, shard_tables
 
 CLUSTER = "archive_cluster"  # the coordinator's record of its shards
@@ -119,10 +118,13 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
     meetings and paragraphs are partitioned over the shards. The first ingest fills it.
     """
     from .build import lock_ingest, release
+    from .roles import create_store
     if not shard_urls:
         raise ClusterError("a cluster needs at least one shard URL")
     if len(set(shard_urls)) != len(shard_urls) or coordinator_url in shard_urls:
         raise ClusterError("each database may be given once (the coordinator is not a shard)")
+    for url in shard_urls:
+        parse_url(url)  # (a malformed one is refused before anything is dropped)
     coordinator = connect(coordinator_url, autocommit=True)
     try:
         lock_ingest(coordinator, redact(coordinator_url), 0.0)  # (no ingest runs meanwhile)
@@ -130,9 +132,13 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
         with coordinator.transaction():
             _lay_out_coordinator(coordinator, shard_urls, users)
     except psycopg.Error as exc:  # e.g. postgres_fdw not installed, no right to create schemas
-        raise ClusterError(f"cannot lay the archive out: {error_reason(exc)}") from None
+        reason = error_reason(exc)
+        for url in (coordinator_url, *shard_urls):  # (a driver's text never shows a password)
+            reason = scrub(reason, url)
+        raise ClusterError(f"cannot lay the archive out: {reason}") from None
     finally:
         release(coordinator)
+    create_store(coordinator_url)
 
 
 def _lay_out_shard(url: str) -> str:
@@ -162,8 +168,8 @@ def _lay_out_coordinator(conn, shard_urls: list[str], users: list[str]) -> None:
         conn.execute(sql.SQL("DROP SERVER {} CASCADE").format(sql.Identifier(name)))
     servers = [f"{SERVER_PREFIX}{i}" for i in range(len(shard_urls))]
     for server, url, user in zip(servers, shard_urls, users):
-        params = conninfo_to_dict(url)
-        options = {k: str(v) for k, v in params.items() if k not in NOT_SERVER_OPTIONS and v is not None}
+        params = parse_url(url)
+        options = {k: v for k, v in params.items() if k not in NOT_SERVER_OPTIONS}
         options.setdefault("connect_timeout", str(CONNECT_TIMEOUT))
         options.update(async_capable="true", fetch_size=str(FETCH_SIZE), batch_size=str(BATCH_SIZE))
         conn.execute(sql.SQL("CREATE SERVER {} FOREIGN DATA WRAPPER postgres_fdw OPTIONS ({})").format(

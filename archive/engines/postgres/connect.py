@@ -1,12 +1,12 @@
 """Connections to the database: a pool for readers, single connections for ingest, clear errors."""
 
-import re
 import threading
 
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ...errors import IndexMissing
+from .urls import DatabaseURLError, conninfo, redact, scrub  # noqa: F401  (redact: imported from here too)
 
 POOL_SIZE = 16  # connections held by readers at once (one per request in flight)
 POOL_TIMEOUT = 30.0  # seconds a request waits for a free connection
@@ -18,25 +18,40 @@ class DatabaseUnavailable(IndexMissing):
     unreachable = True  # (the 503 does not suggest an ingest)
 
 
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    url = re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", url)
-    return re.sub(r"(password\s*=\s*)('[^']*'|[^\s&]+)", r"\1***", url)
+class NotGranted(IndexMissing):
+    """The role lacks a table or a right the archive needs: the message names the command that gives it."""
+    unreachable = True  # (an ingest does not cure it)
 
 
 def connect(url: str, **kwargs) -> psycopg.Connection:
-    """A connection of its own (ingest), or DatabaseUnavailable saying why not."""
+    """A connection of its own (ingest), or DatabaseUnavailable saying why not (never with the password)."""
+    info = conninfo(url)  # (a malformed URL: DatabaseURLError, said without the password)
     try:
-        return psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT, **kwargs)
+        return psycopg.connect(info, connect_timeout=CONNECT_TIMEOUT, **kwargs)
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot reach the database {redact(url)}: {error_reason(exc)}") from None
-    except psycopg.ProgrammingError as exc:  # a malformed URL
-        raise DatabaseUnavailable(f"not a database URL: {redact(url)} ({exc})") from None
+        raise DatabaseUnavailable(f"cannot reach the database {redact(url)}: {error_reason(exc, url)}") from None
+    except psycopg.ProgrammingError:  # (its message may quote the string)
+        raise DatabaseURLError(f"数据库 URL 中有 libpq 不认识的参数或取值：{redact(url)}") from None
 
 
-def error_reason(exc: Exception) -> str:
+def error_reason(exc: Exception, url: str = "") -> str:
+    """A driver's error in one line, without the URL's password."""
     text = str(exc).strip().splitlines()
-    return " ".join(line.strip() for line in text if line.strip()) or type(exc).__name__
+    reason = " ".join(line.strip() for line in text if line.strip()) or type(exc).__name__
+    return scrub(reason, url) if url else reason
+
+
+def not_granted(exc: Exception, user: str, what: str) -> NotGranted | None:
+    """The one-line NotGranted for a driver's error that says a right is missing, or a shard's user mapping
+    (postgres_fdw: none for this role, or one without the password a role that is not a superuser must give)."""
+    mapping = isinstance(exc, psycopg.errors.ProhibitedSqlStatementAttempted) or (
+        isinstance(exc, psycopg.errors.UndefinedObject) and "user mapping" in str(exc))
+    if mapping:
+        return NotGranted(f"数据库角色 {user} 在分片上没有可用的用户映射（不是超级用户的角色须在映射中给出分片所要的密码）："
+                          f"请先以数据库所有者运行 archive db grant {user} --shard URL …")
+    if not isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return None
+    return NotGranted(f"数据库角色 {user} 没有{what}的权限：请先以数据库所有者运行 archive db grant {user}")
 
 
 READER_WORK_MEM = "64MB"  # a frequent term's bitmap stays exact and its sort in memory (的 on the law corpus: 1.3 → 0.8 s)
@@ -71,7 +86,7 @@ class Pool:
                 connect(self.url).close()  # unreachable or refused: say so now, not after a timeout
                 # Each connection is checked as it is handed out: a restarted server's dead connections
                 # are replaced instead of failing a request.
-                self._pool = ConnectionPool(self.url, min_size=1, max_size=self.size, timeout=POOL_TIMEOUT,
+                self._pool = ConnectionPool(conninfo(self.url), min_size=1, max_size=self.size, timeout=POOL_TIMEOUT,
                                             kwargs={"autocommit": False, "connect_timeout": CONNECT_TIMEOUT},
                                             configure=_configure_reader, check=ConnectionPool.check_connection,
                                             open=True, name="archive")

@@ -19,7 +19,7 @@ from ...errors import IndexMissing, IndexOutdated
 from .arrays import Generation
 from .build import current_meta, indexer
 from .cluster import divergence, diverged, unavailable
-from .connect import POOL_SIZE, Pool, redact
+from .connect import POOL_SIZE, Pool, not_granted, redact
 from .schema import READ_TABLES, SCHEMA, SCHEMA_VERSION
 from .searcher import PostgresReader
 
@@ -37,13 +37,19 @@ class PostgresEngine:
         self._generations: OrderedDict[str, Generation] = OrderedDict()
 
     def exists(self) -> bool:
-        conn = self.pool.get()
+        """Whether the archive holds an ingest; if so, one reader is opened, so that a role lacking a
+        right (or a shard's user mapping) is told now, in one line (NotGranted), not at the first search."""
+        raw = self.pool.get()
+        conn = Guarded(raw, self.location)
         try:  # (a cluster laid out by `archive db init` has its tables before its first ingest)
             if conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.state",)).fetchone()[0] is None:
                 return False
-            return conn.execute(f"SELECT generation <> '' FROM {SCHEMA}.state").fetchone()[0]
+            if not conn.execute(f"SELECT generation <> '' FROM {SCHEMA}.state").fetchone()[0]:
+                return False
         finally:
-            self.pool.put(conn)
+            self.pool.put(raw)
+        self.reader().close()
+        return True
 
     def meta(self) -> dict:
         """What the archive's last commit recorded ({} without one): the stored configuration."""
@@ -121,7 +127,7 @@ class PostgresEngine:
 
 class Guarded:
     """A reader's connection on which a server that went away (the database, or a shard of it) is a
-    DatabaseUnavailable naming it, whichever query met it."""
+    DatabaseUnavailable naming it, and a right the role lacks a NotGranted, whichever query met it."""
 
     def __init__(self, conn: psycopg.Connection, location: str):
         self._conn, self.location = conn, location
@@ -129,8 +135,13 @@ class Guarded:
     def execute(self, query, params=None):
         try:
             return self._conn.execute(query, params)
-        except psycopg.OperationalError as exc:
-            raise unavailable(self._conn, self.location, exc) from None
+        except psycopg.Error as exc:
+            refused = not_granted(exc, self._conn.info.user, "读取档案")
+            if refused is not None:
+                raise refused from None
+            if isinstance(exc, psycopg.OperationalError):
+                raise unavailable(self._conn, self.location, exc) from None
+            raise
 
     def rollback(self) -> None:
         self._conn.rollback()
