@@ -61,7 +61,7 @@ def score(corpus: Path, truth: dict, show: bool) -> dict:
     tally = {s: {"people": [0, 0, 0, 0], "outcomes": [0, 0, 0, 0], "dates": [0, 0]} for s in ("tune", "held")}
     for rel, judged in sorted(truth["files"].items()):
         people, spans, date = predicted(corpus / rel)
-        want = {person_key(x) for names in judged["people"].values() for x in names}
+        want = {person_key(x) or x for names in judged["people"].values() for x in names}
         lines = set(judged["outcomes"])
         t = tally["held" if held_out(rel) else "tune"]
         counts = {"people": (len(people & want), len(people), len(people & want), len(want)),

@@ -68,6 +68,18 @@ class _Collector:
         self._append(name, value)
         self._record(name, label, value, n)
 
+    def prose_people(self, name: str, names: list[str], n: int) -> None:
+        """Names a sentence gives a role (`甲主持召开…`): kept unless a label has given that role."""
+        if self.sources.setdefault(name, "prose") != "prose":
+            return
+        known = self.out.people.setdefault(name, [])
+        keys = {_fold(x) for x in known}
+        new = [x for x in names if _fold(x) not in keys]
+        if new:
+            known += new
+            self._append(name, "、".join(new))
+            self._record(name, "prose", "、".join(new), n)
+
     def text(self, name: str, label: str, value: str, n: int, source: object) -> None:
         value = value.strip()
         if not value or self.sources.get(name, source) != source:

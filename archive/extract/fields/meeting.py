@@ -14,6 +14,7 @@ from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
+from .prose import prose_people, stated_outcome
 
 
 _ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
@@ -73,6 +74,20 @@ class _Reader:
             self.seen_field = self.seen_field or hit.kind in _HEADER_KINDS
 
     def read(self, p) -> None:
+        self._fields(p)
+        if not p.is_heading:
+            self._prose(p)
+
+    def _prose(self, p) -> None:
+        """People and decisions stated as sentences (prose.py), where no label has said them."""
+        for role, names in prose_people(p.text):
+            self.col.prose_people(role, names, p.n)
+        stated = any(i.paragraph == p.n for i in self.col.out.items)  # by a label: `【会议决定】…`
+        if self.block is None and not stated and p.n not in self.col.out.roles and stated_outcome(p.text):
+            self.col.out.roles[p.n] = DECISION
+            self.col.item(DECISION, p.n, p.text)
+
+    def _fields(self, p) -> None:
         if self.title_block and p.line_start > self.title_after:
             self.block, self.title_block = self.title_block, None
             self.seen_field = self.seen_field or self.block.kind in _HEADER_KINDS
