@@ -69,7 +69,8 @@ class _Collector:
         self._record(name, label, value, n)
 
     def prose_people(self, name: str, names: list[str], n: int) -> None:
-        """Names a sentence gives a role (`甲主持召开…`): kept unless a label has given that role."""
+        """Names a sentence gives a role (`甲主持召开…`): kept unless a label has given that role.
+        (People only: `fields` holds what a header wrote, and a header is what dates and places a meeting.)"""
         if self.sources.setdefault(name, "prose") != "prose":
             return
         known = self.out.people.setdefault(name, [])
@@ -77,7 +78,6 @@ class _Collector:
         new = [x for x in names if _fold(x) not in keys]
         if new:
             known += new
-            self._append(name, "、".join(new))
             self._record(name, "prose", "、".join(new), n)
 
     def text(self, name: str, label: str, value: str, n: int, source: object) -> None:
