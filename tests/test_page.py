@@ -674,9 +674,10 @@ def test_sample_meeting_pages_have_no_card(client, be):
             continue
         assert not m["fields"] and not m["items"]
         html, _ = page(client, f"/meetings/{meeting_id}")
-        assert 'class="field' not in html and 'class="outcomes"' not in html and 'class="person"' not in html
-        assert card(html) == []
+        assert 'class="outcomes"' not in html
+        # only the people its report names in sentences (`区长成少平主持会议`): no made-up time or place
+        assert all(re.search("主持|出席|列席|请假", label) for label, _ in card(html)), card(html)
         shown += 1
     assert shown
-    html, _ = page(client, "/?q=环境")  # no people, no decisions: no empty sections
-    assert 'id="h-person"' not in html and 'id="h-kind"' not in html and 'class="role' not in html
+    html, _ = page(client, "/?q=环境")  # no decisions: no empty section
+    assert 'id="h-kind"' not in html and 'class="role' not in html

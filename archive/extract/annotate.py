@@ -44,7 +44,8 @@ def fingerprint() -> str:
     the splitting and repair rules, the extraction rules, the taxonomy, the gazetteer."""
     h = hashlib.sha256()
     reading = HERE.parent / "ingest"
-    for path in sorted([*reading.glob("*.py"), *HERE.glob("*.py"), *HERE.glob("*.toml"), *(HERE / "data").glob("*")]):
+    rules = [*HERE.glob("**/*.py"), *HERE.glob("**/*.toml")]  # (the fields package is a folder)
+    for path in sorted([*reading.glob("*.py"), *rules, *(HERE / "data").glob("*")]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -1,0 +1,278 @@
+"""Person names in field values: split, cleaned of handles, affiliations and titles, keyed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ...analysis import normalize
+from .vocab import _CJK, _IS_CJK, _key, vocabulary
+
+
+# People.
+
+_URL = re.compile(r"(?:https?|ftp)://[^\s,;，；、)）\]】>]*|www\.[^\s,;，；、)）\]】>]+")
+# (bounded and anchored at a word start: linear on a line of 100,000 letters)
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
+_HANDLE = re.compile(r"@\s?[A-Za-z0-9_.\-]+")
+_TAG = re.compile(r"<[^<>]{0,80}>")
+_MARKUP = re.compile(r"\*\*|__|`|\\")
+_SEPARATORS = set("、,;/|\n\t，；／｜")
+_OPEN, _CLOSE = "(（【[<《", ")）】]>》"
+_ETC = re.compile(r"(?:等|共|计)\s*(?:[\d一二三四五六七八九十百]+\s*(?:人|位|名|个)?)?(?:同志|人|位)?\s*$")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.\-]*")
+_CJK_NAME = re.compile(f"[{_CJK}]{{2,4}}(?:[·•][{_CJK}]{{1,8}})*")
+_AFFILIATION_SPLIT = re.compile(r"\s*[-－—–~～&＆]+\s*")
+_TRAILING_PUNCT = " \t:：.。,，!！?？*#-—~～'\"“”‘’「」『』"
+_ENGLISH_STOP = {"the", "and", "of", "to", "for", "with", "members", "member", "who", "meeting", "team", "group",
+                 "video", "recording", "slides", "will", "link", "send", "out", "please", "here", "add", "all",
+                 "tsc", "sig", "pmc", "wg", "item", "items", "notes", "minutes", "agenda", "topic", "topics",
+                 "attended", "attendees", "from", "on", "in", "at", "by", "a", "an", "is", "are", "be", "status",
+                 "leader", "owner", "board", "devboard", "release", "infra", "community", "committee"}
+_GLUED_ORDINAL = re.compile(f"(?<=[{_CJK}])(?=\\d{{1,2}}[、.．](?!\\d))")
+_SENTENCE_END = re.compile(r"[。！!？?]|\s[-–]\s|(?<=[)）])\s*-")
+_SUFFIX_TITLES = ("老师", "同志", "先生", "女士", "教授", "博士", "律师", "总", "工")
+
+
+def _top_split(text: str) -> list[str]:
+    """`text` cut at separators outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in _SEPARATORS:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _outside_and_inside(chunk: str) -> tuple[str, list[str]]:
+    """A chunk without its bracketed parts, and those parts."""
+    outside, inside, depth, current = [], [], 0, []
+    for ch in chunk:
+        if ch in _OPEN:
+            if depth == 0:
+                current = []
+            else:
+                current.append(ch)
+            depth += 1
+        elif ch in _CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                inside.append("".join(current))
+            else:
+                current.append(ch)
+        elif depth:
+            current.append(ch)
+        else:
+            outside.append(ch)
+    return "".join(outside), inside
+
+
+def _valid_cjk(name: str) -> bool:
+    voc = vocabulary()
+    if not _CJK_NAME.fullmatch(name) or len(set(name)) == 1:
+        return False
+    if _key(name) in voc.placeholders or name in voc.title_set or voc.not_people_re.search(name):
+        return False
+    if "·" in name or "•" in name:  # 阿卜杜·热合曼: a name written in the way of its language
+        return True
+    base = normalize(name)  # 張燁 is 张烨
+    if len(base) >= 3 and base[:2] in voc.compound:
+        return True
+    return len(base) <= 3 and base[0] in voc.surname_rank
+
+
+def _valid_latin(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= 3 or not 2 <= len(name) <= 32:
+        return False
+    if not all(_LATIN_WORD.fullmatch(w) for w in words):
+        return False
+    if _key(name) in vocabulary().placeholders or any(w.casefold() in _ENGLISH_STOP for w in words):
+        return False
+    if len(words) == 1 and name.isupper() and len(name) <= 4:  # an acronym: PG, WG, TBD
+        return False
+    if any(w[0].islower() and (any(c.isupper() for c in w[1:]) or "-" in w) for w in words):
+        return False  # openEuler, selina-starfive: a product or an account, not a name
+    return True
+
+
+def _strip_titles(token: str) -> str:
+    """`副县长李四` -> 李四, `高镇老师` -> 高镇, `李四县长` -> 李四; else the token."""
+    voc = vocabulary()
+    if _valid_cjk(token):
+        return token
+    for suffix in _SUFFIX_TITLES:
+        if token.endswith(suffix) and _valid_cjk(token[:-len(suffix)]):
+            return token[:-len(suffix)]
+    found = list(voc.title_re.finditer(token))
+    if found:
+        last = found[-1]
+        after, before = token[last.end():], token[:found[0].start()]
+        if _valid_cjk(after):
+            return after
+        if _valid_cjk(before):
+            return before
+    return token
+
+
+def _cjk_name(token: str) -> str | None:
+    """The person in a token that may carry an affiliation (`天津大学-高镇`) or a title."""
+    token = token.strip(_TRAILING_PUNCT + "[]【】")
+    if not token or not _IS_CJK.search(token):
+        return None
+    parts = [p for p in _AFFILIATION_SPLIT.split(token) if p] if _AFFILIATION_SPLIT.search(token) else [token]
+    voc = vocabulary()
+    best, best_rank = None, None
+    for part in parts:
+        name = _strip_titles(part.strip(_TRAILING_PUNCT))
+        if _valid_cjk(name):
+            rank = 0 if name[:2] in voc.compound else voc.surname_rank.get(name[0], 9999)
+            if best is None or rank < best_rank:
+                best, best_rank = name, rank
+    return best
+
+
+def _merge_lone_surnames(tokens: list[str]) -> list[str]:
+    """`刘 恺`: a lone character is the surname of the next token."""
+    merged: list[str] = []
+    for tok in tokens:
+        if merged and len(merged[-1]) == 1 and _IS_CJK.match(merged[-1]) and _IS_CJK.match(tok) and len(tok) <= 2:
+            merged[-1] += tok
+        else:
+            merged.append(tok)
+    return merged
+
+
+def _token_names(tok: str) -> list[str] | None:
+    """The Chinese names a token is (`张三`, `张三和李四`), or None if it is words."""
+    name = _cjk_name(tok)
+    if name:
+        return [name]
+    if not _IS_CJK.search(tok) or tok in vocabulary().title_set:
+        return []
+    halves = [h for h in re.split("[和与及]", tok) if h]  # `张三和李四`
+    if len(halves) > 1 and all(_cjk_name(h) for h in halves):
+        return [_cjk_name(h) for h in halves]
+    return None
+
+
+def _names_in(text: str) -> list[str]:
+    """Names in a piece without separators or brackets: Chinese names, else a run of Latin words."""
+    cjk, latin, run = [], [], []
+    prose = False
+    for tok in _merge_lone_surnames(text.split()) + [""]:
+        if tok and _LATIN_WORD.fullmatch(tok):
+            run.append(tok)
+            continue
+        if run:
+            latin.append(" ".join(run))
+            run = []
+        if not tok:
+            continue
+        names = _token_names(tok)
+        if names is not None:
+            cjk.extend(names)
+            continue
+        prose = True
+        if len(tok) > 4:  # a sentence: the names before it (`陶志恒 计划后续…`), if any
+            return cjk
+    if cjk:  # a Latin word beside a Chinese name is its alias: 何佳 Justin
+        return cjk
+    if prose:  # `开发者 Nagesh 希望贡献 …`: words in a sentence, not a list of names
+        return []
+    return [n for n in latin if _valid_latin(n)]
+
+
+def _chunk_names(chunk: str) -> list[str]:
+    chunk = _ETC.sub("", chunk.strip()).strip(_TRAILING_PUNCT)
+    if ":" in chunk:  # `PG：章清洁` — a sub-label
+        chunk = chunk.rsplit(":", 1)[1]
+    if not chunk:
+        return []
+    outside, inside = _outside_and_inside(chunk)
+    names = _names_in(_ETC.sub("", outside.strip()))
+    if names:
+        return names
+    # `Lydina(深开鸿-刘艺婷)`, `(刘锐鑫)`: the bracket holds the real name.
+    for part in inside:
+        found = [n for n in _names_in(part.replace(",", " ")) if _IS_CJK.match(n)]
+        if found:
+            return found[:1]
+    return names
+
+
+def _is_prose(chunk: str) -> bool:
+    """A piece of a value that is words of a sentence, not one (unknown) name."""
+    chunk = _outside_and_inside(chunk.strip(_TRAILING_PUNCT))[0]
+    return len(re.sub(r"\s+", "", chunk)) > 6 or len(chunk.split()) > 2
+
+
+def _leading_text(value: str) -> str:
+    """An inline value as written, without the sentence it runs on into."""
+    value = _SENTENCE_END.split(value, 1)[0]
+    return _GLUED_ORDINAL.split(value, 1)[0].strip()
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _GLUED_ORDINAL.sub("\n", text)  # `王建民2、为欧拉…`: lines that conversion ran together
+    return _MARKUP.sub("", text).replace("()", " ").replace("[]", " ")
+
+
+def split_people(text: str, leading: bool = False) -> list[str]:
+    """The person names in a field value, cleaned, in order, each once (by person_key).
+
+    `刘恺、侯健，王志钢 / Satish` -> [刘恺, 侯健, 王志钢, Satish]; `刘慧玲（华为）` -> [刘慧玲];
+    `天津大学-高镇` -> [高镇]; `胡光明@huguangming123` -> [胡光明]; `丁冀等104人` -> [丁冀];
+    `全体委员`, `各部门负责人`, `无`, `TBD` -> [].
+
+    leading: the value of an inline label, which may run on into a sentence (lines that conversion
+    joined): only the names before the sentence ends, or before the first piece that names no one.
+    """
+    out, seen = [], set()
+    text = _clean(text)
+    if leading:  # (a line break here is one that conversion lost: _GLUED_ORDINAL)
+        text = _SENTENCE_END.split(text, 1)[0].split("\n", 1)[0]
+    for chunk in _top_split(text):
+        names = _chunk_names(chunk)
+        if leading and not names and _is_prose(chunk):
+            break
+        for name in names:
+            key = _fold(name)
+            if key not in seen:
+                seen.add(key)
+                out.append(name)
+    return out
+
+
+def _fold(name: str) -> str:
+    name = normalize(unicodedata.normalize("NFKC", name))  # (traditional to simplified, lower case)
+    return re.sub(r"[\s·•.'’\-_]+", "", name)
+
+
+def person_name(name: str) -> str:
+    """The name a person is filed under (the person facet's value), "" if `name` names no one:
+    a Chinese name by its key (張燁 → 张烨), a Latin one with its words capitalized (fred li → Fred Li)."""
+    key = person_key(name)
+    if not key or not key.isascii():
+        return key
+    return " ".join(w.capitalize() for w in normalize(split_people(name)[0]).split())
+
+
+def person_key(name: str) -> str:
+    """A key that is the same for the same person across files, or "" if `name` names no one.
+
+    Handles, links, affiliations, titles, spaces, full-width forms, case and traditional
+    characters do not matter: person_key("張燁（华为）") == person_key("张 烨") == "张烨".
+    """
+    names = split_people(name)
+    return _fold(names[0]) if names else ""

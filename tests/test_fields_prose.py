@@ -1,0 +1,54 @@
+"""People and decisions written as sentences (archive.extract.fields.prose), on minutes of our own."""
+
+from archive.extract.fields import DECISION, document_fields
+from archive.extract.fields.prose import prose_people, stated_outcome
+from archive.ingest import parse_text
+
+REPORT = """# 东湖区政府第7次常务会议
+
+4月9日上午，区委副书记、区长马文斌在区政府五楼会议室主持召开区政府第7次常务会议。区领导程立新、贺兰、宋一鸣出席会议；区政府办主任唐宁及各有关部门负责人列席。
+
+会议审议并原则同意《东湖区老旧小区改造实施方案》。
+
+会议听取了区水务局关于防汛准备情况的汇报。会议要求，各街道要落实责任，确保安全度汛。
+
+会议决定于5月上旬召开全区安全生产大会。
+"""
+
+
+def test_report_in_prose_names_host_attendees_and_observers():
+    doc = parse_text(REPORT, "东湖区.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.people["host"] == ["马文斌"]  # 区委副书记、区长 dropped, 在…会议室 dropped
+    assert f.people["attendees"] == ["程立新", "贺兰", "宋一鸣"]  # 区领导 is a title
+    assert f.people["observers"] == ["唐宁"]  # 及各有关部门负责人: a group, not people
+    decided = [p.text for p in meeting.paragraphs if f.roles.get(p.n) == DECISION]
+    assert decided == ["会议审议并原则同意《东湖区老旧小区改造实施方案》。", "会议决定于5月上旬召开全区安全生产大会。"]
+
+
+def test_host_shapes():
+    assert prose_people("会议由韩冬主持。") == [("host", ["韩冬"])]
+    assert prose_people("县长邱明主持召开县长办公会，副县长白雪、江涛等参加。") == [
+        ("host", ["邱明"]), ("attendees", ["白雪", "江涛"])]
+    assert prose_people("本次例会由轮值主席 robin（[robin](https://example.org/robin)）主持。") == [("host", ["robin"])]
+    assert prose_people("常务副区长祁峰召开调度会。") == [("host", ["祁峰"])]
+
+
+def test_near_misses_name_no_one():
+    assert prose_people("6月2日，青山区召开防汛工作会议。") == []  # a district convenes
+    assert prose_people("发改、商务、农业等部门参加会议。") == []  # departments
+    assert prose_people("全体机关干部共计60余人参加。") == []
+    assert prose_people("主持人：张三") == []  # a label, read by the label rules
+    assert prose_people("他参加过多次培训，成绩优秀。") == []  # not this meeting's attendance
+
+
+def test_sentences_that_decide_and_those_that_do_not():
+    for text in ("会议研究并原则上同意该项目立项。", "经讨论通过了《章程修订稿》。", "社区成员一致通过了这条提议。",
+                 "审定了2025年度培训计划。", "会议决定暂时采用现有方案。", "确定下次会议的时间为6月3日。",
+                 "决策一：成立文档工作组。", "结论：下周继续讨论。", "人事任命：韩冬任办公室主任。"):
+        assert stated_outcome(text) == DECISION, text
+    for text in ("会议要求，各部门要原则同意的事项抓紧落实。", "会议听取了关于春耕的汇报。",
+                 "重大事项应当经区政府常务会议研究决定。", "（三）讨论需由主任会议决定的其他事项。",
+                 "通过线上方式参加会议。", "【会议决定】"):
+        assert stated_outcome(text) is None, text
