@@ -123,8 +123,16 @@ def _refused(status: int, title: str, reason: str):
 
 
 @bp.post("/items/<item_id>/status")
-@bp.post("/api/items/<item_id>/status")
 def set_status(item_id: str):
+    return _set_status(item_id)
+
+
+@bp.post("/api/items/<item_id>/status")
+def api_set_status(item_id: str):
+    return _set_status(item_id)
+
+
+def _set_status(item_id: str):
     if not may_edit():
         return _refused(403, "没有权限", "只有编辑（editor）或管理员可以更改事项状态：请用这样的账号登录。")
     if not request.headers.get("Authorization"):  # (a browser's form: the session's CSRF token)
