@@ -131,7 +131,7 @@ def cmd_search(args) -> int:
         print_results(result, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     if args.timeline and not args.json:
         from .search.timeline import histogram
-        print(histogram(result["timeline"]))
+        print(histogram(result["timeline"]), end="")
     return 0
 
 
