@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-import shutil
 from datetime import date
 from urllib.parse import unquote
 

@@ -10,7 +10,6 @@ from archive.access.levels import Viewer
 from archive.cli import main
 from archive.search.request import SearchRequest
 from archive.search.timeline import histogram, timeline
-from web import create_app
 from web.state import State
 from web.timeline import chart
 

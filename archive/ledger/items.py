@@ -75,7 +75,7 @@ def _date_key(d: dict | None) -> tuple:
     return (d.get("year") or 0, d.get("month") or 0, d.get("day") or 0) if d else (0, 0, 0)
 
 
-def _row(hit: dict, meeting: dict, item: dict, leaves, today: date) -> dict:
+def _row(hit: dict, meeting: dict, item: dict, leaves) -> dict:
     text = item["text"]
     owners = owners_written(text)
     people = list(dict.fromkeys(item["owners"] + [n for o in owners for n in split_people(o)]))
@@ -89,11 +89,11 @@ def _row(hit: dict, meeting: dict, item: dict, leaves, today: date) -> dict:
         "page": hit.get("page"), "regions": hit["regions"], "topics": hit["topics"],
         "owners_written": owners, "owners": people,
         "due_text": due_text, "due": due.isoformat() if due else None,
-        "ingested": meeting.get("ingested"), "today": today.isoformat(),
+        "ingested": meeting.get("ingested"),
     }
 
 
-def _paragraph_rows(service, req: LedgerRequest, leaves, today: date) -> list[dict]:
+def _paragraph_rows(service, req: LedgerRequest, leaves) -> list[dict]:
     reader, meetings, rows = service.engine.reader(), {}, []
     kinds = (req.search.kind,) if req.search.kind else KINDS
     for kind in kinds:
@@ -108,7 +108,7 @@ def _paragraph_rows(service, req: LedgerRequest, leaves, today: date) -> list[di
             n = int(hit["id"].rsplit("-p", 1)[1])
             items = [i for i in meeting.get("items", []) if i["paragraph"] == n and i["kind"] == kind]
             for item in items or [{"kind": kind, "paragraph": n, "text": hit["text"], "owners": [], "due": None}]:
-                rows.append(_row(hit, meeting, item, leaves, today))
+                rows.append(_row(hit, meeting, item, leaves))
     return rows
 
 
@@ -134,7 +134,7 @@ def ledger(service, req: LedgerRequest, statuses: dict[str, Status], today: date
     """The rows of a ledger request as the service's viewer may read them, filtered and sorted."""
     today = today or date.today()
     leaves = positives(parse(req.search.q)) if req.search.q.strip() else []
-    rows = _paragraph_rows(service, req, leaves, today)
+    rows = _paragraph_rows(service, req, leaves)
     seen: dict[str, int] = {}
     for row in sorted(rows, key=lambda r: (r["source"], r["line_start"])):
         # (the same words twice in one file: the second is its own item)
