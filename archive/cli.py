@@ -140,6 +140,9 @@ def cmd_search(args) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         print_results(result, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    if args.timeline and not args.json:
+        from .search.timeline import histogram
+        print(histogram(result["timeline"]), end="")
     return 0
 
 
@@ -362,7 +365,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--per-page", type=int, default=PER_PAGE)
     p.add_argument("--no-expand", action="store_true", help="search the words as typed, without their synonyms")
     p.add_argument("--json", action="store_true", help="print exactly what GET /api/search returns")
+    p.add_argument("--timeline", action="store_true", help="also print the matches per month as a text histogram")
     p.set_defaults(func=cmd_search)
+
+    from .ledger.cli import add_parser as add_items
+    add_items(sub, common)
 
     p = sub.add_parser("serve", parents=[common], help="serve the search page and /api/search")
     p.add_argument("--host", default="127.0.0.1")
@@ -397,7 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="passwd also changes --role/--level; token prints a new API token once; "
                         "revoke removes a user's tokens (or --token ID); rotate-secret ends every session")
     p.add_argument("name", nargs="?")
-    p.add_argument("--role", help="reader (default) or admin (reads every level)")
+    p.add_argument("--role", help="reader (default), editor (a reader who may set items' status) or admin "
+                                  "(reads every level)")
     p.add_argument("--level", help="the highest access level the user may read (default: the lowest)")
     p.add_argument("--token", metavar="ID", help="revoke only this token (the id after arc_)")
     p.set_defaults(func=cmd_users)

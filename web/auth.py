@@ -29,7 +29,7 @@ bp = Blueprint("auth", __name__)
 
 SESSION_COOKIE, CSRF_COOKIE = "archive_session", "archive_csrf"
 NOBODY = Viewer("", ())  # reads nothing: a request the login check has not seen (fails closed)
-PAGES = re.compile(r"^/(meetings/[^/]+)?$")  # pages a browser opens: redirected to the login
+PAGES = re.compile(r"^/(meetings/[^/]+|items)?$")  # pages a browser opens: redirected to the login
 NO_USERS = "服务暂不可用：本站需要登录，但还没有任何用户账号。请联系管理员。"
 OPEN = ("auth.login", "auth.login_post", "auth.logout", "static")  # endpoints answered without a viewer
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .passwords import hash_password, verify
 
-ROLES = ("reader", "admin")
+ROLES = ("reader", "editor", "admin")  # editor: reads as a reader of its level, may set items' status
 FILE_NAME = "access.sqlite"
 NAME_MAX = 64  # characters of a user name
 
@@ -45,6 +45,9 @@ TABLES = (
     "sessions (id TEXT PRIMARY KEY, name TEXT NOT NULL, created DOUBLE PRECISION NOT NULL, expires DOUBLE PRECISION NOT NULL)",
     "failures (key TEXT PRIMARY KEY, count INTEGER NOT NULL, first DOUBLE PRECISION NOT NULL, locked_until DOUBLE PRECISION NOT NULL)",
     "settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    # The status people keep of the ledger's items (archive/ledger/status.py), by stable item id.
+    "item_status (id TEXT PRIMARY KEY, status TEXT NOT NULL, note TEXT NOT NULL, who TEXT NOT NULL, "
+    "at DOUBLE PRECISION NOT NULL)",
 )
 
 

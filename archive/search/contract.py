@@ -54,6 +54,13 @@ class Expansion(TypedDict):
     synonyms: list[str]        # also searched (thesaurus.toml), ranked below the term itself
 
 
+class TimelineBar(TypedDict):
+    period: str                # "2024-03" (a month), or "2024" (paragraphs dated by the year alone)
+    year: int
+    month: int | None
+    count: int                 # matching paragraphs of that month (or of that year, no month known)
+
+
 class Result(TypedDict):
     query: str
     total: int
@@ -67,6 +74,7 @@ class Result(TypedDict):
     facets_truncated: dict[str, bool]     # a facet listed only its FACET_LIMIT most frequent values
     suggestion: Suggestion | None         # only when nothing (or only a relaxed answer) was found
     drops: list[Drop]                     # only when nothing was found under the filters
+    timeline: list[TimelineBar]           # paragraphs per month (per year where only the year is known)
 
 
 class Related(TypedDict):

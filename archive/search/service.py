@@ -28,6 +28,7 @@ from .plan import Compiler, negated_leaves, relaxed, with_context_boost
 from .query import Term, parse, positives
 from .request import LAST_INGEST, SearchRequest, date_bound, since_bound
 from .suggest import suggest
+from .timeline import timeline
 from .thesaurus import default_thesaurus
 
 FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
@@ -88,6 +89,7 @@ class SearchService:
             "facets_truncated": truncated,
             "suggestion": suggestion,
             "drops": drops,
+            "timeline": timeline(facets["date"]),
         }
 
     def _find(self, reader: Reader, req: SearchRequest) -> _Search:

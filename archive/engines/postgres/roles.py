@@ -5,7 +5,7 @@ nothing run by `serve` creates anything.
                                    (`archive db init`; a cluster: init_cluster, then the users store)
     grant(url, role, shard_urls)   what `serve` needs, for a reader role (`archive db grant ROLE`):
                                    USAGE on the schemas, SELECT on the archive's tables and the users store's,
-                                   and INSERT/UPDATE/DELETE on the sessions and failed-login counters only;
+                                   and INSERT/UPDATE/DELETE on the sessions, failed-login counters and ledger status only;
                                    on a coordinator its user mapping on each shard; run on a shard's own
                                    database, SELECT on both sets of tables there
     carry_grants(cur, old, new)    a rebuild's new schema readable by the roles that could read the old one
@@ -21,7 +21,7 @@ from .urls import parse_url
 
 ACCESS = "archive_access"  # the users store's schema (archive/access/store.py)
 STORE_READ = ("users", "tokens", "settings")  # what serving reads of the store
-STORE_WRITTEN = ("sessions", "failures")  # and what it writes: logins, logouts, lockouts
+STORE_WRITTEN = ("sessions", "failures", "item_status")  # and what it writes: logins, lockouts, ledger status
 
 
 def create_store(url: str) -> None:

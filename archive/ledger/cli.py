@@ -1,0 +1,65 @@
+"""`archive items`: the ledger on the command line (trusted, like `archive search`: every level)."""
+
+import json
+import sys
+
+from ..errors import BadRequest
+from .closing import suggest_closing
+from .export import to_csv
+from .items import KIND_NAMES, SORTS, STATUS_FILTERS, LedgerRequest, ledger
+from .status import STATUSES, StatusBook
+
+
+def add_parser(sub, common) -> None:
+    p = sub.add_parser("items", parents=[common], help="the ledger of decisions and open items (督办台账)")
+    p.add_argument("query", nargs="*", help="words, as for search (default: every item)")
+    for name, text in (("region", "province, city or county"), ("topic", "a topic label"),
+                       ("person", "someone who took part in the meeting")):
+        p.add_argument(f"--{name}", help=text)
+    p.add_argument("--kind", choices=("decision", "action"), help="only decisions, or only open items")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="meetings from YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="meetings up to YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--owner", help="who is responsible (a person or an office, as written)")
+    p.add_argument("--due-before", metavar="DATE", help="deadlines on or before DATE")
+    p.add_argument("--status", choices=STATUS_FILTERS, help="open, done, dropped or overdue")
+    p.add_argument("--sort", choices=SORTS, default="due", help="by deadline (default) or meeting date")
+    p.add_argument("--csv", action="store_true", help="print CSV (UTF-8 with BOM, as /items.csv)")
+    p.add_argument("--json", action="store_true", help="print the rows as /api/items does")
+    p.set_defaults(func=cmd_items)
+
+
+def _line(r: dict) -> str:
+    due = f"截止 {r['due']}" if r["due"] else f"时限 {r['due_text']}" if r["due_text"] else "无时限"
+    flags = "（逾期）" if r["overdue"] else ""
+    head = f"[{STATUSES[r['status']]}] {due}{flags} · {KIND_NAMES[r['kind']]}"
+    who = f"   责任：{'、'.join(r['owners_written'] or r['owners'])}\n" if r["owners_written"] or r["owners"] else ""
+    close = f"   建议关闭：{r['suggest_close']['meeting_title']}：{r['suggest_close']['text']}\n" \
+        if r.get("suggest_close") else ""
+    when = r["meeting_date"]["text"] if r["meeting_date"] else "日期不详"
+    return f"{head}\n   {r['text']}\n{who}   {r['meeting_title']} · {when} · {r['source']}:{r['line_start']}\n{close}"
+
+
+def cmd_items(args) -> int:
+    from ..access.store import open_store
+    from ..cli import _engine
+    from ..search.service import SearchService
+    params = {"q": " ".join(args.query), "region": args.region, "topic": args.topic, "person": args.person,
+              "kind": args.kind, "from": args.date_from, "to": args.date_to, "owner": args.owner,
+              "due_before": args.due_before, "status": args.status, "sort": args.sort}
+    try:
+        req = LedgerRequest.from_params({k: v for k, v in params.items() if v})
+    except BadRequest as exc:
+        print(f"archive: {exc}", file=sys.stderr)
+        return 2
+    service = SearchService(_engine(args))
+    rows = ledger(service, req, StatusBook(open_store(args.index, args.database)).all())
+    suggest_closing(service, rows)
+    if args.csv:
+        sys.stdout.write(to_csv(rows))
+    elif args.json:
+        print(json.dumps({"total": len(rows), "items": rows}, ensure_ascii=False, indent=2))
+    else:
+        overdue = sum(r["overdue"] for r in rows)
+        print(f"共 {len(rows)} 项事项" + (f"，逾期 {overdue} 项" if overdue else "") + "\n")
+        print("\n".join(_line(r) for r in rows))
+    return 0

@@ -1,0 +1,154 @@
+"""The ledger of decisions and open items: /items (page), /api/items (JSON), /items.csv, /items.atom,
+and POST /items/<id>/status (an editor or admin sets open / done / dropped, with a note).
+
+Rows come from archive/ledger over the request's service (web/auth.py's RequestService), so a viewer
+sees only items of minutes they may read, in every one of these answers. A status change needs the
+role editor or admin (403 otherwise; also on loopback without users, where nobody is logged in) and,
+from a browser, a CSRF token: an HMAC of the session under the store's secret, as logout has it.
+"""
+
+import hashlib
+import hmac
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, g, jsonify, make_response, redirect, render_template, request, \
+    url_for
+
+from archive.errors import BadRequest
+from archive.ledger.closing import suggest_closing
+from archive.ledger.export import to_csv
+from archive.ledger.items import KIND_NAMES, LedgerRequest, ledger
+from archive.ledger.status import STATUSES, StatusBook
+
+from .feed import ATOM, EPOCH, TAG_DATE, _add
+
+bp = Blueprint("ledger", __name__)
+
+EDITORS = ("editor", "admin")
+PARAMS = ("q", "region", "topic", "person", "kind", "from", "to", "owner", "due_before", "status", "sort")
+ITEM_ID = re.compile(r"^[0-9a-f]{16}$")
+FEED_ENTRIES = 50
+
+
+def _book() -> StatusBook:
+    return StatusBook(current_app.config["ACCESS_STORE"])
+
+
+def _params() -> dict:
+    return {k: request.args.get(k, "").strip() for k in PARAMS if request.args.get(k, "").strip()}
+
+
+def _rows(params: dict) -> tuple[LedgerRequest, list[dict]]:
+    req = LedgerRequest.from_params(params)
+    service = current_app.config["SERVICE"]
+    rows = ledger(service, req, _book().all())
+    suggest_closing(service, rows)
+    return req, rows
+
+
+def may_edit() -> bool:
+    return g.get("viewer") is not None and g.viewer.role in EDITORS
+
+
+def status_token() -> str:
+    """The CSRF token of the status forms: an HMAC of the session (none without one)."""
+    sid = g.get("session_id", "")
+    secret = current_app.config["ACCESS_STORE"].secret()
+    return hmac.new(secret, f"status:{sid}".encode(), hashlib.sha256).hexdigest() if sid else ""
+
+
+def item_url(row: dict) -> str:
+    n = row["paragraph"]
+    return url_for("pages.meeting", meeting_id=row["meeting_id"], hit=n) + f"#p-{n}"
+
+
+@bp.get("/items")
+def page():
+    params = _params()
+    req, rows = _rows(params)
+    sorts = [(key, label, url_for("ledger.page", **{**params, "sort": key}))
+             for key, label in (("due", "按截止日期"), ("date", "按会议日期"))]
+    return render_template("items.html", params=params, req=req, rows=rows, sorts=sorts, kinds=KIND_NAMES,
+                           statuses=STATUSES, may_edit=may_edit(), item_url=item_url, q=req.search.q,
+                           overdue=sum(r["overdue"] for r in rows), next=request.full_path.rstrip("?"))
+
+
+@bp.get("/api/items")
+def api():
+    _, rows = _rows(_params())
+    return jsonify(total=len(rows), today=date.today().isoformat(), items=rows)
+
+
+@bp.get("/items.csv")
+def csv():
+    _, rows = _rows(_params())
+    name = quote("督办台账.csv")
+    return Response(to_csv(rows).encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=\"items.csv\"; filename*=UTF-8''{name}"})
+
+
+@bp.get("/items.atom")
+def atom():
+    """New items: those of the meetings ingested last first, up to FEED_ENTRIES."""
+    _, rows = _rows(_params())
+    rows = sorted(rows, key=lambda r: r["ingested"] or EPOCH, reverse=True)[:FEED_ENTRIES]
+    root = request.host_url.rstrip("/")
+    doc = ET.Element(f"{{{ATOM}}}feed")
+    _add(doc, "id", request.url)
+    _add(doc, "title", "会议记录检索：督办台账")
+    _add(doc, "updated", max((r["ingested"] or EPOCH for r in rows), default=EPOCH))
+    _add(_add(doc, "author"), "name", "会议记录检索")
+    _add(doc, "link", rel="self", type="application/atom+xml", href=request.url)
+    _add(doc, "link", rel="alternate", type="text/html", href=root + url_for("ledger.page", **_params()))
+    host = request.host.split(":")[0] or "localhost"
+    for r in rows:
+        entry = _add(doc, "entry")
+        _add(entry, "id", f"tag:{host},{TAG_DATE}:item:{r['id']}")
+        _add(entry, "title", f"【{KIND_NAMES[r['kind']]}】{r['text'][:60]}")
+        _add(entry, "updated", r["ingested"] or EPOCH)
+        _add(entry, "link", rel="alternate", type="text/html", href=root + item_url(r))
+        facts = [f"责任：{'、'.join(r['owners_written'] or r['owners'])}" if r["owners_written"] or r["owners"] else "",
+                 f"截止：{r['due']}" if r["due"] else "", f"会议：{r['meeting_title']}"]
+        _add(entry, "content", "\n".join([r["text"]] + [f for f in facts if f]), type="text")
+    return Response(ET.tostring(doc, encoding="utf-8", xml_declaration=True), mimetype="application/atom+xml")
+
+
+def _refused(status: int, title: str, reason: str):
+    if request.path.startswith("/api/"):
+        return make_response(jsonify(error=reason), status)
+    return make_response(render_template("error.html", status=status, title=title, reason=reason, q=""), status)
+
+
+@bp.post("/items/<item_id>/status")
+def set_status(item_id: str):
+    return _set_status(item_id)
+
+
+@bp.post("/api/items/<item_id>/status")
+def api_set_status(item_id: str):
+    return _set_status(item_id)
+
+
+def _set_status(item_id: str):
+    if not may_edit():
+        return _refused(403, "没有权限", "只有编辑（editor）或管理员可以更改事项状态：请用这样的账号登录。")
+    if not request.headers.get("Authorization"):  # (a browser's form: the session's CSRF token)
+        token = status_token()
+        if not token or not hmac.compare_digest(token, request.form.get("csrf", "")):
+            return _refused(400, "请求有误", "表单已过期或来源不明，请刷新页面后重试。")
+    rows = _rows({})[1] if ITEM_ID.match(item_id) else []
+    row = next((r for r in rows if r["id"] == item_id), None)
+    if row is None:  # (an item of minutes the viewer may not read is not confirmed to exist)
+        return _refused(404, "找不到事项", f"没有这个事项：{item_id}")
+    try:
+        given = _book().set(item_id, request.form.get("status", ""), request.form.get("note", ""), g.viewer.name,
+                            current_app.config["AUDIT"], request.remote_addr or "")
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    if request.path.startswith("/api/"):
+        return jsonify(id=item_id, status=given.status, note=given.note, who=given.who, at=given.at)
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/items") else url_for("ledger.page"), 303)
