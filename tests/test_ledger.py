@@ -9,12 +9,13 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from urllib.parse import unquote
 
 import pytest
 
-from archive.access.levels import Viewer
+from archive.access.levels import Viewer, archive_config
 from archive.cli import main
 from archive.index.pipeline import ingest
 from archive.ledger.deadlines import resolve, written
@@ -219,7 +220,9 @@ def served(request, engine_kind, tmp_path_factory):
     for name, role, level in (("reader", "reader", "秘密"), ("editor", "editor", "公开"),
                               ("chief", "editor", "秘密"), ("root", "admin", "公开")):
         store.add(name, PASSWORD, role, level)
-    return corpus, engine, store, create_app(engine, mode="network", store=store)
+    # (Its own audit log: on PostgreSQL the default is the user's, shared by the session's databases.)
+    config = replace(archive_config(engine), audit_log=str(tmp_path_factory.mktemp("audit") / "audit.jsonl"))
+    return corpus, engine, store, create_app(engine, mode="network", store=store, config=config)
 
 
 def test_an_editor_sets_status_a_reader_cannot_and_the_audit_log_has_it(served):

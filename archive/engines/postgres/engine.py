@@ -55,8 +55,9 @@ class PostgresEngine:
         """What the archive's last commit recorded ({} without one): the stored configuration."""
         conn = self.pool.get()
         try:
-            return current_meta(conn)
+            return current_meta(Guarded(conn, self.location))
         finally:
+            conn.rollback()  # (a refused query leaves the transaction aborted: the pool gets it clean)
             self.pool.put(conn)
 
     def reader(self) -> PostgresReader:
