@@ -145,3 +145,26 @@ def test_killed_ingest_leaves_a_usable_index(tmp_path):
     found = texts(engine)
     assert len(found) == len(set(found)) == 120
     assert sum("第二版" in t for t in found) == 30 and s.meetings == 60
+
+
+def test_index_of_an_older_segment_format_is_outdated_and_rebuilt(tmp_path, corpus):
+    """An index written before stored documents were compressed in blocks (Whoosh's own stored column,
+    no format in its meta) asks for a rebuild instead of being misread, and an ingest rebuilds it."""
+    from whoosh import index as whoosh_index
+
+    from archive.analysis import ANALYZER_VERSION, SEGMENTER
+    from archive.engines.whoosh.schema import make_schema
+
+    (tmp_path / "ix" / "gen-000001").mkdir(parents=True)
+    ix = whoosh_index.create_in(str(tmp_path / "ix" / "gen-000001"), make_schema())
+    with ix.writer() as w:  # Whoosh's own writer and codec: the layout of the previous version
+        w.add_document(kind="p", id="x-p1", text="第9项旧格式", info={})
+        w.add_document(kind="meta", id="meta", info={"analyzer": ANALYZER_VERSION, "segmenter": SEGMENTER})
+    (tmp_path / "ix" / "CURRENT").write_text("gen-000001\n")
+    engine = open_engine(tmp_path / "ix")
+    with pytest.raises(IndexOutdated, match="segment format 1.*archive ingest --rebuild"):
+        engine.reader()
+    s = ingest([corpus], engine)
+    assert s.rebuilt and s.added == 3
+    assert SearchService(engine).search(SearchRequest(q="第2项"))["total"] == 1
+    assert SearchService(engine).search(SearchRequest(q="旧格式"))["total"] == 0

@@ -9,13 +9,12 @@ when it is complete; searchers never see a half-built index.
 
 from contextlib import contextmanager
 
-from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexOutdated
 from ...index.records import FILE, META
 from ...workers import in_parallel, total_bytes, worker_count
 from .schema import make_schema, to_fields
 from .segment import FastSegmentWriter
-from .store import IndexDir, read_meta
+from .store import FORMAT, IndexDir, is_current, read_meta
 
 # A rebuild commits a segment (into the generation not yet published) each time
 # this many term occurrences and postings are held in memory (sorted with NumPy
@@ -68,7 +67,7 @@ class WhooshIndexer:
         self.writer.delete_by_term("source", source)
 
     def commit(self, meta: dict) -> None:
-        self.writer.update_document(kind=META, id=META, info=meta)
+        self.writer.update_document(kind=META, id=META, info={**meta, "format": FORMAT})
         self.committed = True  # (a failed commit cleans up after itself: nothing to cancel)
         if self.rebuilding:
             self.writer.commit_with(self.segments)
@@ -97,8 +96,7 @@ def indexer(index_dir: IndexDir, rebuild: bool, wait: float):
         if not rebuild and index_dir.exists():
             try:
                 ix = index_dir.open_raw()
-                meta = read_meta(ix)
-                rebuild = (meta.get("analyzer"), meta.get("segmenter")) != (ANALYZER_VERSION, SEGMENTER)
+                rebuild = not is_current(read_meta(ix))
                 # An index from before a field was added (access levels) cannot store it: build anew.
                 rebuild = rebuild or set(make_schema().names()) != set(ix.schema.names())
             except IndexOutdated:  # written by an older layout of this code: build it anew

@@ -6,6 +6,7 @@ an ingest killed at any moment leaves both as they were.
 """
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Frequency
 
 from ...index.records import PARAGRAPH
 from .tokenizers import UnitTokenizer, WordTokenizer
@@ -18,17 +19,35 @@ UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
 FACETS_EXT = ".facets.npz"
 
 
+class Counts(Frequency):
+    """Frequency without a value per posting: a posting's frequency is its weight (no term here
+    has a boost), which the postings blocks hold already; its 4 bytes a posting were stored twice."""
+
+    posting_size = 0
+
+    def word_values(self, value, analyzer, **kwargs):
+        return ((w, freq, weight, b"") for w, freq, weight, _ in super().word_values(value, analyzer, **kwargs))
+
+
+def _text(analyzer) -> TEXT:
+    field = TEXT(analyzer=analyzer, phrase=False, stored=False)
+    field.format = Counts()
+    return field
+
+
 def make_schema() -> Schema:
     words, units = WordTokenizer(), UnitTokenizer()
+    text = _text(words)
+    text.stored = True
     return Schema(
         kind=ID(stored=True),
         id=ID(stored=True, unique=True),
         meeting_id=ID(stored=True),
         source=ID(stored=True),
-        text=TEXT(analyzer=words, phrase=False, stored=True),
-        chars=TEXT(analyzer=units, phrase=False),
-        title=TEXT(analyzer=words, phrase=False),
-        section=TEXT(analyzer=words, phrase=False),
+        text=text,
+        chars=_text(units),
+        title=_text(words),
+        section=_text(words),
         region=KEYWORD(commas=True),
         topic=KEYWORD(commas=True),
         keyterm=KEYWORD(commas=True),

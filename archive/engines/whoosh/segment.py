@@ -20,7 +20,7 @@ every term, posting, term statistic and block statistic):
 
 It plugs into Whoosh where Whoosh has a place for it: SegmentWriter is given
 a codec (FastCodec) whose per-document writer records each document's field
-lengths and units text and stores documents with the faster zlib set-up, and
+lengths and units text and stores documents in compressed blocks (stored.py), and
 whose field writer writes the pool's postings in bulk, then the side files
 (units text, facets) next to the segment's own. The few private Whoosh names
 still needed are in private.py.
@@ -33,11 +33,9 @@ from array import array
 import numpy as np
 from whoosh.codec.base import FieldWriter
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
-from whoosh.columns import CompressedBytesColumn, PickleColumn, VarBytesColumn
 from whoosh.fields import KEYWORD, UnknownFieldError
 from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.formats import Frequency
-from whoosh.system import pack_int, pack_long, pack_ushort, unpack_uint
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
 
@@ -45,16 +43,17 @@ from ...analysis import normalize, unit_string, words
 from ...index.records import FACET_FIELDS
 from .private import (NO_LOCK_ARG, TERMINFO_STRUCT, StoredColumnPerDocWriter, mark_added, release_writer,
                       write_segment)
-from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
+from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT, Counts
+from .stored import STORED_COLUMN, LeanCodec
 from .tokenizers import UnitTokenizer, WordTokenizer
 
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
 FACET_NAMES = FACET_FIELDS + ("kind",)  # fields whose values and documents go to the segment's facet file
-# Whoosh 3's defaults (W3Codec, CompressedBytesColumn): postings per block, zlib level of blocks and stored documents.
+# Whoosh 3's defaults (W3Codec): postings per block, zlib level of blocks.
 BLOCK_LIMIT, COMPRESSION = 128, 3
 COMPRESS_MIN = 128  # bytes of a block's pickle below which zlib only adds its header
-# Blocks and most stored documents are under 4 kB: a 4 kB window and little hash memory compress
+# Most postings blocks are under 4 kB: a 4 kB window and little hash memory compress
 # them as well as zlib's defaults, and setting up the stream costs ≈ 8 µs instead of ≈ 45 µs.
 _WINDOW_BITS, _MEM_LEVEL, _SMALL = 12, 4, 4096
 
@@ -199,7 +198,7 @@ class _Pool:
         fieldname, tbytes, docnum, weight, vbytes = item
         occurrences = self.text_fields.get(fieldname)
         if occurrences is not None:
-            occurrences.add_posting(tbytes, docnum, unpack_uint(vbytes)[0])
+            occurrences.add_posting(tbytes, docnum, int(weight))  # (a Counts field: the weight is the frequency)
             return
         self.add_posting(fieldname, tbytes, docnum, weight, vbytes)
 
@@ -240,22 +239,6 @@ def _keyword_items(fieldobj, value: str) -> tuple:
             _KEYWORDS.clear()
         found = _KEYWORDS[key] = (fieldobj, tuple(fieldobj.index(value)))
     return found[1]
-
-
-class _FastCompressedWriter(VarBytesColumn.Writer):
-    """CompressedBytesColumn's writer with the faster zlib set-up: the same zlib streams to its reader."""
-
-    def add(self, docnum, v):
-        super().add(docnum, _compress(v, COMPRESSION))
-
-
-class _FastCompressedBytesColumn(CompressedBytesColumn):
-    def writer(self, dbfile):
-        return _FastCompressedWriter(dbfile)
-
-
-# Stored fields as Whoosh 3 stores them (whoosh3.STORED_COLUMN: pickled, then compressed), compressed faster.
-STORED_COLUMN = PickleColumn(_FastCompressedBytesColumn())
 
 
 class _PerDocWriter(StoredColumnPerDocWriter):
@@ -392,12 +375,12 @@ class _FieldWriter(FieldWriter):
                 self.start_field(fieldname, fieldobj)
                 write = self.write_term
                 weights = freqs.astype(np.float64)
-                values = freqs.astype(">u4").tobytes()  # Frequency's value: the frequency as an unsigned int
+                values = b""  # (a Counts field: the frequency is the weight)
                 lens = doclens[docs] if doclens is not None else None
                 bounds = bounds.tolist()
                 for i, tbytes in enumerate(terms):
                     a, b = bounds[i], bounds[i + 1]
-                    write(tbytes, docs[a:b].tolist(), weights[a:b].tolist(), values[4 * a:4 * b],
+                    write(tbytes, docs[a:b].tolist(), weights[a:b].tolist(), values,
                           lens[a:b].tolist() if lens is not None else None)
             else:
                 terms = pool.fields[fieldname]
@@ -414,6 +397,9 @@ class _FieldWriter(FieldWriter):
     def write_term(self, tbytes: bytes, ids: list, weights: list, values, lengths) -> None:
         """One term: ids (document numbers), weights, values (bytes joined when of fixed size), lengths (or None)."""
         postfile, limit, fixedsize = self.postfile, BLOCK_LIMIT, self.fixedsize
+        if len(ids) == 1:  # one posting: kept in the terms index (≈ 45 bytes less than a postings block)
+            self._add_term(tbytes, self._inlined(ids[0], weights[0], values, lengths[0] if lengths else 0), ids)
+            return
         start = postfile.tell()
         out = [WHOOSH3_HEADER_MAGIC]
         n = len(ids)
@@ -458,6 +444,20 @@ class _FieldWriter(FieldWriter):
         terminfo = TERMINFO_STRUCT.pack(
             False, total, n, 0 if minlength is None else length_to_byte(minlength), length_to_byte(maxlength),
             maxweight, ids[0], ids[-1]) + pack_long(start) + pack_int(len(blob))
+        self._add_term(tbytes, terminfo, ids)
+
+    def _inlined(self, docnum: int, weight: float, values, length: int) -> bytes:
+        """A term's statistics with its one posting inlined, as W3TermInfo.to_bytes writes them."""
+        fixedsize = self.fixedsize
+        if fixedsize is None or fixedsize < 0:
+            value = tuple(v for v in values[:1] if v)
+        else:
+            value = (values[:fixedsize],) if fixedsize else (None,)
+        lbyte = length_to_byte(length) if length else 0
+        return TERMINFO_STRUCT.pack(True, weight, 1, lbyte, lbyte, weight, docnum, docnum) + pickle.dumps(
+            ((docnum,), (weight,), value), 2)
+
+    def _add_term(self, tbytes: bytes, terminfo: bytes, ids) -> None:
         self.tindex.add(self.keyprefix + tbytes, terminfo)
         if self.facet is not None:
             values_of, docs, bounds = self.facet
@@ -480,18 +480,18 @@ class _FieldWriter(FieldWriter):
         self.is_closed = True
 
 
-class FastCodec(W3Codec):
+class FastCodec(LeanCodec):
     """Whoosh 3's codec with this module's per-document and field writers.
 
-    Its segments name Whoosh's own W3Codec, which reads them: the TOC pickles each segment
-    with its codec, and any Whoosh opens the index.
+    Its segments name LeanCodec (stored.py), which reads them: the TOC pickles each segment
+    with its codec.
     """
 
     length_stats = False  # the field writer has the documents' field lengths from the per-document writer
 
     def __init__(self):
         super().__init__(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
-        self.segment_codec = W3Codec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
+        self.segment_codec = LeanCodec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
         self.perdoc_writers: dict[str, _PerDocWriter] = {}  # segment id -> its per-document writer
 
     def new_segment(self, storage, indexname):
@@ -519,7 +519,7 @@ class FastSegmentWriter(SegmentWriter):
         self.text_fields = {
             name: _Occurrences(units=type(f.analyzer) is UnitTokenizer) for name, f in self.schema.items()
             if f.indexed and type(getattr(f, "analyzer", None)) in (UnitTokenizer, WordTokenizer)
-            and type(f.format) is Frequency and f.format.field_boost == 1.0}
+            and type(f.format) is Counts and f.format.field_boost == 1.0}
         self.pool = _Pool(self.text_fields)
         self.general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
 

@@ -34,6 +34,9 @@ from .schema import make_schema
 
 CURRENT = "CURRENT"
 LOCK = "ingest.lock"
+# The layout of this engine's segments (stored.py, segment.py), kept in the index's meta: an index
+# written in another layout is rebuilt, never misread.
+FORMAT = 2
 KEEP_GENERATIONS = 2  # the live one and the one before, for searchers still reading it
 
 
@@ -218,8 +221,16 @@ def read_meta(ix) -> dict:
     return doc["info"] if doc else {}
 
 
+def is_current(meta: dict) -> bool:
+    """Whether an index with this meta was built by this version's analysis and segment layout."""
+    return (meta.get("analyzer"), meta.get("segmenter"), meta.get("format")) == (ANALYZER_VERSION, SEGMENTER, FORMAT)
+
+
 def check_compatible(ix, root: Path) -> None:
     meta = read_meta(ix)
+    if meta and meta.get("format") != FORMAT:
+        raise IndexOutdated(f"the index in {root} was written in segment format {meta.get('format', 1)}, this "
+                            f"version writes format {FORMAT}: run `archive ingest --rebuild`")
     built = (meta.get("analyzer"), meta.get("segmenter"))
     if built != (ANALYZER_VERSION, SEGMENTER):
         raise IndexOutdated(
