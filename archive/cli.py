@@ -99,8 +99,8 @@ def cmd_serve(args) -> int:
     from waitress import serve
     from web import create_app, store_for
     from .access.levels import load_config
-    check_port(args.host, args.port)
     engine = _engine(args)
+    check_port(args.host, args.port)  # before an index is built, and as one line, not waitress's traceback
     config = load_config()
     store = store_for(engine)
     # Safe by default: beyond loopback, either users log in or --public says the lowest level is for all.
@@ -324,7 +324,7 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         return args.func(args)
     except KeyboardInterrupt:
-        print("\narchive: 已中断", file=sys.stderr)
+        print(("\n" if sys.stderr.isatty() else "") + "archive: 已中断", file=sys.stderr)  # (after a bar)
         return 130
     except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
