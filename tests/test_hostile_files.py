@@ -83,11 +83,11 @@ EMPTY = {
     "front-only.md": "---\ntitle: 只有前言\n---\n".encode(),
 }
 BAD = {
-    "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary"),
-    "shift-jis.md": ("日本語のテキストです。会議は東京で開催されました。".encode("shift_jis") * 4, "encoding not recognised"),
-    "latin1.md": ("Compte rendu de la réunion: l'équipe a décidé.\n".encode("latin-1") * 4, "not UTF-8"),
-    "controls.md": (("会议\x01\x02\x03\x04\x05纪要" * 50).encode(), "not a text file"),
-    "truncated-utf16.md": (b"\xff\xfe" + simplified("文县").encode("utf-16-le")[:-1], "not UTF-8"),
+    "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "二进制文件"),
+    "shift-jis.md": ("日本語のテキストです。会議は東京で開催されました。".encode("shift_jis") * 4, "无法识别编码"),
+    "latin1.md": ("Compte rendu de la réunion: l'équipe a décidé.\n".encode("latin-1") * 4, "不是 UTF-8"),
+    "controls.md": (("会议\x01\x02\x03\x04\x05纪要" * 50).encode(), "不是文本文件"),
+    "truncated-utf16.md": (b"\xff\xfe" + simplified("文县").encode("utf-16-le")[:-1], "不是 UTF-8"),
 }
 
 
@@ -174,9 +174,9 @@ def test_warnings_name_the_file_and_the_problem(hostile):
     warnings = {}
     for w in summary["warnings"]:
         warnings.setdefault(w["source"], []).append(w["message"])
-    assert any("front matter ignored" in m for m in warnings["front-broken.md"])
-    assert any("not a mapping" in m for m in warnings["front-list.md"])
-    assert any("values" in m for m in warnings["front-bomb.md"])
+    assert any("已忽略文件头" in m for m in warnings["front-broken.md"])
+    assert any("不是“键: 值”的映射" in m for m in warnings["front-list.md"])
+    assert any("个值" in m for m in warnings["front-bomb.md"])
     assert any("嵌套" in m for m in warnings["nested.md"])
     assert any("utf8.md" in m for m in warnings["alias.md"])
 

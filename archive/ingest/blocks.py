@@ -140,22 +140,22 @@ def _values_within(data, limit: int) -> bool:
 def parse_front_matter(content: str) -> tuple[dict, str | None]:
     """(mapping, warning): broken YAML gives an empty mapping and a warning, never an error."""
     if len(content) > MAX_FRONT_MATTER_CHARS:
-        return {}, f"front matter ignored: longer than {MAX_FRONT_MATTER_CHARS} characters"
+        return {}, f"已忽略文件头（front matter）：超过 {MAX_FRONT_MATTER_CHARS} 个字符"
     try:
         data = yaml.safe_load(content)
     except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-        return {}, f"front matter ignored: {first}"
+        first = str(exc).splitlines()[0] if str(exc) else "YAML 无效"
+        return {}, f"已忽略文件头（front matter）：{first}"
     except RecursionError:
-        return {}, "front matter ignored: nested too deeply"
+        return {}, "已忽略文件头（front matter）：嵌套过深"
     except Exception as exc:  # a value YAML accepts but cannot build, e.g. the date 2023-13-45
-        return {}, f"front matter ignored: {type(exc).__name__}: {exc}"
+        return {}, f"已忽略文件头（front matter）：{type(exc).__name__}: {exc}"
     if not _values_within(data, MAX_FRONT_MATTER_VALUES):
-        return {}, f"front matter ignored: more than {MAX_FRONT_MATTER_VALUES} values (YAML aliases?)"
+        return {}, f"已忽略文件头（front matter）：多于 {MAX_FRONT_MATTER_VALUES} 个值（YAML 别名？）"
     if data is None:
         return {}, None
     if not isinstance(data, dict):
-        return {}, "front matter ignored: not a mapping of keys to values"
+        return {}, "已忽略文件头（front matter）：不是“键: 值”的映射"
     return data, None
 
 

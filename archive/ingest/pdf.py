@@ -20,8 +20,8 @@ def open_pdf(data: bytes):
     except pdfium.PdfiumError as exc:
         reason = str(exc)
         if "password" in reason.lower():
-            raise UnreadableFile("password-protected PDF: save it without a password") from None
-        raise UnreadableFile(f"not a readable PDF ({reason})") from None
+            raise UnreadableFile("有密码保护的 PDF：请另存为无密码的文件") from None
+        raise UnreadableFile(f"不是可读取的 PDF（{reason}）") from None
 
 
 def scanned(page) -> bool:
@@ -102,6 +102,6 @@ def convert(data: bytes, suffix: str, cache=None) -> Converted:
     mark_bold([ln for p in pages if p.confidence is not None for ln in p.lines])  # the scanned pages'
     converted = to_markdown(pages, join_gap=0.6)
     if not converted.text.strip():
-        raise UnreadableFile("no text found: neither a text layer nor anything OCR could read")
+        raise UnreadableFile("没有找到文字：既没有文字层，OCR 也没有识别出任何内容")
     converted.warnings = low_confidence(pages)
     return converted
