@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .cli_errors import check_index, check_port, explain
-from .cli_parser import Parser, Words, bounded, day, version
+from .cli_parser import Parser, ShowVersion, Words, bounded, day
 from .cli_text import Progress, print_results
 from .engines import open_engine
 from .engines.base import Engine
@@ -228,7 +228,7 @@ def cmd_db_init(args) -> int:
 
 def build_parser() -> Parser:
     parser = Parser(prog="archive", description="会议记录检索：导入、检索、网页服务")
-    parser.add_argument("--version", action="version", version=f"archive {version()}", help="显示版本号并退出")
+    parser.add_argument("--version", action=ShowVersion, help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", required=True, title="子命令", metavar="命令")
     common = Parser(add_help=False)
     common.add_argument("--index", metavar="DIR", help="索引文件夹（默认：$ARCHIVE_INDEX，否则 ./index）")

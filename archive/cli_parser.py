@@ -8,7 +8,6 @@ import argparse
 import gettext
 import re
 import unicodedata
-from importlib import metadata
 from pathlib import Path
 
 _MESSAGES = {
@@ -166,8 +165,20 @@ def day(text: str) -> str:
     return text
 
 
+class ShowVersion(argparse.Action):
+    """--version: looked up only when asked (importlib.metadata costs every other run 20 ms)."""
+
+    def __init__(self, option_strings, dest, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {version()}")
+        parser.exit()
+
+
 def version() -> str:
     """The installed package's version, else the one in pyproject.toml beside the source."""
+    from importlib import metadata
     try:
         return metadata.version("meeting-archive")
     except metadata.PackageNotFoundError:
