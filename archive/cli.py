@@ -62,8 +62,7 @@ def cmd_watch(paths: list[Path], args) -> int:
 def _flag_named(message: str) -> str:
     """A request error names the URL parameter (per_page); on the command line, the flag (--per-page)."""
     name = message.split(" ", 1)[0]
-    flag = {"from": "--from", "to": "--to"}.get(name, "--" + name.replace("_", "-"))
-    return flag + message[len(name):] if name.isascii() and name.isidentifier() else message
+    return "--" + name.replace("_", "-") + message[len(name):] if name.isascii() and name.isidentifier() else message
 
 
 def cmd_search(args) -> int:

@@ -2,6 +2,7 @@
 
 import errno
 import os
+import re
 import socket
 from pathlib import Path
 
@@ -25,6 +26,7 @@ _OS_ERRORS = {
     errno.EIO: "读写出错：{name}（磁盘或网络文件系统故障）",
     errno.EMFILE: "打开的文件太多：{name}；请提高 ulimit -n",
 }
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 _LEADS = {IndexMissing: "还没有可检索的索引", IndexOutdated: "索引需要重建", IndexBusy: "另一个导入正在进行"}
 
 
@@ -35,8 +37,8 @@ def explain(exc: BaseException) -> str | None:
     if getattr(exc, "unreachable", False):  # a database that does not answer
         return f"无法连接数据库：请确认 PostgreSQL 已启动，--database 或 $ARCHIVE_DATABASE_URL 正确（{exc}）"
     for kind, lead in _LEADS.items():
-        if isinstance(exc, kind):
-            return f"{lead}：{exc}"
+        if isinstance(exc, kind):  # (the engines' messages that are still English get a Chinese lead)
+            return str(exc) if _CHINESE.search(str(exc)) else f"{lead}：{exc}"
     if isinstance(exc, OSError):
         name = exc.filename or ""
         if exc.errno in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
