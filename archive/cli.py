@@ -1,52 +1,31 @@
 """`archive`: ingest the corpus, search it, serve the page."""
 
-import argparse
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
-from .access.levels import ConfigError
+from .cli_errors import check_index, check_port, explain
+from .cli_parser import Parser, ShowVersion, Words, bounded, day
+from .cli_text import Progress, print_results
 from .engines import open_engine
 from .engines.base import Engine
-from .errors import BadRequest, IndexBusy, IndexMissing, IndexOutdated
-from .search.contract import date_text
-from .search.request import PER_PAGE, SearchRequest
+from .errors import BadRequest
+from .search.request import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
 
 DEFAULT_CORPUS = Path("corpus")
 
 
 def _engine(args) -> Engine:
+    check_index(args.index, args.database)
     return open_engine(args.index, args.database)
-
-
-class Progress:
-    """A bar on a terminal, a line every few percent otherwise."""
-
-    def __init__(self, stream=sys.stderr, what: str = "ingest", unit: str = "files"):
-        self.stream, self.what, self.unit = stream, what, unit
-        self.tty = stream.isatty()
-        self.last = -1
-
-    def __call__(self, done: int, total: int, source: str) -> None:
-        pct = done * 100 // max(total, 1)
-        if self.tty:
-            bar = "█" * (pct // 4) + "·" * (25 - pct // 4)
-            self.stream.write(f"\r{bar} {done}/{total} {source[-40:]:<40}")
-            if done == total:
-                self.stream.write("\n")
-        elif pct // 10 != self.last // 10 or done == total:
-            self.stream.write(f"{self.what}: {done}/{total} {self.unit} ({pct}%)\n")
-        self.last = pct
-        self.stream.flush()
 
 
 def run_ingest(paths: list[Path], engine: Engine, rebuild=False, wait=0.0, stream=sys.stderr, config=None,
                allow_lower=False):
     from .index.pipeline import ingest
     summary = ingest(paths, engine, rebuild=rebuild, wait=wait, progress=Progress(stream),
-                     ocr_progress=Progress(stream, "OCR", "pages"), config=config, allow_lower=allow_lower)
+                     ocr_progress=Progress(stream, "识别", "页"), config=config, allow_lower=allow_lower)
     stream.write(f"访问配置 {summary.access}（{summary.access_from}）\n")
     for source, reason in summary.failed:
         stream.write(f"跳过 {source}: {reason}\n")
@@ -91,37 +70,10 @@ def cmd_watch(paths: list[Path], args) -> int:
     return watch(paths, _engine(args), settle=args.settle, polling=args.poll)
 
 
-_MARK = re.compile(r"<mark>(.*?)</mark>")
-
-
-def _terminal_text(html: str, colour: bool) -> str:
-    from html import unescape
-    marked = _MARK.sub(lambda m: f"\x1b[1;31m{m[1]}\x1b[0m" if colour else f"【{m[1]}】", html)
-    return unescape(marked)
-
-
-_ROLES = {"decision": "【决定】", "action": "【待办】"}
-_FILTER_NAMES = {"region": "地区", "topic": "主题", "person": "人员", "kind": "内容", "from": "日期", "month": "月份"}
-
-
-def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
-    if result["relaxed"]:
-        out.write("没有同时包含所有词的段落；以下结果按包含的词数排序。\n")
-    for e in result["expanded"]:
-        out.write(f"同时搜索了：{'、'.join(e['synonyms'])}（{e['term']}）；只搜原词请加 --no-expand\n")
-    if result["suggestion"]:
-        out.write(f"您是不是要找：{result['suggestion']['q']}（{result['suggestion']['total']} 条）\n")
-    for drop in result["drops"]:
-        out.write(f"去掉{_FILTER_NAMES[drop['params'][0]]}条件：{drop['total']} 条\n")
-    first = (result["page"] - 1) * result["per_page"]
-    out.write(f"共 {result['total']} 条结果（{result['took_ms']} 毫秒），第 {result['page']} 页\n\n")
-    for i, hit in enumerate(result["hits"], start=first + 1):
-        out.write(f"{i}. {_terminal_text(hit['highlight'], colour)}\n")
-        where = " · ".join(x for x in [_ROLES.get(hit["role"], ""), hit["meeting_title"], hit["section"],
-                                        date_text(hit["date"]) or "日期不详", "、".join(hit["regions"]),
-                                        "、".join(hit["topics"])] if x)
-        cite = f"{hit['source']} 第 {hit['page']} 页" if hit.get("page") else f"{hit['source']}:{hit['line_start']}"
-        out.write(f"   {where}\n   {cite}\n\n")
+def _flag_named(message: str) -> str:
+    """A request error names the URL parameter (per_page); on the command line, the flag (--per-page)."""
+    name = message.split(" ", 1)[0]
+    return "--" + name.replace("_", "-") + message[len(name):] if name.isascii() and name.isidentifier() else message
 
 
 def cmd_search(args) -> int:
@@ -133,7 +85,7 @@ def cmd_search(args) -> int:
     try:
         req = SearchRequest.from_params({k: str(v) for k, v in params.items() if v is not None})
     except BadRequest as exc:
-        print(f"archive: {exc}", file=sys.stderr)
+        print(f"archive: {_flag_named(str(exc))}", file=sys.stderr)
         return 2
     result = SearchService(_engine(args)).search(req)
     if args.json:
@@ -161,6 +113,7 @@ def cmd_serve(args) -> int:
     from web import create_app, store_for
     from .access.levels import archive_config
     engine = _engine(args)
+    check_port(args.host, args.port)  # before an index is built, and as one line, not waitress's traceback
     config = archive_config(engine)
     store = store_for(engine)
     # Safe by default: beyond loopback (a proxy's clients are beyond it too), either users log in or
@@ -168,9 +121,9 @@ def cmd_serve(args) -> int:
     proxy = args.proxy or config.proxy
     mode = "public" if args.public else "local" if _loopback(args.host) and not proxy else "network"
     if mode == "network" and not store.has_users():
-        where = "在反向代理后（--proxy）" if proxy else f"不在本机地址（{args.host}）上"
-        print(f"archive: {where}无账号服务：先用 `archive users add NAME` 添加用户，"
-              f"或加 --public 只向所有人公开最低级别（{config.lowest}）的文件", file=sys.stderr)
+        where = "在反向代理后面（--proxy）" if proxy else f"在 {args.host} 上"
+        print(f"archive: 还没有任何用户，不能{where}向其他计算机提供服务。请先添加用户：archive users add 用户名；"
+              f"或者加 --public，让所有人不登录就能查看最低级别（{config.lowest}）的文件", file=sys.stderr)
         return 2
     if not engine.exists():
         print(f"{engine.location} 中还没有索引，先从 {DEFAULT_CORPUS}/ 建立：", file=sys.stderr)
@@ -201,12 +154,16 @@ def _read_password(confirm: bool) -> str:
 def cmd_users(args) -> int:
     from .access.levels import archive_config
     from .access.store import NAME_MAX, ROLES, name_problem, open_store
+    check_index(args.index, args.database)
     store = open_store(args.index, args.database)
     config = archive_config(_engine(args))
     action = args.action
     try:
         if action == "list":
-            for user in store.users():
+            users = store.users()
+            if not users:
+                print("还没有用户；用 `archive users add NAME` 添加（密码从提示或标准输入读取）", file=sys.stderr)
+            for user in users:
                 tokens = len(store.tokens(user.name))
                 print(f"{user.name}\t{user.role}\t{user.level}\t{tokens} 个令牌")
             return 0
@@ -324,114 +281,131 @@ def cmd_db_grant(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="archive", description="会议记录检索：导入、检索、网页服务")
-    sub = parser.add_subparsers(dest="command", required=True)
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", help="index folder (default: $ARCHIVE_INDEX, else ./index)")
+def build_parser() -> Parser:
+    parser = Parser(prog="archive", description="会议记录检索：导入、检索、网页服务")
+    parser.add_argument("--version", action=ShowVersion, help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", required=True, title="子命令", metavar="命令")
+    common = Parser(add_help=False)
+    common.add_argument("--index", metavar="DIR", help="索引文件夹（默认：$ARCHIVE_INDEX，否则 ./index）")
     common.add_argument("--database", metavar="URL",
-                        help="a PostgreSQL database instead of the index folder (default: $ARCHIVE_DATABASE_URL)")
+                        help="用 PostgreSQL 数据库代替索引文件夹（默认：$ARCHIVE_DATABASE_URL）")
 
-    p = sub.add_parser("ingest", parents=[common], help="add new and changed minutes to the index")
-    p.add_argument("paths", nargs="*", help="markdown files or folders (default: corpus/)")
-    p.add_argument("--rebuild", action="store_true", help="build a fresh index and swap it in")
+    p = sub.add_parser("ingest", parents=[common], help="把新增和改动的会议记录导入索引",
+                       description="读取会议记录（markdown、纯文本、Word .docx/.doc/.wps、PDF、扫描图片），"
+                                   "导入新增和改动的文件，删除已不存在的文件")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="文件或文件夹：markdown、Word、PDF 或图片（默认：corpus/）")
+    p.add_argument("--rebuild", action="store_true", help="重新建立整个索引，建好后再替换旧索引")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
-                   help="wait this long for another running ingest instead of failing")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+                   help="另一个导入正在进行时，最多等这么多秒，而不是立即退出")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出导入摘要")
     p.add_argument("--watch", action="store_true",
-                   help="keep running: ingest files as they arrive, change or go (stop with Ctrl-C or SIGTERM)")
+                   help="持续运行：文件夹中的文件新增、改动或删除时随即导入（Ctrl-C 或 SIGTERM 停止）")
     p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
-                   help="with --watch: how long a file must stay unchanged before it is read (default 2)")
-    p.add_argument("--poll", action="store_true", help="with --watch: poll the folders instead of using inotify")
-    p.add_argument("--config", metavar="FILE", help="the access configuration (TOML) to store with the archive and "
-                   "use from now on (default: the stored one; the first ingest stores $ARCHIVE_CONFIG or ./archive.toml)")
-    p.add_argument("--allow-lower", action="store_true",
-                   help="apply a --config whose rules lower the level of files already ingested")
+                   help="配合 --watch：文件要保持这么多秒不变才读取（默认 2）")
+    p.add_argument("--poll", action="store_true", help="配合 --watch：定时扫描文件夹，而不用 inotify")
+    p.add_argument("--config", metavar="FILE", help="与档案一起保存、今后使用的访问配置（TOML）（默认：档案中保存的；"
+                   "第一次导入时保存 $ARCHIVE_CONFIG 或 ./archive.toml）")
+    p.add_argument("--allow-lower", action="store_true", help="允许 --config 的规则降低已导入文件的访问级别")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("search", parents=[common], help="search the index")
-    p.add_argument("query", help='words (ANDed), "exact phrase", OR, -word / NOT, ( )')
-    p.add_argument("--region", help="province, city or county, e.g. 甘肃 or 天水市")
-    p.add_argument("--topic", help="a topic label, e.g. 森林防火")
-    p.add_argument("--person", help="someone who took part (chaired, attended, recorded, presented)")
-    p.add_argument("--kind", choices=("decision", "action"), help="only decisions, or only open items")
-    p.add_argument("--from", dest="date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
-    p.add_argument("--month", type=int, help="a month (1-12) in any year, also where the year is unknown")
-    p.add_argument("--since", metavar="DATE", help="only files whose content was first ingested on/after DATE "
-                   "(YYYY-MM-DD or an ISO 8601 time), or 'last-ingest'")
-    p.add_argument("--sort", default="relevance", help="relevance, newest or oldest")
-    p.add_argument("--page", type=int, default=1)
-    p.add_argument("--per-page", type=int, default=PER_PAGE)
-    p.add_argument("--no-expand", action="store_true", help="search the words as typed, without their synonyms")
-    p.add_argument("--json", action="store_true", help="print exactly what GET /api/search returns")
-    p.add_argument("--timeline", action="store_true", help="also print the matches per month as a text histogram")
+    p = sub.add_parser("search", parents=[common], help="检索索引",
+                       description="检索索引；查询可以不加引号：archive search 环境 保护 --region 甘肃。"
+                                   "以 - 开头的查询写在 -- 之后：archive search -- -督察 环境")
+    p.add_argument("query", nargs="+", action=Words, metavar="QUERY",
+                   help='查询词（空格分隔表示同时包含）、"精确短语"、OR、-词 或 NOT 词（排除）、( ) 分组')
+    p.add_argument("--region", help="省、市或县，如 甘肃 或 天水市")
+    p.add_argument("--topic", help="主题，如 森林防火")
+    p.add_argument("--person", help="参会人员（主持、出席、记录、汇报）")
+    p.add_argument("--kind", choices=("decision", "action"), help="只看决定事项（decision）或待办事项（action）")
+    p.add_argument("--from", dest="date_from", metavar="DATE", type=day, help="起始日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="DATE", type=day, help="结束日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
+    p.add_argument("--month", type=bounded(1, 12), metavar="M", help="任何年份的某个月（1–12），包括年份不详的日期")
+    p.add_argument("--since", metavar="DATE", help="只看在 DATE 当天或之后首次导入的文件（YYYY-MM-DD 或 "
+                   "ISO 8601 时间），或 last-ingest：最近一次导入带来的文件")
+    p.add_argument("--sort", default="relevance", choices=(*SORTS, "date"),
+                   help="排序：relevance 相关度（默认）、newest 最新在前、oldest 最早在前；date 同 newest")
+    p.add_argument("--page", type=bounded(1, MAX_PAGE), default=1, metavar="N", help="第几页（默认 1）")
+    p.add_argument("--per-page", type=bounded(1, MAX_PER_PAGE), default=PER_PAGE, metavar="N",
+                   help=f"每页条数（1–{MAX_PER_PAGE}，默认 {PER_PAGE}）")
+    p.add_argument("--no-expand", action="store_true", help="只搜输入的词，不同时搜同义词")
+    p.add_argument("--json", action="store_true", help="输出与 GET /api/search 完全相同的 JSON")
+    p.add_argument("--timeline", action="store_true", help="同时按月份打印命中段落数的文字直方图")
     p.set_defaults(func=cmd_search)
 
     from .ledger.cli import add_parser as add_items
     add_items(sub, common)
 
-    p = sub.add_parser("serve", parents=[common], help="serve the search page and /api/search")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=4)
+    p = sub.add_parser("serve", parents=[common], help="提供检索网页和 /api/search",
+                       description="在 waitress 下提供检索网页和 JSON 接口（还没有索引时先从 corpus/ 建立）")
+    p.add_argument("--host", default="127.0.0.1", help="监听的地址（默认 127.0.0.1，只有本机可访问）")
+    p.add_argument("--port", type=bounded(1, 65535), default=8000, help="监听的端口（默认 8000）")
+    p.add_argument("--threads", type=bounded(1, 256), default=4, help="处理请求的线程数（默认 4）")
     p.add_argument("--public", action="store_true",
-                   help="serve the lowest access level to everyone without login (needed beyond loopback without users)")
+                   help="不登录的人也能看到最低访问级别的文件（不在本机地址上且没有用户时必须加）")
     p.add_argument("--proxy", action="store_true",
-                   help="behind one reverse proxy: trust its X-Forwarded-For/-Proto/-Host (Werkzeug ProxyFix)")
+                   help="在一个反向代理之后：信任它的 X-Forwarded-For/-Proto/-Host（Werkzeug ProxyFix）")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("db", help="PostgreSQL: lay the archive out (one node or several), grant a reader role")
-    db = p.add_subparsers(dest="db_command", required=True)
-    p = db.add_parser("init", help="create the archive's and the users' tables as the owner; with --shard, "
-                                   "partition the archive by meeting over shard databases (postgres_fdw)")
-    p.add_argument("--database", metavar="URL", help="the database, or the coordinator's (default: $ARCHIVE_DATABASE_URL)")
+    p = sub.add_parser("db", help="PostgreSQL：建立档案（单节点或多个分片），授权只读角色",
+                       description="PostgreSQL：建立档案（单节点或多个分片），授权只读角色")
+    db = p.add_subparsers(dest="db_command", required=True, title="子命令", metavar="命令")
+    p = db.add_parser("init", help="以所有者身份建立档案表和用户表；加 --shard 时按会议把档案分区到各分片数据库（postgres_fdw）",
+                      description="以所有者身份建立档案表和用户表；加 --shard 时按会议把档案分区到各分片数据库（postgres_fdw）")
+    p.add_argument("--database", metavar="URL", help="数据库，或协调节点的数据库（默认：$ARCHIVE_DATABASE_URL）")
     p.add_argument("--shard", metavar="URL", action="append", default=[],
-                   help="a shard's database (give --shard once for each)")
-    p.add_argument("--replace", action="store_true", help="delete the archive these databases already hold")
+                   help="一个分片的数据库（每个分片写一次 --shard）")
+    p.add_argument("--replace", action="store_true", help="删除这些数据库中已有的档案")
     p.set_defaults(func=cmd_db_init)
-    p = db.add_parser("grant", help="give a reader role what `archive serve` needs (run as the owner)")
-    p.add_argument("role", help="an existing role (createuser ROLE)")
-    p.add_argument("--database", metavar="URL", help="the database, the coordinator's, or a shard's "
-                                                     "(default: $ARCHIVE_DATABASE_URL)")
+    p = db.add_parser("grant", help="给只读角色授予 archive serve 所需的权限（以所有者身份运行）",
+                      description="给只读角色授予 archive serve 所需的权限（以所有者身份运行）")
+    p.add_argument("role", metavar="ROLE", help="已有的数据库角色（createuser ROLE）")
+    p.add_argument("--database", metavar="URL", help="数据库、协调节点的数据库或某个分片的数据库"
+                                                     "（默认：$ARCHIVE_DATABASE_URL）")
     p.add_argument("--shard", metavar="URL", action="append", default=[],
-                   help="on a coordinator: the user and password ROLE reads each shard as, in the order of "
-                        "db init (default: the owner's)")
+                   help="在协调节点上：ROLE 访问各分片所用的用户和密码，按 db init 的分片顺序（默认：所有者的）")
     p.set_defaults(func=cmd_db_grant)
 
-    p = sub.add_parser("users", parents=[common], help="users who may log in, their levels and API tokens")
+    p = sub.add_parser("users", parents=[common], help="可以登录的用户、其访问级别和 API 令牌",
+                       description="管理可以登录的用户、其访问级别和 API 令牌")
     p.add_argument("action", choices=("add", "passwd", "remove", "list", "token", "revoke", "rotate-secret"),
-                   help="passwd also changes --role/--level; token prints a new API token once; "
-                        "revoke removes a user's tokens (or --token ID); rotate-secret ends every session")
-    p.add_argument("name", nargs="?")
-    p.add_argument("--role", help="reader (default), editor (a reader who may set items' status) or admin "
-                                  "(reads every level)")
-    p.add_argument("--level", help="the highest access level the user may read (default: the lowest)")
-    p.add_argument("--token", metavar="ID", help="revoke only this token (the id after arc_)")
+                   metavar="ACTION",
+                   help="add 添加、passwd 改密码（也可改 --role/--level）、remove 删除、list 列出、"
+                        "token 生成一个 API 令牌（只显示这一次）、revoke 撤销用户的令牌（或 --token ID 指定的一个）、"
+                        "rotate-secret 更换签名密钥（所有登录会话失效）")
+    p.add_argument("name", nargs="?", metavar="NAME", help="用户名")
+    p.add_argument("--role", help="reader（默认）、editor（可设置待办事项状态的读者）或 admin（可读所有级别）")
+    p.add_argument("--level", help="用户可读的最高访问级别（默认：最低级别）")
+    p.add_argument("--token", metavar="ID", help="只撤销这个令牌（arc_ 之后的 ID）")
     p.set_defaults(func=cmd_users)
 
-    p = sub.add_parser("audit", parents=[common], help="read the audit log (logins, searches, meetings, exports)")
-    p.add_argument("--user", help="only this user's events")
-    p.add_argument("--event", help="only events of this kind: login, login_failed, login_locked, search, meeting, "
-                                   "export, logout, request")
-    p.add_argument("--since", metavar="TIME", help="from this UTC time on, e.g. 2026-11-30 or 2026-11-30T08")
-    p.add_argument("--json", action="store_true", help="one JSON object a line, as stored")
+    p = sub.add_parser("audit", parents=[common], help="查看审计日志（登录、检索、查看会议、导出）",
+                       description="查看审计日志（登录、检索、查看会议、导出）")
+    p.add_argument("--user", help="只看这个用户的事件")
+    p.add_argument("--event", help="只看这类事件：login、login_failed、login_locked、search、meeting、"
+                                   "export、logout、request")
+    p.add_argument("--since", metavar="TIME", help="从这个 UTC 时间起，如 2026-11-30 或 2026-11-30T08")
+    p.add_argument("--json", action="store_true", help="每行一个 JSON 对象，与存储的相同")
     p.set_defaults(func=cmd_audit)
     return parser
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args)
-    except (IndexMissing, IndexOutdated, IndexBusy, ConfigError) as exc:
-        print(f"archive: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
+        print(("\n" if sys.stderr.isatty() else "") + "archive: 已中断", file=sys.stderr)  # (after a bar)
         return 130
     except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        message = explain(exc)
+        if message is None:
+            raise
+        print(f"archive: {message}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -80,11 +80,11 @@ EMPTY = {
     "front-only.md": "---\ntitle: 只有前言\n---\n".encode(),
 }
 BAD = {
-    "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary"),
-    "shift-jis.md": ("日本語のテキストです。会議は東京で開催されました。".encode("shift_jis") * 4, "encoding not recognised"),
-    "latin1.md": ("Compte rendu de la réunion: l'équipe a décidé.\n".encode("latin-1") * 4, "not UTF-8"),
-    "controls.md": (("会议\x01\x02\x03\x04\x05纪要" * 50).encode(), "not a text file"),
-    "truncated-utf16.md": (b"\xff\xfe" + simplified("文县").encode("utf-16-le")[:-1], "not UTF-8"),
+    "binary.md": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "二进制文件"),
+    "shift-jis.md": ("日本語のテキストです。会議は東京で開催されました。".encode("shift_jis") * 4, "无法识别编码"),
+    "latin1.md": ("Compte rendu de la réunion: l'équipe a décidé.\n".encode("latin-1") * 4, "不是 UTF-8"),
+    "controls.md": (("会议\x01\x02\x03\x04\x05纪要" * 50).encode(), "不是文本文件"),
+    "truncated-utf16.md": (b"\xff\xfe" + simplified("文县").encode("utf-16-le")[:-1], "不是 UTF-8"),
     # Front matter that cannot be read completely, and no `access:` line to read exactly: the level is unsure.
     "front-broken.md": (("---\ntitle: [unclosed\ndate: :\n---\n" + simplified("陇南市")).encode(), "YAML 错误"),
     "front-list.md": (("---\n- a\n- b\n---\n" + simplified("成县")).encode(), "不是“键: 值”的映射"),

@@ -116,8 +116,8 @@ def test_big5_is_not_garbled(tmp_path: Path):
     assert load(path, tmp_path).records[0].paragraphs[0].text == "會議要求，各單位嚴格整改。"
 
 
-@pytest.mark.parametrize("data,reason", [(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "binary"),
-                                         (bytes(range(128, 256)) * 4, "not UTF-8")])
+@pytest.mark.parametrize("data,reason", [(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "二进制文件"),
+                                         (bytes(range(128, 256)) * 4, "不是 UTF-8")])
 def test_undecodable_files_raise_with_reason(tmp_path: Path, data, reason):
     path = tmp_path / "bad.md"
     path.write_bytes(data)

@@ -118,9 +118,9 @@ def test_pdf_and_image_files_are_corpus_files(tmp_path):
 
 
 def test_broken_files_fail_alone_with_a_reason(tmp_path):
-    broken = {"空.pdf": (b"", "not a readable PDF"), "坏.pdf": (b"%PDF-1.7\n garbage", "not a readable PDF"),
-              "坏.png": (b"\x89PNG\r\n\x1a\n broken", "not a readable image"),
-              "空白.png": (None, "no text found")}
+    broken = {"空.pdf": (b"", "不是可读取的 PDF"), "坏.pdf": (b"%PDF-1.7\n garbage", "不是可读取的 PDF"),
+              "坏.png": (b"\x89PNG\r\n\x1a\n broken", "不是可读取的图片"),
+              "空白.png": (None, "没有找到文字")}
     corpus = tmp_path / "c"
     write(corpus / "纪要.md", "# 县政府常务会议纪要\n\n会议研究部署森林防火工作。\n")
     for name, (data, _) in broken.items():

@@ -70,7 +70,7 @@ def test_unreadable_file_is_reported_and_the_rest_ingested(tmp_path, corpus):
     write(corpus / "gbk.md", "# 会议\n\n麦积区召开会议。\n", encoding="gbk")
     engine = open_engine(tmp_path / "ix")
     s = ingest([corpus], engine)
-    assert s.added == 4 and [f[0] for f in s.failed] == ["bad.md"] and "binary" in s.failed[0][1]
+    assert s.added == 4 and [f[0] for f in s.failed] == ["bad.md"] and "二进制文件" in s.failed[0][1]
     assert SearchService(engine).search(SearchRequest(q="麦积区"))["total"] == 1
 
 
@@ -119,7 +119,7 @@ def test_index_of_an_older_code_layout_is_outdated_and_rebuilt(tmp_path, corpus)
 def test_second_ingest_fails_clearly_while_one_runs(tmp_path, corpus):
     engine = open_engine(tmp_path / "ix")
     with engine.index_dir.lock():
-        with pytest.raises(IndexBusy, match="another ingest"):
+        with pytest.raises(IndexBusy, match="另一个导入"):
             ingest([corpus], engine)
     assert ingest([corpus], engine).added == 3  # the lock went with its holder
 

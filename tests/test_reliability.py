@@ -281,7 +281,7 @@ def _wait_for(run: Run, pattern: str, timeout: float = 60) -> None:
 def test_second_ingest_exits_2_naming_the_lock_or_waits(new_engine, slow_corpus):
     engine = new_engine()
     first = Run(slow_corpus.dir, engine)
-    _wait_for(first, "ingest: ")  # it holds the lock while it reads files
+    _wait_for(first, "导入：")  # it holds the lock while it reads files
     refused = Run(slow_corpus.dir, engine)
     assert refused.wait() == 2, refused.stderr()
     assert first.proc.poll() is None, "the first ingest ended too soon for this test"
@@ -298,7 +298,7 @@ def test_second_ingest_exits_2_naming_the_lock_or_waits(new_engine, slow_corpus)
 def test_waiting_ingest_takes_over_from_a_killed_one(new_engine, slow_corpus):
     engine = new_engine()
     first = Run(slow_corpus.dir, engine)
-    _wait_for(first, "ingest: ")
+    _wait_for(first, "导入：")
     waiting = Run(slow_corpus.dir, engine, "--wait", "120")
     time.sleep(0.5)
     assert waiting.proc.poll() is None

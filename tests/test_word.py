@@ -194,9 +194,9 @@ def test_ingest_reports_bad_word_files_by_name_and_keeps_the_others(word_index):
     summary, _ = word_index
     failed = dict(summary.failed)
     assert set(failed) == {"损坏.docx", "缺正文.docx", "旧格式.doc"}
-    assert "not a zip archive" in failed["损坏.docx"]
+    assert "不是 zip 压缩包" in failed["损坏.docx"]
     assert "word/document.xml" in failed["缺正文.docx"]
-    assert "no converter" in failed["旧格式.doc"] and "apt-get install antiword" in failed["旧格式.doc"]
+    assert "没有安装转换工具" in failed["旧格式.doc"] and "apt-get install antiword" in failed["旧格式.doc"]
     assert summary.added == 2
 
 
@@ -273,11 +273,11 @@ def test_number_formats():
 
 
 @pytest.mark.parametrize("data, suffix, reason", [
-    (b"", ".docx", "not a zip archive"),
-    (b"PK\x03\x04garbage", ".docx", "damaged .docx"),
-    (b"{\\rtf1 not word}", ".doc", "an RTF file named .doc"),
-    (b"garbage", ".wps", "no Word or WPS signature"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), ".docx", "password-protected"),
+    (b"", ".docx", "不是 zip 压缩包"),
+    (b"PK\x03\x04garbage", ".docx", "已损坏的 .docx"),
+    (b"{\\rtf1 not word}", ".doc", "改名为 .doc 的 RTF 文件"),
+    (b"garbage", ".wps", "没有 Word 或 WPS 的文件标记"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"), ".docx", "有密码保护"),
 ])
 def test_broken_word_files_say_why(data, suffix, reason):
     with pytest.raises(UnreadableFile, match=reason):

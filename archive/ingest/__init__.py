@@ -68,7 +68,7 @@ def load(path: Path, root: Path, data: bytes | None = None, cache=None) -> Docum
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from exc
+            raise UnreadableFile(f"无法读取：{exc.strerror or exc}") from exc
     suffix = path.suffix.lower()
     if suffix in WORD_SUFFIXES:
         from .word import to_markdown  # python-docx is imported only when a Word file is met

@@ -34,7 +34,7 @@ def _ocr(threads: int = 0):
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # OpenCV without libGL on a minimal machine
-            raise UnreadableFile(f"the OCR engine cannot start ({exc}): apt-get install libgl1") from None
+            raise UnreadableFile(f"OCR 引擎无法启动（{exc}）：请 apt-get install libgl1") from None
         _engine = RapidOCR(**({"intra_op_num_threads": threads} if threads else {}))
     return _engine
 
@@ -89,9 +89,9 @@ def _open_image(data: bytes):
     try:
         return Image.open(io.BytesIO(data))
     except UnidentifiedImageError:
-        raise UnreadableFile("not a readable image (PNG, JPEG or TIFF)") from None
+        raise UnreadableFile("不是可读取的图片（PNG、JPEG 或 TIFF）") from None
     except Image.DecompressionBombError as exc:
-        raise UnreadableFile(f"image too large to be a page ({exc})") from None
+        raise UnreadableFile(f"图片太大，不像是一页文件（{exc}）") from None
 
 
 def image_page(data: bytes, index: int):
@@ -103,7 +103,7 @@ def image_page(data: bytes, index: int):
             img.seek(index)
             frame = ImageOps.exif_transpose(img).convert("RGB")  # a phone's photo stands as it was taken
         except (OSError, ValueError, SyntaxError) as exc:
-            raise UnreadableFile(f"damaged image (page {index + 1}: {exc})") from None
+            raise UnreadableFile(f"图片已损坏（第 {index + 1} 页：{exc}）") from None
     return np.asarray(frame)
 
 

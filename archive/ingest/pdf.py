@@ -82,6 +82,6 @@ def convert(data: bytes, suffix: str, cache=None) -> Converted:
     mark_bold([ln for p in pages if p.confidence is not None for ln in p.lines])  # the scanned pages'
     converted = to_markdown(pages, join_gap=0.6)
     if not converted.text.strip():
-        raise UnreadableFile("no text found: neither a text layer nor anything OCR could read")
+        raise UnreadableFile("没有找到文字：既没有文字层，OCR 也没有识别出任何内容")
     converted.warnings = low_confidence(pages)
     return converted

@@ -13,8 +13,8 @@ def open_pdf(data: bytes):
     except pdfium.PdfiumError as exc:
         reason = str(exc)
         if "password" in reason.lower():
-            raise UnreadableFile("password-protected PDF: save it without a password") from None
-        raise UnreadableFile(f"not a readable PDF ({reason})") from None
+            raise UnreadableFile("有密码保护的 PDF：请另存为无密码的文件") from None
+        raise UnreadableFile(f"不是可读取的 PDF（{reason}）") from None
 
 
 def scanned(page) -> bool:

@@ -95,7 +95,7 @@ def decode(data: bytes) -> tuple[str, str]:
     elif b"\x00" in data:
         found = _utf16_without_bom(data)
         if found is None:
-            raise UnreadableFile("binary file (contains NUL bytes)")
+            raise UnreadableFile("二进制文件（含 NUL 字节）")
         candidates = [found[1]]
     else:
         candidates = ["utf-8", "gb18030", "big5", "cp950"]
@@ -110,7 +110,7 @@ def decode(data: bytes) -> tuple[str, str]:
         if enc.startswith("utf"):
             break  # a strict UTF decode is conclusive
     if not decoded:
-        raise UnreadableFile("not UTF-8, UTF-16, GB18030 or Big5 text")
+        raise UnreadableFile("不是 UTF-8、UTF-16、GB18030 或 Big5 编码的文本")
     if not decoded[0][1].startswith("utf"):
         # Both Chinese codecs may accept the bytes: the right one gives common
         # characters (then more Chinese punctuation); sorting is stable, so
@@ -120,10 +120,10 @@ def decode(data: bytes) -> tuple[str, str]:
         decoded = [(t, e) for _, _, t, e in scored]
         if _garbled(decoded[0][0]):
             tried = " / ".join(e.upper() for _, e in decoded)
-            raise UnreadableFile(f"encoding not recognised: read as {tried} it is garbled "
-                                 "(mostly rare characters); save it as UTF-8")
+            raise UnreadableFile(f"无法识别编码：按 {tried} 读出的是乱码（多为生僻字）；"
+                                 "请另存为 UTF-8")
     text, enc = decoded[0]
     controls = _controls(text)
     if text and controls / len(text) > MAX_CONTROL_RATIO:
-        raise UnreadableFile(f"not a text file ({controls} control characters)")
+        raise UnreadableFile(f"不是文本文件（含 {controls} 个控制字符）")
     return text.replace("\r\n", "\n").replace("\r", "\n"), enc

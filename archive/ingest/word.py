@@ -481,7 +481,7 @@ class Converter:
 def docx_to_markdown(data: bytes) -> str:
     """A .docx file's bytes as markdown of the archive's dialect; raises UnreadableFile."""
     if not data.startswith(ZIP_MAGIC):
-        raise UnreadableFile("not a .docx file: not a zip archive (damaged, or another format renamed .docx)")
+        raise UnreadableFile("不是 .docx 文件：不是 zip 压缩包（已损坏，或是其他格式改名为 .docx）")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
@@ -489,12 +489,12 @@ def docx_to_markdown(data: bytes) -> str:
             bad = None if "word/document.xml" in names else "no word/document.xml in it"
             unpacked = sum(i.file_size for i in infos if i.filename.endswith(".xml") or i.filename.endswith(".rels"))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise UnreadableFile(f"damaged .docx: not a readable zip archive ({exc})") from None
+        raise UnreadableFile(f"已损坏的 .docx：不是可读的 zip 压缩包（{exc}）") from None
     if bad:
-        raise UnreadableFile(f"damaged .docx or not a Word document: {bad}")
+        raise UnreadableFile(f"已损坏的 .docx，或不是 Word 文档：{bad}")
     if unpacked > MAX_UNPACKED:
-        raise UnreadableFile(f"damaged .docx: its XML unpacks to {unpacked // 2**20} MiB (at most "
-                             f"{MAX_UNPACKED // 2**20} MiB are read)")
+        raise UnreadableFile(f"已损坏的 .docx：其 XML 解压后有 {unpacked // 2**20} MiB（最多读取 "
+                             f"{MAX_UNPACKED // 2**20} MiB）")
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     try:
@@ -503,13 +503,13 @@ def docx_to_markdown(data: bytes) -> str:
             return ""  # a document without a body: empty, like an empty .md
         converter = Converter(document)
     except PackageNotFoundError as exc:
-        raise UnreadableFile(f"damaged .docx: {exc}") from None
+        raise UnreadableFile(f"已损坏的 .docx：{exc}") from None
     except Exception as exc:  # whatever python-docx meets in a damaged package: XML errors, missing parts
-        raise UnreadableFile(f"damaged .docx: {type(exc).__name__}: {exc}") from None
+        raise UnreadableFile(f"已损坏的 .docx：{type(exc).__name__}: {exc}") from None
     try:
         return converter.markdown()
     except (KeyError, ValueError, etree.XMLSyntaxError) as exc:  # a part a note or number refers to is missing
-        raise UnreadableFile(f"damaged .docx: {type(exc).__name__}: {exc}") from None
+        raise UnreadableFile(f"已损坏的 .docx：{type(exc).__name__}: {exc}") from None
 
 
 # ---------------------------------------------------------------- old Word files
@@ -527,7 +527,7 @@ def _soffice(path: str, workdir: str) -> str:
                    check=True, capture_output=True, timeout=CONVERT_TIMEOUT, stdin=subprocess.DEVNULL)
     produced = [f for f in os.listdir(out) if f.endswith(".docx")] if os.path.isdir(out) else []
     if not produced:
-        raise RuntimeError("LibreOffice wrote no .docx")
+        raise RuntimeError("LibreOffice 没有生成 .docx")
     with open(os.path.join(out, produced[0]), "rb") as f:
         return docx_to_markdown(f.read())
 
@@ -552,8 +552,8 @@ CONVERTERS = (("LibreOffice", ("soffice", "libreoffice"), _soffice),
               ("antiword", ("antiword",), _antiword),
               ("catdoc", ("catdoc",), _catdoc))
 _KIND = {".doc": "Word", ".wps": "WPS"}
-INSTALL_HINT = ("apt-get install antiword (or catdoc, or libreoffice-writer for soffice), "
-                "or save it as .docx")
+INSTALL_HINT = ("请 apt-get install antiword（或 catdoc，或提供 soffice 的 libreoffice-writer），"
+                "或把它另存为 .docx")
 
 
 def legacy_to_markdown(data: bytes, suffix: str) -> str:
@@ -562,14 +562,14 @@ def legacy_to_markdown(data: bytes, suffix: str) -> str:
         return docx_to_markdown(data)  # a .docx saved under an old name
     if not data.startswith(OLE_MAGIC):
         head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        kind = ("an RTF file" if head.startswith(b"{\\rtf") else
-                "a web page (HTML)" if head.startswith((b"<html", b"<!doctype", b"<?xml", b"mime-version")) else None)
+        kind = ("RTF 文件" if head.startswith(b"{\\rtf") else
+                "网页（HTML）" if head.startswith((b"<html", b"<!doctype", b"<?xml", b"mime-version")) else None)
         if kind:
-            raise UnreadableFile(f"{kind} named {suffix}, not a Word file: open it in Word or WPS and save it as .docx")
-        raise UnreadableFile(f"not a Word {suffix} file (no Word or WPS signature): damaged, or another format")
+            raise UnreadableFile(f"这是改名为 {suffix} 的 {kind}，不是 Word 文件：请用 Word 或 WPS 打开并另存为 .docx")
+        raise UnreadableFile(f"不是 Word {suffix} 文件（没有 Word 或 WPS 的文件标记）：已损坏，或是其他格式")
     available = [(name, fn) for name, cmds, fn in CONVERTERS if _which(*cmds)]
     if not available:
-        raise UnreadableFile(f"old {_KIND[suffix]} {suffix} file and no converter is installed: {INSTALL_HINT}")
+        raise UnreadableFile(f"旧版 {_KIND[suffix]} {suffix} 文件，而没有安装转换工具：{INSTALL_HINT}")
     failures = []
     with tempfile.TemporaryDirectory(prefix="archive-word-") as workdir:
         path = os.path.join(workdir, "input" + suffix)
@@ -579,20 +579,20 @@ def legacy_to_markdown(data: bytes, suffix: str) -> str:
             try:
                 text = fn(path, workdir)
             except subprocess.TimeoutExpired:
-                failures.append(f"{name} timed out after {CONVERT_TIMEOUT} s")
+                failures.append(f"{name} 超时（{CONVERT_TIMEOUT} 秒）")
                 continue
             except subprocess.CalledProcessError as exc:
                 err = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-                last = err[-1].replace(path, "the file") if err else f"exit {exc.returncode}"
-                failures.append(f"{name} failed ({last})")
+                last = err[-1].replace(path, "该文件") if err else f"退出码 {exc.returncode}"
+                failures.append(f"{name} 失败（{last}）")
                 continue
             except (OSError, RuntimeError, UnreadableFile) as exc:
-                failures.append(f"{name} failed ({exc})")
+                failures.append(f"{name} 失败（{exc}）")
                 continue
             if text.strip():
                 return text
-            failures.append(f"{name} found no text")
-    raise UnreadableFile(f"old {_KIND[suffix]} {suffix} file could not be converted: " + "; ".join(failures))
+            failures.append(f"{name} 没有读出文字")
+    raise UnreadableFile(f"旧版 {_KIND[suffix]} {suffix} 文件无法转换：" + "；".join(failures))
 
 
 def to_markdown(data: bytes, suffix: str) -> str:
@@ -602,6 +602,6 @@ def to_markdown(data: bytes, suffix: str) -> str:
         return legacy_to_markdown(data, suffix)
     if data.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in data:
-            raise UnreadableFile("password-protected .docx: remove the password in Word and save it again")
+            raise UnreadableFile("有密码保护的 .docx：请在 Word 中去掉密码后重新保存")
         return legacy_to_markdown(data, ".doc")  # an old Word file renamed .docx
     return docx_to_markdown(data)

@@ -11,20 +11,20 @@ from .status import STATUSES, StatusBook
 
 
 def add_parser(sub, common) -> None:
-    p = sub.add_parser("items", parents=[common], help="the ledger of decisions and open items (督办台账)")
-    p.add_argument("query", nargs="*", help="words, as for search (default: every item)")
-    for name, text in (("region", "province, city or county"), ("topic", "a topic label"),
-                       ("person", "someone who took part in the meeting")):
+    p = sub.add_parser("items", parents=[common], help="决定事项和待办事项的督办台账",
+                       description="决定事项和待办事项的督办台账：可按查询词、地区、责任人、时限、状态筛选")
+    p.add_argument("query", nargs="*", metavar="QUERY", help="查询词，与 search 相同（默认：全部事项）")
+    for name, text in (("region", "省、市或县"), ("topic", "主题"), ("person", "参会人员")):
         p.add_argument(f"--{name}", help=text)
-    p.add_argument("--kind", choices=("decision", "action"), help="only decisions, or only open items")
-    p.add_argument("--from", dest="date_from", metavar="DATE", help="meetings from YYYY, YYYY-MM or YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", metavar="DATE", help="meetings up to YYYY, YYYY-MM or YYYY-MM-DD")
-    p.add_argument("--owner", help="who is responsible (a person or an office, as written)")
-    p.add_argument("--due-before", metavar="DATE", help="deadlines on or before DATE")
-    p.add_argument("--status", choices=STATUS_FILTERS, help="open, done, dropped or overdue")
-    p.add_argument("--sort", choices=SORTS, default="due", help="by deadline (default) or meeting date")
-    p.add_argument("--csv", action="store_true", help="print CSV (UTF-8 with BOM, as /items.csv)")
-    p.add_argument("--json", action="store_true", help="print the rows as /api/items does")
+    p.add_argument("--kind", choices=("decision", "action"), help="只看决定事项（decision）或待办事项（action）")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="会议起始日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="会议结束日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
+    p.add_argument("--owner", help="责任人或责任单位（按原文）")
+    p.add_argument("--due-before", metavar="DATE", help="时限在 DATE 当天或之前")
+    p.add_argument("--status", choices=STATUS_FILTERS, help="状态：open 未办结、done 已办结、dropped 已撤销、overdue 逾期")
+    p.add_argument("--sort", choices=SORTS, default="due", help="排序：due 按时限（默认）、date 按会议日期")
+    p.add_argument("--csv", action="store_true", help="输出 CSV（带 BOM 的 UTF-8，与 /items.csv 相同）")
+    p.add_argument("--json", action="store_true", help="输出与 /api/items 相同的 JSON")
     p.set_defaults(func=cmd_items)
 
 

@@ -102,7 +102,7 @@ class IndexDir:
         name = self.current_name()
         # A table of contents is there (not read here: see open_raw).
         if name is None or not any((self.root / name).glob("_MAIN_*.toc")):
-            raise IndexMissing(f"no index in {self.root}: run `archive ingest` first")
+            raise IndexMissing(f"{self.root} 中还没有索引：先运行 `archive ingest`")
         return self.root / name
 
     def exists(self) -> bool:
@@ -119,8 +119,8 @@ class IndexDir:
         except (ImportError, AttributeError, pickle.UnpicklingError) as exc:
             # The table of contents pickles the schema's classes: an index written by a version
             # whose modules were laid out otherwise cannot be read, only rebuilt.
-            raise IndexOutdated(f"the index in {self.root} was built by another version of the archive "
-                                f"({type(exc).__name__}: {exc}): run `archive ingest --rebuild`") from None
+            raise IndexOutdated(f"{self.root} 中的索引由另一个版本的 archive 建立"
+                                f"（{type(exc).__name__}: {exc}）：请运行 `archive ingest --rebuild`") from None
 
     def open(self):
         """The live Whoosh index, checked to be one this version can search."""
@@ -167,8 +167,8 @@ class IndexDir:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-                        raise IndexBusy(f"another ingest (pid {holder}) holds the lock {path} while it updates "
-                                        f"{self.root}; try again when it has finished, or pass --wait SECONDS") from None
+                        raise IndexBusy(f"另一个导入（pid {holder}）正持有锁 {path}，在更新 "
+                                        f"{self.root}；请等它结束后再试，或加 --wait SECONDS") from None
                     time.sleep(0.2)
             os.ftruncate(fd, 0)
             os.pwrite(fd, str(os.getpid()).encode(), 0)
@@ -234,5 +234,5 @@ def check_compatible(ix, root: Path) -> None:
     built = (meta.get("analyzer"), meta.get("segmenter"))
     if built != (ANALYZER_VERSION, SEGMENTER):
         raise IndexOutdated(
-            f"the index in {root} was built with analyzer {built[0]} / {built[1]}, this version uses "
-            f"{ANALYZER_VERSION} / {SEGMENTER}: run `archive ingest --rebuild`")
+            f"{root} 中的索引用分析器 {built[0]} / {built[1]} 建立，此版本用 "
+            f"{ANALYZER_VERSION} / {SEGMENTER}：请运行 `archive ingest --rebuild`")
