@@ -291,7 +291,8 @@ def private_files():
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
            progress: Callable[[int, int, str], None] | None = None, only: set[Path] | None = None,
            config: AccessConfig | None = None,
-           ocr_progress: Callable[[int, int, str], None] | None = None, allow_lower: bool = False) -> Summary:
+           ocr_progress: Callable[[int, int, str], None] | None = None, allow_lower: bool = False,
+           on_file: Callable[[Outcome], None] | None = None) -> Summary:
     """Bring the index in line with the corpus files under `paths`, their access levels by `config`
     (default: the archive's stored configuration, _the_config); a `config` whose rules would lower
     any file's level raises LevelsLowered, and the index is left as it was, unless `allow_lower`.
@@ -300,7 +301,8 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
     drops the others. With `only` (the watcher's changed files), the folders
     are still walked, for their names and removals, but only those files read.
     Scanned pages are read by OCR first, in worker processes (`ocr_progress`
-    counts pages), into the cache the files are then read from.
+    counts pages), into the cache the files are then read from. `on_file` sees
+    each file's outcome (status added, updated, unchanged, failed or removed).
     """
     started = time.monotonic()
     summary = Summary()
@@ -328,6 +330,8 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
 
         def report(outcome: Outcome) -> None:
             summary.count(outcome)
+            if on_file is not None:
+                on_file(outcome)
             held = first.get(outcome.source, ("", "", ""))[2]
             if changed and held and outcome.level and before.lowers(held, config, outcome.level):
                 lowered.append((outcome.source, held, outcome.level))
@@ -340,6 +344,8 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
             indexer.remove(source)
             summary.removed += 1
             roles.pop(source, None)
+            if on_file is not None:
+                on_file(Outcome(source, "removed"))
         indexer.commit({**index_meta(config), copies.COPIES: copies.to_meta(roles)})
         summary.meetings, summary.paragraphs = indexer.counts()
     summary.seconds = round(time.monotonic() - started, 3)
