@@ -157,8 +157,8 @@ def _loopback(host: str) -> bool:
 
 
 def cmd_serve(args) -> int:
-    from waitress import serve
     from web import create_app, store_for
+    from web.server import serve  # (waitress, taking unencoded request lines as typed)
     from .access.levels import archive_config
     engine = _engine(args)
     config = archive_config(engine)
