@@ -43,13 +43,13 @@ def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local"
     install(app, store or store_for(engine), config, mode, proxy)
     app.json.ensure_ascii = False
 
-    from . import api, feed, ledger, pages, text, timeline
+    from . import api, feed, ledger, pages, state, text, timeline
     app.register_blueprint(api.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feed.bp)
     app.jinja_env.globals.update(feed_url=feed.feed_url, timeline_chart=timeline.chart,
-                                 status_token=ledger.status_token)
+                                 status_token=ledger.status_token, repaired_search=state.repaired_search)
     app.jinja_env.filters.update(date_text=date_text, region_name=text.region_name,
                                  region_full=text.region_full)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True

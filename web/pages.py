@@ -51,7 +51,7 @@ def search():
         page["suggestion"] = {**result["suggestion"], "url": state.url(q=result["suggestion"]["q"])}
     if result["drops"]:
         by_params = {chip.removes: chip for chip in sidebar.chips(state)}
-        page["drops"] = [(by_params[tuple(d["params"])], d["total"]) for d in result["drops"]]
+        page["drops"] = [(by_params[tuple(d["params"])], d["total"]) for d in result["drops"] if d["total"]]
     return render_template("search.html", **page)
 
 
