@@ -109,8 +109,8 @@ def _loopback(host: str) -> bool:
 
 
 def cmd_serve(args) -> int:
-    from waitress import serve
     from web import create_app, store_for
+    from web.server import serve  # (waitress, taking unencoded request lines as typed)
     from .access.levels import archive_config
     engine = _engine(args)
     check_port(args.host, args.port)  # before an index is built, and as one line, not waitress's traceback

@@ -185,7 +185,7 @@ def app(web_index):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The real app under waitress on 127.0.0.1 and a free port, in a thread: its base URL."""
-    from waitress import create_server
+    from web.server import create_server
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from archive.search.query import parse, positives
+
 from archive.index.pipeline import ingest
 from archive.search.service import SearchService
 from archive.search.request import SearchRequest
@@ -362,7 +364,9 @@ def test_render_anchors_lists_tables_and_repaired_paragraphs():
                "paragraphs": [[1, 12, 14], [2, 16, 16], [3, 17, 17], [4, 19, 21]]}
     html = minutes.render(meeting, hit=1, leaves=[])
     assert "<h2" not in html  # the meeting's own heading is the page's h1
-    assert html.count('class="para hit"') == 2 and html.count('id="p-1"') == 1
+    # a paragraph repaired across a blank line reads joined, as its hits do, and a word across the break is marked
+    assert '<p class="para hit" data-line="12" id="p-1" tabindex="-1">第一段前半后半。</p>' in html
+    assert "第一段<mark>前半后半</mark>。" in minutes.render(meeting, leaves=positives(parse("前半后半")))
     assert '<li class="para" data-line="16" id="p-2" tabindex="-1">甲项</li>' in html
     assert 'id="p-4"' in html and "<table" in html
 

@@ -96,6 +96,21 @@ def test_lock_files_and_temp_files_are_ignored_and_a_held_lock_is_waited_for(tmp
         assert total(engine, "临时备份") == total(engine, "下载片段") == 0
 
 
+def test_the_log_names_each_file_ingested_changed_removed_or_failed(tmp_path):
+    corpus, engine = tmp_path / "corpus", open_engine(tmp_path / "index")
+    write(corpus / "旧.md", MINUTES.format(word="档案整理"))
+    with watching(corpus, engine) as (_, out):
+        assert "已收录（新文件） 旧.md" in out.text and "文件系统通知" in out.text and "Observer" not in out.text
+        write(corpus / "子目录" / "新.md", MINUTES.format(word="秸秆禁烧"))
+        out.wait_for("已收录（新文件） 子目录/新.md")
+        write(corpus / "子目录" / "新.md", MINUTES.format(word="河道清淤"))
+        out.wait_for("已收录（有改动） 子目录/新.md")
+        (corpus / "坏.docx").write_bytes(b"PK\x03\x04 not a zip" * 10)
+        out.wait_for("跳过 坏.docx")
+        (corpus / "旧.md").unlink()
+        out.wait_for("已删除（文件已不在） 旧.md")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("polling", [False, True], ids=["inotify", "polling"])
 def test_new_changed_removed_and_bad_files_in_process(tmp_path, polling):

@@ -43,13 +43,13 @@ def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local"
     install(app, store or store_for(engine), config, mode, proxy)
     app.json.ensure_ascii = False
 
-    from . import api, feed, ledger, pages, text, timeline
+    from . import api, feed, ledger, pages, state, text, timeline
     app.register_blueprint(api.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feed.bp)
     app.jinja_env.globals.update(feed_url=feed.feed_url, timeline_chart=timeline.chart,
-                                 status_token=ledger.status_token)
+                                 status_token=ledger.status_token, repaired_search=state.repaired_search)
     app.jinja_env.filters.update(date_text=date_text, region_name=text.region_name,
                                  region_full=text.region_full)
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
@@ -94,8 +94,9 @@ def _errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
-        titles = {404: "找不到页面", 405: "不支持的请求方法", 413: "请求过大"}
+        titles = {404: "找不到页面", 405: "不支持的请求方法", 413: "请求过大", 500: "服务器出错"}
         reasons = {404: "没有这个页面或会议：链接可能有误，或会议已从索引中删除。",
+                   500: "服务器处理这个请求时出错：请稍后再试；一再出现请告知管理员。",
                    405: "本站只读：只接受 GET 请求（登录与退出除外）。",
                    413: f"请求内容过大（上限 {MAX_BODY // 1024} KB）。"}
         # (a reason given with abort(404, reason) is shown; Werkzeug's English defaults are not)

@@ -2,8 +2,9 @@
 
 The index knows paragraphs by source lines; markdown-it knows each block's
 lines (`token.map`), so a block gets the number of the paragraph whose lines
-it overlaps. A paragraph that ingest repaired across a blank line spans two
-blocks: the first carries the anchor, both carry the highlight. Raw HTML is
+it overlaps. A paragraph that ingest repaired across a blank line (a line
+broken mid-sentence, `…严格整改标` / `准，加大…`) is shown joined, as its hits
+are: its blocks become one. Raw HTML is
 off, so anything typed in the minutes is escaped text; query terms are marked
 with the same matcher the snippets use. Minutes read from a PDF or scan show
 where each page begins (「第 N 页」), a label before the first block on it.
@@ -60,6 +61,7 @@ def render(meeting: dict, hit: int | None = None, leaves=()) -> Markup:
     tokens = _md.parse(meeting["markdown"])
     offset = meeting["line_start"]  # markdown line 0 is this line of the source file
     paragraphs = meeting["paragraphs"]
+    _join_repaired(tokens, paragraphs, offset)
     anchored, items = set(), []
     for i, tok in enumerate(tokens):
         if tok.type == "list_item_open":
@@ -83,6 +85,28 @@ def render(meeting: dict, hit: int | None = None, leaves=()) -> Markup:
     _drop_title(tokens, meeting.get("title", ""))
     _mark_pages(tokens, meeting.get("pages") or [], offset)
     return Markup(_md.renderer.render(tokens, _md.options, {"leaves": list(leaves)}))
+
+
+def _join_repaired(tokens, paragraphs, offset: int) -> None:
+    """Make one block of consecutive paragraph blocks that ingest read as one paragraph."""
+    i = 0
+    while i + 5 < len(tokens):
+        first, second = tokens[i], tokens[i + 3]
+        if first.type == second.type == "paragraph_open" and first.level == second.level and first.map \
+                and second.map and _paragraph_at(paragraphs, first.map[0] + offset, first.map[1] - 1 + offset) \
+                == _paragraph_at(paragraphs, second.map[0] + offset, second.map[1] - 1 + offset) is not None:
+            left, right = tokens[i + 1], tokens[i + 4]
+            children = (left.children or []) + (right.children or [])
+            for k in range(len(children) - 1, 0, -1):  # (the text either side of the break: one text, so a
+                a, b = children[k - 1], children[k]     # word across it is marked whole)
+                if a.type == b.type == "text":
+                    a.content += b.content
+                    del children[k]
+            left.children, left.content = children, left.content + right.content
+            first.map = [first.map[0], second.map[1]]
+            del tokens[i + 2:i + 5]
+            continue
+        i += 1
 
 
 def _mark_pages(tokens, pages, offset: int) -> None:

@@ -51,7 +51,7 @@ def search():
         page["suggestion"] = {**result["suggestion"], "url": state.url(q=result["suggestion"]["q"])}
     if result["drops"]:
         by_params = {chip.removes: chip for chip in sidebar.chips(state)}
-        page["drops"] = [(by_params[tuple(d["params"])], d["total"]) for d in result["drops"]]
+        page["drops"] = [(by_params[tuple(d["params"])], d["total"]) for d in result["drops"] if d["total"]]
     return render_template("search.html", **page)
 
 
@@ -85,15 +85,16 @@ def meeting(meeting_id: str):
         "meeting.html", state=state, req=req, m=info, hit=hit, around=around,
         fields=card.rows(info), outcomes=card.outcomes(info),
         body=minutes.render(info, hit, positives(tree) if tree is not None else ()),
-        back=state.url(page=back_page) if searched else None, hit_url=hit_url, original=_original_file(meeting_id),
+        back=state.url(page=back_page) if searched else None, hit_url=hit_url,
+        originals=_original_files(meeting_id, len(info.get("copies", ()))),
     )
 
 
-def _original_file(meeting_id: str) -> str | None:
-    """The path of the file a meeting was read from, if it is still where its ingest found it (the page
-    links it; the download checks its content too)."""
-    found = _service().original(meeting_id)
-    return checked_original(*found)[0] if found is not None else None
+def _original_files(meeting_id: str, copies: int) -> list[tuple[int, str]]:
+    """(0 for the file a meeting was read from, n for its n-th copy; the file's path) of those still where
+    their ingest found them (the page links them; the download checks their content too)."""
+    found = [(n, _service().original(meeting_id, n)) for n in range(copies + 1)]
+    return [(n, f[1]) for n, f in found if f is not None and checked_original(*f)[0]]
 
 
 def checked_original(root: str, source: str, digest: str, content: bool = False) -> tuple:
@@ -122,9 +123,10 @@ def checked_original(root: str, source: str, digest: str, content: bool = False)
 def original(meeting_id: str):
     """The file a meeting was read from (原文下载), as an attachment with its UTF-8 name; 404 with the
     reason when it is gone, moved out, replaced by a link or changed since its ingest."""
+    copy = _int_arg("copy") or 0  # (the same minutes in another file)
     if not MEETING_ID.match(meeting_id):
         abort(404)
-    found = _service().original(meeting_id)
+    found = _service().original(meeting_id, copy)
     if found is None:
         abort(404)
     _, data, why = checked_original(*found, content=True)

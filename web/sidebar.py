@@ -6,6 +6,7 @@ chips, sorting and paging.
 from dataclasses import dataclass
 
 from archive.extract.fields import person_name
+from archive.extract.regions import lookup
 from archive.search.request import LAST_INGEST, MAX_PAGE, SearchRequest
 from archive.search.service import FACET_LIMIT
 
@@ -43,13 +44,17 @@ def region_facet(state: State, values: list[dict]) -> dict:
     counts = {v["value"]: v["count"] for v in values}
     selected = state.get("region")
     is_path = selected in counts or "/" in selected
+    if selected and not is_path:  # a name (湖南, 天水) that names one place: the place, even with no hit in it
+        places = {r.key() for r in lookup(selected)}
+        if len(places) == 1:
+            selected, is_path = places.pop(), True
     trail = [Link("全部地区", state.url(region=None), current=not selected)]
     if selected and is_path:
         parts = selected.split("/")
         for i in range(len(parts)):
             prefix = "/".join(parts[:i + 1])
             trail.append(Link(parts[i], state.url(region=prefix), counts.get(prefix), prefix == selected))
-    elif selected:  # a name typed into the URL (甘肃, 天水): the search service resolves it
+    elif selected:  # a name of several places or none (朝阳区): the search service resolves it
         trail.append(Link(f"名称含“{selected}”", state.url(), current=True))
     parent = selected if selected and is_path else ""
     kids, level = _children(counts, parent), "below"

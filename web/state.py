@@ -66,3 +66,22 @@ class State:
     def hidden_fields(self) -> list[tuple[str, str]]:
         """What the search form carries along when a new query is typed: filters and sort."""
         return [(k, v) for k, v in self.changed(q=None).items()]
+
+
+def repaired_search(request) -> str | None:
+    """For an error page: the search of a bad request with the parameters that are bad on their own left
+    out (a date like 20x1, a page of 0, an unclosed quote), or None when none is."""
+    from archive.errors import BadRequest
+    from archive.search.query import parse
+    if request.path != url_for("pages.search"):
+        return None
+    kept = {}
+    for name in PARAMS:
+        value = request.args.get(name)
+        try:
+            if value is not None:
+                parse(value) if name == "q" else SearchRequest.from_params({name: value})
+                kept[name] = value
+        except BadRequest:
+            continue
+    return url_for("pages.search", **kept) if len(kept) < len([n for n in PARAMS if n in request.args]) else None

@@ -22,7 +22,8 @@ from ..errors import IndexMissing, IndexOutdated
 from ..extract.annotate import annotate, fingerprint
 from ..ingest import IMAGE_SUFFIXES, PDF_SUFFIXES, WORD_SUFFIXES, UnreadableFile, load, source_name
 from ..ingest.ocr_cache import cache_for
-from .records import Ingest, meeting_id, records
+from . import copies
+from .records import Ingest, copy_records, meeting_id, records
 
 
 @dataclass
@@ -115,12 +116,17 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
 
 
 def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None = None, cache=None,
-             now: str = "", first: dict[str, tuple[str, str]] | None = None) -> Callable[[tuple], Outcome]:
+             now: str = "", first: dict[str, tuple[str, str]] | None = None,
+             roles: copies.Plan | None = None, scans: dict | None = None) -> Callable[[tuple], Outcome]:
     """The function that reads, splits and annotates one (path, root, source) into its records.
 
     A file's content is stamped as first ingested `now`, unless `first` (source -> (hash, time) of what
-    the index held) says this very content was ingested before: re-tagging keeps the time."""
+    the index held) says this very content was ingested before: re-tagging keeps the time. `roles` says
+    which files are copies of which (a copy is not annotated: it keeps its file record only) and which
+    unchanged files are written again; `scans` holds the documents read before the run."""
     config = config or AccessConfig()
+    roles = roles or copies.Plan({}, {}, {}, {}, set())
+    scans = scans or {}
 
     def prepare(item) -> Outcome:
         path, root, source = item
@@ -130,21 +136,52 @@ def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None 
             # Keep what the index already holds of a file that cannot be read now.
             return Outcome(source, "failed", reason=f"cannot read: {exc.strerror or exc}")
         digest = hashlib.sha256(data).hexdigest()
-        if manifest.get(source) == digest and not retag:
+        if manifest.get(source) == digest and not retag and source not in roles.forced:
             return Outcome(source, "unchanged", digest)
+        early = scans.get(source)
         try:
-            doc = annotate(load(path, root, data, cache))
+            doc = early.doc if early is not None and early.doc is not None and early.digest == digest \
+                else load(path, root, data, cache)
             level = config.level_of(source, doc.front_matter, doc.front_matter_error)
+            primary = roles.primary_of.get(source, source)
+            if primary == source:
+                doc = annotate(doc)
         except (UnreadableFile, UnknownLevel) as exc:
             return Outcome(source, "failed", reason=str(exc))
         except Exception as exc:  # a bug met by one file must not stop the others
             return Outcome(source, "failed", reason=f"could not be read ({type(exc).__name__}: {exc}); please report this")
         status = "updated" if source in manifest else "added"
         held_hash, held_time, _ = (first or {}).get(source, ("", "", ""))
-        ingest = Ingest(digest, held_time if held_hash == digest and held_time else now, os.path.abspath(root))
-        return Outcome(source, status, digest, list(records(doc, digest, level, ingest)), warnings=list(doc.warnings),
-                       level=level)
+        ingest = Ingest(digest, held_time if held_hash == digest and held_time else now, os.path.abspath(root),
+                        roles.keys.get(source, ""), roles.copies.get(source, ()))
+        stored = records(doc, digest, level, ingest) if primary == source \
+            else copy_records(doc, digest, ingest, primary)
+        return Outcome(source, status, digest, list(stored), warnings=list(doc.warnings), level=level)
     return prepare
+
+
+SCAN_BUDGET = 50_000_000  # characters of documents read before the run kept for preparing them
+
+
+def scan(files, manifest: dict[str, str], retag: bool, config: AccessConfig, cache) -> dict[str, copies.Scan]:
+    """Read each file to be ingested for its text key (archive/index/copies.py), keeping the documents
+    within SCAN_BUDGET; a file that cannot be read is left out (preparing it reports why)."""
+    scans, kept = {}, 0
+    for path, root, source in files:
+        try:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if manifest.get(source) == digest and not retag:
+                continue
+            doc = load(path, root, data, cache)
+            level = config.level_of(source, doc.front_matter, doc.front_matter_error)
+        except Exception:  # (reported by the file's own ingest)
+            continue
+        size = sum(len(line) for line in doc.lines)
+        keep = kept + size <= SCAN_BUDGET
+        kept += size if keep else 0
+        scans[source] = copies.Scan(digest, copies.text_key(copies.meeting_lines(doc), level), doc if keep else None)
+    return scans
 
 
 def now_utc() -> str:
@@ -167,6 +204,45 @@ def first_ingested(engine: Engine, files) -> dict[str, tuple[str, str, str]]:
                 held[source] = (info.get("hash", ""), info["ingested"], info.get("access", ""))
                 break
     return held
+
+
+def _write(indexer, engine: Engine, lists, run, report, progress) -> dict[str, list]:
+    """Prepare and store the files, knowing which are copies of which (archive/index/copies.py): first
+    the files to be read and annotated, then the copies, which then name a primary that was stored (the
+    roles are planned again without a primary that failed). Returns the roles to store in the meta."""
+    (files, everything), (manifest, retag, config, cache, first, gone) = lists, run
+    held = copies.held_roles(indexer.meta())
+    scans = copies_scan = scan(files, manifest, retag, config, cache)
+    listed = {source: (path, root) for path, root, source in everything}
+    roots = {source: os.path.abspath(root) for source, (_, root) in listed.items()}
+    roles = {s: h for s, h in held.items() if s not in gone}
+    written, failed, now = set(), set(), now_utc()
+
+    def stored(plan):
+        def seen(outcome: Outcome) -> None:
+            report(outcome)
+            written.add(outcome.source)
+            if outcome.status == "failed":
+                failed.add(outcome.source)
+            elif outcome.status != "unchanged":
+                source, key = outcome.source, plan.keys.get(outcome.source, "")
+                roles.pop(source, None)
+                if key:
+                    roles[source] = [key, plan.primary_of[source], plan.roots.get(source, "")]
+        return seen
+
+    for phase in (1, 2):
+        plan = copies.plan(held, copies_scan, gone, manifest, roots)
+        todo = [s for s in [*copies_scan, *sorted(plan.forced)] if s not in written and
+                (phase == 2 or plan.primary_of.get(s, s) == s)]
+        items = [(*listed[s], s) if s in listed else (Path(held[s][2]) / s, Path(held[s][2]), s) for s in todo]
+        if phase == 1:  # (the unchanged and the unreadable: counted and reported as before)
+            items += [f for f in files if f[2] not in copies_scan and f[2] not in plan.forced]
+        more = first_ingested(engine, [i for i in items if i[2] in plan.forced])
+        indexer.write(items, preparer(manifest, retag, config, cache, now, {**more, **first}, plan, scans),
+                      stored(plan), progress)
+        copies_scan = {s: v for s, v in scans.items() if s not in failed}
+    return roles
 
 
 def index_meta(config: AccessConfig) -> dict:
@@ -215,7 +291,8 @@ def private_files():
 def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float = 0.0,
            progress: Callable[[int, int, str], None] | None = None, only: set[Path] | None = None,
            config: AccessConfig | None = None,
-           ocr_progress: Callable[[int, int, str], None] | None = None, allow_lower: bool = False) -> Summary:
+           ocr_progress: Callable[[int, int, str], None] | None = None, allow_lower: bool = False,
+           on_file: Callable[[Outcome], None] | None = None) -> Summary:
     """Bring the index in line with the corpus files under `paths`, their access levels by `config`
     (default: the archive's stored configuration, _the_config); a `config` whose rules would lower
     any file's level raises LevelsLowered, and the index is left as it was, unless `allow_lower`.
@@ -224,7 +301,8 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
     drops the others. With `only` (the watcher's changed files), the folders
     are still walked, for their names and removals, but only those files read.
     Scanned pages are read by OCR first, in worker processes (`ocr_progress`
-    counts pages), into the cache the files are then read from.
+    counts pages), into the cache the files are then read from. `on_file` sees
+    each file's outcome (status added, updated, unchanged, failed or removed).
     """
     started = time.monotonic()
     summary = Summary()
@@ -236,7 +314,9 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         files = _sources(corpus_files(paths), summary)
         listed = {source for _, _, source in files}
         built = indexer.meta()
-        retag = built.get("extract") != fingerprint() or built.get("access") != config.fingerprint()
+        retag = built.get("extract") != fingerprint() or built.get("access") != config.fingerprint() \
+            or not copies.stored(built)
+        everything = files
         if only is not None and not (retag or indexer.rebuilding):  # (else every file must be read again)
             files = [f for f in files if f[0] in only]
         first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
@@ -250,17 +330,23 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
 
         def report(outcome: Outcome) -> None:
             summary.count(outcome)
+            if on_file is not None:
+                on_file(outcome)
             held = first.get(outcome.source, ("", "", ""))[2]
             if changed and held and outcome.level and before.lowers(held, config, outcome.level):
                 lowered.append((outcome.source, held, outcome.level))
-        indexer.write(files, preparer(manifest, retag, config, cache, now_utc(), first), report, progress)
+        gone = set(manifest) - listed if all(p.is_dir() for p in paths) else set()
+        roles = _write(indexer, engine, (files, everything), (manifest, retag, config, cache, first, gone), report,
+                       progress)
         if lowered and not allow_lower:
             raise LevelsLowered(sorted(lowered))
-        if all(p.is_dir() for p in paths):
-            for source in sorted(set(manifest) - listed):
-                indexer.remove(source)
-                summary.removed += 1
-        indexer.commit(index_meta(config))
+        for source in sorted(gone):
+            indexer.remove(source)
+            summary.removed += 1
+            roles.pop(source, None)
+            if on_file is not None:
+                on_file(Outcome(source, "removed"))
+        indexer.commit({**index_meta(config), copies.COPIES: copies.to_meta(roles)})
         summary.meetings, summary.paragraphs = indexer.counts()
     summary.seconds = round(time.monotonic() - started, 3)
     return summary

@@ -9,7 +9,9 @@ and `info`, stored as it is and shown with each hit. `ingested` (a hidden facet,
 RFC 3339 UTC) is when the file's current content was first ingested: what
 `--since` and the feeds' `updated` read; meetings and files also keep the
 corpus folder the file was read from (`root`), so its original can be served. Meetings and files
-(the manifest) are records too, so that one commit updates all three.
+(the manifest) are records too, so that one commit updates all three. A file holding the same minutes as
+another (archive/index/copies.py) is stored as a file record only, and listed in the `copies` of the
+other's meetings.
 """
 
 import hashlib
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
 from ..ingest.layout import break_offsets, page_of
 from ..ingest.model import Document, Meeting, Paragraph
+from .copies import format_of
 
 # Values of the `kind` field.
 PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
@@ -81,6 +84,8 @@ class Ingest:
     digest: str
     ingested: str = ""
     root: str = ""
+    key: str = ""  # the text key (archive/index/copies.py)
+    copies: tuple = ()  # the other files holding the same minutes (copies.Copy), for a primary
 
 
 def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, ingest: Ingest | None = None) -> dict:
@@ -161,8 +166,10 @@ def meeting_doc(doc: Document, meeting: Meeting, level: str, ingest: Ingest | No
                        "due": i.due} for i in _header(meeting).items],
         },
     }
+    record["info"]["format"] = format_of(doc.source)
     if ingest is not None:
-        record["info"].update(hash=ingest.digest, ingested=ingest.ingested, root=ingest.root)
+        record["info"].update(hash=ingest.digest, ingested=ingest.ingested, root=ingest.root,
+                              copies=[c.as_json() for c in ingest.copies])
     return record
 
 
@@ -180,8 +187,15 @@ def file_doc(doc: Document, digest: str, ingest: Ingest | None = None) -> dict:
         },
     }
     if ingest is not None:
-        record["info"].update(ingested=ingest.ingested, root=ingest.root)
+        record["info"].update(ingested=ingest.ingested, root=ingest.root, text=ingest.key)
     return record
+
+
+def copy_records(doc: Document, digest: str, ingest: Ingest, primary: str) -> list[dict]:
+    """A copy of another file's minutes: its file record only (no meeting or paragraph of its own)."""
+    record = file_doc(doc, digest, ingest)
+    record["info"].update(meetings=0, paragraphs=0, copy_of=primary)
+    return [record]
 
 
 def records(doc: Document, digest: str, level: str, ingest: Ingest | None = None):

@@ -94,6 +94,9 @@ def _start_observer(roots: list[Path], handler, polling: bool, out) -> object:
     return observer
 
 
+NAMED = {"added": "已收录（新文件）", "updated": "已收录（有改动）", "removed": "已删除（文件已不在）"}
+
+
 class Watcher:
     def __init__(self, roots: list[Path], engine: Engine, out=sys.stderr, settle: float = SETTLE,
                  polling: bool = False):
@@ -113,8 +116,8 @@ class Watcher:
     def run(self) -> int:
         observer = _start_observer(self.roots, self.changes, self.polling, self.out)
         try:
-            self.say(f"监视 {'、'.join(map(str, self.roots))}（{type(observer).__name__}；文件稳定 {self.settle:g} 秒后收录；"
-                     "Ctrl-C 停止）")
+            how = "每秒轮询" if isinstance(observer, PollingObserver) else "文件系统通知"
+            self.say(f"监视 {'、'.join(map(str, self.roots))}（{how}；文件稳定 {self.settle:g} 秒后收录；Ctrl-C 停止）")
             self._ingest(None)  # catch up with what changed while nobody watched
             while not self.stop.wait(TICK):
                 self._step()
@@ -154,7 +157,8 @@ class Watcher:
         told = False
         while True:
             try:
-                summary = ingest(self.roots, self.engine, wait=BUSY_WAIT if told else 0.0, only=only)
+                summary = ingest(self.roots, self.engine, wait=BUSY_WAIT if told else 0.0, only=only,
+                                 on_file=self._name)
                 break
             except IndexBusy:
                 if not told:
@@ -168,6 +172,12 @@ class Watcher:
                     self.retries.setdefault(path, (time.monotonic() + RETRY, 0))
                 return
         self._report(summary, only)
+
+    def _name(self, outcome) -> None:
+        """Each file a run ingests or removes, by name, as it goes (a failure is told with its reason after)."""
+        told = NAMED.get(outcome.status)
+        if told:
+            self.say(f"{told} {outcome.source}")
 
     def _report(self, summary: Summary, only: set[Path] | None) -> None:
         failed = dict(summary.failed)

@@ -280,6 +280,7 @@ class SearchService:
         if found is None or not self._may_read(found):
             return None
         found = {k: v for k, v in found.items() if k != "root"}  # (a folder of the server: not for the public)
+        found["copies"] = [{k: v for k, v in c.items() if k != "root"} for c in found.get("copies", ())]
         return {**found, "related": self._related(reader, found)}
 
     def _related(self, reader: Reader, meeting: dict) -> list[Related]:
@@ -299,14 +300,16 @@ class SearchService:
                 break
         return out
 
-    def original(self, meeting_id: str) -> tuple[str, str, str] | None:
+    def original(self, meeting_id: str, copy: int = 0) -> tuple[str, str, str] | None:
         """(corpus folder, the file's path inside it, its SHA-256) a meeting was read from, as its ingest
-        recorded them; None for an unknown meeting or one indexed before folders were recorded."""
+        recorded them, or of its `copy`-th copy (from 1: the same minutes in another file, of the same
+        level); None for an unknown meeting or copy, or one indexed before folders were recorded."""
         found = self.engine.reader().meeting(meeting_id)
         # (whoever may not read a meeting may not have its file either)
-        if found is None or not self._may_read(found) or not found.get("root"):
+        if found is None or not self._may_read(found) or not 0 <= copy <= len(found.get("copies", ())):
             return None
-        return found["root"], found["source"], found.get("hash", "")
+        found = found["copies"][copy - 1] if copy else found
+        return (found["root"], found["source"], found.get("hash", "")) if found.get("root") else None
 
     def suggest(self, q: str) -> str | None:
         """“您是不是要找”: `q` with one character of each unmatched term corrected, or None."""

@@ -1,0 +1,120 @@
+"""One meeting, several files: the sample as .md, .docx (pandoc) and .pdf (printed by Chromium) is indexed once,
+its copies listed and each downloadable; removing the primary promotes a copy; only files of one level are copies."""
+
+import re
+import shutil
+
+import pytest
+
+from archive.index.copies import primaries, text_key
+from archive.index.pipeline import ingest
+from archive.search.request import SearchRequest
+from archive.search.service import SearchService
+from web import create_app
+
+from .conftest import SAMPLE, stored_paragraphs
+from .printed import CHROMIUM, print_pdf
+
+pypandoc = pytest.importorskip("pypandoc", reason="needs pypandoc-binary (pip install '.[test]')")
+MD, DOCX, PDF = (f"{SAMPLE.stem}.{ext}" for ext in ("md", "docx", "pdf"))
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory):
+    """A folder holding the sample in three formats (read-only: tests copy it)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Chromium to print the PDF")
+    folder = tmp_path_factory.mktemp("three")
+    shutil.copy(SAMPLE, folder / MD)
+    pypandoc.convert_file(str(SAMPLE), "docx", format="markdown", outputfile=str(folder / DOCX))
+    print_pdf(SAMPLE.read_text(encoding="utf-8"), folder / PDF, SAMPLE.stem)
+    return folder
+
+
+def corpus_of(formats, tmp_path, names=(MD, DOCX, PDF)):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(formats / name, corpus / name)
+    return corpus
+
+
+def state(engine):
+    """What a reader sees: every paragraph's id and source, and each meeting's source and copies."""
+    paragraphs = stored_paragraphs(engine)
+    reader = engine.reader()
+    meetings = {p["meeting_id"] for p in paragraphs}
+    return (sorted((p["id"], p["source"]) for p in paragraphs),
+            {m: (reader.meeting(m)["source"], [c["source"] for c in reader.meeting(m)["copies"]]) for m in meetings})
+
+
+def test_text_key_folds_whitespace_punctuation_and_marks_but_not_words_or_levels():
+    assert text_key(["# 会议纪要", "", "一、会议要求：加强领导。"], "公开") == text_key(["会议纪要一 会议要求加强", "领导"], "公开")
+    assert text_key(["会议纪要"], "公开") != text_key(["会议纪要"], "内部")
+    assert text_key(["会议纪要"], "公开") != text_key(["会议记要"], "公开")
+    assert text_key(["——", " "], "公开") == ""  # (nothing to compare: no file is a copy of it)
+    assert primaries({"b/x.pdf": "k", "a/x.docx": "k", "z.md": "k", "y.md": "j"}) == {
+        "b/x.pdf": "z.md", "a/x.docx": "z.md", "z.md": "z.md", "y.md": "y.md"}
+
+
+def test_three_formats_are_one_meeting_with_its_copies(formats, tmp_path, new_engine):
+    engine, alone = new_engine(), new_engine()
+    summary = ingest([corpus_of(formats, tmp_path)], engine)
+    assert summary.added == 3 and not summary.failed
+    single = ingest([corpus_of(formats, tmp_path / "alone", (MD,))], alone)
+    assert (summary.meetings, summary.paragraphs) == (single.meetings, single.paragraphs)
+    assert state(engine)[0] == state(alone)[0]  # every paragraph once, read from the markdown
+    assert all(copies == [DOCX, PDF] for _, copies in state(engine)[1].values())
+    service = SearchService(engine)
+    found = service.search(SearchRequest(q="森林防火"))
+    assert found["total"] == SearchService(alone).search(SearchRequest(q="森林防火"))["total"]
+    meeting = service.meeting(found["hits"][0]["meeting_id"])
+    assert [(c["source"], c["format"]) for c in meeting["copies"]] == [(DOCX, "docx"), (PDF, "pdf")]
+    assert all("root" not in c for c in meeting["copies"])  # (the server's folders stay private)
+    assert meeting["title"] not in [r["title"] for r in meeting["related"]]  # never related to itself
+    assert ingest([tmp_path / "corpus"], engine).unchanged == 3
+
+
+def test_the_meeting_page_offers_each_copy_for_download(formats, tmp_path, new_engine):
+    engine = new_engine()
+    ingest([corpus_of(formats, tmp_path)], engine)
+    mid = SearchService(engine).search(SearchRequest(q="森林防火"))["hits"][0]["meeting_id"]
+    client = create_app(engine).test_client()
+    page = client.get(f"/meetings/{mid}").get_data(as_text=True)
+    links = re.findall(r'<a class="original[^"]*" href="([^"]+)" download>([^<]+)</a>', page)
+    assert [name for _, name in links] == ["原文下载", DOCX, PDF]
+    for (url, _), name in zip(links, (MD, DOCX, PDF)):
+        assert client.get(url.replace("&amp;", "&")).data == (formats / name).read_bytes()
+    assert client.get(f"/meetings/{mid}/original?copy=3").status_code == 404
+    assert client.get(f"/meetings/{mid}/original?copy=x").status_code == 400
+    (tmp_path / "corpus" / PDF).write_bytes(b"%PDF-1.4 changed")  # changed since: refused with its reason
+    assert client.get(f"/meetings/{mid}/original?copy=2").status_code == 404
+
+
+def test_whichever_file_comes_first_and_removing_the_primary_promotes_a_copy(formats, tmp_path, new_engine):
+    engine, fresh = new_engine(), new_engine()
+    corpus = corpus_of(formats, tmp_path, (PDF,))
+    ingest([corpus], engine)
+    corpus_of(formats, tmp_path, (DOCX,))
+    assert ingest([corpus], engine).updated == 1  # the PDF becomes a copy of the Word file
+    corpus_of(formats, tmp_path, (MD,))
+    ingest([corpus], engine)
+    ingest([corpus_of(formats, tmp_path / "all")], fresh)
+    assert state(engine) == state(fresh)  # the same index whichever file came first
+    (corpus / MD).unlink()
+    summary = ingest([corpus], engine)
+    assert (summary.removed, summary.updated, summary.unchanged) == (1, 2, 0)  # docx promoted, pdf re-pointed
+    paragraphs, meetings = state(engine)
+    assert {source for _, source in paragraphs} == {DOCX}
+    assert all(m == (DOCX, [PDF]) for m in meetings.values())
+    assert len(paragraphs) == len(state(fresh)[0])
+
+
+def test_only_files_of_the_same_level_are_copies(formats, tmp_path, new_engine):
+    engine = new_engine()
+    corpus = corpus_of(formats, tmp_path, (DOCX,))
+    (corpus / MD).write_text("---\naccess: 内部\n---\n\n" + SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    ingest([corpus], engine)
+    paragraphs, meetings = state(engine)
+    assert {source for _, source in paragraphs} == {MD, DOCX}
+    assert all(copies == [] for _, copies in meetings.values())
