@@ -17,7 +17,7 @@ import pytest
 
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e .)")
 
-from archive.access.store import PostgresStore  # noqa: E402
+from archive.engines.postgres.users import PostgresStore  # noqa: E402
 from archive.cli import main  # noqa: E402
 from archive.engines.postgres import PostgresEngine  # noqa: E402
 from archive.search.request import SearchRequest  # noqa: E402

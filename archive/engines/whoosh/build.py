@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexOutdated
-from ...index.records import FILE, META
+from ...schema import FILE, META
 from ...workers import in_parallel, total_bytes, worker_count
 from .schema import make_schema, to_fields
 from .segment import FastSegmentWriter
