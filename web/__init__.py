@@ -10,6 +10,7 @@ from archive.errors import BadRequest, IndexMissing, IndexOutdated
 from archive.home import Archive, open_archive
 from archive.search.contract import date_text
 
+from . import api, feed, ledger, pages, text, timeline
 from .auth import install
 
 # Everything is served from here: no inline script or style, no remote anything.
@@ -42,7 +43,6 @@ def create_app(archive: Archive | Engine | None = None, *, mode: str = "local", 
     install(app, archive, mode, proxy)
     app.json.ensure_ascii = False
 
-    from . import api, feed, ledger, pages, text, timeline
     app.register_blueprint(api.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(pages.bp)

@@ -243,7 +243,7 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
         cache = Archive(engine).ocr_cache
         if any(path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES for path, _, _ in files):
-            from ..ingest.ocr import prefill
+            from ..ingest.ocr import prefill  # (inside: pdfium and the OCR workers load only for PDFs and scans)
             prefill(files, lambda source, sha: manifest.get(source) == sha and not retag, cache, ocr_progress)
         before = stored_config(live) or config
         changed = live.get("access") not in (None, config.fingerprint())

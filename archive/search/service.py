@@ -240,7 +240,7 @@ class SearchService:
     @staticmethod
     def marks(q: str) -> list | None:
         """What a meeting page opened from a search marks: the query's terms and phrases that are not
-        negated ([] for a query of NOTs); None for an empty query."""
+        negated (as typed: without the synonyms a hit is also marked for); None for an empty query."""
         tree = parse(q)
         return positives(tree) if tree is not None else None
 
