@@ -5,12 +5,14 @@ import os
 import sys
 from pathlib import Path
 
+from . import settings
 from .cli_errors import check_index, check_port, explain
 from .cli_parser import Parser, ShowVersion, Words, bounded, day
 from .cli_text import Progress, print_results
 from .engines import open_engine
 from .engines.base import Engine
 from .errors import BadRequest
+from .home import open_archive
 from .search.request import MAX_PAGE, MAX_PER_PAGE, PER_PAGE, SORTS, SearchRequest
 
 DEFAULT_CORPUS = Path("corpus")
@@ -91,7 +93,7 @@ def cmd_search(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        print_results(result, colour=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+        print_results(result, colour=sys.stdout.isatty() and not settings.given("NO_COLOR"))
     if args.timeline and not args.json:
         from .search.timeline import histogram
         print(histogram(result["timeline"]), end="")
@@ -109,13 +111,11 @@ def _loopback(host: str) -> bool:
 
 
 def cmd_serve(args) -> int:
-    from web import create_app, store_for
+    from web import create_app
     from web.server import serve  # (waitress, taking unencoded request lines as typed)
-    from .access.levels import archive_config
-    engine = _engine(args)
+    archive = open_archive(args.index, args.database)
     check_port(args.host, args.port)  # before an index is built, and as one line, not waitress's traceback
-    config = archive_config(engine)
-    store = store_for(engine)
+    engine, config, store = archive.engine, archive.config, archive.store
     # Safe by default: beyond loopback (a proxy's clients are beyond it too), either users log in or
     # --public says the lowest level is for all.
     proxy = args.proxy or config.proxy
@@ -131,7 +131,7 @@ def cmd_serve(args) -> int:
     note = {"public": f"（未登录者只能看到“{config.lowest}”级别）", "network": "（需要登录）",
             "local": "（需要登录）" if store.has_users() else ""}[mode]
     print(f"会议记录检索：http://{args.host}:{args.port}/{note}", file=sys.stderr)
-    app = create_app(engine, mode=mode, proxy=proxy, config=config, store=store)
+    app = create_app(archive, mode=mode, proxy=proxy)
     # Waitress drops X-Forwarded-* headers unless told otherwise; behind the proxy, ProxyFix reads them.
     serve(app, host=args.host, port=args.port, threads=args.threads, clear_untrusted_proxy_headers=not proxy)
     return 0
@@ -152,11 +152,10 @@ def _read_password(confirm: bool) -> str:
 
 
 def cmd_users(args) -> int:
-    from .access.levels import archive_config
-    from .access.store import NAME_MAX, ROLES, name_problem, open_store
+    from .access.store import NAME_MAX, ROLES, name_problem
     check_index(args.index, args.database)
-    store = open_store(args.index, args.database)
-    config = archive_config(_engine(args))
+    archive = open_archive(args.index, args.database)
+    store, config = archive.store, archive.config
     action = args.action
     try:
         if action == "list":
@@ -210,17 +209,13 @@ def cmd_users(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .access.audit import audit_log
-    from .access.levels import archive_config
-    from .access.store import open_store
     from .access.audit import check_since, printable
     try:
         since = check_since(args.since) if args.since is not None else None
     except ValueError as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return 2
-    log = audit_log(open_store(args.index, args.database), archive_config(_engine(args)))
-    for entry in log.read(user=args.user, event=args.event, since=since):
+    for entry in open_archive(args.index, args.database).audit.read(user=args.user, event=args.event, since=since):
         if args.json:
             print(json.dumps(entry, ensure_ascii=False))
         else:  # (every value escaped: a name with a newline or an escape sequence forges no line)
@@ -231,7 +226,7 @@ def cmd_audit(args) -> int:
 
 
 def _db_url(args) -> str | None:
-    url = args.database or os.environ.get("ARCHIVE_DATABASE_URL")
+    url = settings.place(database=args.database).url
     if not url:
         print("archive: 请用 --database URL 指定数据库（或设置 ARCHIVE_DATABASE_URL）", file=sys.stderr)
     return url
@@ -240,7 +235,8 @@ def _db_url(args) -> str | None:
 def cmd_db_init(args) -> int:
     from .engines.postgres.cluster import ClusterError, holds_archive, init_cluster
     from .engines.postgres.connect import redact
-    from .engines.postgres.roles import create_store, init_node
+    from .engines.postgres.roles import init_node
+    from .engines.postgres.users import create_store
     url = _db_url(args)
     if not url:
         return 2

@@ -1,11 +1,10 @@
 """Everyday mistakes as one line on stderr instead of a traceback."""
 
 import errno
-import os
 import re
 import socket
-from pathlib import Path
 
+from . import settings
 from .access.levels import ConfigError
 from .errors import IndexBusy, IndexMissing, IndexOutdated
 
@@ -52,11 +51,8 @@ def explain(exc: BaseException) -> str | None:
 
 def check_index(index: str | None, database: str | None) -> None:
     """A Whoosh index named by --index or $ARCHIVE_INDEX must be a folder (or not exist yet)."""
-    if database or os.environ.get("ARCHIVE_DATABASE_URL"):
-        return
-    from .engines import default_index_dir
-    where = Path(index) if index else default_index_dir()
-    if where.exists() and not where.is_dir():
+    where = settings.place(index, database).folder
+    if where is not None and where.exists() and not where.is_dir():
         flag = "--index" if index else "$ARCHIVE_INDEX"
         raise Refused(f"{flag} 应指向一个文件夹，而 {where} 是一个文件")
 

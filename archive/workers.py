@@ -3,6 +3,8 @@ engines' parallel ingest, and workers (ingest's and OCR's) that die with their p
 
 import os
 
+from . import settings
+
 
 def file_size(path) -> int:
     try:
@@ -121,9 +123,9 @@ def _worker(chunks, taken, start, index_run, prepare, messages) -> None:
 def worker_count(nfiles: int, at_most: int, min_files: int) -> int:
     """Worker processes for an ingest of `nfiles` files: one per core up to `at_most`, none below
     `min_files` files (ARCHIVE_INGEST_PROCS overrides)."""
-    wanted = os.environ.get("ARCHIVE_INGEST_PROCS")
-    if wanted and wanted.isdigit():
-        return max(1, int(wanted))
+    wanted = settings.procs("ARCHIVE_INGEST_PROCS")
+    if wanted is not None:
+        return max(1, wanted)
     if nfiles < min_files:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

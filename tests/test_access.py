@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from archive.access.levels import ConfigError, UnknownLevel, Viewer, load_config, parse_config
 from archive.engines import open_engine
+from archive.home import Archive
 from archive.index.pipeline import ingest
 from archive.search.query import QueryError
 from archive.search.request import SearchRequest
@@ -277,12 +278,12 @@ def test_public_feeds_and_since_equal_an_archive_without_the_restricted_files(in
     import dataclasses
     from urllib.parse import urlencode
 
-    from web import create_app, store_for
+    from web import create_app
     full, only = indexes
 
     def client(engine, name):
         config = dataclasses.replace(CONFIG, audit_log=str(tmp_path / name / "audit.jsonl"))
-        return create_app(engine, mode="public", config=config, store=store_for(engine)).test_client()
+        return create_app(engine, mode="public", config=config, store=Archive(engine).store).test_client()
 
     whole, alone = client(full, "full"), client(only[LEVELS[0]], "alone")
     for query in ("", "q=环境整治", "q=玄武晶石", "q=青松翠柏&region=云南省"):

@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from archive.access.levels import ConfigError, archive_config, load_config, parse_config, parse_toml
+from archive.access.levels import ConfigError, load_config, parse_config, parse_toml
+from archive.home import Archive
 from archive.index.pipeline import LevelsLowered, ingest
 from archive.ingest import parse_text
 from archive.search.request import SearchRequest
@@ -128,7 +129,7 @@ def test_the_configuration_is_the_archives_whatever_the_working_directory(new_en
     assert again.returncode == 0, again.stderr
     assert f"访问配置 {fingerprint}（档案中保存的配置" in again.stderr and "未使用" in again.stderr
     assert _levels(engine) == {"内部资料/in.md": "内部", "open.md": "公开"}
-    assert archive_config(engine).fingerprint() == fingerprint and archive_config(engine).folders
+    assert Archive(engine).config.fingerprint() == fingerprint and Archive(engine).config.folders
     # The other commands read it too: a level only the stored configuration names is accepted.
     write(home / "archive.toml", '[access]\nlevels = ["普通"]\n')
     users = _archive(home, "users", "add", "李明", "--level", "内部", *cli_args(engine))
@@ -161,7 +162,7 @@ def test_rules_that_lower_a_level_are_refused_without_allow_lower(new_engine, tm
     with pytest.raises(LevelsLowered) as found:
         ingest([corpus], engine, config=looser)
     assert found.value.files == [("内部资料/in.md", "内部", "公开")]
-    assert _levels(engine)["内部资料/in.md"] == "内部" and archive_config(engine).fingerprint() == CONFIG.fingerprint()
+    assert _levels(engine)["内部资料/in.md"] == "内部" and Archive(engine).config.fingerprint() == CONFIG.fingerprint()
     stricter = parse_config({"access": {"folders": {"内部资料": "秘密", "open.md": "内部"}}}, "stricter.toml")
     assert ingest([corpus], engine, config=stricter).updated == 2  # raising a level needs no flag
     reordered = parse_config({"access": {"levels": ["秘密", "内部", "公开"], "folders": {"内部资料": "秘密",
@@ -207,10 +208,9 @@ def _modes(root) -> set[tuple[str, int]]:
 def test_index_folders_are_0700_and_files_0600(tmp_path):
     """Whoosh's own files (PostgreSQL keeps its data in the server's folder, with its own modes)."""
     from archive.engines import open_engine
-    from archive.ingest.ocr_cache import cache_for
     engine = open_engine(tmp_path / "index")
     ingest([_two_level_corpus(tmp_path / "corpus")], engine, config=CONFIG)
-    cache_for(engine).put("ab" * 32, 1, "rapidocr-test", {"lines": []})
+    Archive(engine).ocr_cache.put("ab" * 32, 1, "rapidocr-test", {"lines": []})
     assert _modes(tmp_path / "index") == {("dir", 0o700), ("file", 0o600)}
     assert (tmp_path / "index" / "ocr-cache").is_dir()
     # An index written before (world-readable) is closed by its next ingest.

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from archive.access.levels import Viewer
-from archive.access.store import PostgresStore
+from archive.engines.postgres.users import PostgresStore
 from archive.engines import open_engine
 from archive.engines.postgres.engine import PostgresEngine
 from archive.index.pipeline import ingest

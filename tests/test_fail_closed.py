@@ -19,8 +19,9 @@ import pytest
 from archive.access.audit import AuditLog
 from archive.access.store import SQLiteStore
 from archive.cli import main
+from archive.home import Archive
 from archive.index.pipeline import ingest
-from web import create_app, store_for
+from web import create_app
 
 from .conftest import cli_args, write
 from .test_access import CONFIG
@@ -60,7 +61,7 @@ def test_proxy_mode_without_users_is_503_everywhere_also_when_the_users_are_remo
     engine, config, _ = _archive(new_engine, tmp_path)
     client = create_app(engine, proxy=True, config=config).test_client()
     _all_closed(client, **{"X-Forwarded-For": "203.0.113.5"})
-    store = store_for(engine)
+    store = Archive(engine).store
     store.add("li", PASSWORD, "admin", "秘密")
     assert client.get(f"/api/search?q={SECRET}").status_code == 401  # users: a login is asked for
     token = store.new_token("li")
@@ -80,7 +81,7 @@ def test_a_network_server_whose_users_are_removed_is_503(new_engine, tmp_path):
                                   "x" * 65, "李" * 5000, " \u202eevil"])
 def test_a_login_name_no_user_can_have_is_a_wrong_login_counted_and_audited(new_engine, tmp_path, name):
     engine, config, _ = _archive(new_engine, tmp_path)
-    store = store_for(engine)
+    store = Archive(engine).store
     store.add("li", PASSWORD, "reader", "公开")
     app = create_app(engine, mode="network", config=config)
     client = app.test_client()
@@ -95,7 +96,7 @@ def test_a_login_name_no_user_can_have_is_a_wrong_login_counted_and_audited(new_
 
 def test_a_body_over_64_kb_is_413_and_a_query_string_is_logged_cut(new_engine, tmp_path):
     engine, config, _ = _archive(new_engine, tmp_path)
-    store_for(engine).add("li", PASSWORD, "reader", "公开")
+    Archive(engine).store.add("li", PASSWORD, "reader", "公开")
     app = create_app(engine, mode="network", config=config)
     client = app.test_client()
     response = client.post("/login", data={"csrf": _csrf(client), "name": "x" * 100_000, "password": "p"})
@@ -107,7 +108,7 @@ def test_a_body_over_64_kb_is_413_and_a_query_string_is_logged_cut(new_engine, t
 
 
 def test_failure_rows_expire_and_a_locked_address_adds_no_row_per_new_name(new_engine):
-    store = store_for(new_engine())
+    store = Archive(new_engine()).store
     if hasattr(store, "create"):  # (PostgreSQL: the owner makes the tables once, as `archive db init` does)
         store.create()
 

@@ -15,15 +15,16 @@ from urllib.parse import unquote
 
 import pytest
 
-from archive.access.levels import Viewer, archive_config
+from archive.access.levels import Viewer
 from archive.cli import main
+from archive.home import Archive
 from archive.index.pipeline import ingest
 from archive.ledger.deadlines import resolve, written
 from archive.ledger.export import COLUMNS
 from archive.ledger.items import LedgerRequest, ledger, owners_written
 from archive.ledger.status import StatusBook
 from archive.search.service import SearchService
-from web import create_app, store_for
+from web import create_app
 
 from .conftest import COUNTY_MINUTES, cli_args, engine_over, write
 
@@ -216,12 +217,12 @@ def served(request, engine_kind, tmp_path_factory):
     秘密 editor and an admin."""
     corpus = build(tmp_path_factory.mktemp("served"))
     engine = engine_over(request, engine_kind, corpus)
-    store = store_for(engine)
+    store = Archive(engine).store
     for name, role, level in (("reader", "reader", "秘密"), ("editor", "editor", "公开"),
                               ("chief", "editor", "秘密"), ("root", "admin", "公开")):
         store.add(name, PASSWORD, role, level)
     # (Its own audit log: on PostgreSQL the default is the user's, shared by the session's databases.)
-    config = replace(archive_config(engine), audit_log=str(tmp_path_factory.mktemp("audit") / "audit.jsonl"))
+    config = replace(Archive(engine).config, audit_log=str(tmp_path_factory.mktemp("audit") / "audit.jsonl"))
     return corpus, engine, store, create_app(engine, mode="network", store=store, config=config)
 
 

@@ -13,7 +13,8 @@ from archive.engines import open_engine
 from archive.index.pipeline import ingest
 from archive.ingest import load, ocr
 from archive.ingest.ocr import ENGINE, PageReader, low_confidence, page_to_dict, read_image
-from archive.ingest.ocr_cache import OcrCache, cache_for
+from archive.home import Archive
+from archive.ingest.ocr_cache import OcrCache
 from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
@@ -115,7 +116,7 @@ def test_scanned_sample_recall(tmp_path):
     print(f"OCR recall of {len(runs)} runs: {found / len(runs):.3f}")
     assert found / len(runs) >= 0.90
     # The same meetings, read again from the cache the ingest filled.
-    scanned = load(corpus / f"{SAMPLE.stem}.pdf", corpus, cache=cache_for(engine))
+    scanned = load(corpus / f"{SAMPLE.stem}.pdf", corpus, cache=Archive(engine).ocr_cache)
     assert [m.title for m in scanned.records] == [m.title for m in load(SAMPLE, SAMPLE.parent).records]
 
 

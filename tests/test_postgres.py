@@ -34,11 +34,11 @@ from archive.analysis import unit_string  # noqa: E402
 from archive.engines import open_engine  # noqa: E402
 from archive.engines.base import Filters  # noqa: E402
 from archive.engines.postgres import PostgresEngine  # noqa: E402
-from archive.engines.postgres.build import LOCK_KEY  # noqa: E402
+from archive.engines.postgres.lock import LOCK_KEY  # noqa: E402
 from archive.engines.postgres.connect import DatabaseUnavailable  # noqa: E402
 from archive.errors import IndexBusy, IndexMissing, IndexOutdated  # noqa: E402
 from archive.index.pipeline import ingest  # noqa: E402
-from archive.index.records import FACET_FIELDS  # noqa: E402
+from archive.schema import FACET_FIELDS  # noqa: E402
 from archive.search.request import SearchRequest  # noqa: E402
 from archive.search.service import SearchService  # noqa: E402
 

@@ -15,13 +15,12 @@ import sys
 
 import pytest
 
-from archive.access.audit import AuditLog  # noqa: E402
-
 psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip install -e .)")
 
-from archive.access.store import PostgresStore  # noqa: E402
+from archive.access.audit import AuditLog  # noqa: E402
 from archive.cli import main  # noqa: E402
 from archive.engines.postgres import PostgresEngine  # noqa: E402
+from archive.engines.postgres.users import PostgresStore  # noqa: E402
 from archive.search.request import SearchRequest  # noqa: E402
 from archive.search.service import SearchService  # noqa: E402
 from web import create_app  # noqa: E402
@@ -91,7 +90,7 @@ def test_an_owner_lays_out_and_ingests_and_a_granted_reader_serves(one_node, cap
         assert client.login("bob")[0] == 303
         status, _, body = client.get("/api/search?q=丹霞赤壁")
         assert status == 200 and json.loads(body)["total"] > 0
-        events = [entry["event"] for entry in AuditLog(audit).read()]  # (failed logins: the anonymous stream)
+        events = [entry["event"] for entry in AuditLog(audit).read()]  # (both streams: a failed login is anonymous)
         assert {"login_failed", "login", "search"} <= set(events)
         assert run(capsys, "audit", "--database", reader)[0] == 0
     finally:

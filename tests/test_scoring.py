@@ -26,7 +26,7 @@ from archive.engines import open_engine
 from archive.engines.base import Filters
 from archive.index.pipeline import ingest
 from archive.search import plan as p
-from archive.search.plan import B, K1  # the documented parameters, computed with independently below
+from archive.engines.plan import B, K1  # the documented parameters, computed with independently below
 from archive.search.query import Term, parse, positives
 from tests.conftest import write
 

@@ -5,14 +5,15 @@ from pathlib import Path
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from archive.access.levels import AccessConfig, archive_config
-from archive.access.store import PostgresStore, SQLiteStore, Store
-from archive.engines import open_engine
+from archive.access.levels import AccessConfig
+from archive.access.store import Store
 from archive.engines.base import Engine
 from archive.errors import BadRequest, IndexMissing, IndexOutdated
+from archive.home import Archive, open_archive
 from archive.search.contract import date_text
 
-from .auth import RequestService, install
+from . import api, feed, ledger, pages, state, text, timeline
+from .auth import install
 
 # Everything is served from here: no inline script or style, no remote anything.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,29 +22,29 @@ MAX_BODY = 64 * 1024  # a request body (the login form is the only one): more is
 UNAVAILABLE = "服务暂不可用，请稍后再试。"
 
 
-def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local", proxy: bool | None = None,
+def create_app(archive: Archive | Engine | Path | str | None = None, *, mode: str = "local", proxy: bool | None = None,
                config: AccessConfig | None = None, store: Store | None = None) -> Flask:
-    """The app over an engine, or over the Whoosh index in a folder (default: $ARCHIVE_INDEX, ./index).
+    """The app over an opened archive, an engine's, or the Whoosh index in a folder (default: the archive
+    the settings name, archive/home.py). `config` and `store` replace the archive's own (a stricter server, tests).
 
     mode (web/auth.py): "local" serves everything without login while there are no users, "network"
     requires a login, "public" serves the lowest level without one. proxy (default: the configuration's)
     trusts one reverse proxy's X-Forwarded-* headers, and makes "local" "network": clients are remote."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-    if engine is None or isinstance(engine, (Path, str)):
-        engine = open_engine(engine)
-    config = config or archive_config(engine)
-    proxy = proxy if proxy is not None else config.proxy
+    if not isinstance(archive, Archive):
+        archive = open_archive(archive) if archive is None or isinstance(archive, (Path, str)) else Archive(archive)
+    if config is not None or store is not None:
+        archive = Archive(archive.engine, config=config or archive.config, store=store or archive.store)
+    proxy = proxy if proxy is not None else archive.config.proxy
     if proxy and mode == "local":  # (behind a proxy every client looks local: it is serving beyond loopback)
         mode = "network"
     if proxy:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
-    app.config["SERVICE"] = RequestService(engine)
-    install(app, store or store_for(engine), config, mode, proxy)
+    install(app, archive, mode, proxy)
     app.json.ensure_ascii = False
 
-    from . import api, feed, ledger, pages, state, text, timeline
     app.register_blueprint(api.bp)
     app.register_blueprint(ledger.bp)
     app.register_blueprint(pages.bp)
@@ -63,12 +64,6 @@ def create_app(engine: Engine | Path | str | None = None, *, mode: str = "local"
         return response
 
     return app
-
-
-def store_for(engine: Engine) -> Store:
-    """The users store kept with the engine's index: its database, or its index folder."""
-    url = getattr(engine, "url", None)
-    return PostgresStore(url) if url else SQLiteStore(Path(engine.location))
 
 
 def _errors(app: Flask) -> None:

@@ -1,9 +1,9 @@
 """Who is asking: login sessions, API tokens, the login page, the audit log of every request.
 
 Before each request the viewer is found (a Bearer token, else the session cookie) and put in
-`g.viewer`; the app's service (RequestService) answers as that viewer, so every page, API,
-export and feed built on it sees only what the viewer may read: enforcement stays in the
-search service. Without a viewer, pages redirect to the login and everything else is 401.
+`g.viewer`; every page, API, export and feed asks `service()`, the app's search service for
+that viewer (SearchService.for_viewer), so it sees only what the viewer may read: enforcement
+stays in the search service. Without a viewer, pages redirect to the login and everything else is 401.
 
 Sessions are server-side rows (archive/access/store.py): the cookie holds a random id signed
 with the store's secret, so logout, a password change, removing a user or rotating the secret
@@ -16,13 +16,13 @@ import hmac
 import re
 import secrets
 
-from flask import Blueprint, Flask, current_app, g, has_request_context, jsonify, make_response, redirect, \
+from flask import Blueprint, Flask, current_app, g, jsonify, make_response, redirect, \
     render_template, request, url_for
 
-from archive.access.audit import audit_log
 from archive.access.levels import EVERYONE, AccessConfig, UnknownLevel, Viewer
 from archive.access.login import attempt
-from archive.access.store import Store, User
+from archive.access.store import User
+from archive.home import Archive
 from archive.search.service import SearchService
 
 bp = Blueprint("auth", __name__)
@@ -34,22 +34,17 @@ NO_USERS = "服务暂不可用：本站需要登录，但还没有任何用户�
 OPEN = ("auth.login", "auth.login_post", "auth.logout", "static")  # endpoints answered without a viewer
 
 
-class RequestService(SearchService):
-    """The app's service: as the current request's viewer; outside a request (tests, scripts), trusted."""
-
-    def __init__(self, engine):
-        self.engine = engine
-
-    @property
-    def viewer(self) -> Viewer:
-        return g.get("viewer", NOBODY) if has_request_context() else EVERYONE
+def service() -> SearchService:
+    """The search service as the current request's viewer (NOBODY before the login check has run: fails
+    closed). app.config["SERVICE"] itself is the trusted one, for no viewer in particular."""
+    return current_app.config["SERVICE"].for_viewer(g.get("viewer", NOBODY))
 
 
-def install(app: Flask, store: Store, config: AccessConfig, mode: str, proxy: bool = False) -> None:
+def install(app: Flask, archive: Archive, mode: str, proxy: bool = False) -> None:
     """mode: "local" (no users: everything, as before access control), "network" (users required; none:
     503 everywhere) or "public" (without login, the lowest level). proxy: behind one (ProxyFix)."""
-    app.config.update(ACCESS_STORE=store, ACCESS_CONFIG=config, ACCESS_MODE=mode, ACCESS_PROXY=proxy,
-                      AUDIT=audit_log(store, config))
+    app.config.update(SERVICE=SearchService(archive.engine), ACCESS_STORE=archive.store,
+                      ACCESS_CONFIG=archive.config, ACCESS_MODE=mode, ACCESS_PROXY=proxy, AUDIT=archive.audit)
     app.register_blueprint(bp)
     app.before_request(_identify)
     app.after_request(_audit)

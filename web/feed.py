@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request, url_for
 
+from .auth import service
 from .sidebar import chips
 from .state import State
 from .text import paragraph_number
@@ -78,8 +79,8 @@ def feed_title(state: State) -> str:
 def feed():
     state = State.from_args(request.args)
     req = state.request()
-    service = current_app.config["SERVICE"]
-    found = service.newest_meetings(req, limit=req.per_page)
+    viewed = service()
+    found = viewed.newest_meetings(req, limit=req.per_page)
     root = site_root()
     here = root + request.script_root + request.full_path.rstrip("?")
 
@@ -87,7 +88,7 @@ def feed():
     _add(doc, "id", here if root else f"tag:localhost,{TAG_DATE}:feed:{here}")  # (an IRI: the feed is its search)
     _add(doc, "title", feed_title(state))
     _add(doc, "updated", max((f["meeting"].get("ingested") or EPOCH for f in found), default=None)
-         or service.last_ingested() or EPOCH)
+         or viewed.last_ingested() or EPOCH)
     _add(_add(doc, "author"), "name", "会议记录检索")
     _add(doc, "link", rel="self", type="application/atom+xml", href=here)
     _add(doc, "link", rel="alternate", type="text/html", href=root + state.url(page=None))

@@ -1,7 +1,7 @@
 """The ledger of decisions and open items: /items (page), /api/items (JSON), /items.csv, /items.atom,
 and POST /items/<id>/status (an editor or admin sets open / done / dropped, with a note).
 
-Rows come from archive/ledger over the request's service (web/auth.py's RequestService), so a viewer
+Rows come from archive/ledger over the request's service (web/auth.py service()), so a viewer
 sees only items of minutes they may read, in every one of these answers. A status change needs the
 role editor or admin (403 otherwise; also on loopback without users, where nobody is logged in) and,
 from a browser, a CSRF token: an HMAC of the session under the store's secret, as logout has it.
@@ -23,6 +23,7 @@ from archive.ledger.export import to_csv
 from archive.ledger.items import KIND_NAMES, LedgerRequest, ledger
 from archive.ledger.status import STATUSES, StatusBook
 
+from .auth import service
 from .feed import ATOM, EPOCH, TAG_DATE, _add
 
 bp = Blueprint("ledger", __name__)
@@ -43,9 +44,9 @@ def _params() -> dict:
 
 def _rows(params: dict) -> tuple[LedgerRequest, list[dict]]:
     req = LedgerRequest.from_params(params)
-    service = current_app.config["SERVICE"]
-    rows = ledger(service, req, _book().all())
-    suggest_closing(service, rows)
+    viewed = service()
+    rows = ledger(viewed, req, _book().all())
+    suggest_closing(viewed, rows)
     return req, rows
 
 

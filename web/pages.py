@@ -8,13 +8,13 @@ import re
 import stat
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from werkzeug.security import safe_join
 
 from archive.errors import BadRequest
-from archive.search.query import parse, positives
 
 from . import card, minutes, sidebar
+from .auth import service
 from .results import EXPORT_LIMIT, to_csv
 from .state import State
 from .text import paragraph_number
@@ -25,15 +25,11 @@ MEETING_ID = re.compile(r"^[0-9A-Za-z_.-]{1,100}$", re.ASCII)  # anything else i
 _NUMBER = re.compile(r"^\d{1,7}$", re.ASCII)
 
 
-def _service():
-    return current_app.config["SERVICE"]
-
-
 @bp.get("/")
 def search():
     state = State.from_args(request.args)
     req = state.request()
-    result = _service().search(req)
+    result = service().search(req)
     page = {
         "state": state, "req": req, "result": result,
         "regions": sidebar.region_facet(state, result["facets"]["region"]),
@@ -71,20 +67,20 @@ def meeting(meeting_id: str):
     state = State.from_args(request.args)
     req = state.request()
     hit, pos = _int_arg("hit"), _int_arg("pos")
-    info = _service().meeting(meeting_id)
+    info = service().meeting(meeting_id)
     if info is None:
         abort(404)
-    tree = parse(req.q) if req.q.strip() else None
+    marks = service().marks(req.q)
     # Came from a search (its words or filters, or a hit's rank in a list of everything, are in the URL).
-    searched = tree is not None or state.has_filters() or pos is not None
-    around = _service().neighbours(req, meeting_id, hit) if searched else None
+    searched = marks is not None or state.has_filters() or pos is not None
+    around = service().neighbours(req, meeting_id, hit) if searched else None
     if around and hit is None:
         hit = paragraph_number(around["hit"]["id"])
     back_page = -(-around["pos"] // req.per_page) if around else 1
     return render_template(
         "meeting.html", state=state, req=req, m=info, hit=hit, around=around,
         fields=card.rows(info), outcomes=card.outcomes(info),
-        body=minutes.render(info, hit, positives(tree) if tree is not None else ()),
+        body=minutes.render(info, hit, marks or ()),
         back=state.url(page=back_page) if searched else None, hit_url=hit_url,
         originals=_original_files(meeting_id, len(info.get("copies", ()))),
     )
@@ -93,7 +89,7 @@ def meeting(meeting_id: str):
 def _original_files(meeting_id: str, copies: int) -> list[tuple[int, str]]:
     """(0 for the file a meeting was read from, n for its n-th copy; the file's path) of those still where
     their ingest found them (the page links them; the download checks their content too)."""
-    found = [(n, _service().original(meeting_id, n)) for n in range(copies + 1)]
+    found = [(n, service().original(meeting_id, n)) for n in range(copies + 1)]
     return [(n, f[1]) for n, f in found if f is not None and checked_original(*f)[0]]
 
 
@@ -126,7 +122,7 @@ def original(meeting_id: str):
     copy = _int_arg("copy") or 0  # (the same minutes in another file)
     if not MEETING_ID.match(meeting_id):
         abort(404)
-    found = _service().original(meeting_id, copy)
+    found = service().original(meeting_id, copy)
     if found is None:
         abort(404)
     _, data, why = checked_original(*found, content=True)
@@ -145,7 +141,7 @@ def hit_url(state: State, hit: dict, rank: int) -> str:
 @bp.get("/export.csv")
 def export():
     req = State.from_args(request.args).request()
-    body = to_csv(_service().export(req, limit=EXPORT_LIMIT))
+    body = to_csv(service().export(req, limit=EXPORT_LIMIT))
     name = "会议记录检索" + (f"-{req.q.strip()[:30]}" if req.q.strip() else "") + ".csv"
     return Response(body.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=\"archive-search.csv\"; filename*=UTF-8''{quote(name)}",

@@ -6,7 +6,7 @@ the oldest dropped), so the log never fills the disk. What nobody logged in did 
 requests, failed or locked logins, whose name is only what was typed) goes to a stream of its
 own, `audit-anonymous.jsonl` (2 MB, four old files): a burst of anonymous requests rotates that
 stream only and can never push the users' history out. Every string is cut to MAX_VALUE
-characters. `archive audit` reads both streams, oldest first.
+characters. `archive audit` reads both streams, oldest first. Where the log is: archive/home.py.
 """
 
 import heapq
@@ -137,14 +137,3 @@ class AuditLog:
                 continue
             yield entry
 
-
-def audit_log(store, config) -> AuditLog:
-    """The log beside the store's SQLite file (the index folder); for PostgreSQL config's audit_log, else
-    the user's state folder ($XDG_STATE_HOME, else ~/.local/state, then meeting-archive/audit.jsonl)."""
-    path = getattr(store, "path", None)
-    if path is not None:
-        return AuditLog(path.parent / "audit.jsonl")
-    if config.audit_log:
-        return AuditLog(Path(config.audit_log))
-    state = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return AuditLog(Path(state) / "meeting-archive" / "audit.jsonl")

@@ -2,7 +2,7 @@
 
 The configuration is a TOML file that belongs to the archive: the first ingest stores its text
 with the index (the index meta: in the index folder, or in the PostgreSQL database), and every
-command then reads the stored one (archive_config), whatever the working directory. It is given
+command then reads the stored one (archive/home.py Archive.config), whatever the working directory. It is given
 by `archive ingest --config FILE` (which also changes it later), else, while the archive holds
 none, `$ARCHIVE_CONFIG`, else `archive.toml` in the working directory, else the defaults below.
 Unknown tables and keys are errors naming their line.
@@ -31,6 +31,8 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from .. import settings
 
 DEFAULT_LEVELS = ("公开", "内部", "秘密")
 
@@ -135,19 +137,13 @@ def stored_config(meta: dict) -> AccessConfig | None:
     return replace(config, origin=origin)
 
 
-def archive_config(engine) -> AccessConfig:
-    """The configuration of an engine's archive: the stored one, else (no archive yet, or one from
-    before configurations were stored) the file load_config() reads."""
-    return stored_config(engine.meta()) or load_config()
-
-
 def config_path() -> Path:
-    return Path(os.environ.get("ARCHIVE_CONFIG") or "archive.toml")
+    return Path(settings.get("ARCHIVE_CONFIG"))
 
 
 def load_config(path: Path | str | None = None) -> AccessConfig:
     """The configuration at `path` (default: config_path()); defaults when the default file is absent."""
-    given = path is not None or bool(os.environ.get("ARCHIVE_CONFIG"))
+    given = path is not None or settings.given("ARCHIVE_CONFIG")
     path = Path(path) if path is not None else config_path()
     try:
         text = path.read_text(encoding="utf-8")

@@ -2,7 +2,8 @@
 
 Kept with the index, never in the corpus: a SQLite file `access.sqlite` (mode 0600) in the
 index folder, or the `archive_access` schema of the PostgreSQL database (its own schema, so
-that an engine rebuild swapping `archive` never touches it). The same SQL serves both.
+that an engine rebuild swapping `archive` never touches it). The same SQL serves both: SQLiteStore
+here, PostgresStore with the engine's connections (archive/engines/postgres/users.py).
 
 Session ids and tokens are random (256 bits) and stored as SHA-256 hashes only: a copy of the
 store does not give a way in. Passwords are scrypt hashes (passwords.py).
@@ -271,62 +272,3 @@ class SQLiteStore(Store):
         finally:
             conn.close()
         self._ready = True
-
-
-class PostgresStore(Store):
-    """The store in the schema `archive_access`, created by the database's owner (`archive db init`, the
-    first ingest, or `users add`), never by `serve`: a reader role (`archive db grant`) uses it as it is."""
-    marker = "%s"
-    prefix = "archive_access."
-    serialized = ("BEGIN", "LOCK TABLE §failures IN EXCLUSIVE MODE")  # (readers of the lockout still read)
-
-    def __init__(self, url: str):
-        from ..engines.postgres.connect import redact
-        super().__init__(redact(url))
-        self.url = url
-
-    @contextmanager
-    def _conn(self):
-        import psycopg
-
-        from ..engines.postgres.connect import NotGranted, connect, not_granted
-        conn = connect(self.url, autocommit=True)
-        try:
-            yield conn
-        except (psycopg.errors.UndefinedTable, psycopg.errors.InvalidSchemaName):
-            raise NotGranted(f"{self.location} 中还没有用户表：请先以数据库所有者运行 archive db init") from None
-        except psycopg.Error as exc:
-            refused = not_granted(exc, conn.info.user, "读写用户表")
-            if refused is None:
-                raise
-            raise refused from None
-        finally:
-            conn.close()
-
-    def created(self) -> bool:
-        return self._run("SELECT to_regclass('archive_access.users')", fetch=True)[0][0] is not None
-
-    def create(self) -> None:
-        """The schema, its tables and the signing secret, where missing (DDL: the database's owner)."""
-        with self._conn() as conn:
-            conn.execute("CREATE SCHEMA IF NOT EXISTS archive_access")
-            for table in TABLES:
-                conn.execute(f"CREATE TABLE IF NOT EXISTS archive_access.{table}")
-        self.secret()
-
-    def has_users(self) -> bool:
-        return self.created() and super().has_users()  # (asking does not create the tables)
-
-    def add(self, name: str, password: str, role: str, level: str) -> None:
-        if not self.created():
-            self.create()
-        super().add(name, password, role, level)
-
-
-def open_store(index: Path | str | None = None, database: str | None = None) -> Store:
-    """The store of the archive `open_engine(index, database)` opens: same choice, same defaults."""
-    from ..engines import default_index_dir
-    url = database or os.environ.get("ARCHIVE_DATABASE_URL")
-    if url:
-        return PostgresStore(url)
-    return SQLiteStore(Path(index) if index is not None else default_index_dir())

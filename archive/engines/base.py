@@ -1,7 +1,7 @@
 """What an engine does for the search service and for ingest: the narrow interface.
 
 An engine stores paragraphs, meetings and the file manifest, and answers
-match plans (archive/search/plan.py) under filters. Everything a user sees
+match plans (archive/engines/plan.py) under filters. Everything a user sees
 (the query language, region names, the relaxed policy, facet formatting,
 highlights, suggestions, the JSON) is the search service's, so engines
 cannot drift apart in what they answer; tests run against each engine.
@@ -24,7 +24,7 @@ ids): only the engine that gave them reads them.
 Writing a new engine (the route both engines took):
 
 1. Store: an Indexer that writes the records of archive/index/records.py
-   (kind p/m/f/meta, their facet fields and `info`) and makes one commit
+   (archive/schema.py: kind p/m/f/meta, their facet fields and `info`) and makes one commit
    visible atomically; Engine.exists/location; a lock against two ingests.
 2. Postings: number the paragraphs 0 … n-1 and implement
    arrays/evaluate.PostingsSource over them (postings of words and of
@@ -43,8 +43,11 @@ Writing a new engine (the route both engines took):
 
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
+
+from ..schema import Outcome
+from ..settings import Place
 
 # Facet fields, and the filter group that each is counted without (drill-down).
 FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date",
@@ -117,18 +120,6 @@ class Reader(Protocol):
         """How many documents hold this pair of neighbouring units."""
 
 
-@dataclass
-class Outcome:
-    """What ingest made of one file: its records to store, or why not."""
-    source: str
-    status: str  # added, updated, unchanged, failed
-    digest: str = ""
-    records: list[dict] = field(default_factory=list)
-    reason: str = ""
-    warnings: list[str] = field(default_factory=list)
-    level: str = ""  # the access level its records were given
-
-
 class Indexer(Protocol):
     """One ingest run, holding the index's ingest lock; nothing is visible before commit()."""
     rebuilding: bool  # a fresh, empty index is being filled (nothing to skip or replace)
@@ -155,7 +146,8 @@ class Indexer(Protocol):
 
 class Engine(Protocol):
     name: str
-    location: str  # where the index is, for messages
+    location: str  # where the index is, for messages only (a redacted URL on PostgreSQL)
+    place: Place  # where the archive lives (archive/settings.py): what archive/home.py opens beside it
 
     def exists(self) -> bool: ...
 

@@ -17,11 +17,12 @@ from typing import Callable
 from ..access.levels import (STORED_ORIGIN, STORED_TEXT, AccessConfig, ConfigError, UnknownLevel, config_path,
                              load_config, stored_config)
 from ..analysis import ANALYZER_VERSION, SEGMENTER
-from ..engines.base import Engine, Outcome
+from ..engines.base import Engine
+from ..schema import Outcome
 from ..errors import IndexMissing, IndexOutdated
 from ..extract.annotate import annotate, fingerprint
+from ..home import Archive
 from ..ingest import IMAGE_SUFFIXES, PDF_SUFFIXES, WORD_SUFFIXES, UnreadableFile, load, source_name
-from ..ingest.ocr_cache import cache_for
 from . import copies
 from .records import Ingest, copy_records, meeting_id, records
 
@@ -320,9 +321,9 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         if only is not None and not (retag or indexer.rebuilding):  # (else every file must be read again)
             files = [f for f in files if f[0] in only]
         first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
-        cache = cache_for(engine)
+        cache = Archive(engine).ocr_cache
         if any(path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES for path, _, _ in files):
-            from ..ingest.ocr import prefill
+            from ..ingest.ocr import prefill  # (inside: pdfium and the OCR workers load only for PDFs and scans)
             prefill(files, lambda source, sha: manifest.get(source) == sha and not retag, cache, ocr_progress)
         before = stored_config(live) or config
         changed = live.get("access") not in (None, config.fingerprint())

@@ -20,13 +20,8 @@ from dataclasses import dataclass
 from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
 from ..ingest.layout import break_offsets, page_of
 from ..ingest.model import Document, Meeting, Paragraph
+from ..schema import FILE, MEETING, PARAGRAPH, PARTICIPANTS  # (the kinds and fields: archive/schema.py)
 from .copies import format_of
-
-# Values of the `kind` field.
-PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
-FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role", "ingested", "access")
-# The people a meeting's paragraphs are filed under (person facet): those who took part.
-PARTICIPANTS = ("host", "attendees", "observers", "recorder", "presenters")
 
 
 def meeting_id(source: str, index: int) -> str:

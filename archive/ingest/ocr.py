@@ -16,6 +16,7 @@ from .layout import Line, Page, measure_ink
 from .ocr_cache import OcrCache
 from .pdfium import open_pdf, scanned
 from .reader import UnreadableFile
+from .. import settings
 from ..workers import die_with_parent
 
 DPI = 150  # a scanned PDF page is rendered at this resolution, as scanners save minutes
@@ -189,9 +190,9 @@ def _start_worker(threads: int) -> None:
 
 def ocr_procs(pages: int) -> int:
     """Worker processes for OCR: one a core (ARCHIVE_OCR_PROCS overrides), never more than pages."""
-    wanted = os.environ.get("ARCHIVE_OCR_PROCS")
-    if wanted and wanted.isdigit():
-        return max(1, min(int(wanted), pages))
+    wanted = settings.procs("ARCHIVE_OCR_PROCS")
+    if wanted is not None:
+        return max(1, min(wanted, pages))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cores, pages))
 

@@ -1,9 +1,8 @@
 """Where pages read by OCR are kept: one small JSON file a page, by file hash, page and engine.
 
-The cache lives beside the index: in the Whoosh index folder (`<index>/ocr-cache`, which a
-rebuild keeps: it replaces generations, not the folder), for PostgreSQL in $ARCHIVE_CACHE or the
-user's cache folder ($XDG_CACHE_HOME, else ~/.cache, then meeting-archive/ocr-cache).
-$ARCHIVE_CACHE names it for either engine. A page is written to a temporary name and renamed, so
+The cache lives beside the index (archive/home.py decides where): in the Whoosh index folder
+(`<index>/ocr-cache`, which a rebuild keeps: it replaces generations, not the folder), for
+PostgreSQL in the user's cache folder; $ARCHIVE_CACHE names it for either engine. A page is written to a temporary name and renamed, so
 that a killed ingest or two workers never leave half a page. Folders are 0700, pages 0600.
 """
 
@@ -51,13 +50,3 @@ def _private_folders(root: Path, folder: Path) -> None:
         except FileExistsError:
             pass
 
-
-def cache_for(engine) -> OcrCache:
-    """The cache of an engine's index (see the module's note)."""
-    named = os.environ.get("ARCHIVE_CACHE")
-    if named:
-        return OcrCache(Path(named) / "ocr-cache")
-    if getattr(engine, "name", "") == "whoosh":
-        return OcrCache(Path(engine.location) / "ocr-cache")
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return OcrCache(Path(base) / "meeting-archive" / "ocr-cache")

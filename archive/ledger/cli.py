@@ -40,8 +40,7 @@ def _line(r: dict) -> str:
 
 
 def cmd_items(args) -> int:
-    from ..access.store import open_store
-    from ..cli import _engine
+    from ..home import open_archive
     from ..search.service import SearchService
     params = {"q": " ".join(args.query), "region": args.region, "topic": args.topic, "person": args.person,
               "kind": args.kind, "from": args.date_from, "to": args.date_to, "owner": args.owner,
@@ -51,8 +50,9 @@ def cmd_items(args) -> int:
     except BadRequest as exc:
         print(f"archive: {exc}", file=sys.stderr)
         return 2
-    service = SearchService(_engine(args))
-    rows = ledger(service, req, StatusBook(open_store(args.index, args.database)).all())
+    archive = open_archive(args.index, args.database)
+    service = SearchService(archive.engine)
+    rows = ledger(service, req, StatusBook(archive.store).all())
     suggest_closing(service, rows)
     if args.csv:
         sys.stdout.write(to_csv(rows))

@@ -1,20 +1,7 @@
-"""The query tree compiled into a match plan: what a paragraph must hold and how it scores.
+"""The query tree compiled into a match plan (archive/engines/plan.py): what a paragraph must hold and how it scores.
 
-A plan is a small tree that every engine evaluates the same way:
-
-    Literal(run)        the paragraph's units contain `run` (punctuation and spaces aside)
-    Word(field, word)   the field (text, title, section) has the word among its words
-    All(parts)          every part matches; scores add up
-    Any(parts)          some part matches; the scores of those that match add up
-    Without(part)       the part does not match; scores 1.0 (a query of NOTs alone is refused)
-    Also(must, maybe)   `must` matches; `maybe` adds its score where it matches too
-    Except(part, not_)  `part` matches and `not_` does not; scores as `part`
-    Constant(part, s)   `part` matches; scores `s`
-
-Scoring is BM25F (k1 K1, b B below, idf = ln(N / (df + 1)) + 1, N all the
-documents of the index) on each Word, and on each Literal as the sum of
-its unit bigrams in the units view (one character: the unit itself), times
-the leaf's boost. Engines return hits by score, ties in document order.
+The plan's node types and the BM25 constants are below both this compiler and the engines
+(archive/engines/plan.py, which describes each node and the scoring); the boosts are chosen here.
 
 A term matches a paragraph that contains it literally or that contains all
 of its words; the literal match is boosted so that it ranks above scattered
@@ -24,66 +11,16 @@ the literal match alone. Each term is widened in place, so NOT excludes
 exactly what the same term would find.
 """
 
-from dataclasses import dataclass
-
 from ..analysis import query_units, query_words, word_cover
+from ..engines.plan import Also, All, Any, Constant, Except, Literal, Without, Word
 from .query import And, Not, Or, Phrase, Term
 
-# BM25's parameters. b is low: a one-line heading or list item that names the words should not
-# outrank the paragraph that is about them (b 0.75 → 0.3: nDCG@10 0.659 → 0.688 on bench/judgements).
-K1, B = 1.2, 0.3
 LITERAL_BOOST = 3.0
 PHRASE_BOOST = 4.0
 TITLE_BOOST = 1.5
 SECTION_BOOST = 1.0
 RELAXED_WORD = 1000.0  # per term matched: more terms always outrank a better score
 SYNONYM_WEIGHT = 0.5  # a synonym's match counts half the term's own
-
-
-@dataclass(frozen=True)
-class Literal:
-    run: str  # units, normalized (two or more: a run of bigrams; one: a single unit)
-    boost: float = 1.0
-
-
-@dataclass(frozen=True)
-class Word:
-    field: str
-    word: str
-    boost: float = 1.0
-
-
-@dataclass(frozen=True)
-class All:
-    parts: tuple
-
-
-@dataclass(frozen=True)
-class Any:
-    parts: tuple
-
-
-@dataclass(frozen=True)
-class Without:
-    part: object
-
-
-@dataclass(frozen=True)
-class Also:
-    must: object
-    maybe: object
-
-
-@dataclass(frozen=True)
-class Except:
-    part: object
-    not_: object
-
-
-@dataclass(frozen=True)
-class Constant:
-    part: object
-    score: float
 
 
 def literal(text: str, boost: float = 1.0) -> Literal:

@@ -10,12 +10,16 @@ suggestions and the drop-a-filter help computed, the time taken measured.
 Access control is enforced here and only here: a service answers for one
 Viewer (archive/access/levels.py), whose levels are a filter of every find
 (hits, totals, facets, suggestions, drops, neighbours, export) and hide the
-meetings above them (meeting pages, related meetings). Fronts get a service
-for the viewer of each request with for_viewer().
+meetings above them (meeting pages, related meetings). One mechanism for every
+front: a service is made for the whole archive (`SearchService(engine)`, the trusted
+viewer EVERYONE: the CLI's), and a front serving people asks it for the service of each
+request's viewer with `for_viewer(viewer)` (web/auth.py `service()`), a new object, so no
+state is shared between requests.
 """
 
 import time
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..access.levels import EVERYONE, Viewer
 from ..engines.base import DateRange, Engine, Filters, Found, Reader
@@ -40,6 +44,25 @@ FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""}, ("perso
 UNFILTERED = {name: value for cleared in FILTER_PARAMS.values() for name, value in cleared.items()}
 
 
+class _Query:
+    """A request's query compiled once (the help re-asks it under other filters): its tree, the plan,
+    the relaxed plan when nothing matches all the terms, and what the thesaurus added."""
+
+    def __init__(self, q: str, expand: bool):
+        self.tree = parse(q)
+        self.leaves = positives(self.tree) if self.tree is not None else []
+        self.compiler = Compiler(default_thesaurus() if expand else None)
+        self.plan = with_context_boost(self.compiler.tree(self.tree), self.leaves) if self.tree is not None else None
+
+    @cached_property
+    def loose(self):
+        return relaxed(self.compiler, self.leaves, negated_leaves(self.compiler, self.tree))
+
+    def marks(self) -> list:
+        """What a hit is highlighted for: the terms typed and the synonyms searched with them."""
+        return self.leaves + [Term(s) for synonyms in self.compiler.expanded.values() for s in synonyms]
+
+
 @dataclass
 class _Search:
     """A request's matches: the engine's Found, what to highlight, whether it was relaxed, what was expanded;
@@ -50,6 +73,7 @@ class _Search:
     expanded: dict
     plan: object = None
     filters: Filters | None = None
+    query: _Query | None = None
 
 
 class SearchService:
@@ -92,24 +116,18 @@ class SearchService:
             "timeline": timeline(facets["date"]),
         }
 
-    def _find(self, reader: Reader, req: SearchRequest) -> _Search:
+    def _find(self, reader: Reader, req: SearchRequest, query: _Query | None = None) -> _Search:
         """The paragraphs the request matches; when no paragraph has every term (or every word of a
-        single term), those with some."""
-        tree = parse(req.q)
-        leaves = positives(tree) if tree is not None else []
-        compiler = Compiler(default_thesaurus() if req.expand else None)
-        plan = with_context_boost(compiler.tree(tree), leaves) if tree is not None else None
-        filters = self._filters(reader, req)
-        scored = req.sort == "relevance" and tree is not None
+        single term), those with some. `query`: the request's query already compiled."""
+        query = query or _Query(req.q, req.expand)
+        plan, filters = query.plan, self._filters(reader, req)
+        scored = req.sort == "relevance" and query.tree is not None
         found, relaxed_ = reader.find(plan, filters, scored), False
-        if tree is not None and not found.total:
-            loose = relaxed(compiler, leaves, negated_leaves(compiler, tree))
-            if loose is not None:
-                alternative = reader.find(loose, filters, scored)
-                if alternative.total:
-                    found, relaxed_, plan = alternative, True, loose
-        marks = leaves + [Term(s) for synonyms in compiler.expanded.values() for s in synonyms]
-        return _Search(found, marks, relaxed_, compiler.expanded, plan, filters)
+        if query.tree is not None and not found.total and query.loose is not None:
+            alternative = reader.find(query.loose, filters, scored)
+            if alternative.total:
+                found, relaxed_, plan = alternative, True, query.loose
+        return _Search(found, query.marks(), relaxed_, query.compiler.expanded, plan, filters, query)
 
     def _filters(self, reader: Reader, req: SearchRequest) -> Filters:
         date = None
@@ -205,10 +223,11 @@ class SearchService:
             given = req.filters()
             for params, cleared in FILTER_PARAMS.items():
                 if any(p in given for p in params):
-                    drops.append({"params": list(params), "total": self._find(reader, req.with_(**cleared)).found.total})
+                    total = self._find(reader, req.with_(**cleared), s.query).found.total
+                    drops.append({"params": list(params), "total": total})
         suggestion = None
         # (Without filters, the search just made is the unfiltered one.)
-        found_unfiltered = bool(req.filters()) and self._find(reader, req.with_(**UNFILTERED)).found.total
+        found_unfiltered = bool(req.filters()) and self._find(reader, req.with_(**UNFILTERED), s.query).found.total
         if req.q.strip() and (s.relaxed or not found_unfiltered):
             fixed = suggest(reader, self._counter(reader), req.q)
             if fixed:
@@ -217,6 +236,13 @@ class SearchService:
         return suggestion, drops
 
     # -- beyond one page -----------------------------------------------------------
+
+    @staticmethod
+    def marks(q: str) -> list | None:
+        """What a meeting page opened from a search marks: the query's terms and phrases that are not
+        negated (as typed: without the synonyms a hit is also marked for); None for an empty query."""
+        tree = parse(q)
+        return positives(tree) if tree is not None else None
 
     def neighbours(self, req: SearchRequest, meeting_id: str, paragraph: int | None) -> dict | None:
         """Where a paragraph (or, without one, the meeting's first hit) stands in the search:

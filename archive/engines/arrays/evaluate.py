@@ -6,7 +6,7 @@ postings the engine gives, runs checked exactly by the engine). `scores(node,
 docs)`: each node's score at given documents (all matched by the node),
 computed only where the whole plan and the filters let documents through.
 
-Scoring is the plan's (archive/search/plan.py): BM25F with its K1 and B,
+Scoring is the plan's (archive/engines/plan.py): BM25F with its K1 and B,
 idf = ln(N / (df + 1)) + 1, the average field length from the total of the
 field's lengths over N, field lengths quantized to Whoosh's byte. N, df and
 the totals are the engine's (PostingsSource).
@@ -18,8 +18,8 @@ from typing import Protocol
 import numpy as np
 
 from ...analysis import bigrams
-from ...search import plan as p
-from ...search.plan import B, K1
+from .. import plan as p
+from ..plan import B, K1
 
 LITERAL_FIELD = "chars"
 

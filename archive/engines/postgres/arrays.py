@@ -29,7 +29,7 @@ that the shards aggregate them.
 
 import numpy as np
 
-from ...index.records import FACET_FIELDS
+from ...schema import FACET_FIELDS
 from ..arrays.facets import FacetArrays
 from .cluster import layout
 from .rows import code, word_token

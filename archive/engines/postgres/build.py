@@ -20,7 +20,6 @@ One ingest at a time: the run holds a session advisory lock, which the server
 releases when the run's connection ends, so a killed ingest leaves no lock.
 """
 
-import hashlib
 import os
 import time
 import uuid
@@ -30,55 +29,21 @@ import psycopg
 from psycopg.types.json import Json
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
-from ...errors import IndexBusy, IndexOutdated
+from ...errors import IndexOutdated
 from ...workers import in_parallel, total_bytes, worker_count
 from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
-from .roles import carry_grants, create_store
+from .lock import lock_ingest, release
+from .roles import carry_grants
 from .rows import Stats, column_words, lines, term_lines
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
+from .users import create_store
 
-LOCK_KEY = int.from_bytes(hashlib.sha1(b"archive ingest").digest()[:8], "big", signed=True)
 COPY_ROWS = 5000  # paragraphs held before they are copied to the server
 SWAP_WAIT = 2.0  # seconds a swap (or a cluster's commit) waits at a time for the searches in flight
 SWAP_GIVE_UP = 3600.0  # and at most, all in all
 COLUMNS = {"paragraphs": PARAGRAPH_COLUMNS, "meetings": MEETING_COLUMNS, "files": FILE_COLUMNS}
-
-
-def lock_ingest(conn: psycopg.Connection, location: str, wait: float) -> None:
-    deadline = time.monotonic() + wait
-    while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
-        if time.monotonic() >= deadline:
-            raise IndexBusy(f"another ingest ({_holder(conn)}) holds the ingest lock of {location} while it updates "
-                            f"the archive; try again when it has finished, or pass --wait SECONDS")
-        time.sleep(0.2)
-
-
-def release(conn: psycopg.Connection) -> None:
-    """Unlock, then end the session. A closed session's advisory locks go only when its server process
-    has exited, a moment later: an ingest right after this one must not find the lock still held."""
-    try:
-        if not conn.closed:
-            conn.rollback()
-            conn.execute("SELECT pg_advisory_unlock_all()")
-    except psycopg.Error:
-        pass  # (a broken session: closing it releases the lock all the same)
-    conn.close()
-
-
-def _holder(conn: psycopg.Connection) -> str:
-    """Who holds the ingest lock: the application name the holder gave (with its pid), else its server pid."""
-    found = conn.execute(
-        """SELECT a.application_name, l.pid FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
-           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-             AND l.classid::bigint = %s AND l.objid::bigint = %s""",
-        ((LOCK_KEY >> 32) & 0xFFFFFFFF, LOCK_KEY & 0xFFFFFFFF)).fetchone()
-    if found is None:
-        return "?"
-    name, pid = found
-    return f"{name}, server pid {pid}" if name else f"server pid {pid}"
 
 
 def _current(conn: psycopg.Connection) -> tuple[bool, int | None, dict]:

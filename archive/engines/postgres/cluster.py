@@ -46,8 +46,10 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 from .connect import DatabaseUnavailable, connect, error_reason, redact
+from .lock import lock_ingest, release
 from .urls import parse_url, scrub
 from .schema import BUILD_SCHEMA, SCHEMA, SCHEMA_VERSION, coordinator_tables, local_indexes, shard_tables
+from .users import create_store
 
 CLUSTER = "archive_cluster"  # the coordinator's record of its shards
 SETS = ("archive_a", "archive_b")  # each shard's two sets of tables: the live one and a rebuild's
@@ -117,8 +119,6 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
     postgres_fdw, one foreign server and user mapping per shard, and the archive's schema whose
     meetings and paragraphs are partitioned over the shards. The first ingest fills it.
     """
-    from .build import lock_ingest, release
-    from .roles import create_store
     if not shard_urls:
         raise ClusterError("a cluster needs at least one shard URL")
     if len(set(shard_urls)) != len(shard_urls) or coordinator_url in shard_urls:

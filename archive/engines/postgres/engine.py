@@ -16,6 +16,7 @@ import psycopg
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexMissing, IndexOutdated
+from ...settings import Place
 from .arrays import Generation
 from .build import current_meta, indexer
 from .cluster import divergence, diverged, unavailable
@@ -32,6 +33,7 @@ class PostgresEngine:
     def __init__(self, url: str, pool_size: int = POOL_SIZE):
         self.url = url
         self.location = redact(url)
+        self.place = Place(url=url)
         self.pool = Pool(url, pool_size)
         self._lock = threading.Lock()
         self._generations: OrderedDict[str, Generation] = OrderedDict()

@@ -11,7 +11,7 @@ those of the live records.
 
 import numpy as np
 
-from ...search import plan as p
+from .. import plan as p
 from .arrays import Generation
 from .schema import CHARS, FIELDS
 

@@ -16,23 +16,18 @@ from psycopg import sql
 
 from .cluster import CLUSTER, SETS, ClusterError, Layout, layout
 from .connect import connect, error_reason, redact
+from .lock import lock_ingest, release
 from .schema import BUILD_SCHEMA, SCHEMA, indexes, tables
 from .urls import parse_url
+from .users import create_store
 
 ACCESS = "archive_access"  # the users store's schema (archive/access/store.py)
 STORE_READ = ("users", "tokens", "settings")  # what serving reads of the store
 STORE_WRITTEN = ("sessions", "failures", "item_status")  # and what it writes: logins, lockouts, ledger status
 
 
-def create_store(url: str) -> None:
-    """The users store's schema and tables, where missing (the owner: `db init`, a first ingest)."""
-    from ...access.store import PostgresStore
-    PostgresStore(url).create()
-
-
 def init_node(url: str) -> None:
     """An empty archive on one node (replacing any this database holds) and the users store."""
-    from .build import lock_ingest, release
     conn = connect(url, autocommit=True)
     try:
         lock_ingest(conn, redact(url), 0.0)  # (no ingest runs meanwhile)

@@ -22,7 +22,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ...analysis import normalize, unit_string, words
-from ...index.records import FACET_FIELDS, FILE, MEETING, PARAGRAPH
+from ...schema import FACET_FIELDS, FILE, MEETING, PARAGRAPH
 from .schema import CHARS, SECTION, TEXT, TITLE
 
 # Whoosh's field-length byte (whoosh.util.numeric): the length each byte stands for, and the byte of

@@ -25,7 +25,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ...analysis import bigrams
-from ...index.records import FACET_FIELDS, PARAGRAPH
+from ...schema import FACET_FIELDS, PARAGRAPH
 from ..arrays.facets import FacetArrays
 from .private import column_array, length_column, postings_file, read_postings
 from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT

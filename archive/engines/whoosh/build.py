@@ -10,7 +10,7 @@ when it is complete; searchers never see a half-built index.
 from contextlib import contextmanager
 
 from ...errors import IndexOutdated
-from ...index.records import FILE, META
+from ...schema import FILE, META
 from ...workers import in_parallel, total_bytes, worker_count
 from .schema import make_schema, to_fields
 from .segment import FastSegmentWriter

@@ -7,6 +7,7 @@ from .arrays import SegmentArrays
 from .build import indexer
 from .searcher import WhooshReader
 from ...errors import IndexMissing, IndexOutdated
+from ...settings import Place
 from .store import IndexDir, read_meta
 
 
@@ -16,6 +17,7 @@ class WhooshEngine:
     def __init__(self, root: Path | str):
         self.index_dir = IndexDir(root)
         self.location = str(self.index_dir.root)
+        self.place = Place(folder=self.index_dir.root)
         self._lock = threading.Lock()
         self._state = None  # (generation name, WhooshReader)
 

@@ -8,7 +8,7 @@ an ingest killed at any moment leaves both as they were.
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency
 
-from ...index.records import PARAGRAPH
+from ...schema import PARAGRAPH
 from .tokenizers import UnitTokenizer, WordTokenizer
 
 # Files the writer puts next to each segment, named after it so that Whoosh

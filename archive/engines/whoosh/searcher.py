@@ -9,7 +9,7 @@ import bisect
 
 import numpy as np
 
-from ...index.records import MEETING
+from ...schema import MEETING
 from ..arrays.evaluate import LITERAL_FIELD, Evaluator
 from ..arrays.found import ArrayFound, filter_masks
 from ..base import Filters

@@ -40,7 +40,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
 
 from ...analysis import normalize, unit_string, words
-from ...index.records import FACET_FIELDS
+from ...schema import FACET_FIELDS
 from .private import (NO_LOCK_ARG, TERMINFO_STRUCT, StoredColumnPerDocWriter, mark_added, release_writer,
                       write_segment)
 from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT, Counts

@@ -29,7 +29,7 @@ from whoosh.filedb.structfile import StructFile
 
 from ...analysis import ANALYZER_VERSION, SEGMENTER
 from ...errors import IndexBusy, IndexMissing, IndexOutdated
-from ...index.records import META
+from ...schema import META
 from .schema import make_schema
 
 CURRENT = "CURRENT"
