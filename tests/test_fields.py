@@ -312,6 +312,10 @@ Minutes taker: Alan Lee
     ("欧阳明", ["欧阳明"]), ("王超（代组长周益）", ["王超"]), ("刘 恺", ["刘恺"]),
     ("全体委员", []), ("各部门负责人", []), ("议题相关人员", []), ("各厂商代表", []), ("无", []), ("略", []),
     ("TBD", []), ("@ALL", []), ("All", []), ("who", []), ("Name", []), ("村民代表12人", []),
+    # An office of several words written before the name, with a space (Word and PDF forms).
+    ("镇党委副书记 郑秋实", ["郑秋实"]), ("东村党支部委员 宁小禾", ["宁小禾"]), ("居民小组代表 尹青", ["尹青"]),
+    ("街道办事处主任 路遥、区卫健局局长 符晴", ["路遥", "符晴"]), ("党支部书记、村主任 盛夏", ["盛夏"]),
+    ("推选代表", []),
 ])
 def test_split_people(value, names):
     assert split_people(value) == names
@@ -322,6 +326,7 @@ def test_split_people_in_a_sentence():
     assert split_people("庾志辉（深信服）- 混沌工程能力中的模块后续会全部开源", leading=True) == ["庾志辉"]
     assert split_people("王建民2、为欧拉开源社区呈现的机器人原型机", leading=True) == ["王建民"]
     assert split_people("各厂商代表", leading=True) == []
+    assert split_people("社区党委书记、居委会主任 钟言", leading=True) == ["钟言"]
 
 
 def test_person_key():

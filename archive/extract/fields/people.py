@@ -31,6 +31,7 @@ _ENGLISH_STOP = {"the", "and", "of", "to", "for", "with", "members", "member", "
                  "leader", "owner", "board", "devboard", "release", "infra", "community", "committee"}
 _GLUED_ORDINAL = re.compile(f"(?<=[{_CJK}])(?=\\d{{1,2}}[、.．](?!\\d))")
 _SENTENCE_END = re.compile(r"[。！!？?]|\s[-–]\s|(?<=[)）])\s*-")
+_CJK_ONLY = re.compile(f"[{_CJK}]+")
 _SUFFIX_TITLES = ("老师", "同志", "先生", "女士", "教授", "博士", "律师", "总", "工")
 
 
@@ -120,6 +121,15 @@ def _strip_titles(token: str) -> str:
     return token
 
 
+def _is_title_phrase(token: str) -> bool:
+    """`村党支部书记`, `县财政局局长`, `网格员代表`: an office written before a name, no name itself."""
+    voc = vocabulary()
+    if not (2 <= len(token) <= 16 and _CJK_ONLY.fullmatch(token)) or token in voc.title_set:
+        return token in voc.title_set
+    m = voc.title_end_re.search(token)
+    return bool(m) and not _valid_cjk(token[:m.start()])  # `李四县长` is a name with its title
+
+
 def _cjk_name(token: str) -> str | None:
     """The person in a token that may carry an affiliation (`天津大学-高镇`) or a title."""
     token = token.strip(_TRAILING_PUNCT + "[]【】")
@@ -153,7 +163,7 @@ def _token_names(tok: str) -> list[str] | None:
     name = _cjk_name(tok)
     if name:
         return [name]
-    if not _IS_CJK.search(tok) or tok in vocabulary().title_set:
+    if not _IS_CJK.search(tok) or _is_title_phrase(tok):
         return []
     halves = [h for h in re.split("[和与及]", tok) if h]  # `张三和李四`
     if len(halves) > 1 and all(_cjk_name(h) for h in halves):
@@ -209,6 +219,7 @@ def _chunk_names(chunk: str) -> list[str]:
 def _is_prose(chunk: str) -> bool:
     """A piece of a value that is words of a sentence, not one (unknown) name."""
     chunk = _outside_and_inside(chunk.strip(_TRAILING_PUNCT))[0]
+    chunk = " ".join(w for w in chunk.split() if not _is_title_phrase(w))
     return len(re.sub(r"\s+", "", chunk)) > 6 or len(chunk.split()) > 2
 
 
