@@ -52,3 +52,30 @@ def test_sentences_that_decide_and_those_that_do_not():
                  "重大事项应当经区政府常务会议研究决定。", "（三）讨论需由主任会议决定的其他事项。",
                  "通过线上方式参加会议。", "【会议决定】"):
         assert stated_outcome(text) is None, text
+
+
+ONLINE_DOC = """# 文档组第12次例会
+
+**参会人员：** ann-b, KarlW, dev_x7, Mei Lin
+
+参会成员：@周海燕@钱立@孙一鸣
+
+请假成员：@何小川
+
+主持：[kim-dev](https://example.org/kim-dev)
+
+## 议题
+
+- @周海燕 分享了文档翻译的进度。
+- @lee_99 介绍了新的构建流程，Sphinx and MkDocs compared。
+"""
+
+
+def test_accounts_and_mentions_are_people_with_their_roles():
+    doc = parse_text(ONLINE_DOC, "doc.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.people["attendees"] == ["ann-b", "KarlW", "dev_x7", "Mei Lin"]  # the first list of attendees
+    assert f.people["absent"] == ["何小川"] and f.people["host"] == ["kim-dev"]
+    assert f.people["presenters"] == ["周海燕", "lee_99"]
+    assert "Sphinx" not in f.persons() and "MkDocs" not in f.persons()  # Latin words in prose: no one

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..ingest.model import Document, Meeting
+from ..ingest.split import is_title
 from . import dates, regions, topics
 from .fields import ONLINE, MeetingFields, document_fields
 from .keyterms import key_terms
@@ -103,8 +104,13 @@ def _first(found):
     return next((d for d in found if d), None)
 
 
+def _body(paragraphs) -> list:
+    """A meeting's paragraphs below its title (the title is read as the title)."""
+    return [p for p in paragraphs if not is_title(p)]
+
+
 def _opening(paragraphs) -> list[str]:
-    return [p.text for p in paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
+    return [p.text for p in _body(paragraphs)[:OPENING_PARAGRAPHS] if not p.is_heading]
 
 
 def _reported_date(paragraphs, day_first: bool | None):
@@ -132,7 +138,7 @@ def _paragraph_date(p, day_first: bool | None):
 
 def _place(extractor, title: str, paragraphs) -> list:
     """Where a meeting (or a speech) was: the one place its opening names, else where most mentions fall."""
-    opening_text = "\n".join([title, *(p.text for p in paragraphs[:OPENING_PARAGRAPHS])])
+    opening_text = "\n".join([title, *(p.text for p in _body(paragraphs)[:OPENING_PARAGRAPHS])])
     dominant = _dominant([r for p in paragraphs for _, _, r in extractor.mentions(p.text)])
     # Where the opening says where the meeting was (one place), that wins; a list of places
     # there is a list of examples, and the place most mentions fall under says more.
@@ -157,8 +163,8 @@ def _meeting_place(extractor, meeting: Meeting, fields: MeetingFields) -> list:
 
 def speech_starts(paragraphs) -> list[int]:
     """Indices of the paragraphs that open a second, third … speech of a meeting."""
-    openings = [i for i, p in enumerate(paragraphs)
-                if _SALUTATION.match(p.text.strip()) or _SPEECH_TITLE.match(p.text.strip())]
+    openings = [i for i, p in enumerate(paragraphs) if not is_title(p)
+                and (_SALUTATION.match(p.text.strip()) or _SPEECH_TITLE.match(p.text.strip()))]
     # A salutation right after a speech's title line belongs to the same speech.
     openings = [i for n, i in enumerate(openings) if n == 0 or i - openings[n - 1] > 1]
     return openings[1:]
@@ -168,7 +174,7 @@ def _annotate_meeting(meeting: Meeting, fields: MeetingFields, date, year: int |
                       day_first: bool | None) -> None:
     extractor = regions.default_extractor()
     taxonomy = topics.default_taxonomy()
-    texts = [p.text for p in meeting.paragraphs]
+    texts = [p.text for p in _body(meeting.paragraphs)]
     meeting.fields = fields
     meeting.regions = _meeting_place(extractor, meeting, fields)
     meeting.topics = taxonomy.tag_meeting(meeting.title, texts)
@@ -178,6 +184,9 @@ def _annotate_meeting(meeting: Meeting, fields: MeetingFields, date, year: int |
     for speech, place, when in _speeches(extractor, meeting, year, day_first):
         section_regions, section_dates = {}, {}
         for p in speech:
+            if is_title(p):  # the meeting's own place and date, setting no section's
+                p.regions, p.date, p.topics = place, when, list(meeting.topics)
+                continue
             own_regions = extractor.regions(p.text, context=place)
             own_date = _with_year(_paragraph_date(p, day_first), year)
             if p.section not in section_dates:  # the section's opening sets its context

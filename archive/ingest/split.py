@@ -12,6 +12,10 @@ The rules read the shape of the text, not its wording:
   titles do (市工信委 对于接办交办件第一时间落实).
 * A paragraph cut in the middle of a sentence by a blank line is joined to
   the next one.
+* A meeting's title (the heading it was split on, or the file's first heading)
+  is text like any other: its first paragraph in source order, a heading of
+  section "" (is_title tells it), so that the paragraphs below keep their
+  sections and a query for the title finds it.
 """
 
 import re
@@ -102,10 +106,19 @@ def meeting_starts(blocks: list[Block]) -> list[int]:
     return best
 
 
-def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
+def is_title(p: Paragraph) -> bool:
+    """The meeting's title paragraph: the one heading that opens no section."""
+    return p.is_heading and p.section == ""
+
+
+def _paragraphs(blocks: list[Block], title: Block | None = None) -> list[Paragraph]:
     paras: list[Paragraph] = []
     section = ""
     for block in blocks:
+        if block is title:
+            paras.append(Paragraph(len(paras) + 1, block.text, "", block.line_start, block.line_end,
+                                   is_heading=True))
+            continue
         heading = block.kind == "heading" or looks_like_heading(block)
         if heading:
             section = block.text
@@ -123,18 +136,16 @@ def split(blocks: list[Block], fallback_title: str) -> tuple[str, list[Meeting]]
     starts = meeting_starts(blocks)
     if not starts:
         title = first_heading.text if first_heading else fallback_title
-        body = [b for b in blocks if b is not first_heading]
-        meeting = Meeting(1, title, blocks[0].line_start, blocks[-1].line_end, _paragraphs(body))
+        meeting = Meeting(1, title, blocks[0].line_start, blocks[-1].line_end, _paragraphs(blocks, first_heading))
         return title, [meeting]
     doc_title = first_heading.text if first_heading and blocks.index(first_heading) < starts[0] else fallback_title
     meetings: list[Meeting] = []
-    preamble = [b for b in blocks[:starts[0]] if b is not first_heading]
-    if preamble:
+    preamble = blocks[:starts[0]]
+    if any(b is not first_heading for b in preamble):
         meetings.append(Meeting(0, doc_title, blocks[0].line_start, preamble[-1].line_end,
-                                _paragraphs(preamble)))
+                                _paragraphs(preamble, first_heading)))
     bounds = starts + [len(blocks)]
     for n, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1):
-        body = blocks[a + 1:b]
-        end = body[-1].line_end if body else blocks[a].line_end
-        meetings.append(Meeting(n, blocks[a].text, blocks[a].line_start, end, _paragraphs(body)))
+        meetings.append(Meeting(n, blocks[a].text, blocks[a].line_start, blocks[b - 1].line_end,
+                                _paragraphs(blocks[a:b], blocks[a])))
     return doc_title, meetings

@@ -15,35 +15,21 @@ from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
 from .prose import prose_people, stated_outcome
+from ...ingest.split import is_title
 
 
-_ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_SETEXT_RULE = re.compile(r"^\s{0,3}=+\s*$")
-
-
-def _title_line(meeting, lines: list[str] | None) -> int:
-    """The source line of the meeting's title heading; 0 when it comes first (or is unknown)."""
-    paragraphs = meeting.paragraphs
-    if not lines or not paragraphs or paragraphs[0].line_start > meeting.line_start:
-        return 0
-    end = min(len(lines), meeting.line_end)
-    for i in range(max(0, meeting.line_start - 1), end):
-        line = lines[i]
-        if _ATX_HEADING.match(line) or (line.strip() and i + 1 < end and _SETEXT_RULE.match(lines[i + 1])):
-            return i + 1
-    return 0
-
-
-def meeting_fields(meeting, lines: list[str] | None = None) -> MeetingFields:
+def meeting_fields(meeting) -> MeetingFields:
     """The header fields, people, place, decisions and open items of one meeting.
 
-    `meeting` is an archive.ingest.model.Meeting (title, line_start, line_end, paragraphs with n,
-    text, section, line_start, is_heading). `lines` (Document.lines) tells where the title heading
-    stands when text comes before it; without them the title is taken to come first.
+    `meeting` is an archive.ingest.model.Meeting (title, paragraphs with n, text, section,
+    line_start, is_heading). Its title paragraph (split.is_title) is read as the title, once: a
+    label the title is (`## 参会人员`) holds the paragraphs below it, not those before it.
     """
-    reader = _Reader(meeting.title or "", _title_line(meeting, lines))
+    title = next((p for p in meeting.paragraphs if is_title(p)), None)
+    reader = _Reader(meeting.title or "", title.line_start if title else 0)
     for p in meeting.paragraphs:
-        reader.read(p)
+        if p is not title:
+            reader.read(p)
     return reader.finish()
 
 
@@ -298,7 +284,7 @@ def document_fields(doc) -> dict[int, MeetingFields]:
     A meeting that says nothing of its place takes the place (or ONLINE) of the file's preamble
     (`## 参会方式 … 腾讯会议` above a series of meetings).
     """
-    result = {m.index: meeting_fields(m, doc.lines) for m in doc.meetings}
+    result = {m.index: meeting_fields(m) for m in doc.meetings}
     preamble = result.get(0)
     if preamble is not None and preamble.place:
         for index, fields in result.items():
