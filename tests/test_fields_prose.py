@@ -79,3 +79,51 @@ def test_accounts_and_mentions_are_people_with_their_roles():
     assert f.people["absent"] == ["何小川"] and f.people["host"] == ["kim-dev"]
     assert f.people["presenters"] == ["周海燕", "lee_99"]
     assert "Sphinx" not in f.persons() and "MkDocs" not in f.persons()  # Latin words in prose: no one
+
+
+ACTIONS = """# 项目组周会
+
+时间：2024年3月1日
+
+## 讨论
+
+讨论了发布计划。
+
+**Action**
+
+- 周海燕：整理翻译清单
+- 修复文档链接 (@lee_99)
+
+后续行动：
+
+1. 完成接口评审
+
+TODO:
+- 联系赞助方
+
+### 后续行动
+
+- 整理会议纪要
+
+会议决定暂时采用现有方案。
+
+## 其他
+
+建立台账制度，负责人：县住建局，完成时间：6月底。
+
+会议要求，各部门要抓好落实。
+"""
+
+
+def test_action_items_under_every_kind_of_label_and_decisions_among_them():
+    doc = parse_text(ACTIONS, "actions.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs}
+    for text in ("周海燕：整理翻译清单", "修复文档链接 (@lee_99)", "完成接口评审", "联系赞助方", "整理会议纪要",
+                 "建立台账制度，负责人：县住建局，完成时间：6月底。"):
+        assert marked[text] == "action", text
+    assert marked["会议决定暂时采用现有方案。"] == DECISION  # a decision stays one under an action heading
+    assert marked["讨论了发布计划。"] is None and marked["会议要求，各部门要抓好落实。"] is None
+    owners = {i.text: i.owners for i in f.items}
+    assert owners["周海燕：整理翻译清单"] == ("周海燕",) and owners["修复文档链接 (@lee_99)"] == ("lee_99",)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, PEOPLE, SINGLE, TEXT, _ACCUMULATE,
                     _BLOCK_KINDS, _HEADER_KINDS, _ITEM_PARTS)
@@ -246,7 +245,8 @@ def _paragraph_role(col: _Collector, p, hits: list[_Hit], stated: dict[str, int]
     if stated[DECISION] + stated[ACTION]:
         col.out.roles[p.n] = DECISION if stated[DECISION] >= stated[ACTION] else ACTION
     elif (not (starts and hits[0].name == "owners") and (block is None or block.kind not in (DECISION, ACTION))
-          and any(h.name == "owners" and split_people(h.value, True) for h in hits)):
+          and (any(h.name == "owners" and split_people(h.value, True) for h in hits)
+               or {"owners", "deadline"} <= {h.name for h in hits})):  # `…，责任单位：县水利局，时限：6月底`
         col.out.roles[p.n] = ACTION
         col.item(ACTION, p.n, p.text)
 
@@ -256,11 +256,12 @@ def _in_block(col: _Collector, block: _Block, p, hits: list[_Hit]) -> None:
     n, text = p.n, p.text
     if block.kind in (DECISION, ACTION):
         if not _is_placeholder_text(text):
-            col.out.roles.setdefault(n, block.kind)
+            kind = DECISION if block.kind == ACTION and stated_outcome(text) else block.kind  # `会议决定…`
+            col.out.roles.setdefault(n, kind)
             if _table_rows(text):  # one item a row, read by _table
                 col.row_items = block.kind
             elif not any(h.kind in (DECISION, ACTION) for h in hits):
-                col.item(block.kind, n, text)
+                col.item(kind, n, text)
         return
     if _table_rows(text):
         return  # read by _table, with the block as its context
