@@ -33,6 +33,7 @@ _ORDINAL_RUN = re.compile(rf"[{_NUM}]+|\d+")
 _TERMINAL = set("。！？!?；;：:…")
 _CLOSERS = "”’」』)）]》"
 _INNER_PUNCT = re.compile(r"[，,、；;：:。]")
+_CLOCK = re.compile(r"(?<=\d)[:：](?=\d\d)")  # 20:00 is a time, no clause break
 _TITLE_SPACE = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 # A form field such as 法定代表人：刘 or 起诉人：某公司 is complete on its line.
 _FORM_FIELD = re.compile(r"^[^，,。；;：:\s]{1,8}[：:]")
@@ -63,7 +64,8 @@ def is_broken(first: Block, second: Block) -> bool:
     if ORDINAL_START.match(second.text) or _FORM_FIELD.match(first.text) or _FORM_FIELD.match(second.text):
         return False
     # A short label without inner punctuation ("事实与理由") is complete as it is.
-    return len(first.text) >= 40 or bool(_INNER_PUNCT.search(first.text)) or first.text[-1] in "，,、"
+    return (len(first.text) >= 40 or bool(_INNER_PUNCT.search(_CLOCK.sub("", first.text)))
+            or first.text[-1] in "，,、")
 
 
 def repair(blocks: list[Block]) -> list[Block]:
