@@ -522,3 +522,9 @@ def test_sample_corpus_has_no_fields():
             assert f.fields == {} and f.place is None, meeting.title
             names = [x for names in f.people.values() for x in names]
             assert not [x for x in names if re.search("[省市区县镇乡]$", x)], meeting.title
+
+
+def test_bilingual_people_heading_and_names_run_on_into_their_latin_form():
+    text = "# 研讨会\n\n## 参会人员 Attendees\n\n1. 孟秋（某研究院）Qiu Meng (Institute)\n1. 白露（某公司） Lu Bai (Co)\n"
+    _meeting, f = only_meeting(text)
+    assert f.people["attendees"] == ["孟秋", "白露"]

@@ -68,6 +68,7 @@ def _outside_and_inside(chunk: str) -> tuple[str, list[str]]:
             depth -= 1
             if depth == 0:
                 inside.append("".join(current))
+                outside.append(" ")  # `吴萍（百度）Ping Wu`: the words either side are apart
             else:
                 current.append(ch)
         elif depth:
