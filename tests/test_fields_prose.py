@@ -127,3 +127,24 @@ def test_action_items_under_every_kind_of_label_and_decisions_among_them():
     assert marked["讨论了发布计划。"] is None and marked["会议要求，各部门要抓好落实。"] is None
     owners = {i.text: i.owners for i in f.items}
     assert owners["周海燕：整理翻译清单"] == ("周海燕",) and owners["修复文档链接 (@lee_99)"] == ("lee_99",)
+
+
+RULES = """# 某县人大常委会议事规则
+
+第四条 常务委员会会议的开会日期由主任会议决定。
+
+第九条 会议由主任主持，主任不能主持时，应当由副主任主持。
+
+第十条 对下列议案，根据不同情况，应当分别作出如下决定：
+
+（一）符合条件的，列入议程；
+
+（二）不符合条件的，不予列入。
+"""
+
+
+def test_a_rule_book_states_no_decision_and_names_no_host():
+    doc = parse_text(RULES, "规则.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.roles == {} and f.items == [] and f.persons() == []

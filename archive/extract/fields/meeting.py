@@ -13,7 +13,7 @@ from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
-from .prose import prose_people, stated_outcome
+from .prose import _RULE as _LAW_RULE, prose_people, stated_outcome
 from ...ingest.split import is_title
 
 
@@ -68,7 +68,8 @@ class _Reader:
         for role, names in prose_people(p.text):
             self.col.prose_people(role, names, p.n)
         stated = any(i.paragraph == p.n for i in self.col.out.items)  # by a label: `【会议决定】…`
-        if self.block is None and not stated and p.n not in self.col.out.roles and stated_outcome(p.text):
+        if (self.block is None and not stated and p.n not in self.col.out.roles and not _ARTICLE.match(p.text)
+                and stated_outcome(p.text)):  # (`第四条 …由主任会议决定`: a law's article)
             self.col.out.roles[p.n] = DECISION
             self.col.item(DECISION, p.n, p.text)
 
@@ -196,6 +197,8 @@ class _Reader:
             stripped = stripped[max(map(stripped.rfind, "。！？；;，")) + 1:].strip()
         if not (stripped and len(stripped) <= 40 and stripped[-1] in ":："):
             return False
+        if _ARTICLE.match(p.text) or _LAW_RULE.search(p.text):
+            return False  # `第二十八条 …应当…作出如下决定：`: a rule's cases, not decisions taken
         for words, kind in ((_DECISION_WORDS, DECISION), (_ACTION_WORDS, ACTION)):
             if words.search(stripped):
                 self.block, self.header = _Block(kind, kind, stripped, "label", p.n), False

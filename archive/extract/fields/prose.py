@@ -63,6 +63,8 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
     out = []
     for sentence in _SENTENCES.finditer(text):
         s, start = sentence.group(), 0
+        if _RULE.search(s):  # `会议由主任主持，应当…`: a rule says who is to, not who did
+            continue
         for m in _VERB.finditer(s):
             verb = m.group(1) or m.group(2)
             role, subject = _ROLE[verb], s[start:m.start()]
