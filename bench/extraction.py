@@ -1,14 +1,14 @@
 """Precision and recall of people, outcomes (decision/action) and dates against hand judgements.
 
-    python bench/extraction.py [--corpus DIR] [--truth bench/judgements/minutes_truth.json] [--show]
+    python bench/extraction.py [--corpora DIR] [--truth bench/judgements/minutes_truth.json] [--show]
 
 Each judged file is read as ingest reads it (archive.ingest.load, archive.extract.annotate.annotate).
 People: every person of every meeting (MeetingFields.persons, compared by person_key) against the
 judged names, whatever their role. Outcomes: the source lines of paragraphs marked decision or
 action against the judged lines (a marked paragraph counts as right if it spans a judged line).
 Dates: the first dated meeting's date against the judged one ('--MM-DD': month and day only).
-A file is held out when the first hex digit of sha1(its path) is 0-4 (5 of 16, about a third);
-tune on the rest and report both.
+A file is held out when the first hex digit of sha1(its path in its corpus folder) is 0-4 (5 of 16,
+about a third); tune on the rest and report both.
 """
 
 import argparse
@@ -24,7 +24,7 @@ from archive.extract.annotate import annotate  # noqa: E402
 from archive.extract.fields import person_key  # noqa: E402
 from archive.ingest import load  # noqa: E402
 
-CORPUS = Path("/work/shared/corpora/minutes-dev")
+CORPORA = Path("/work/shared/corpora")  # the truth file's corpora are folders here
 TRUTH = ROOT / "bench" / "judgements" / "minutes_truth.json"
 
 
@@ -57,35 +57,40 @@ def _date_right(truth: str | None, got) -> bool:
     return _date_text(got).endswith(truth[2:]) if truth.startswith("--") else _date_text(got) == truth
 
 
-def score(corpus: Path, truth: dict, show: bool) -> dict:
+def score(corpora: Path, truth: dict, show: bool) -> dict:
     tally = {s: {"people": [0, 0, 0, 0], "outcomes": [0, 0, 0, 0], "dates": [0, 0]} for s in ("tune", "held")}
-    for rel, judged in sorted(truth["files"].items()):
-        people, spans, date = predicted(corpus / rel)
-        want = {person_key(x) or x for names in judged["people"].values() for x in names}
-        lines = set(judged["outcomes"])
-        t = tally["held" if held_out(rel) else "tune"]
-        counts = {"people": (len(people & want), len(people), len(people & want), len(want)),
-                  "outcomes": (sum(1 for a, b in spans if any(a <= x <= b for x in lines)), len(spans),
-                               sum(1 for x in lines if any(a <= x <= b for a, b in spans)), len(lines))}
-        for key, values in counts.items():  # right of marked (precision), found of judged (recall)
-            t[key] = [x + y for x, y in zip(t[key], values)]
-        t["dates"][0] += _date_right(judged["date"], date)
-        t["dates"][1] += 1
-        if show:
-            print(f"{rel}\n  people missed {sorted(want - people)} extra {sorted(people - want)}"
-                  f"\n  outcomes judged {sorted(lines)} marked {sorted(spans)}"
-                  f"\n  date judged {judged['date']} got {_date_text(date)}")
+    for corpus, files in truth["corpora"].items():
+        for rel, judged in sorted(files.items()):
+            t = tally["held" if held_out(rel) else "tune"]
+            _tally(t, corpora / corpus / rel, judged, show)
     return tally
+
+
+def _tally(t: dict, path: Path, judged: dict, show: bool) -> None:
+    people, spans, date = predicted(path)
+    want = {person_key(x) or x for names in judged["people"].values() for x in names}
+    lines = set(judged["outcomes"])
+    counts = {"people": (len(people & want), len(people), len(people & want), len(want)),
+              "outcomes": (sum(1 for a, b in spans if any(a <= x <= b for x in lines)), len(spans),
+                           sum(1 for x in lines if any(a <= x <= b for a, b in spans)), len(lines))}
+    for key, values in counts.items():  # right of marked (precision), found of judged (recall)
+        t[key] = [x + y for x, y in zip(t[key], values)]
+    t["dates"][0] += _date_right(judged["date"], date)
+    t["dates"][1] += 1
+    if show:
+        print(f"{path.name}\n  people missed {sorted(want - people)} extra {sorted(people - want)}"
+              f"\n  outcomes judged {sorted(lines)} marked {sorted(spans)}"
+              f"\n  date judged {judged['date']} got {_date_text(date)}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--truth", type=Path, default=TRUTH)
     ap.add_argument("--show", action="store_true", help="per file: what was missed and what was extra")
     args = ap.parse_args()
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
-    for split, t in score(args.corpus, truth, args.show).items():
+    for split, t in score(args.corpora, truth, args.show).items():
         files = t["dates"][1]
         print(f"{split} ({files} files):")
         for key in ("people", "outcomes"):

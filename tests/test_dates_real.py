@@ -369,3 +369,26 @@ def test_header_and_path_dates_are_valid(text, order):
             assert d.day is None or 1 <= d.day <= 31
             assert (d.year, d.month, d.day) != (None, None, None)
 
+
+
+@pytest.mark.parametrize("text, source, want", [
+    # month and day only: the year is the title's, else the folder's, else the page's publication year
+    ("# 镇政府2019年第7次常务会议\n\n3月12日上午，镇长韦清主持召开会议。\n", "a.md", (2019, 3, 12)),
+    ("# 镇政府第7次常务会议\n\n发布时间：2019年03月14日 10:20\n\n3月12日上午，镇长韦清主持召开会议。\n", "b.md",
+     (2019, 3, 12)),  # the publication line is not the meeting's date
+    ("# 镇政府第9次常务会议\n\n发布日期：2020-01-03\n\n12月30日，镇长韦清主持召开会议。\n", "c.md", (2019, 12, 30)),
+    ("# 开发者周会\n\n⏰2023-02-05 19:30\n\n讨论了版本计划。\n", "d.md", (2023, 2, 5)),
+    ("# 开发者周会\n\n讨论了版本计划。\n", "2023/周会 5.9.md", (2023, 5, 9)),
+    # a page's chrome and its title again before the report
+    ("# 镇人大主席团第二次会议\n\nadmin\n镇人大主席团第二次会议\n2月3日上午，镇人大主席团举行第二次会议。\n", "e.md",
+     (None, 2, 3)),
+    ("# 镇政协会议\n\n2021-03-02 09:10 编辑: 某某 |\n3月1日，镇政协召开会议。\n", "f.md", (None, 3, 1)),
+])
+def test_month_day_dates_and_their_years(text, source, want):
+    doc = annotate(parse_text(text, source))
+    assert ymd(doc.records[0].date) == want
+
+
+def test_a_file_names_month_and_day_need_a_year_folder():
+    assert ymd(path_date("2023/周会 5.9.md")) == (2023, 5, 9)
+    assert ymd(path_date("周会 5.9.md")) is None and ymd(path_date("2023/v5.9.md")) == (2023, None, None)

@@ -52,3 +52,99 @@ def test_sentences_that_decide_and_those_that_do_not():
                  "重大事项应当经区政府常务会议研究决定。", "（三）讨论需由主任会议决定的其他事项。",
                  "通过线上方式参加会议。", "【会议决定】"):
         assert stated_outcome(text) is None, text
+
+
+ONLINE_DOC = """# 文档组第12次例会
+
+**参会人员：** ann-b, KarlW, dev_x7, Mei Lin
+
+参会成员：@周海燕@钱立@孙一鸣
+
+请假成员：@何小川
+
+主持：[kim-dev](https://example.org/kim-dev)
+
+## 议题
+
+- @周海燕 分享了文档翻译的进度。
+- @lee_99 介绍了新的构建流程，Sphinx and MkDocs compared。
+"""
+
+
+def test_accounts_and_mentions_are_people_with_their_roles():
+    doc = parse_text(ONLINE_DOC, "doc.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.people["attendees"] == ["ann-b", "KarlW", "dev_x7", "Mei Lin"]  # the first list of attendees
+    assert f.people["absent"] == ["何小川"] and f.people["host"] == ["kim-dev"]
+    assert f.people["presenters"] == ["周海燕", "lee_99"]
+    assert "Sphinx" not in f.persons() and "MkDocs" not in f.persons()  # Latin words in prose: no one
+
+
+ACTIONS = """# 项目组周会
+
+时间：2024年3月1日
+
+## 讨论
+
+讨论了发布计划。
+
+**Action**
+
+- 周海燕：整理翻译清单
+- 修复文档链接 (@lee_99)
+
+后续行动：
+
+1. 完成接口评审
+
+TODO:
+- 联系赞助方
+
+### 后续行动
+
+- 整理会议纪要
+
+会议决定暂时采用现有方案。
+
+## 其他
+
+建立台账制度，负责人：县住建局，完成时间：6月底。
+
+会议要求，各部门要抓好落实。
+"""
+
+
+def test_action_items_under_every_kind_of_label_and_decisions_among_them():
+    doc = parse_text(ACTIONS, "actions.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs}
+    for text in ("周海燕：整理翻译清单", "修复文档链接 (@lee_99)", "完成接口评审", "联系赞助方", "整理会议纪要",
+                 "建立台账制度，负责人：县住建局，完成时间：6月底。"):
+        assert marked[text] == "action", text
+    assert marked["会议决定暂时采用现有方案。"] == DECISION  # a decision stays one under an action heading
+    assert marked["讨论了发布计划。"] is None and marked["会议要求，各部门要抓好落实。"] is None
+    owners = {i.text: i.owners for i in f.items}
+    assert owners["周海燕：整理翻译清单"] == ("周海燕",) and owners["修复文档链接 (@lee_99)"] == ("lee_99",)
+
+
+RULES = """# 某县人大常委会议事规则
+
+第四条 常务委员会会议的开会日期由主任会议决定。
+
+第九条 会议由主任主持，主任不能主持时，应当由副主任主持。
+
+第十条 对下列议案，根据不同情况，应当分别作出如下决定：
+
+（一）符合条件的，列入议程；
+
+（二）不符合条件的，不予列入。
+"""
+
+
+def test_a_rule_book_states_no_decision_and_names_no_host():
+    doc = parse_text(RULES, "规则.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.roles == {} and f.items == [] and f.persons() == []

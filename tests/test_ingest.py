@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from archive.ingest import UnreadableFile, load, parse_text
+from archive.ingest.split import is_title
 
 from .conftest import SAMPLE
 
@@ -23,7 +24,8 @@ def test_sample_splits_into_eight_meetings_with_their_titles(sample):
 
 def test_preamble_is_kept_but_is_not_a_meeting(sample):
     preamble = sample.meetings[0]
-    assert preamble.is_preamble and "小编" in preamble.paragraphs[0].text
+    assert preamble.is_preamble and preamble.paragraphs[0].text == sample.title  # the file's title is text
+    assert "小编" in preamble.paragraphs[1].text
 
 
 def test_headings_inside_a_meeting_are_sections(sample):
@@ -107,13 +109,13 @@ def test_encodings(tmp_path: Path, encoding):
     path = tmp_path / "a.md"
     path.write_bytes("# 麦积区会议\n\n会议要求，严格整改标准。\n".encode(encoding))
     doc = load(path, tmp_path)
-    assert doc.records[0].paragraphs[0].text == "会议要求，严格整改标准。"
+    assert [p.text for p in doc.records[0].paragraphs] == ["麦积区会议", "会议要求，严格整改标准。"]
 
 
 def test_big5_is_not_garbled(tmp_path: Path):
     path = tmp_path / "tw.md"
     path.write_bytes("# 會議紀錄\n\n會議要求，各單位嚴格整改。\n".encode("big5"))
-    assert load(path, tmp_path).records[0].paragraphs[0].text == "會議要求，各單位嚴格整改。"
+    assert [p.text for p in load(path, tmp_path).records[0].paragraphs] == ["會議紀錄", "會議要求，各單位嚴格整改。"]
 
 
 @pytest.mark.parametrize("data,reason", [(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR", "二进制文件"),
@@ -123,3 +125,16 @@ def test_undecodable_files_raise_with_reason(tmp_path: Path, data, reason):
     path.write_bytes(data)
     with pytest.raises(UnreadableFile, match=reason):
         load(path, tmp_path)
+
+
+def test_a_meetings_title_is_its_first_paragraph_and_opens_no_section():
+    text = "前言一段。\n\n## 例会第1次\n\n时间：3月1日\n\n### 议题\n\n讨论方案。\n\n## 例会第2次\n\n内容。\n"
+    doc = parse_text(text, "t.md")
+    first, second = doc.records
+    assert [(p.n, p.text, p.section, p.is_heading) for p in first.paragraphs] == [
+        (1, "例会第1次", "", True), (2, "时间：3月1日", "", False), (3, "议题", "议题", True),
+        (4, "讨论方案。", "议题", False)]
+    assert [p.text for p in second.paragraphs] == ["例会第2次", "内容。"]
+    assert [is_title(p) for p in first.paragraphs] == [True, False, False, False]
+    single = parse_text("开头一句。\n\n# 标题\n\n正文。\n", "s.md").records[0]
+    assert [(p.text, p.section) for p in single.paragraphs] == [("开头一句。", ""), ("标题", ""), ("正文。", "")]

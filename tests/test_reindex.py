@@ -39,7 +39,7 @@ def corpus(tmp_path) -> Path:
 def test_add_modify_delete(tmp_path, corpus):
     engine = open_engine(tmp_path / "ix")
     first = ingest([corpus], engine)
-    assert (first.added, first.paragraphs, first.meetings) == (3, 6, 3)
+    assert (first.added, first.paragraphs, first.meetings) == (3, 9, 3)  # a title and two paragraphs each
     again = ingest([corpus], engine)
     assert (again.added, again.updated, again.unchanged, again.removed) == (0, 0, 3, 0)
 
@@ -49,7 +49,7 @@ def test_add_modify_delete(tmp_path, corpus):
     s = ingest([corpus], engine)
     assert (s.added, s.updated, s.unchanged, s.removed) == (1, 1, 1, 1)
     found = texts(engine)
-    assert len(found) == len(set(found)) == 6
+    assert len(found) == len(set(found)) == 9
     assert any("森林防火" in t for t in found) and not any("第3项" in t for t in found)
     backend = SearchService(engine)
     assert backend.search(SearchRequest(q="第2项"))["total"] == 1

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..ingest.model import Document, Meeting
+from ..ingest.split import is_title
 from . import dates, regions, topics
 from .fields import ONLINE, MeetingFields, document_fields
 from .keyterms import key_terms
@@ -103,14 +104,29 @@ def _first(found):
     return next((d for d in found if d), None)
 
 
+def _body(paragraphs) -> list:
+    """A meeting's paragraphs below its title (the title is read as the title)."""
+    return [p for p in paragraphs if not is_title(p)]
+
+
+# A web page's chrome before the report: `|`, `admin`, `首页 > 新闻中心 > …`, `您当前的位置：…`.
+_CHROME = re.compile(r"^[^\u4e00-\u9fff\d]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff\d]*)?$|首页\s*[>»]|当前(?:的)?位置")
+
+
 def _opening(paragraphs) -> list[str]:
-    return [p.text for p in paragraphs[:OPENING_PARAGRAPHS] if not p.is_heading]
+    """The first paragraphs of a meeting's body, not counting a page's chrome."""
+    body = [p for p in _body(paragraphs) if not _CHROME.search(p.text.strip())]
+    return [p.text for p in body[:OPENING_PARAGRAPHS] if not p.is_heading]
 
 
-def _reported_date(paragraphs, day_first: bool | None):
-    """What an opening reports: an event, else a dateline."""
+def _reported_date(paragraphs, day_first: bool | None, title: str = ""):
+    """What an opening reports: an event, else a dateline. A page runs its chrome, its title again and
+    its byline into the report (`admin<title>1月14日上午，…`, `… 阅读次数:87 |12月28日，…`): each piece counts."""
     opening = _opening(paragraphs)
-    return (_first(dates.event_date(t, day_first) for t in opening)
+    lead = re.compile(rf"^[\x00-\x7f]{{0,20}}{re.escape(title)}") if title else None  # (only where it leads)
+    pieces = [re.split(r"[\n|]", lead.sub("\n", t) if lead else t) for t in opening]
+    lines = [line for piece in pieces for line in piece if not _CHROME.search(line.strip())]
+    return (_first(dates.event_date(t, day_first) for t in lines)
             or _first(dates.line_date(t, day_first) for t in opening))
 
 
@@ -119,7 +135,7 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
     titled = dates.heading_date(title, day_first)
     return (_first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
             or (titled and titled.from_source("title"))
-            or _reported_date(meeting.paragraphs, day_first))
+            or _reported_date(meeting.paragraphs, day_first, meeting.title))
 
 
 def _paragraph_date(p, day_first: bool | None):
@@ -132,7 +148,7 @@ def _paragraph_date(p, day_first: bool | None):
 
 def _place(extractor, title: str, paragraphs) -> list:
     """Where a meeting (or a speech) was: the one place its opening names, else where most mentions fall."""
-    opening_text = "\n".join([title, *(p.text for p in paragraphs[:OPENING_PARAGRAPHS])])
+    opening_text = "\n".join([title, *(p.text for p in _body(paragraphs)[:OPENING_PARAGRAPHS])])
     dominant = _dominant([r for p in paragraphs for _, _, r in extractor.mentions(p.text)])
     # Where the opening says where the meeting was (one place), that wins; a list of places
     # there is a list of examples, and the place most mentions fall under says more.
@@ -157,8 +173,8 @@ def _meeting_place(extractor, meeting: Meeting, fields: MeetingFields) -> list:
 
 def speech_starts(paragraphs) -> list[int]:
     """Indices of the paragraphs that open a second, third … speech of a meeting."""
-    openings = [i for i, p in enumerate(paragraphs)
-                if _SALUTATION.match(p.text.strip()) or _SPEECH_TITLE.match(p.text.strip())]
+    openings = [i for i, p in enumerate(paragraphs) if not is_title(p)
+                and (_SALUTATION.match(p.text.strip()) or _SPEECH_TITLE.match(p.text.strip()))]
     # A salutation right after a speech's title line belongs to the same speech.
     openings = [i for n, i in enumerate(openings) if n == 0 or i - openings[n - 1] > 1]
     return openings[1:]
@@ -168,7 +184,7 @@ def _annotate_meeting(meeting: Meeting, fields: MeetingFields, date, year: int |
                       day_first: bool | None) -> None:
     extractor = regions.default_extractor()
     taxonomy = topics.default_taxonomy()
-    texts = [p.text for p in meeting.paragraphs]
+    texts = [p.text for p in _body(meeting.paragraphs)]
     meeting.fields = fields
     meeting.regions = _meeting_place(extractor, meeting, fields)
     meeting.topics = taxonomy.tag_meeting(meeting.title, texts)
@@ -178,6 +194,9 @@ def _annotate_meeting(meeting: Meeting, fields: MeetingFields, date, year: int |
     for speech, place, when in _speeches(extractor, meeting, year, day_first):
         section_regions, section_dates = {}, {}
         for p in speech:
+            if is_title(p):  # the meeting's own place and date, setting no section's
+                p.regions, p.date, p.topics = place, when, list(meeting.topics)
+                continue
             own_regions = extractor.regions(p.text, context=place)
             own_date = _with_year(_paragraph_date(p, day_first), year)
             if p.section not in section_dates:  # the section's opening sets its context
@@ -209,6 +228,14 @@ def _speeches(extractor, meeting: Meeting, year, day_first):
     return out
 
 
+def _published_year(doc: Document, date, day_first: bool | None) -> int | None:
+    """The year of a meeting its page reports by month and day, from the page's publication date."""
+    if date is None or date.month is None:
+        return None
+    published = dates.published_date(doc.lines, day_first)
+    return published and dates.year_before(date, published)
+
+
 def annotate(doc: Document) -> Document:
     front = doc.front_matter
     fdate = _front_date(front.get("date"))
@@ -221,8 +248,9 @@ def annotate(doc: Document) -> Document:
         date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
         if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
             date = named  # the file name dates a file's only meeting, when nothing in it does
-        _annotate_meeting(meeting, header[meeting.index], date, year or dates.title_year(meeting.title)
-                          or (date and date.year) or (named and named.year), day_first)
+        own_year = (year or dates.title_year(meeting.title) or (date and date.year) or (named and named.year)
+                    or _published_year(doc, date, day_first))
+        _annotate_meeting(meeting, header[meeting.index], date, own_year, day_first)
     overrides = {}
     if fdate:
         overrides["date"] = fdate

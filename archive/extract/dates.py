@@ -299,7 +299,7 @@ def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
                          clause_end.start() if clause_end else len(sentence)]
         if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(sentence[:start]):
             continue
-        leads = sentence[:start].strip() in ("", "今年") and not after.strip()
+        leads = sentence[:start].strip(" \t|｜>»") in ("", "今年") and not after.strip()  # (a page's `|`)
         if leads or _EVENT.search(after[:_ATTACH_CHARS]):
             return d
     return None
@@ -319,7 +319,7 @@ def title_year(text: str) -> int | None:
 _LABEL = re.compile(r"(?:时[ \u3000]*间|日[ \u3000]*期|(?<![A-Za-z])(?:date|time|day|when))[\s*_:：|]*$",
                     re.IGNORECASE)
 # ... unless it is another date's: 下次会议时间, 截止日期, 发布日期, 出生日期, Next meeting date
-_OTHER_LABEL = re.compile(r"下次|下一次|截止|截至|发布|印发|生效|施行|出生|更新|next|deadline|due|update",
+_OTHER_LABEL = re.compile(r"下次|下一次|截止|截至|发布|发表|印发|生效|施行|出生|更新|next|deadline|due|update",
                           re.IGNORECASE)
 _PHRASES = re.compile(r"[|：:，,。；;]")  # what ends the phrase before a label
 _SHORT_LINE = 40  # a line or table cell this short, without a sentence in it, is a header or a dateline
@@ -354,6 +354,28 @@ def labelled_date(text: str, day_first: bool | None = None) -> PartialDate | Non
     return None
 
 
+_PUBLISHED = re.compile(r"(?:发布|发表|印发|更新)(?:日期|时间|于)[\s*_]*[:：]?")
+
+
+def published_date(lines: list[str], day_first: bool | None = None) -> PartialDate | None:
+    """The date a page says it was published on (`发布日期：2020-02-18`): never the meeting's own,
+    but its year is the year of a meeting the page reports by month and day."""
+    for line in lines:
+        m = _PUBLISHED.search(line)
+        if m:
+            found = [d for s, _e, d in _mentions(line[m.end():m.end() + 40], day_first) if d.year and d.month]
+            if found:
+                return found[0]
+    return None
+
+
+def year_before(d: PartialDate, published: PartialDate) -> int:
+    """The year of month-day `d` reported in a page published on `published`: a day later in the
+    year than the publication was the year before (12月28日 published 2021-01-04 is 2020)."""
+    later = (d.month or 0, d.day or 0) > (published.month or 0, published.day or 0)
+    return published.year - 1 if later else published.year
+
+
 def line_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     """A full date standing in a short line or table cell: a header ("PMC 例会 2024-01-11",
     "| 28-10-2020 |") or a dateline under a letter or resolution ("x年11月8日")."""
@@ -385,10 +407,25 @@ def _from_path(m: re.Match, name: str) -> PartialDate | None:
     return None
 
 
+# A month and day alone in a file name (`周会 4.8`), dated by the year of its folder.
+_NAME_MONTH_DAY = re.compile(r"(?<![\d.\-A-Za-z])(1[0-2]|0?[1-9])[.\-](3[01]|[12]\d|0?[1-9])(?![\d.\-])")
+
+
 def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
     """The most precise date the file name gives, else the nearest folder's
-    ("2024/20240419_minutes.md" -> 2024-04-19, "2022/ActionItems.md" -> 2022)."""
+    ("2024/20240419_minutes.md" -> 2024-04-19, "2022/ActionItems.md" -> 2022,
+    "2022/周会 4.8.md" -> 2022-04-08)."""
     *folders, name = source.split("/")
+    found = _path_date(name, folders, day_first)
+    stem = name.rsplit(".", 1)[0]
+    md = _NAME_MONTH_DAY.search(stem)
+    if md and found and found.month is None and found.source == "filename" and found.text in "/".join(folders):
+        day = _valid(found.year, int(md.group(1)), int(md.group(2)), md.group())
+        return day.from_source("filename") if day else found
+    return found
+
+
+def _path_date(name: str, folders: list[str], day_first: bool | None) -> PartialDate | None:
     for part in (name.rsplit(".", 1)[0], *reversed(folders)):
         # Underscores join words (2025_01_11_meeting): read as - between digits, else as spaces,
         # one character for one so that `text` is the name as written.

@@ -12,6 +12,10 @@ The rules read the shape of the text, not its wording:
   titles do (市工信委 对于接办交办件第一时间落实).
 * A paragraph cut in the middle of a sentence by a blank line is joined to
   the next one.
+* A meeting's title (the heading it was split on, or the file's first heading)
+  is text like any other: its first paragraph in source order, a heading of
+  section "" (is_title tells it), so that the paragraphs below keep their
+  sections and a query for the title finds it.
 """
 
 import re
@@ -29,6 +33,7 @@ _ORDINAL_RUN = re.compile(rf"[{_NUM}]+|\d+")
 _TERMINAL = set("。！？!?；;：:…")
 _CLOSERS = "”’」』)）]》"
 _INNER_PUNCT = re.compile(r"[，,、；;：:。]")
+_CLOCK = re.compile(r"(?<=\d)[:：](?=\d\d)")  # 20:00 is a time, no clause break
 _TITLE_SPACE = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 # A form field such as 法定代表人：刘 or 起诉人：某公司 is complete on its line.
 _FORM_FIELD = re.compile(r"^[^，,。；;：:\s]{1,8}[：:]")
@@ -59,7 +64,8 @@ def is_broken(first: Block, second: Block) -> bool:
     if ORDINAL_START.match(second.text) or _FORM_FIELD.match(first.text) or _FORM_FIELD.match(second.text):
         return False
     # A short label without inner punctuation ("事实与理由") is complete as it is.
-    return len(first.text) >= 40 or bool(_INNER_PUNCT.search(first.text)) or first.text[-1] in "，,、"
+    return (len(first.text) >= 40 or bool(_INNER_PUNCT.search(_CLOCK.sub("", first.text)))
+            or first.text[-1] in "，,、")
 
 
 def repair(blocks: list[Block]) -> list[Block]:
@@ -102,10 +108,19 @@ def meeting_starts(blocks: list[Block]) -> list[int]:
     return best
 
 
-def _paragraphs(blocks: list[Block]) -> list[Paragraph]:
+def is_title(p: Paragraph) -> bool:
+    """The meeting's title paragraph: the one heading that opens no section."""
+    return p.is_heading and p.section == ""
+
+
+def _paragraphs(blocks: list[Block], title: Block | None = None) -> list[Paragraph]:
     paras: list[Paragraph] = []
     section = ""
     for block in blocks:
+        if block is title:
+            paras.append(Paragraph(len(paras) + 1, block.text, "", block.line_start, block.line_end,
+                                   is_heading=True))
+            continue
         heading = block.kind == "heading" or looks_like_heading(block)
         if heading:
             section = block.text
@@ -123,18 +138,16 @@ def split(blocks: list[Block], fallback_title: str) -> tuple[str, list[Meeting]]
     starts = meeting_starts(blocks)
     if not starts:
         title = first_heading.text if first_heading else fallback_title
-        body = [b for b in blocks if b is not first_heading]
-        meeting = Meeting(1, title, blocks[0].line_start, blocks[-1].line_end, _paragraphs(body))
+        meeting = Meeting(1, title, blocks[0].line_start, blocks[-1].line_end, _paragraphs(blocks, first_heading))
         return title, [meeting]
     doc_title = first_heading.text if first_heading and blocks.index(first_heading) < starts[0] else fallback_title
     meetings: list[Meeting] = []
-    preamble = [b for b in blocks[:starts[0]] if b is not first_heading]
-    if preamble:
+    preamble = blocks[:starts[0]]
+    if any(b is not first_heading for b in preamble):
         meetings.append(Meeting(0, doc_title, blocks[0].line_start, preamble[-1].line_end,
-                                _paragraphs(preamble)))
+                                _paragraphs(preamble, first_heading)))
     bounds = starts + [len(blocks)]
     for n, (a, b) in enumerate(zip(bounds, bounds[1:]), start=1):
-        body = blocks[a + 1:b]
-        end = body[-1].line_end if body else blocks[a].line_end
-        meetings.append(Meeting(n, blocks[a].text, blocks[a].line_start, end, _paragraphs(body)))
+        meetings.append(Meeting(n, blocks[a].text, blocks[a].line_start, blocks[b - 1].line_end,
+                                _paragraphs(blocks[a:b], blocks[a])))
     return doc_title, meetings

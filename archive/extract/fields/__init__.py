@@ -8,7 +8,7 @@ alone (pure: no I/O after the label lists are loaded; linear in the text).
     from archive.extract.fields import document_fields, meeting_fields, person_key, ONLINE
 
     document_fields(doc) -> {meeting.index: MeetingFields}   a Document; the preamble's place is inherited
-    meeting_fields(meeting, lines=None) -> MeetingFields     one Meeting (lines: Document.lines)
+    meeting_fields(meeting) -> MeetingFields                 one Meeting
 
     f.fields     {"date": "2023-10-25", "time": "10:00-12:00", "host": "田俊", ...}   the value as written
     f.found      [Field("host", "Host 会议主持人", "田俊", paragraph=1), ...]          every field kept

@@ -158,7 +158,7 @@ def _starts_with_label(text: str, hits: list[_Hit]) -> bool:
     return hits[0].start <= (lead.end() if lead else 0)
 
 
-_HEADING_SPLIT = re.compile(r"\s+[-–—]\s+|[()（）/&|｜]")
+_HEADING_SPLIT = re.compile(f"\\s+[-–—]\\s+|[()（）/&|｜]|(?<=[{_CJK}])\\s+(?=[A-Za-z])")  # `参会人员 Attendees`
 _HEADING_AFFIXES = re.compile(r"^(?:主要|本次|其他|其它|全体)|(?:名单|列表|信息|情况|如下|一览)$")
 
 

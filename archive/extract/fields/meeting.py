@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, PEOPLE, SINGLE, TEXT, _ACCUMULATE,
                     _BLOCK_KINDS, _HEADER_KINDS, _ITEM_PARTS)
@@ -14,36 +13,22 @@ from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
-from .prose import prose_people, stated_outcome
+from .prose import _RULE as _LAW_RULE, prose_people, stated_outcome
+from ...ingest.split import is_title
 
 
-_ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_SETEXT_RULE = re.compile(r"^\s{0,3}=+\s*$")
-
-
-def _title_line(meeting, lines: list[str] | None) -> int:
-    """The source line of the meeting's title heading; 0 when it comes first (or is unknown)."""
-    paragraphs = meeting.paragraphs
-    if not lines or not paragraphs or paragraphs[0].line_start > meeting.line_start:
-        return 0
-    end = min(len(lines), meeting.line_end)
-    for i in range(max(0, meeting.line_start - 1), end):
-        line = lines[i]
-        if _ATX_HEADING.match(line) or (line.strip() and i + 1 < end and _SETEXT_RULE.match(lines[i + 1])):
-            return i + 1
-    return 0
-
-
-def meeting_fields(meeting, lines: list[str] | None = None) -> MeetingFields:
+def meeting_fields(meeting) -> MeetingFields:
     """The header fields, people, place, decisions and open items of one meeting.
 
-    `meeting` is an archive.ingest.model.Meeting (title, line_start, line_end, paragraphs with n,
-    text, section, line_start, is_heading). `lines` (Document.lines) tells where the title heading
-    stands when text comes before it; without them the title is taken to come first.
+    `meeting` is an archive.ingest.model.Meeting (title, paragraphs with n, text, section,
+    line_start, is_heading). Its title paragraph (split.is_title) is read as the title, once: a
+    label the title is (`## 参会人员`) holds the paragraphs below it, not those before it.
     """
-    reader = _Reader(meeting.title or "", _title_line(meeting, lines))
+    title = next((p for p in meeting.paragraphs if is_title(p)), None)
+    reader = _Reader(meeting.title or "", title.line_start if title else 0)
     for p in meeting.paragraphs:
-        reader.read(p)
+        if p is not title:
+            reader.read(p)
     return reader.finish()
 
 
@@ -83,7 +68,8 @@ class _Reader:
         for role, names in prose_people(p.text):
             self.col.prose_people(role, names, p.n)
         stated = any(i.paragraph == p.n for i in self.col.out.items)  # by a label: `【会议决定】…`
-        if self.block is None and not stated and p.n not in self.col.out.roles and stated_outcome(p.text):
+        if (self.block is None and not stated and p.n not in self.col.out.roles and not _ARTICLE.match(p.text)
+                and stated_outcome(p.text)):  # (`第四条 …由主任会议决定`: a law's article)
             self.col.out.roles[p.n] = DECISION
             self.col.item(DECISION, p.n, p.text)
 
@@ -211,6 +197,8 @@ class _Reader:
             stripped = stripped[max(map(stripped.rfind, "。！？；;，")) + 1:].strip()
         if not (stripped and len(stripped) <= 40 and stripped[-1] in ":："):
             return False
+        if _ARTICLE.match(p.text) or _LAW_RULE.search(p.text):
+            return False  # `第二十八条 …应当…作出如下决定：`: a rule's cases, not decisions taken
         for words, kind in ((_DECISION_WORDS, DECISION), (_ACTION_WORDS, ACTION)):
             if words.search(stripped):
                 self.block, self.header = _Block(kind, kind, stripped, "label", p.n), False
@@ -260,7 +248,8 @@ def _paragraph_role(col: _Collector, p, hits: list[_Hit], stated: dict[str, int]
     if stated[DECISION] + stated[ACTION]:
         col.out.roles[p.n] = DECISION if stated[DECISION] >= stated[ACTION] else ACTION
     elif (not (starts and hits[0].name == "owners") and (block is None or block.kind not in (DECISION, ACTION))
-          and any(h.name == "owners" and split_people(h.value, True) for h in hits)):
+          and (any(h.name == "owners" and split_people(h.value, True) for h in hits)
+               or {"owners", "deadline"} <= {h.name for h in hits})):  # `…，责任单位：县水利局，时限：6月底`
         col.out.roles[p.n] = ACTION
         col.item(ACTION, p.n, p.text)
 
@@ -270,11 +259,12 @@ def _in_block(col: _Collector, block: _Block, p, hits: list[_Hit]) -> None:
     n, text = p.n, p.text
     if block.kind in (DECISION, ACTION):
         if not _is_placeholder_text(text):
-            col.out.roles.setdefault(n, block.kind)
+            kind = DECISION if block.kind == ACTION and stated_outcome(text) else block.kind  # `会议决定…`
+            col.out.roles.setdefault(n, kind)
             if _table_rows(text):  # one item a row, read by _table
                 col.row_items = block.kind
             elif not any(h.kind in (DECISION, ACTION) for h in hits):
-                col.item(block.kind, n, text)
+                col.item(kind, n, text)
         return
     if _table_rows(text):
         return  # read by _table, with the block as its context
@@ -298,7 +288,7 @@ def document_fields(doc) -> dict[int, MeetingFields]:
     A meeting that says nothing of its place takes the place (or ONLINE) of the file's preamble
     (`## 参会方式 … 腾讯会议` above a series of meetings).
     """
-    result = {m.index: meeting_fields(m, doc.lines) for m in doc.meetings}
+    result = {m.index: meeting_fields(m) for m in doc.meetings}
     preamble = result.get(0)
     if preamble is not None and preamble.place:
         for index, fields in result.items():

@@ -14,7 +14,11 @@ from .vocab import _CJK, _IS_CJK, _key, vocabulary
 _URL = re.compile(r"(?:https?|ftp)://[^\s,;，；、)）\]】>]*|www\.[^\s,;，；、)）\]】>]+")
 # (bounded and anchored at a word start: linear on a line of 100,000 letters)
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+")
-_HANDLE = re.compile(r"@\s?[A-Za-z0-9_.\-]+")
+_MENTION = re.compile(f"@\\s?(?:[A-Za-z0-9_.\\-]+|(?=[{_CJK}]))")  # `@甲@乙`, `@alice @bob`
+_LINK = re.compile(r"\[([^\[\]()]{1,60})\]\([^()\s]{1,300}\)")  # `[handle](https://…/handle)`
+# An account handle standing for a name in a list: a word with digits, _ or - inside, or after an @.
+_HANDLE_NAME = re.compile(r"@?([A-Za-z][A-Za-z0-9_.\-]{1,38})")
+_HANDLE_MARK = re.compile(r"[0-9_\-]")  # (openEuler, iSula: products)
 _TAG = re.compile(r"<[^<>]{0,80}>")
 _MARKUP = re.compile(r"\*\*|__|`|\\")
 _SEPARATORS = set("、,;/|\n\t，；／｜")
@@ -31,6 +35,7 @@ _ENGLISH_STOP = {"the", "and", "of", "to", "for", "with", "members", "member", "
                  "leader", "owner", "board", "devboard", "release", "infra", "community", "committee"}
 _GLUED_ORDINAL = re.compile(f"(?<=[{_CJK}])(?=\\d{{1,2}}[、.．](?!\\d))")
 _SENTENCE_END = re.compile(r"[。！!？?]|\s[-–]\s|(?<=[)）])\s*-")
+_CJK_ONLY = re.compile(f"[{_CJK}]+")
 _SUFFIX_TITLES = ("老师", "同志", "先生", "女士", "教授", "博士", "律师", "总", "工")
 
 
@@ -63,6 +68,7 @@ def _outside_and_inside(chunk: str) -> tuple[str, list[str]]:
             depth -= 1
             if depth == 0:
                 inside.append("".join(current))
+                outside.append(" ")  # `吴萍（百度）Ping Wu`: the words either side are apart
             else:
                 current.append(ch)
         elif depth:
@@ -120,6 +126,15 @@ def _strip_titles(token: str) -> str:
     return token
 
 
+def _is_title_phrase(token: str) -> bool:
+    """`村党支部书记`, `县财政局局长`, `网格员代表`: an office written before a name, no name itself."""
+    voc = vocabulary()
+    if not (2 <= len(token) <= 16 and _CJK_ONLY.fullmatch(token)) or token in voc.title_set:
+        return token in voc.title_set
+    m = voc.title_end_re.search(token)
+    return bool(m) and not _valid_cjk(token[:m.start()])  # `李四县长` is a name with its title
+
+
 def _cjk_name(token: str) -> str | None:
     """The person in a token that may carry an affiliation (`天津大学-高镇`) or a title."""
     token = token.strip(_TRAILING_PUNCT + "[]【】")
@@ -153,7 +168,7 @@ def _token_names(tok: str) -> list[str] | None:
     name = _cjk_name(tok)
     if name:
         return [name]
-    if not _IS_CJK.search(tok) or tok in vocabulary().title_set:
+    if not _IS_CJK.search(tok) or _is_title_phrase(tok):
         return []
     halves = [h for h in re.split("[和与及]", tok) if h]  # `张三和李四`
     if len(halves) > 1 and all(_cjk_name(h) for h in halves):
@@ -188,6 +203,17 @@ def _names_in(text: str) -> list[str]:
     return [n for n in latin if _valid_latin(n)]
 
 
+def _handle(chunk: str) -> str | None:
+    """The account a piece of a list is when it is one (`@alice`, `user_c99`, `dev-ops1`), else None."""
+    m = _HANDLE_NAME.fullmatch(chunk)
+    if not m or _key(m.group(1)) in vocabulary().placeholders or m.group(1).casefold() in _ENGLISH_STOP:
+        return None
+    name = m.group(1).rstrip(".-_")
+    if chunk.startswith("@") or _HANDLE_MARK.search(name):
+        return name if sum(c.isalpha() for c in name) >= 2 else None
+    return None
+
+
 def _chunk_names(chunk: str) -> list[str]:
     chunk = _ETC.sub("", chunk.strip()).strip(_TRAILING_PUNCT)
     if ":" in chunk:  # `PG：章清洁` — a sub-label
@@ -195,9 +221,13 @@ def _chunk_names(chunk: str) -> list[str]:
     if not chunk:
         return []
     outside, inside = _outside_and_inside(chunk)
-    names = _names_in(_ETC.sub("", outside.strip()))
+    outside = _ETC.sub("", outside.strip())
+    names = _names_in(outside)
     if names:
         return names
+    handle = _handle(outside)
+    if handle:
+        return [handle]
     # `Lydina(深开鸿-刘艺婷)`, `(刘锐鑫)`: the bracket holds the real name.
     for part in inside:
         found = [n for n in _names_in(part.replace(",", " ")) if _IS_CJK.match(n)]
@@ -209,6 +239,7 @@ def _chunk_names(chunk: str) -> list[str]:
 def _is_prose(chunk: str) -> bool:
     """A piece of a value that is words of a sentence, not one (unknown) name."""
     chunk = _outside_and_inside(chunk.strip(_TRAILING_PUNCT))[0]
+    chunk = " ".join(w for w in chunk.split() if not _is_title_phrase(w))
     return len(re.sub(r"\s+", "", chunk)) > 6 or len(chunk.split()) > 2
 
 
@@ -218,11 +249,22 @@ def _leading_text(value: str) -> str:
     return _GLUED_ORDINAL.split(value, 1)[0].strip()
 
 
+def _mention(m: re.Match) -> str:
+    """`@甲@乙` and `@alice @bob` are names; `胡光明@hgm`, `Li Ming @lm` a name's account (its alias)."""
+    if not m.group().strip("@ "):
+        return "、"  # `@` before a Chinese name
+    tail = m.string[max(0, m.start() - 40):m.start()].rstrip()
+    tail = tail.split()[-1] if tail.split() else ""
+    alias = tail not in ("", "和", "与", "及", "and") and "@" not in tail and (tail[-1].isalnum() or tail[-1] in ")）")
+    return " " if alias else "、@" + m.group().lstrip("@ ")
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
+    text = _LINK.sub(r" \1 ", text)
     text = _URL.sub(" ", text)
     text = _EMAIL.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
+    text = _MENTION.sub(_mention, text)
     text = _TAG.sub(" ", text)
     text = _GLUED_ORDINAL.sub("\n", text)  # `王建民2、为欧拉…`: lines that conversion ran together
     return _MARKUP.sub("", text).replace("()", " ").replace("[]", " ")

@@ -26,6 +26,10 @@ _MANNER = re.compile(r"(?:应邀|分别|一同|也|均|并)(?=[、，,\s]|$)")
 _ETC_TAIL = re.compile(r"等[^、，,]{0,10}$")  # `甲、乙等常委会领导`
 _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")  # `请于3月1日（周一）前注册参会`: an aside, not a name
 _AND = re.compile(r"以及|及")
+# `@某某 分享了…`, `- @handle 介绍了…`: who presented, by the account the online document mentions.
+_MENTIONED = f"@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})"
+_PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
+                        r"(?:分享|介绍|汇报|讲解|演示|展示)")
 
 # Sentences whose predicate is an outcome; directives are not, unless a label says so.
 _DECIDED = re.compile(r"原则上?同意|(?:审议|表决|讨论|协商|一致)通过(?:了|《|“)|听取并通过|审定了|研究决定了"
@@ -59,6 +63,8 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
     out = []
     for sentence in _SENTENCES.finditer(text):
         s, start = sentence.group(), 0
+        if _RULE.search(s):  # `会议由主任主持，应当…`: a rule says who is to, not who did
+            continue
         for m in _VERB.finditer(s):
             verb = m.group(1) or m.group(2)
             role, subject = _ROLE[verb], s[start:m.start()]
@@ -68,6 +74,9 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
             names = _host(subject) if role == "host" else _group(subject)
             if names:
                 out.append((role, names))
+    presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
+    if presenters:
+        out.append(("presenters", presenters))
     return out
 
 

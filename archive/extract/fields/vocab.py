@@ -78,6 +78,7 @@ class _Vocabulary:
         self.title_noise = place["title_noise"]
         self.not_people_re = re.compile("|".join(map(re.escape, self.not_people)))
         self.title_re = re.compile("|".join(map(re.escape, self.titles)))
+        self.title_end_re = re.compile(f"(?:{self.title_re.pattern})$")
 
     def label(self, text: str) -> _Label | None:
         """The label `text` is, whole (Chinese exactly or spread out, English case- and space-insensitively)."""
