@@ -129,11 +129,19 @@ def _mark_pages(tokens, pages, offset: int) -> None:
 
 
 def _drop_title(tokens, title: str) -> None:
-    """The meeting's own heading is the page's h1 already; drop the repeat (never a paragraph)."""
+    """The meeting's own heading is the page's h1 already; drop the repeat. It is the meeting's first
+    paragraph (titles are searchable): its anchor stays, so a hit on the title still lands here."""
     for i, tok in enumerate(tokens):
         if tok.type == "front_matter":
             continue
-        if tok.type == "heading_open" and tok.attrGet("id") is None \
-                and tokens[i + 1].content.strip() == title.strip():
-            del tokens[i:i + 3]
+        if tok.type == "heading_open" and tokens[i + 1].content.strip() == title.strip():
+            anchor = tok.attrGet("id")
+            keep = [] if anchor is None else [_anchor(anchor, tok)]
+            tokens[i:i + 3] = keep
         return
+
+
+def _anchor(anchor: str, like: Token) -> Token:
+    token = Token("html_block", "", 0, map=like.map, level=like.level)
+    token.content = f'<span id="{escape(str(anchor))}"></span>\n'
+    return token

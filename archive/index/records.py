@@ -111,7 +111,8 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, 
             "role": para.role,
             "page": page_of(doc.pages, para.line_start),  # PDFs and scans; None for text and Word
             # [offset, page] where the paragraph runs on to the next page: a hit cites its match's page
-            "page_breaks": break_offsets(para.text, para.line_start, para.line_end, doc.page_breaks),
+            "page_breaks": break_offsets(para.text, para.line_start, para.line_end, doc.page_breaks,
+                                         doc.pages, doc.lines),
         },
     }
     fields.update(_date_fields(para.date))

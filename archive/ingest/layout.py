@@ -304,11 +304,15 @@ def page_of(page_starts, line: int) -> int | None:
     return found
 
 
-def break_offsets(text: str, line_start: int, line_end: int, page_breaks) -> list[list[int]]:
-    """[offset in `text`, page] where a paragraph of lines line_start…line_end runs on to another page."""
+def break_offsets(text: str, line_start: int, line_end: int, page_breaks, page_starts=(), lines=()) -> list[list[int]]:
+    """[offset in `text`, page] where a paragraph of lines line_start…line_end runs on to another page:
+    within one of its lines (page_breaks), or where a page's first line was joined to it (split's repair of
+    a sentence cut by the page end: page_starts, with the markdown `lines` to find its text)."""
+    joined = [(start, page, lines[start - 1].strip()[:BREAK_CHARS]) for page, start in page_starts
+              if line_start < start <= line_end and start <= len(lines)]
     found, at = [], 0
-    for line, page, prefix in page_breaks:
-        if line_start <= line <= line_end:
+    for line, page, prefix in sorted([*page_breaks, *joined]):
+        if line_start <= line <= line_end and prefix:
             i = text.find(prefix, at)
             if i >= 0:
                 found.append([i, page])
