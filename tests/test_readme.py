@@ -1,15 +1,20 @@
 """The README's command lines tell the truth: each example runs, and each synopsis names real flags."""
 
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
+
 import pytest
 
 from .conftest import ROOT
 from .test_fronts import run_cli
 
 _CHINESE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
-_NEEDS_MORE = ("serve", "--watch", "postgresql://", "db init")  # a server, a watcher, PostgreSQL nodes
+_NEEDS_MORE = ("serve", "--watch", "postgresql://", "db init",  # a server, a watcher, PostgreSQL nodes
+              "/srv/archive")  # the access setup: test_the_access_setup_runs_as_written
 
 
 def _commands() -> list[tuple[int, str]]:
@@ -69,3 +74,42 @@ def test_every_synopsis_names_flags_the_command_has(number, line):
     missing = {flag for flag in flags if flag not in out.stdout}
     assert not missing, f"README.md:{number} names {missing}, which `archive {' '.join(command)} --help` lacks"
 
+
+
+def _access_setup() -> tuple[str, list[str]]:
+    """The README's access setup: its TOML block and the command lines that follow it."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Access control"):]
+    toml = re.search(r"```toml\n(.*?)```", section, re.S)[1]
+    commands = re.search(r"```\n(archive ingest minutes/.*?)```", section, re.S)[1]
+    return toml, [line for line in commands.splitlines() if line.strip()]
+
+
+def test_the_access_setup_runs_as_written(tmp_path):
+    """The README's archive.toml and commands, run as written (but for the folder): each folder rule gives its
+    level, the users get theirs, and a reader of 内部 reads 公开 and 内部 minutes only."""
+    from archive.access.levels import Viewer
+    from archive.home import open_archive
+    from archive.search.request import SearchRequest
+    from archive.search.service import SearchService
+    toml, commands = _access_setup()
+    (tmp_path / "archive.toml").write_text(toml, encoding="utf-8")
+    for folder, level in (("", "公开"), ("内部资料/", "内部"), ("党委/秘密件/", "秘密")):
+        path = tmp_path / "minutes" / folder / f"{level}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {level}会议纪要\n\n会议研究了河道治理工作，定为{level}级。\n", encoding="utf-8")
+    index = tmp_path / "index"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    for line in commands:
+        args = shlex.split(line.replace("/srv/archive/index", str(index)), comments=True)[1:]
+        if args[0] == "serve":
+            continue  # (serving: tests/test_access_cli.py)
+        out = subprocess.run([sys.executable, "-m", "archive", *args], capture_output=True, text=True, env=env,
+                             cwd=tmp_path, input="示例密码123456\n")
+        assert out.returncode == 0 and "Traceback" not in out.stderr, f"{line}\n{out.stderr}"
+    archive = open_archive(index)
+    levels = {u.name: (u.role, u.level) for u in archive.store.users()}
+    assert levels == {"王芳": ("reader", "内部"), "李主任": ("admin", "秘密")}
+    reader = SearchService(archive.engine, Viewer("王芳", archive.config.readable("内部")))
+    found = {h["source"] for h in reader.search(SearchRequest(q="河道治理"))["hits"]}
+    assert found == {"公开.md", "内部资料/内部.md"}
