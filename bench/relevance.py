@@ -7,7 +7,7 @@
     python bench/relevance.py --code /tmp/old-checkout # our search as another checkout has it
     python bench/relevance.py --system all --pool unjudged.tsv   # top 20 not yet judged, to judge
 
-Corpora: `sample` is the folder corpus/ of this repository, `reports` the folder
+Corpora: `sample` is the sample file in corpus/ of this repository, `reports` the folder
 ../shared/corpora/cn-national-work-reports (relative to the repository), read at
 run time and never copied. Each is ingested whole with `python -m archive ingest
 FOLDER --index DIR/<corpus>` (an unchanged index is reused; the ingest itself
@@ -46,7 +46,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 JUDGED = REPO / "bench" / "judgements"
-FOLDERS = {"sample": REPO / "corpus",
+# The sample is the judged file alone (corpus/ also holds demo minutes nobody judged).
+FOLDERS = {"sample": next((REPO / "corpus").glob("*.md")),
            "reports": REPO.parent / "shared" / "corpora" / "cn-national-work-reports"}
 SYSTEMS = ("ours", "bm25", "literal", "expansion")
 KINDS = ("literal", "synonym", "abbreviation", "paraphrase", "traditional")
@@ -77,8 +78,8 @@ def build_index(code: Path, corpus: str, index: Path | str) -> None:
     """Ingest the corpus folder with the archive at `code` into a Whoosh folder or a database URL
     (incremental: unchanged files are skipped)."""
     folder = FOLDERS[corpus]
-    if not folder.is_dir():
-        sys.exit(f"relevance: corpus folder not found: {folder}")
+    if not folder.exists():
+        sys.exit(f"relevance: corpus not found: {folder}")
     done = subprocess.run([sys.executable, "-m", "archive", "ingest", str(folder),
                            *(["--database", index] if isinstance(index, str) else ["--index", str(index)]), "--json"],
                           cwd=code, env={**os.environ, "PYTHONPATH": str(code)},
