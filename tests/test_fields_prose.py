@@ -148,3 +148,28 @@ def test_a_rule_book_states_no_decision_and_names_no_host():
     (meeting,) = doc.records
     f = document_fields(doc)[meeting.index]
     assert f.roles == {} and f.items == [] and f.persons() == []
+
+
+VOTES = """# 新建文档工作组的投票
+
+## 投票结果
+参考 [文档工作组投票结果](https://example.org/votes/pull/7)。
+
+## Action items
+- https://example.org/tracker/issues/31
+
+## 会议结论
+详见附件。
+
+## 决议
+同意成立文档工作组，详见 [章程](https://example.org/charter)。
+"""
+
+
+def test_a_link_or_a_pointer_alone_is_no_decision_nor_action():
+    doc = parse_text(VOTES, "votes.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs if not p.is_heading}
+    assert [t for t, role in marked.items() if role] == ["同意成立文档工作组，详见 章程。"], marked
+    assert [i.text for i in f.items] == ["同意成立文档工作组，详见 章程。"]
