@@ -62,7 +62,7 @@ def score(corpora: Path, truth: dict, show: bool) -> dict:
     for corpus, files in truth["corpora"].items():
         for rel, judged in sorted(files.items()):
             t = tally["held" if held_out(rel) else "tune"]
-            _tally(t, corpora / corpus / rel, judged, show)
+            _tally(t, corpora / corpus / rel, judged, show and (show == "all" or not held_out(rel)))
     return tally
 
 
@@ -87,7 +87,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpora", type=Path, default=CORPORA)
     ap.add_argument("--truth", type=Path, default=TRUTH)
-    ap.add_argument("--show", action="store_true", help="per file: what was missed and what was extra")
+    ap.add_argument("--show", nargs="?", const="tune", choices=("tune", "all"),
+                    help="per file of the tune split (or all): what was missed and what was extra")
     args = ap.parse_args()
     truth = json.loads(args.truth.read_text(encoding="utf-8"))
     for split, t in score(args.corpora, truth, args.show).items():

@@ -131,6 +131,9 @@ def test_as_json_and_sort_key():
     ("会议定于6月18日在县政府三楼召开。", (None, 6, 18)),
     ("今年3月5日，县委召开常委会，听取乡村振兴工作汇报。", (None, 3, 5)),
     ("二〇二三年十二月六日，县人大常委会举行第十二次会议。", (2023, 12, 6)),
+    # the meeting named by its kind just before its date
+    ("开源文档小组启动会 **2019年4月13日 成都**，请于4月8日前报名。", (2019, 4, 13)),
+    ("第三季度例会定于 9月6日 在线上进行。", (None, 9, 6)),
 ])
 def test_event_date(text, expected):
     d = event_date(text)
@@ -151,6 +154,9 @@ def test_event_date(text, expected):
     "会议强调，要在12月20日至25日开展集中检查。",
     "2023年，我县经济社会发展取得新成绩，全年召开常务会议32次。",  # a year, no month
     "同志们：今天我们召开全县森林防火工作会议。",
+    # a notice that promulgates a rule names the adopting meeting in passing
+    "《某县人民政府工作规则》已经2023年5月9日县政府第12次常务会议通过，现予印发，请认真贯彻执行。",
+    "协会 2019年4月13日 成立。",  # 协会 is no meeting
 ])
 def test_no_event_date(text):
     assert event_date(text) is None

@@ -392,3 +392,13 @@ def test_month_day_dates_and_their_years(text, source, want):
 def test_a_file_names_month_and_day_need_a_year_folder():
     assert ymd(path_date("2023/周会 5.9.md")) == (2023, 5, 9)
     assert ymd(path_date("周会 5.9.md")) is None and ymd(path_date("2023/v5.9.md")) == (2023, None, None)
+
+
+def test_a_title_that_names_only_the_month_takes_the_day_its_opening_reports():
+    text = ("# 前端性能研讨会・2021年6月\n\n前端性能研讨会将于**2021年6月19日**在线举行，请于6月15日前报名。\n\n"
+            "## 议程\n\n- 开场\n")
+    (meeting,) = annotate(parse_text(text, "meetup.md")).records
+    assert (meeting.date.year, meeting.date.month, meeting.date.day) == (2021, 6, 19)
+    other = "# 前端性能研讨会・2021年6月\n\n上次研讨会已于2021年5月22日举行。\n"
+    (meeting,) = annotate(parse_text(other, "meetup.md")).records  # another month's: the title's month stays
+    assert (meeting.date.year, meeting.date.month, meeting.date.day) == (2021, 6, None)

@@ -148,3 +148,42 @@ def test_a_rule_book_states_no_decision_and_names_no_host():
     (meeting,) = doc.records
     f = document_fields(doc)[meeting.index]
     assert f.roles == {} and f.items == [] and f.persons() == []
+
+
+VOTES = """# 新建文档工作组的投票
+
+## 投票结果
+参考 [文档工作组投票结果](https://example.org/votes/pull/7)。
+
+## Action items
+- https://example.org/tracker/issues/31
+
+## 会议结论
+详见附件。
+
+## 决议
+同意成立文档工作组，详见 [章程](https://example.org/charter)。
+"""
+
+
+def test_a_link_or_a_pointer_alone_is_no_decision_nor_action():
+    doc = parse_text(VOTES, "votes.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs if not p.is_heading}
+    assert [t for t, role in marked.items() if role] == ["同意成立文档工作组，详见 章程。"], marked
+    assert [i.text for i in f.items] == ["同意成立文档工作组，详见 章程。"]
+
+
+def test_who_decides_in_a_rule_is_no_decision_taken():
+    for text in ("街道议事规则草案，由主任会议决定提交居民代表会议审议。",
+                 "会议期间需要调整议程的，由召集人提请全体会议决定。",
+                 "召集人会议决定列入议程的，有关小组的意见印发全体成员。",
+                 "按照理事会的决定由秘书处答复。", "本规定所称的决定包括由理事长签发的文件。"):
+        assert stated_outcome(text) is None, text
+    for text in ("会议决定由韩冬负责筹备工作。", "会议表决通过了《关于调整议程的决定》。"):
+        assert stated_outcome(text) == DECISION, text
+
+
+def test_bodies_that_convene_are_not_people():
+    assert prose_people("党中央召开三次全会，国务院召开常务会议。") == []

@@ -133,8 +133,12 @@ def _reported_date(paragraphs, day_first: bool | None, title: str = ""):
 def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
     """Its header's date (a labelled line, the title), else what its opening reports."""
     titled = dates.heading_date(title, day_first)
+    titled = titled and titled.from_source("title")
+    if titled and titled.day is None:  # `2018年11月…启动会`: its opening may say which day of the month
+        reported = _reported_date(meeting.paragraphs, day_first, meeting.title)
+        titled = reported if dates.same_month(reported, titled) else titled
     return (_first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
-            or (titled and titled.from_source("title"))
+            or titled
             or _reported_date(meeting.paragraphs, day_first, meeting.title))
 
 

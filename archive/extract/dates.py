@@ -265,7 +265,14 @@ def find_dates(text: str, day_first: bool | None = None) -> list[PartialDate]:
 
 # --- the date a paragraph reports an event on -------------------------------
 
-_EVENT = re.compile(r"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈")
+# A meeting written by its kind: 启动会, 研讨会, 例会, 推进会 (not 社会, 机会, 协会, 委员会).
+_MEETING_NOUN = r"(?:启动|研讨|例|年|峰|交流|座谈|推进|调度|协调|联席|见面|发布|讨论|动员|部署|总结|评审|听证|议事|分享)会"
+_EVENT = re.compile(rf"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈|{_MEETING_NOUN}")
+# `…启动会 2018年11月17日 杭州`, `例会定于 6月3日`: the date the meeting named just before it is on.
+_NAMED_BEFORE = re.compile(rf"(?:会议|{_MEETING_NOUN})[\s*_]*(?:[将定]?于|在)?[\s*_]*$")
+# `《…规则》已经2024年11月13日…会议通过，现予印发`: a notice that promulgates a document names the
+# meeting that adopted it in passing; it reports no meeting of its own.
+_PROMULGATES = re.compile(r"现予印发|现印发给你们|现将.{0,30}印发")
 # Words between a date and its comma that keep it an event date: 12月5日下午，3月上旬，
 _TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?")
 # A date followed or preceded by these is a deadline or a period, not an event;
@@ -289,7 +296,7 @@ def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     body = text.strip()
     end = _SENTENCE_END.search(body)
     sentence = body[:end.start()] if end else body
-    if not _EVENT.search(sentence):
+    if not _EVENT.search(sentence) or _PROMULGATES.search(sentence):
         return None
     for start, stop, d in _mentions(sentence, day_first):
         if d.month is None:
@@ -300,7 +307,7 @@ def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
         if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(sentence[:start]):
             continue
         leads = sentence[:start].strip(" \t|｜>»") in ("", "今年") and not after.strip()  # (a page's `|`)
-        if leads or _EVENT.search(after[:_ATTACH_CHARS]):
+        if leads or _EVENT.search(after[:_ATTACH_CHARS]) or _NAMED_BEFORE.search(sentence, 0, start):
             return d
     return None
 
@@ -367,6 +374,11 @@ def published_date(lines: list[str], day_first: bool | None = None) -> PartialDa
             if found:
                 return found[0]
     return None
+
+
+def same_month(d: PartialDate | None, month: PartialDate) -> bool:
+    """`d` is a day of the month `month` names (a year it leaves unsaid agrees)."""
+    return bool(d and d.day and d.month == month.month and d.year in (None, month.year))
 
 
 def year_before(d: PartialDate, published: PartialDate) -> int:

@@ -71,9 +71,22 @@ def _placeholder_words(text: str) -> bool:
         w.casefold() in _PLACEHOLDER_WORDS for w in _PLACEHOLDER_SPLIT.split(text) if w)
 
 
+# What says nothing of its own but where to look: a bare link, `参考 [某某投票结果](…)` (the link's words
+# stay, its address is gone), `详见附件`, `see PR #12`.
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_POINTER = re.compile(r"^(?:请?参[考见阅]|详见|请见|见|链接|see|refer\s+to|ref)\s*[:：]?\s*[^，,。；;:：]{0,40}[。.]?$",
+                      re.IGNORECASE)
+
+
+def _is_pointer(text: str) -> bool:
+    rest = _URL.sub("", text).strip(" \t\n-*•·。.，,;；:：()（）[]【】<>")
+    return not rest or bool(_POINTER.match(rest))
+
+
 def _is_placeholder_text(text: str) -> bool:
-    """`无。`, `N/A`, a template table whose rows hold only `item | who | due_date`."""
-    if _placeholder_words(text):
+    """`无。`, `N/A`, a template table whose rows hold only `item | who | due_date`, a link or a
+    pointer to one: nothing decided or to do is written there."""
+    if _placeholder_words(text) or _is_pointer(text):
         return True
     rows = _table_rows(text)
     return bool(rows) and all(_placeholder_words(" | ".join(r)) for r in rows[1:])

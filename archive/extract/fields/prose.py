@@ -33,11 +33,14 @@ _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与
 
 # Sentences whose predicate is an outcome; directives are not, unless a label says so.
 _DECIDED = re.compile(r"原则上?同意|(?:审议|表决|讨论|协商|一致)通过(?:了|《|“)|听取并通过|审定了|研究决定了"
-                      r"|会议(?:研究)?决定(?![的】：:])|决定[^，,。]{0,6}"
+                      r"|会议(?:研究)?决定(?![的】：:])|(?<!的)决定[^，,。]{0,6}"
                       r"(?:于|暂时|采用|由|将)|确定下次会议|决策[一二三四五六七八九十\d]+[:：]|^\s*结论[:：]|人事任命|人事变动"
                       r"|通过了[《“\"]|不再担任")
 _DIRECTIVE = re.compile(r"^\s*(?:会议|会上)?[^，,]{0,6}(?:要求|强调|指出|提出)")
 _RULE = re.compile(r"应当|必须|须|需要?由|应由|可以")  # a rule says what is to be decided, not what was
+# Who decides, not what was decided: `由主任会议决定列入议程`, `提请常务委员会会议决定`, and a case a rule
+# names (`主任会议决定列入议程的，…`).
+_DECIDES_WHO = re.compile(r"由[^，,。；;]{1,12}决定|提请[^，,。；;]{0,16}决定|决定[^，,。；;]{0,30}的[，,]")
 
 
 def _host(subject: str) -> list[str]:
@@ -84,6 +87,6 @@ def stated_outcome(text: str) -> str | None:
     """DECISION if a sentence of `text` states one (`会议审议并原则同意…`), else None."""
     for sentence in _SENTENCES.finditer(text):
         s = sentence.group()
-        if _DECIDED.search(s) and not _DIRECTIVE.match(s) and not _RULE.search(s):
+        if _DECIDED.search(s) and not _DIRECTIVE.match(s) and not _RULE.search(s) and not _DECIDES_WHO.search(s):
             return DECISION
     return None
