@@ -342,7 +342,7 @@ def test_a_second_ingest_fails_at_once_or_waits(pg_server, tmp_path):  # noqa: F
     engine = PostgresEngine(pg_server.create_database())
     with engine.indexer():
         started = time.monotonic()
-        with pytest.raises(IndexBusy, match=r"another ingest \(archive ingest \(pid \d+\).*--wait"):
+        with pytest.raises(IndexBusy, match=r"另一个导入（archive ingest \(pid \d+\).*--wait"):
             ingest([tmp_path / "c"], engine)
         assert time.monotonic() - started < 2
         with pytest.raises(IndexBusy):
@@ -359,7 +359,7 @@ def test_missing_outdated_and_unreachable(pg_server, tmp_path):  # noqa: F811
     url = pg_server.create_database()
     engine = PostgresEngine(url)
     assert not engine.exists()
-    with pytest.raises(IndexMissing, match=r"run `archive ingest --database URL`"):
+    with pytest.raises(IndexMissing, match=r"请运行 `archive ingest --database URL`"):
         engine.reader()
     with pytest.raises(IndexMissing):
         SearchService(engine).search(SearchRequest(q="环境"))
@@ -368,21 +368,21 @@ def test_missing_outdated_and_unreachable(pg_server, tmp_path):  # noqa: F811
     assert engine.exists()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("UPDATE archive.schema_version SET version = 0")
-    with pytest.raises(IndexOutdated, match=r"schema version 0.*archive ingest --database URL --rebuild"):
+    with pytest.raises(IndexOutdated, match=r"架构版本 0.*archive ingest --database URL --rebuild"):
         engine.reader()
     s = ingest([tmp_path / "c"], engine)
     assert s.rebuilt and s.added == 1
     assert SearchService(engine).search(SearchRequest(q="第1项"))["total"] == 1
     with psycopg.connect(url, autocommit=True) as conn:  # built by another analysis version
         conn.execute("""UPDATE archive.state SET meta = '{"analyzer": "0-old", "segmenter": "x"}'""")
-    with pytest.raises(IndexOutdated, match=r"analyzer 0-old.*--rebuild"):
+    with pytest.raises(IndexOutdated, match=r"分析器 0-old.*--rebuild"):
         engine.reader()
     s = ingest([tmp_path / "c"], engine)
     assert s.rebuilt and s.added == 1
     assert SearchService(engine).search(SearchRequest(q="第1项"))["total"] == 1
     engine.close()
     gone = PostgresEngine(f"postgresql://archive@/nothing?host={tmp_path}/no-such-folder")
-    with pytest.raises(DatabaseUnavailable, match="cannot reach the database"):
+    with pytest.raises(DatabaseUnavailable, match="无法连接数据库"):
         gone.reader()
     with pytest.raises(DatabaseUnavailable):
         ingest([tmp_path / "c"], gone)

@@ -186,18 +186,18 @@ def test_a_stopped_shard_is_a_503_never_a_partial_answer(pg_cluster, served):  #
     pg_cluster.stop_shard(1)
     try:
         for req in (SearchRequest(q="会议"), SearchRequest(q="第2项"), SearchRequest(), SearchRequest(q="会议")):
-            with pytest.raises(DatabaseUnavailable, match="shard 2 of 2") as found:
+            with pytest.raises(DatabaseUnavailable, match="分片 2/2") as found:
                 service.search(req)
             assert location in str(found.value)
-        with pytest.raises(DatabaseUnavailable, match="shard 2 of 2"):
+        with pytest.raises(DatabaseUnavailable, match="分片 2/2"):
             service.meeting(meeting_id)
         for path in ("/api/search?q=会议", "/api/search", f"/api/meetings/{meeting_id}"):
             status, answer = get(base + path)
             # The service names the shard (above); a client is told nothing of the layout (the server's log is).
             assert status == 503 and answer["error"] == "服务暂不可用，请稍后再试。", answer
-            assert "shard" not in answer["error"] and "postgresql://" not in answer["error"]
+            assert "shard" not in answer["error"] and "分片" not in answer["error"] and "postgresql://" not in answer["error"]
         write(corpus / "m9.md", meeting_file(9))
-        with pytest.raises(DatabaseUnavailable, match="shard 2 of 2"):
+        with pytest.raises(DatabaseUnavailable, match="分片 2/2"):
             ingest([corpus], engine)
     finally:
         pg_cluster.start_shard(1)
@@ -314,7 +314,7 @@ def test_a_shard_left_with_another_commit_is_refused_and_the_next_ingest_rebuild
         conn.execute(f"DELETE FROM {live}.paragraphs WHERE id LIKE '%%-p1'")
         conn.execute(f"UPDATE {live}.stamp SET generation = 'interrupted'")
     for request in (SearchRequest(q="会议"), SearchRequest()):
-        with pytest.raises(DatabaseUnavailable, match=r"shard 1 of 2 .* another state .*--rebuild"):
+        with pytest.raises(DatabaseUnavailable, match=r"分片 1/2（.*状态不同.*--rebuild"):
             service.search(request)
     summary = ingest([tmp_path / "c"], engine)
     assert summary.rebuilt and summary.added == 3

@@ -100,7 +100,7 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
             source.encode("utf-8")
         except UnicodeEncodeError:
             shown = source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            summary.failed.append((shown, "file name is not valid UTF-8: rename the file"))
+            summary.failed.append((shown, "文件名不是有效的 UTF-8：请给文件改名"))
             continue
         entries.append((path, root, source, own))
     chosen: dict[str, int] = {}  # source -> the entry that ingests it: the file itself over a link to it
@@ -112,7 +112,7 @@ def _sources(found: list[tuple[Path, Path]], summary: Summary) -> list[tuple[Pat
         if chosen[source] == i:
             files.append((path, root, source))
         elif own != source:
-            summary.warnings.append((own, f"a link to {source}: indexed once, as {source}"))
+            summary.warnings.append((own, f"指向 {source} 的链接：只以 {source} 导入一次"))
     return files
 
 

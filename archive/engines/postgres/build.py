@@ -294,9 +294,8 @@ def indexer(url: str, rebuild: bool, wait: float):
         lock_ingest(conn, redact(url), wait)
         cluster = layout(conn)
         if cluster is not None and cluster.version != SCHEMA_VERSION:
-            raise IndexOutdated(f"the shards of {redact(url)} were laid out for schema version {cluster.version}, "
-                                f"this version of the archive uses {SCHEMA_VERSION}: run `archive db init` again, "
-                                f"then `archive ingest`")
+            raise IndexOutdated(f"{redact(url)} 的分片按架构版本 {cluster.version} 建立，这个版本的 archive 使用 "
+                                f"{SCHEMA_VERSION}：请重新运行 `archive db init`，再运行 `archive ingest`")
         present, version, meta = _current(conn)
         if not present:  # a first ingest lays out the users store too (`serve` creates nothing)
             create_store(url)

@@ -100,9 +100,13 @@ def diverged(conn, shards: int, generation: str) -> list[int]:
 
 
 def divergence(location: str, found: Layout, positions: list[int]) -> DatabaseUnavailable:
-    which = ", ".join(f"shard {i + 1} of {len(found.servers)} ({found.locations[i]})" for i in positions)
-    return DatabaseUnavailable(f"{which} of the archive in {location} holds another state than its coordinator "
-                               f"(a commit interrupted by a failure): run `archive ingest --database URL --rebuild`")
+    return DatabaseUnavailable(f"{location} 中档案的{_shards(found, positions)}与协调节点的状态不同"
+                               f"（一次提交因故障中断）：请运行 `archive ingest --database URL --rebuild`")
+
+
+def _shards(found: Layout, positions) -> str:
+    """Shards by position, as messages name them: 分片 2/3（postgresql://…）."""
+    return "、".join(f"分片 {i + 1}/{len(found.servers)}（{found.locations[i]}）" for i in positions)
 
 
 def holds_archive(url: str) -> bool:
@@ -120,9 +124,9 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
     meetings and paragraphs are partitioned over the shards. The first ingest fills it.
     """
     if not shard_urls:
-        raise ClusterError("a cluster needs at least one shard URL")
+        raise ClusterError("分片档案至少需要一个分片 URL（--shard）")
     if len(set(shard_urls)) != len(shard_urls) or coordinator_url in shard_urls:
-        raise ClusterError("each database may be given once (the coordinator is not a shard)")
+        raise ClusterError("每个数据库只能给一次（协调节点不能同时是分片）")
     for url in shard_urls:
         parse_url(url)  # (a malformed one is refused before anything is dropped)
     coordinator = connect(coordinator_url, autocommit=True)
@@ -135,7 +139,7 @@ def init_cluster(coordinator_url: str, shard_urls: list[str]) -> None:
         reason = error_reason(exc)
         for url in (coordinator_url, *shard_urls):  # (a driver's text never shows a password)
             reason = scrub(reason, url)
-        raise ClusterError(f"cannot lay the archive out: {reason}") from None
+        raise ClusterError(f"无法建立分片档案：{reason}") from None
     finally:
         release(coordinator)
     create_store(coordinator_url)
@@ -215,10 +219,9 @@ def unavailable(conn, location: str, exc: Exception) -> DatabaseUnavailable:
         named = re.search(r'server "([^"]+)"', str(exc))
         down = [i for i, server in enumerate(found.servers) if named and server == named[1]] or _probe(conn, found)
         if down:
-            which = ", ".join(f"shard {i + 1} of {len(found.servers)} ({found.locations[i]})" for i in down)
-            return DatabaseUnavailable(f"{which} of the archive in {location} cannot be reached ({reason}); "
-                                       f"no answer is given without all its shards")
-    return DatabaseUnavailable(f"the database {location} did not answer: {reason}")
+            return DatabaseUnavailable(f"{location} 中档案的{_shards(found, down)}无法连接（{reason}）；"
+                                       f"缺一个分片就不给出回答")
+    return DatabaseUnavailable(f"数据库 {location} 没有应答：{reason}")
 
 
 def _probe(conn, found: Layout) -> list[int]:

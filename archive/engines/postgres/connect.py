@@ -29,7 +29,7 @@ def connect(url: str, **kwargs) -> psycopg.Connection:
     try:
         return psycopg.connect(info, connect_timeout=CONNECT_TIMEOUT, **kwargs)
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot reach the database {redact(url)}: {error_reason(exc, url)}") from None
+        raise DatabaseUnavailable(f"无法连接数据库 {redact(url)}：{error_reason(exc, url)}") from None
     except psycopg.ProgrammingError:  # (its message may quote the string)
         raise DatabaseURLError(f"数据库 URL 中有 libpq 不认识的参数或取值：{redact(url)}") from None
 
@@ -98,8 +98,8 @@ class Pool:
             return pool.getconn()
         except PoolTimeout:
             connect(self.url).close()  # the server went away: its reason
-            raise DatabaseUnavailable(f"no free connection to {redact(self.url)} within {POOL_TIMEOUT:.0f} s "
-                                      f"({self.size} in use)") from None
+            raise DatabaseUnavailable(f"{POOL_TIMEOUT:.0f} 秒内没有到 {redact(self.url)} 的空闲连接"
+                                      f"（{self.size} 个都在使用中）") from None
 
     def put(self, conn: psycopg.Connection) -> None:
         pool = self._pool

@@ -89,25 +89,25 @@ class PostgresEngine:
             version = conn.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchone()[0] if found else None
             conn.rollback()
             if version is None:
-                raise IndexMissing(f"no archive in the database {self.location}: "
-                                   f"run `archive ingest --database URL`") from None
-            raise self._outdated(f"schema version {version}, this version of the archive uses {SCHEMA_VERSION}") from None
+                raise IndexMissing(f"数据库 {self.location} 中还没有档案："
+                                   f"请运行 `archive ingest --database URL`") from None
+            raise self._outdated(f"架构版本 {version}，这个版本的 archive 使用 {SCHEMA_VERSION}") from None
         version = conn.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchone()[0]
         if version != SCHEMA_VERSION:
-            raise self._outdated(f"schema version {version}, this version of the archive uses {SCHEMA_VERSION}")
+            raise self._outdated(f"架构版本 {version}，这个版本的 archive 使用 {SCHEMA_VERSION}")
         state = conn.execute(f"""SELECT generation, meta, documents, len_text, len_title, len_section, len_chars
                                  FROM {SCHEMA}.state""").fetchone()
         if not state[0]:  # laid out (`archive db init`), never ingested
-            raise IndexMissing(f"no archive in the database {self.location} yet: run `archive ingest --database URL`")
+            raise IndexMissing(f"数据库 {self.location} 中的档案还没有导入过：请运行 `archive ingest --database URL`")
         meta = state[1] or {}
         built = (meta.get("analyzer"), meta.get("segmenter"))
         if built != (ANALYZER_VERSION, SEGMENTER):
-            raise self._outdated(f"analyzer {built[0]} / {built[1]}, this version uses {ANALYZER_VERSION} / {SEGMENTER}")
+            raise self._outdated(f"分析器 {built[0]} / {built[1]}，这个版本使用 {ANALYZER_VERSION} / {SEGMENTER}")
         return state
 
     def _outdated(self, what: str) -> IndexOutdated:
-        return IndexOutdated(f"the archive in the database {self.location} was built with {what}: "
-                             f"run `archive ingest --database URL --rebuild` to migrate it")
+        return IndexOutdated(f"数据库 {self.location} 中的档案建立时用的是{what}："
+                             f"请运行 `archive ingest --database URL --rebuild` 重建")
 
     def _generation(self, conn, state) -> Generation:
         token = state[0]

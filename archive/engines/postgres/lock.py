@@ -18,8 +18,8 @@ def lock_ingest(conn: psycopg.Connection, location: str, wait: float) -> None:
     deadline = time.monotonic() + wait
     while not conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
         if time.monotonic() >= deadline:
-            raise IndexBusy(f"another ingest ({_holder(conn)}) holds the ingest lock of {location} while it updates "
-                            f"the archive; try again when it has finished, or pass --wait SECONDS")
+            raise IndexBusy(f"另一个导入（{_holder(conn)}）正持有 {location} 的导入锁，在更新档案；"
+                            f"请等它结束后再试，或加 --wait SECONDS")
         time.sleep(0.2)
 
 
@@ -46,4 +46,4 @@ def _holder(conn: psycopg.Connection) -> str:
     if found is None:
         return "?"
     name, pid = found
-    return f"{name}, server pid {pid}" if name else f"server pid {pid}"
+    return f"{name}，服务器进程 {pid}" if name else f"服务器进程 {pid}"
