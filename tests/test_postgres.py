@@ -285,6 +285,9 @@ def meeting_file(n: int, body: str = "") -> str:
     return f"# 第{n}次县务会议\n\n会议研究了第{n}项工作。{body}\n\n会议要求各部门抓好落实，环境整治不放松。\n"
 
 
+PER_FILE = 3  # paragraphs of a meeting_file, each holding 会议: its title and two
+
+
 def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path):  # noqa: F811
     corpus = tmp_path / "corpus"
     for n in range(1, 4):
@@ -322,13 +325,13 @@ def test_a_live_engine_sees_new_minutes_on_its_next_request(pg_server, tmp_path)
     serving, ingesting = PostgresEngine(url), PostgresEngine(url)
     ingest([tmp_path / "c"], ingesting)
     service = SearchService(serving)
-    assert service.search(SearchRequest(q="会议"))["total"] == 2
+    assert service.search(SearchRequest(q="会议"))["total"] == PER_FILE
     before = serving.reader()  # a request in flight keeps its snapshot
     write(tmp_path / "c" / "b.md", meeting_file(2))
     ingest([tmp_path / "c"], ingesting)
-    assert service.search(SearchRequest(q="会议"))["total"] == 4
+    assert service.search(SearchRequest(q="会议"))["total"] == 2 * PER_FILE
     found = before.find(None, Filters(), False)
-    assert found.total == 2 and len(before.paragraphs([k for k, _ in found.page("index", 0, 10)])) == 2
+    assert found.total == PER_FILE and len(before.paragraphs([k for k, _ in found.page("index", 0, 10)])) == PER_FILE
     before.close()
     serving.close()
     ingesting.close()
@@ -404,7 +407,7 @@ def test_a_failed_ingest_leaves_the_state_before(pg_server, tmp_path):  # noqa: 
         with pytest.raises(KeyboardInterrupt):
             ingest([tmp_path / "c"], engine, rebuild=rebuild, progress=fail)
         service = SearchService(engine)
-        assert service.search(SearchRequest(q="会议"))["total"] == 6
+        assert service.search(SearchRequest(q="会议"))["total"] == 3 * PER_FILE
         assert service.search(SearchRequest(q="第二版"))["total"] == 0
     assert ingest([tmp_path / "c"], engine).added == 1  # and no lock was left behind
     engine.close()
@@ -417,7 +420,7 @@ def test_a_rebuild_is_swapped_in_after_the_searches_reading_the_old_state(pg_ser
     ingest([tmp_path / "c"], engine)
     service = SearchService(engine)
     for _ in range(8):  # (statements the pool's connections have prepared outlive the swap)
-        assert service.search(SearchRequest(q="会议"))["total"] == 2
+        assert service.search(SearchRequest(q="会议"))["total"] == PER_FILE
     reader = engine.reader()  # a long search in progress
     write(tmp_path / "c" / "b.md", meeting_file(2))
     done = threading.Event()
@@ -425,14 +428,14 @@ def test_a_rebuild_is_swapped_in_after_the_searches_reading_the_old_state(pg_ser
     rebuild.start()
     assert not done.wait(1.5)  # the new schema waits for the reader to finish
     started = time.monotonic()
-    assert service.search(SearchRequest(q="会议"))["total"] == 2  # other searches still answer, from the old state
+    assert service.search(SearchRequest(q="会议"))["total"] == PER_FILE  # other searches still answer, from the old state
     assert time.monotonic() - started < 5
-    assert reader.find(None, Filters(), False).total == 2
+    assert reader.find(None, Filters(), False).total == PER_FILE
     reader.close()
     rebuild.join(30)
     assert done.is_set()
     for _ in range(8):
-        assert service.search(SearchRequest(q="会议"))["total"] == 4
+        assert service.search(SearchRequest(q="会议"))["total"] == 2 * PER_FILE
     engine.close()
 
 

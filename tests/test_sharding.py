@@ -39,7 +39,7 @@ from archive.search.service import SearchService  # noqa: E402
 from web import create_app  # noqa: E402
 
 from .conftest import ROOT, SAMPLE, write  # noqa: E402
-from .test_postgres import (INCREMENTAL_QUERIES, SMALL, all_texts, assert_same_search,  # noqa: E402
+from .test_postgres import (INCREMENTAL_QUERIES, PER_FILE, SMALL, all_texts, assert_same_search,  # noqa: E402
                             filters_sorts_and_pages_answer_alike, meeting_file,
                             meetings_suggestions_neighbours_exports_alike, queries_answer_alike, without_timing)
 
@@ -203,9 +203,9 @@ def test_a_stopped_shard_is_a_503_never_a_partial_answer(pg_cluster, served):  #
         pg_cluster.start_shard(1)
     # Back: the same answers, without a restart; the failed ingest left nothing behind.
     assert without_timing(service.search(SearchRequest(q="会议"))) == before
-    assert get(f"{base}/api/search?q=会议")[1]["total"] == 6
+    assert get(f"{base}/api/search?q=会议")[1]["total"] == 3 * PER_FILE
     assert ingest([corpus], engine).added == 1
-    assert service.search(SearchRequest(q="会议"))["total"] == 8
+    assert service.search(SearchRequest(q="会议"))["total"] == 4 * PER_FILE
 
 
 # -- ingest on the cluster ------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_a_rebuild_fills_the_spare_tables_and_is_swapped_in_after_the_readers(pg
     engine = PostgresEngine(url)
     ingest([tmp_path / "c"], engine)  # the first ingest is a rebuild: into the second set
     service = SearchService(engine)
-    assert service.search(SearchRequest(q="会议"))["total"] == 2
+    assert service.search(SearchRequest(q="会议"))["total"] == PER_FILE
     assert shard_rows(pg_cluster, url, "paragraphs") != [0, 0]
     reader = engine.reader()  # a long search in progress
     write(tmp_path / "c" / "b.md", meeting_file(2))
@@ -254,11 +254,11 @@ def test_a_rebuild_fills_the_spare_tables_and_is_swapped_in_after_the_readers(pg
     rebuild = threading.Thread(target=lambda: (ingest([tmp_path / "c"], engine, rebuild=True), done.set()))
     rebuild.start()
     assert not done.wait(1.5)  # the swap waits for the reader
-    assert reader.find(None, Filters(), False).total == 2
+    assert reader.find(None, Filters(), False).total == PER_FILE
     reader.close()
     rebuild.join(30)
     assert done.is_set()
-    assert service.search(SearchRequest(q="会议"))["total"] == 4
+    assert service.search(SearchRequest(q="会议"))["total"] == 2 * PER_FILE
     name = url.split("@/", 1)[1].split("?", 1)[0]
     with psycopg.connect(url) as conn:
         live = conn.execute("SELECT live FROM archive_cluster.layout").fetchone()[0]
