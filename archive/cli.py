@@ -137,77 +137,6 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def _read_password(confirm: bool) -> str:
-    """From a prompt on a terminal (twice, to catch a typo), else the first line of standard input."""
-    import getpass
-    if not sys.stdin.isatty():
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("密码：")
-        if confirm and getpass.getpass("再输一次：") != password:
-            raise ValueError("两次输入的密码不一致")
-    if len(password) < 8:
-        raise ValueError("密码至少 8 个字符")
-    return password
-
-
-def cmd_users(args) -> int:
-    from .access.store import NAME_MAX, ROLES, name_problem
-    check_index(args.index, args.database)
-    archive = open_archive(args.index, args.database)
-    store, config = archive.store, archive.config
-    action = args.action
-    try:
-        if action == "list":
-            users = store.users()
-            if not users:
-                print("还没有用户；用 `archive users add NAME` 添加（密码从提示或标准输入读取）", file=sys.stderr)
-            for user in users:
-                tokens = len(store.tokens(user.name))
-                print(f"{user.name}\t{user.role}\t{user.level}\t{tokens} 个令牌")
-            return 0
-        if action == "rotate-secret":
-            store.rotate_secret()
-            print("已更换签名密钥：所有登录会话已失效。", file=sys.stderr)
-            return 0
-        if not args.name:
-            raise ValueError(f"users {action} 需要用户名")
-        if args.role is not None and args.role not in ROLES:
-            raise ValueError(f"角色应为 {' 或 '.join(ROLES)}")
-        level = config.check(args.level) if args.level is not None else None
-        if action == "add":
-            if name_problem(args.name):  # (before any lookup: PostgreSQL refuses a NUL in a query)
-                raise ValueError(f"{name_problem(args.name)}：{args.name[:NAME_MAX]!r}")
-            if store.user(args.name) is not None:
-                raise ValueError(f"用户 {args.name} 已存在")
-            role = args.role or "reader"
-            store.add(args.name, _read_password(True), role,
-                      level or (config.highest if role == "admin" else config.lowest))
-            print(f"已添加用户 {args.name}", file=sys.stderr)
-        elif action == "passwd":
-            store.update(args.name, password=_read_password(True) if store.user(args.name) else None,
-                         role=args.role, level=level)
-            print(f"已更新用户 {args.name}（新密码：其登录会话已失效，API 令牌已全部撤销，需要时用 users token 重新发放）",
-                  file=sys.stderr)
-        elif action == "remove":
-            if not store.remove(args.name):
-                raise KeyError(args.name)
-            print(f"已删除用户 {args.name} 及其令牌和会话", file=sys.stderr)
-        elif action == "token":
-            print(store.new_token(args.name))  # alone on standard output, shown this once
-        elif action == "revoke":
-            if store.user(args.name) is None:
-                raise KeyError(args.name)
-            print(f"已撤销 {store.revoke(args.name, args.token)} 个令牌", file=sys.stderr)
-    except KeyError:
-        print(f"archive: 没有用户 {args.name}", file=sys.stderr)
-        return 1
-    except ValueError as exc:
-        print(f"archive: {exc}", file=sys.stderr)
-        return 2
-    return 0
-
-
 def cmd_audit(args) -> int:
     from .access.audit import check_since, printable
     try:
@@ -362,18 +291,8 @@ def build_parser() -> Parser:
                    help="在协调节点上：ROLE 访问各分片所用的用户和密码，按 db init 的分片顺序（默认：所有者的）")
     p.set_defaults(func=cmd_db_grant)
 
-    p = sub.add_parser("users", parents=[common], help="可以登录的用户、其访问级别和 API 令牌",
-                       description="管理可以登录的用户、其访问级别和 API 令牌")
-    p.add_argument("action", choices=("add", "passwd", "remove", "list", "token", "revoke", "rotate-secret"),
-                   metavar="ACTION",
-                   help="add 添加、passwd 改密码（也可改 --role/--level）、remove 删除、list 列出、"
-                        "token 生成一个 API 令牌（只显示这一次）、revoke 撤销用户的令牌（或 --token ID 指定的一个）、"
-                        "rotate-secret 更换签名密钥（所有登录会话失效）")
-    p.add_argument("name", nargs="?", metavar="NAME", help="用户名")
-    p.add_argument("--role", help="reader（默认）、editor（可设置待办事项状态的读者）或 admin（可读所有级别）")
-    p.add_argument("--level", help="用户可读的最高访问级别（默认：最低级别）")
-    p.add_argument("--token", metavar="ID", help="只撤销这个令牌（arc_ 之后的 ID）")
-    p.set_defaults(func=cmd_users)
+    from .cli_users import add_parser as add_users
+    add_users(sub, common)
 
     p = sub.add_parser("audit", parents=[common], help="查看审计日志（登录、检索、查看会议、导出）",
                        description="查看审计日志（登录、检索、查看会议、导出）")

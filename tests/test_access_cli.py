@@ -68,6 +68,25 @@ def test_a_token_is_printed_alone_once_and_revoked(tmp_path, monkeypatch, capsys
     assert run(monkeypatch, capsys, "users", "token", "nobody", "--index", index)[0] == 1
 
 
+def test_one_token_is_revoked_by_its_id_and_rotating_the_secret_ends_sessions(tmp_path, monkeypatch, capsys):
+    index = str(tmp_path)
+    run(monkeypatch, capsys, "users", "add", "li", "--index", index, stdin="long enough\n")
+    first, second = (run(monkeypatch, capsys, "users", "token", "li", "--index", index)[1].strip() for _ in "12")
+    code, _, err = run(monkeypatch, capsys, "users", "revoke", "li", "--token", first.split("_")[1], "--index", index)
+    store = SQLiteStore(tmp_path)
+    assert code == 0 and "已撤销 1 个令牌" in err
+    assert store.token_user(first) is None and store.token_user(second).name == "li"
+    session, secret = store.new_session("li", 60), store.secret()
+    code, _, err = run(monkeypatch, capsys, "users", "rotate-secret", "--index", index)
+    assert code == 0 and "会话已失效" in err and store.secret() != secret and store.session_user(session) is None
+    # --role and --level belong to add and passwd; an empty name is refused as before the subcommands.
+    with pytest.raises(SystemExit) as usage:
+        run(monkeypatch, capsys, "users", "remove", "li", "--role", "admin", "--index", index)
+    assert usage.value.code == 2 and "无法识别的参数：--role" in capsys.readouterr().err
+    code, _, err = run(monkeypatch, capsys, "users", "remove", "", "--index", index)
+    assert code == 2 and "需要用户名" in err and store.user("li") is not None
+
+
 def test_the_audit_command_filters_by_user_and_event(tmp_path, monkeypatch, capsys):
     from archive.access.audit import AuditLog
     log = AuditLog(tmp_path / "audit.jsonl", max_bytes=300, backups=3)

@@ -18,7 +18,8 @@ from web import create_app
 from .conftest import ROOT, cli_args, write
 from .test_fronts import run_cli
 
-SUBCOMMANDS = [[], ["ingest"], ["search"], ["serve"], ["db"], ["db", "init"], ["users"], ["audit"]]
+SUBCOMMANDS = [[], ["ingest"], ["search"], ["serve"], ["db"], ["db", "init"], ["users"], ["audit"],
+               *(["users", c] for c in ("add", "passwd", "remove", "list", "token", "revoke", "rotate-secret"))]
 _CHINESE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
 _ARGPARSE_ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|error:|"
                                r"unrecognized|required|invalid|expected|argument", re.I)
@@ -90,6 +91,8 @@ def test_help_is_chinese(command):
     (["search", "环境", "--region"], "--region 需要一个值"),
     (["serve", "--port", "http"], "--port 应为整数"),
     (["users", "frobnicate"], "无效的选择"),
+    (["users", "add"], "缺少必需的参数：NAME"),
+    (["users", "list", "--role", "admin"], "无法识别的参数：--role"),
     (["db", "grant"], "缺少必需的参数：ROLE"),
 ])
 def test_usage_errors_are_chinese_and_name_the_flag(sample_index, args, says):

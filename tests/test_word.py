@@ -270,6 +270,28 @@ def test_number_formats():
     assert format_number(3, "decimalEnclosedCircle") == "③"
     assert format_number(2, "ideographTraditional") == "乙"
     assert format_number(4, "upperRoman") == "IV" and format_number(28, "lowerLetter") == "bb"
+    assert format_number(10, "chineseLegalSimplified") == "壹拾" and format_number(12, "ideographZodiac") == "亥"
+    assert format_number(12, "decimalFullWidth") == "１２" and format_number(7, "decimalZero") == "07"
+    # Past the end of a format's symbols, and for an unknown format, Word writes the decimal number.
+    assert [format_number(11, "ideographTraditional"), format_number(21, "decimalEnclosedCircle"),
+            format_number(0, "lowerLetter"), format_number(5, "someNewFormat")] == ["11", "21", "0", "5"]
+
+
+def test_editing_the_word_reader_changes_the_fingerprint(tmp_path, monkeypatch):
+    """The Word reader is a folder below ingest/: a change to it still re-reads the corpus."""
+    import shutil
+
+    from archive.extract import annotate
+    for part in ("extract", "ingest"):
+        shutil.copytree(annotate.HERE.parent / part, tmp_path / part, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(annotate, "HERE", tmp_path / "extract")
+    annotate.fingerprint.cache_clear()
+    before = annotate.fingerprint()
+    with open(tmp_path / "ingest" / "word" / "converter.py", "a", encoding="utf-8") as f:
+        f.write("\n# 一行注释\n")
+    annotate.fingerprint.cache_clear()
+    assert annotate.fingerprint() != before
+    annotate.fingerprint.cache_clear()
 
 
 @pytest.mark.parametrize("data, suffix, reason", [

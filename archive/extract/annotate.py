@@ -46,7 +46,7 @@ def fingerprint() -> str:
     h = hashlib.sha256()
     reading = HERE.parent / "ingest"
     rules = [*HERE.glob("**/*.py"), *HERE.glob("**/*.toml")]  # (the fields package is a folder)
-    for path in sorted([*reading.glob("*.py"), *rules, *(HERE / "data").glob("*")]):
+    for path in sorted([*reading.glob("**/*.py"), *rules, *(HERE / "data").glob("*")]):  # (word is a folder)
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -246,15 +246,31 @@ def annotate(doc: Document) -> Document:
     year = (fdate.year if fdate else None) or dates.title_year(doc.title)
     day_first = dates.day_first("\n".join(doc.lines))
     named = dates.path_date(doc.source, day_first)
-    stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
     header = document_fields(doc)
     for meeting in doc.meetings:
-        date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
-        if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
-            date = named  # the file name dates a file's only meeting, when nothing in it does
-        own_year = (year or dates.title_year(meeting.title) or (date and date.year) or (named and named.year)
-                    or _published_year(doc, date, day_first))
+        date, own_year = _meeting_when(doc, meeting, year, named, day_first)
         _annotate_meeting(meeting, header[meeting.index], date, own_year, day_first)
+    overrides = _front_overrides(front, fdate)
+    for meeting in doc.meetings:
+        for target in [meeting, *meeting.paragraphs]:
+            for name, value in overrides.items():
+                setattr(target, name, value)
+    return doc
+
+
+def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_first: bool | None):
+    """(date, year): the meeting's date and the year that completes a date written without one."""
+    stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
+    date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
+    if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
+        date = named  # the file name dates a file's only meeting, when nothing in it does
+    own_year = (year or dates.title_year(meeting.title) or (date and date.year) or (named and named.year)
+                or _published_year(doc, date, day_first))
+    return date, own_year
+
+
+def _front_overrides(front: dict, fdate) -> dict:
+    """What the front matter sets on the meetings and every paragraph: date, regions, topics."""
     overrides = {}
     if fdate:
         overrides["date"] = fdate
@@ -262,8 +278,4 @@ def annotate(doc: Document) -> Document:
         overrides["regions"] = _front_regions(front["region"])
     if front.get("topics"):
         overrides["topics"] = _front_topics(front["topics"])
-    for meeting in doc.meetings:
-        for target in [meeting, *meeting.paragraphs]:
-            for name, value in overrides.items():
-                setattr(target, name, value)
-    return doc
+    return overrides

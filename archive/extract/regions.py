@@ -126,88 +126,36 @@ class RegionExtractor:
         if not text:
             return ()
         hits = [(last + 1 - len(alias), last + 1, alias) for last, alias in self._automaton.iter(text)]
-        following = defaultdict(set)
-        for start, end, _ in hits:
-            following[start].add(end)
-        starts, ends = set(), set()
-        lines = {text.rfind("\n", 0, start) + 1 for start, _, _ in hits}
-        for line in lines:  # jieba cuts at line ends anyway: only lines with a hit matter
-            stop = text.find("\n", line)
-            stop = len(text) if stop < 0 else stop
-            for _, s, e in rjieba.tokenize(text[line:stop]):
-                s, e = s + line, e + line
-                starts.add(s)
-                ends.add(e)
-                if e - s > 3 and e not in following[s]:  # a word made of names: 山西大同
-                    cuts = _chain(following, s, e)
-                    starts.update(cuts)
-                    ends.update(cuts)
+        starts, ends = _word_bounds(text, hits)
         hits.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first: full names before stems
         kept: list[tuple[int, int, str]] = []
         taken: set[int] = set()
         for start, end, alias in hits:
-            if start not in starts:
-                continue
-            if alias in self._full:
-                if alias[-1] in LEVEL_WORDS and end < len(text):
-                    # The level word may start a word with what follows: 南江县委 is still
-                    # 南江县's, but 新建县道 is 新建 + 县道 and 四川省城 is 四川 + 省城.
-                    if text[end] in OWN_WORD_AFTER and end - 1 in starts:
-                        ends.add(end)
-                    elif rjieba.has_word(text[end - 1: end + 1]):
-                        ends.add(end - 1)  # so the stem may stand: 四川
-                        continue
-            elif text.startswith(NOT_AFTER_SHORT, end):
-                continue
-            if end in ends and not taken.intersection(range(start, end)):
+            if self._stands(text, start, end, alias, starts, ends) and end in ends \
+                    and not taken.intersection(range(start, end)):
                 taken.update(range(start, end))
                 kept.append((start, end, alias))
         return tuple(sorted(kept))
 
+    def _stands(self, text: str, start: int, end: int, alias: str, starts: set[int], ends: set[int]) -> bool:
+        """Whether the name may start here and is no town's head; a full name's level word may move `ends`."""
+        if start not in starts:
+            return False
+        if alias not in self._full:
+            return not text.startswith(NOT_AFTER_SHORT, end)
+        if alias[-1] in LEVEL_WORDS and end < len(text):
+            # The level word may start a word with what follows: 南江县委 is still
+            # 南江县's, but 新建县道 is 新建 + 县道 and 四川省城 is 四川 + 省城.
+            if text[end] in OWN_WORD_AFTER and end - 1 in starts:
+                ends.add(end)
+            elif rjieba.has_word(text[end - 1: end + 1]):
+                ends.add(end - 1)  # so the stem may stand: 四川
+                return False
+        return True
+
     def _resolve(self, aliases: Iterable[str], context: Sequence[Region]) -> dict[str, Region]:
         """The region each alias stands for, given the others and the context."""
-        todo = {a: self._aliases[a] for a in set(aliases)}
-        anchors: dict[str, list[Region]] = {"": list(context)}  # alias -> regions it gave
-        result: dict[str, Region] = {}
-
-        def viable(alias: str) -> dict[Region, int]:
-            """Readings of alias that may stand, each scored by its best support."""
-            support = [r for a, rs in anchors.items() if a != alias for r in rs]
-            out = {}
-            for code, need in todo[alias].items():
-                reading = self._by_code[code]
-                score = max((_shared(reading, r) for r in support), default=0)
-                if score >= need:
-                    out[reading] = score
-            return out
-
-        def settle(alias: str, readings: list[Region]) -> None:
-            region = self._common(readings)
-            if region:
-                result[alias] = region
-                anchors[alias] = [region]
-            del todo[alias]
-
-        while True:
-            # Names with a single reading first, then those the anchors decide, then one name
-            # at the level all its readings share (a province first); each settled name is an
-            # anchor for the rest, and a name none of whose readings may stand yet waits.
-            scored = {a: viable(a) for a in sorted(todo)}
-            decided = {a: list(s) for a, s in scored.items() if s and len(todo[a]) == 1}
-            if not decided:
-                for alias, readings in scored.items():
-                    if readings and max(readings.values()) > 0:
-                        best = max(_rank(r, v) for r, v in readings.items())
-                        decided[alias] = [r for r, v in readings.items() if _rank(r, v) == best]
-            if not decided:
-                fallback = {a: self._common([p for p in s if len(p.path) == 1] or list(s))
-                            for a, s in scored.items() if s}
-                if not fallback:
-                    return result
-                alias = min(fallback, key=lambda a: len(fallback[a].path) if fallback[a] else 9)
-                decided = {alias: [fallback[alias]] if fallback[alias] else []}
-            for alias, top in decided.items():
-                settle(alias, top)
+        return _Resolution(self, aliases, context).run()
 
     def _common(self, readings: Sequence[Region]) -> Region | None:
         """The most specific region containing all readings, or None if none is shared."""
@@ -245,6 +193,90 @@ class RegionExtractor:
         keep = [r for r in count
                 if not any(o != r and o.path[: len(r.path)] == r.path for o in count)]
         return sorted(keep, key=lambda r: (-len(r.path), -count[r], first[r]))
+
+
+def _word_bounds(text: str, hits: list[tuple[int, int, str]]) -> tuple[set[int], set[int]]:
+    """Where rjieba's words start and end on the lines with a hit, a word made of names (山西大同) cut
+    between them."""
+    following = defaultdict(set)
+    for start, end, _ in hits:
+        following[start].add(end)
+    starts, ends = set(), set()
+    lines = {text.rfind("\n", 0, start) + 1 for start, _, _ in hits}
+    for line in lines:  # jieba cuts at line ends anyway: only lines with a hit matter
+        stop = text.find("\n", line)
+        stop = len(text) if stop < 0 else stop
+        for _, s, e in rjieba.tokenize(text[line:stop]):
+            s, e = s + line, e + line
+            starts.add(s)
+            ends.add(e)
+            if e - s > 3 and e not in following[s]:  # a word made of names: 山西大同
+                cuts = _chain(following, s, e)
+                starts.update(cuts)
+                ends.update(cuts)
+    return starts, ends
+
+
+class _Resolution:
+    """The aliases of one text resolved to regions, each settled name an anchor for the rest.
+
+    Names with a single reading first, then those the anchors decide, then one name at the
+    level all its readings share (a province first); a name none of whose readings may stand
+    yet waits."""
+
+    def __init__(self, extractor: RegionExtractor, aliases: Iterable[str], context: Sequence[Region]):
+        self.extractor = extractor
+        self.todo = {a: extractor._aliases[a] for a in set(aliases)}
+        self.anchors: dict[str, list[Region]] = {"": list(context)}  # alias -> regions it gave
+        self.result: dict[str, Region] = {}
+
+    def run(self) -> dict[str, Region]:
+        while True:
+            scored = {a: self._viable(a) for a in sorted(self.todo)}
+            decided = self._single(scored) or self._anchored(scored) or self._fallback(scored)
+            if decided is None:
+                return self.result
+            for alias, top in decided.items():
+                self._settle(alias, top)
+
+    def _viable(self, alias: str) -> dict[Region, int]:
+        """Readings of alias that may stand, each scored by its best support."""
+        support = [r for a, rs in self.anchors.items() if a != alias for r in rs]
+        out = {}
+        for code, need in self.todo[alias].items():
+            reading = self.extractor.region(code)
+            score = max((_shared(reading, r) for r in support), default=0)
+            if score >= need:
+                out[reading] = score
+        return out
+
+    def _single(self, scored: dict[str, dict[Region, int]]) -> dict[str, list[Region]]:
+        return {a: list(s) for a, s in scored.items() if s and len(self.todo[a]) == 1}
+
+    @staticmethod
+    def _anchored(scored: dict[str, dict[Region, int]]) -> dict[str, list[Region]]:
+        decided = {}
+        for alias, readings in scored.items():
+            if readings and max(readings.values()) > 0:
+                best = max(_rank(r, v) for r, v in readings.items())
+                decided[alias] = [r for r, v in readings.items() if _rank(r, v) == best]
+        return decided
+
+    def _fallback(self, scored: dict[str, dict[Region, int]]) -> dict[str, list[Region]] | None:
+        """One name at the level all its readings share, the highest such level first; None if none is left."""
+        common = self.extractor._common
+        fallback = {a: common([p for p in s if len(p.path) == 1] or list(s)) for a, s in scored.items() if s}
+        if not fallback:
+            return None
+        alias = min(fallback, key=lambda a: len(fallback[a].path) if fallback[a] else 9)
+        return {alias: [fallback[alias]] if fallback[alias] else []}
+
+    def _settle(self, alias: str, readings: list[Region]) -> None:
+        region = self.extractor._common(readings)
+        if region:
+            self.result[alias] = region
+            self.anchors[alias] = [region]
+        del self.todo[alias]
 
 
 def _chain(following: dict[int, set[int]], start: int, end: int) -> list[int]:

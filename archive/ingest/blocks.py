@@ -196,71 +196,107 @@ def parse(text: str) -> tuple[list[Block], dict, list[str], str]:
     """Blocks of a markdown text, its front matter, any warnings, and why its front matter cannot be read
     completely ("" when it can, or there is none)."""
     tokens = _md.parse(text)
-    source = text
-    blocks: list[Block] = []
-    front: dict = {}
-    broken = ""
-    warnings: list[str] = []
-    containers: list[str] = []  # enclosing list items / block quotes
-    table_rows: list[tuple[str, int]] = []
-    cells: list[str] = []
-    table_map = row_line = None
+    walk = _Walk(tokens)
     for i, tok in enumerate(tokens):
-        if tok.type == "front_matter":
-            front, warning, broken = parse_front_matter(tok.content)
-            if warning:
-                warnings.append(warning)
-        elif tok.type in ("list_item_open", "blockquote_open"):
-            containers.append("item" if tok.type == "list_item_open" else "quote")
-        elif tok.type in ("list_item_close", "blockquote_close"):
-            containers.pop()
-        elif tok.type == "heading_open":
-            text, offsets = join_lines(inline_lines(tokens[i + 1]))
-            lines = list(range(tok.map[0] + 1, tok.map[0] + 1 + len(offsets)))
-            blocks += _cut(text, offsets, lines, tok.map[1], "heading", level=int(tok.tag[1]))
-        elif tok.type == "paragraph_open":
-            inline = tokens[i + 1]
-            text, offsets = join_lines(inline_lines(inline))
-            lines = list(range(tok.map[0] + 1, tok.map[0] + 1 + len(offsets)))
-            kind = containers[-1] if containers else "paragraph"
-            bold = _is_bold_only(inline) if len(text) <= MAX_BLOCK_CHARS else False
-            blocks += _cut(text, offsets, lines, tok.map[1], kind, bold=bold)
-        elif tok.type in ("fence", "code_block"):
-            content = tok.content.split("\n")
-            first = tok.map[0] + 1 + (tok.type == "fence")
-            lines = [tok.map[0] + 1] + list(range(first + 1, first + len(content)))
-            blocks += _cut(tok.content, _line_offsets(content), lines, tok.map[1], "code")
-        elif tok.type == "table_open":
-            table_rows, table_map = [], tok.map
-        elif tok.type == "tr_open":
-            row_line = tok.map[0] + 1 if tok.map else table_map[0] + 1
-        elif tok.type == "inline" and table_map is not None:
-            cells.append(inline_text(tok))
-        elif tok.type == "tr_close":
-            row = " | ".join(cells)
-            if row.strip(" |"):
-                table_rows.append((row, row_line))
-            cells = []
-        elif tok.type == "table_close":
-            if table_rows:
-                rows = [r for r, _ in table_rows]
-                text = "\n".join(rows)
-                if len(text) <= MAX_BLOCK_CHARS:
-                    blocks.append(Block("table", text, table_map[0] + 1, table_map[1]))
-                else:
-                    lines = [table_map[0] + 1] + [n for _, n in table_rows[1:]]
-                    blocks += _cut(text, _line_offsets(rows), lines, table_map[1], "table")
-            table_map = None
+        step = _Walk.STEPS.get(tok.type)
+        if step:
+            step(walk, i, tok)
     if tokens and max(tok.level for tok in tokens) >= MAX_NESTING - 1:
-        recovered = _too_deep(source, tokens)
-        if recovered:
-            warnings.append(f"{len(recovered)} 处嵌套超过 {MAX_NESTING} 层的列表或引用按普通文字读入")
-            blocks = sorted(blocks + recovered, key=lambda b: b.line_start)
-    if not (tokens and tokens[0].type == "front_matter") and source.startswith("---") and _ACCESS_KEY.search(source):
+        walk.recover_too_deep(text)
+    if not (tokens and tokens[0].type == "front_matter") and text.startswith("---") and _ACCESS_KEY.search(text):
         # Front matter without its closing ---, read as text, yet it names a level: it is broken front matter.
-        front, warning, broken = _salvage(source.split("\n", 1)[-1], "没有结束的 ---")
-        warnings += [warning] if warning else []
-    return blocks, front, warnings, broken
+        walk.front, warning, walk.broken = _salvage(text.split("\n", 1)[-1], "没有结束的 ---")
+        walk.warnings += [warning] if warning else []
+    return walk.blocks, walk.front, walk.warnings, walk.broken
+
+
+class _Walk:
+    """What parse() has read so far of markdown-it's tokens; a step for each token type that makes,
+    opens or closes a block (STEPS)."""
+
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.blocks: list[Block] = []
+        self.front: dict = {}
+        self.broken = ""
+        self.warnings: list[str] = []
+        self.containers: list[str] = []  # enclosing list items / block quotes
+        self.table_rows: list[tuple[str, int]] = []  # (cells joined by " | ", source line)
+        self.cells: list[str] = []
+        self.table_map = self.row_line = None
+
+    def front_matter(self, i: int, tok):
+        self.front, warning, self.broken = parse_front_matter(tok.content)
+        if warning:
+            self.warnings.append(warning)
+
+    def open_container(self, i: int, tok):
+        self.containers.append("item" if tok.type == "list_item_open" else "quote")
+
+    def close_container(self, i: int, tok):
+        self.containers.pop()
+
+    def heading(self, i: int, tok):
+        text, offsets = join_lines(inline_lines(self.tokens[i + 1]))
+        lines = list(range(tok.map[0] + 1, tok.map[0] + 1 + len(offsets)))
+        self.blocks += _cut(text, offsets, lines, tok.map[1], "heading", level=int(tok.tag[1]))
+
+    def paragraph(self, i: int, tok):
+        inline = self.tokens[i + 1]
+        text, offsets = join_lines(inline_lines(inline))
+        lines = list(range(tok.map[0] + 1, tok.map[0] + 1 + len(offsets)))
+        kind = self.containers[-1] if self.containers else "paragraph"
+        bold = _is_bold_only(inline) if len(text) <= MAX_BLOCK_CHARS else False
+        self.blocks += _cut(text, offsets, lines, tok.map[1], kind, bold=bold)
+
+    def code(self, i: int, tok):
+        content = tok.content.split("\n")
+        first = tok.map[0] + 1 + (tok.type == "fence")
+        lines = [tok.map[0] + 1] + list(range(first + 1, first + len(content)))
+        self.blocks += _cut(tok.content, _line_offsets(content), lines, tok.map[1], "code")
+
+    def table_open(self, i: int, tok):
+        self.table_rows, self.table_map = [], tok.map
+
+    def row_open(self, i: int, tok):
+        self.row_line = tok.map[0] + 1 if tok.map else self.table_map[0] + 1
+
+    def cell(self, i: int, tok):
+        if self.table_map is not None:  # the text of headings and paragraphs is read at their open token
+            self.cells.append(inline_text(tok))
+
+    def row_close(self, i: int, tok):
+        row = " | ".join(self.cells)
+        if row.strip(" |"):
+            self.table_rows.append((row, self.row_line))
+        self.cells = []
+
+    def table_close(self, i: int, tok):
+        if self.table_rows:
+            rows = [r for r, _ in self.table_rows]
+            text = "\n".join(rows)
+            first, last = self.table_map[0] + 1, self.table_map[1]
+            if len(text) <= MAX_BLOCK_CHARS:
+                self.blocks.append(Block("table", text, first, last))
+            else:
+                lines = [first] + [n for _, n in self.table_rows[1:]]
+                self.blocks += _cut(text, _line_offsets(rows), lines, last, "table")
+        self.table_map = None
+
+    def recover_too_deep(self, text: str):
+        recovered = _too_deep(text, self.tokens)
+        if recovered:
+            self.warnings.append(f"{len(recovered)} 处嵌套超过 {MAX_NESTING} 层的列表或引用按普通文字读入")
+            self.blocks = sorted(self.blocks + recovered, key=lambda b: b.line_start)
+
+    STEPS = {
+        "front_matter": front_matter,
+        "list_item_open": open_container, "blockquote_open": open_container,
+        "list_item_close": close_container, "blockquote_close": close_container,
+        "heading_open": heading, "paragraph_open": paragraph, "fence": code, "code_block": code,
+        "table_open": table_open, "tr_open": row_open, "inline": cell, "tr_close": row_close,
+        "table_close": table_close,
+    }
 
 
 def _too_deep(text: str, tokens) -> list[Block]:
