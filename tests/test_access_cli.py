@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
+from archive.access.levels import load_config
 from archive.access.store import SQLiteStore
 from archive.cli import main
 from archive.engines import open_engine
@@ -186,9 +187,12 @@ def test_serve_as_an_admin_gets_it_wrong_never_answers_200_with_restricted_conte
     folder, config = served_index
     proc, _ = _serve(folder, config, "--proxy", host="127.0.0.1")
     assert proc.wait(timeout=60) == 2 and "--proxy" in proc.stderr.read()
+    # The setting: stored with an archive (the configuration is the archive's, not the environment's).
     proxied = write(tmp_path / "proxied.toml", RULES + "[web]\nproxy = true\n")
-    proc, _ = _serve(folder, proxied, host="127.0.0.1")
-    assert proc.wait(timeout=60) == 2
+    behind = tmp_path / "proxied-index"
+    ingest([build_corpus(tmp_path / "proxied-corpus")], open_engine(behind), config=load_config(proxied))
+    proc, _ = _serve(behind, proxied, host="127.0.0.1")
+    assert proc.wait(timeout=60) == 2 and "--proxy" in proc.stderr.read()
     store = SQLiteStore(folder)
     store.add("admin", "long enough", "admin", "秘密")
     proc, url = _serve(folder, config, "--proxy", host="127.0.0.1")
