@@ -21,13 +21,12 @@ from itertools import repeat
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ...analysis import bigrams
 from ...index.records import FACET_FIELDS, PARAGRAPH
 from ..arrays.facets import FacetArrays
-from .private import column_array, length_column, postings_file, read_postings
+from .private import column_array, length_column, segment_terms
 from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
 
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -164,17 +163,9 @@ class SegmentArrays(FacetArrays):
         concurrent requests can read the same segment.
         """
         try:
-            info = seg.reader.term_info(field, tbytes)  # one look-up (`in` would be a second)
-        except (TermNotFound, KeyError):  # (KeyError: a field with no terms in this segment)
+            ids, ws = segment_terms(seg.reader).postings(field, tbytes)
+        except KeyError:
             return None
-        if info.is_inlined():  # (not written by our writer; Whoosh keeps inlined ids as they are)
-            ids, ws, _ = info.inlined_postings()
-            ids, ws = np.asarray(ids, dtype=np.int32), np.asarray(ws, dtype=np.float32)
-        else:
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # Whoosh's W3TermInfo.from_bytes leaves it as unpacked
-                length = length[0]
-            ids, ws = read_postings(postings_file(seg.reader), offset, length)
         return (ids, ws) if weights else ids
 
     @property
