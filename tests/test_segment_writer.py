@@ -111,13 +111,14 @@ def test_varints_and_fields_round_trip():
     data, nbytes = varint_encode(values)
     assert nbytes.tolist() == [1, 1, 1, 2, 2, 2, 3, 4, 4, 5, 5] and len(data) == nbytes.sum()
     assert varint_decode(data.tobytes()).tolist() == values.tolist()
-    bounds = np.array([0, 1, 4, 6])
-    docs = np.array([7, 0, 200, 2 ** 30, 3, 4])
-    weights = np.array([1.0, 1, 1, 1, 9, 300])
+    bounds = np.array([0, 1, 4, 6, 10, 11])
+    docs = np.array([7, 0, 200, 2 ** 30, 3, 4, 1, 2, 3, 900, 5])
+    weights = np.array([1.0, 1, 1, 1, 9, 300, 1, 2, 1, 3, 0])
     blob, offsets, weighted = encode_field(bounds, docs, weights)
-    assert weighted.tolist() == [False, False, True]
+    assert weighted.tolist() == [False, False, True, True, True]
     assert decode_term(blob[offsets[1]:offsets[2]], False)[0].tolist() == [0, 200, 2 ** 30]
-    assert [a.tolist() for a in decode_term(blob[offsets[2]:], True)] == [[3, 4], [9.0, 300.0]]
+    assert [a.tolist() for a in decode_term(blob[offsets[2]:offsets[3]], True)] == [[3, 4], [9.0, 300.0]]
+    assert [a.tolist() for a in decode_term(blob[offsets[3]:offsets[4]], True)] == [[1, 2, 3, 900], [1, 2, 1, 3]]
     got = decode_field(blob, offsets, weighted)
     assert [a.tolist() for a in got] == [bounds.tolist(), docs.tolist(), weights.tolist()]
     with pytest.raises(ValueError):
@@ -128,3 +129,19 @@ def test_fields_with_positions_are_refused(tmp_path):
     ix = whoosh_index.create_in(str(tmp_path), Schema(body=TEXT))
     with pytest.raises(ValueError, match="body"):
         FastSegmentWriter(ix)
+
+
+def test_random_fields_round_trip():
+    rng = np.random.default_rng(7)
+    for _ in range(30):
+        df = rng.integers(1, 40, size=rng.integers(1, 30))
+        bounds = np.r_[0, np.cumsum(df)]
+        docs = np.concatenate([np.sort(rng.choice(10 ** rng.integers(2, 8), size=n, replace=False)) for n in df])
+        weights = np.where(rng.random(len(docs)) < 0.7, 1, rng.integers(0, 500, size=len(docs))).astype(float)
+        blob, offsets, weighted = encode_field(bounds, docs, weights)
+        got = decode_field(blob, offsets, weighted)
+        assert [a.tolist() for a in got] == [bounds.tolist(), docs.tolist(), weights.tolist()]
+        for i in range(len(df)):
+            ids, ws = decode_term(blob[offsets[i]:offsets[i + 1]], bool(weighted[i]))
+            assert ids.tolist() == docs[bounds[i]:bounds[i + 1]].tolist()
+            assert ws.tolist() == weights[bounds[i]:bounds[i + 1]].tolist()

@@ -10,7 +10,6 @@ Python (minutes); here each part is copied in bulk:
   ordered by term (a stable sort keeps the documents ascending), encoded again;
 * stored documents: their compressed blocks copied as they are (stored.py);
 * the units text and its offsets, the length and date columns: concatenated;
-* the facet files: written by the field writer from the merged postings;
 * deletions (none in a fresh build) and field length totals carried over.
 """
 
@@ -26,7 +25,7 @@ from .schema import UNITS_EXT, UNITS_OFFSETS_EXT
 from .segment import FastCodec
 from .stored import STORED_FILE, concat_blocks
 
-RUN_TERMS = 200_000  # terms of a field merged at once (bounds the arrays of the most frequent units)
+RUN_TERMS = 20_000  # terms of a field merged at once (bounds the arrays: a frequent unit has 300,000 postings)
 
 
 def merge_segments(ix, segments: list):
@@ -68,7 +67,6 @@ def _merge_terms(codec, storage, segment, readers, offsets) -> None:
             run = union[lo:lo + RUN_TERMS]
             writer.add_terms(run, *_merge_run(field, run, terms_readers, per_segment, offsets))
         writer.finish_field()
-    writer.finish_facets()
     writer.close()
 
 

@@ -7,12 +7,13 @@ per field (sorted by name):
     terms file (.lex)   the field's terms, sorted, concatenated; their starts (uint32, n + 1);
                         the starts of their postings in the postings file (uint32 or uint64, n + 1);
                         which terms have weights (a bit each)
-    postings (.post)    each term: its document numbers as varint deltas (the first absolute), then,
-                        only when a weight is not 1, every weight as a varint
+    postings (.post)    each term: its document numbers as varint gaps (the first absolute); when a
+                        weight is not 1, each gap doubled plus a flag (weight ≠ 1), then the
+                        flagged postings' weights, as varints
 
 and at the end of the terms file the pickled directory of these arrays and its length.
-A term's document frequency is the count of its varints (halved when weighted): a varint ends
-at each byte below 128. Weights are whole numbers (term counts, or 1): no field here has a boost.
+A term's document frequency is the count of its varints when it has no weights (a varint ends
+at each byte below 128), or decoded (decode_term). Weights are whole numbers (term counts, or 1): no field here has a boost.
 
 LeanTermsReader is the codec's terms reader (stored.py: LeanCodec): Whoosh's searcher, its
 merges and deletions read terms through it; the engine's arrays read whole postings with
@@ -74,6 +75,8 @@ def encode_field(bounds: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> t
     """(postings bytes, postings starts (n + 1), weighted flags) of a field's terms.
 
     bounds: each term's first posting (n + 1, the last = len(docs)); docs ascending within a term.
+    A term whose weights are all 1 has its gaps only; another has each gap doubled, plus one when the
+    posting's weight is not 1, then those weights in order.
     """
     starts, df = bounds[:-1], np.diff(bounds)
     docs = docs.astype(np.int64, copy=False)
@@ -81,51 +84,64 @@ def encode_field(bounds: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> t
     wi = np.rint(w).astype(np.int64)
     if len(w) and (not np.array_equal(wi, w) or wi.min() < 0):
         raise ValueError("postings weights must be whole numbers ≥ 0 (no field boosts)")
-    deltas = docs.copy()
-    deltas[1:] -= docs[:-1]
-    deltas[starts] = docs[starts]
-    weighted = np.add.reduceat(wi != 1, starts) > 0 if len(starts) else np.zeros(0, dtype=bool)
-    size = df * (1 + weighted)  # values of each term
-    first = np.cumsum(size) - size  # each term's first value
+    gaps = docs.copy()
+    gaps[1:] -= docs[:-1]
+    gaps[starts] = docs[starts]
+    other = wi != 1
+    weighted = np.add.reduceat(other, starts) > 0 if len(starts) else np.zeros(0, dtype=bool)
     term_of = np.repeat(np.arange(len(df)), df)
-    within = np.arange(len(docs)) - bounds[term_of]
+    flagged = other & weighted[term_of]  # (a term with all weights 1 has none)
+    before = np.r_[0, np.cumsum(flagged)]  # flagged postings before each posting
+    extra = before[bounds[1:]] - before[starts]  # each term's weights written
+    size = df + extra
+    first = np.cumsum(size) - size
     values = np.empty(int(size.sum()), dtype=np.int64)
-    values[first[term_of] + within] = deltas
-    wpost = weighted[term_of]
-    values[(first[term_of] + df[term_of] + within)[wpost]] = wi[wpost]
+    within = np.arange(len(docs)) - bounds[term_of]
+    values[first[term_of] + within] = np.where(weighted[term_of], gaps * 2 + flagged, gaps)
+    at = np.flatnonzero(flagged)
+    values[first[term_of[at]] + df[term_of[at]] + before[at] - before[starts][term_of[at]]] = wi[at]
     data, nbytes = varint_encode(values)
     term_bytes = np.add.reduceat(nbytes, first) if len(first) else np.zeros(0, dtype=np.int64)
-    offsets = np.r_[0, np.cumsum(term_bytes)]
-    return data.tobytes(), offsets, weighted
+    return data.tobytes(), np.r_[0, np.cumsum(term_bytes)], weighted
 
 
 def decode_term(data, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers int32, weights float32) of one term's postings bytes."""
     values = varint_decode(data)
-    if weighted:
-        half = len(values) // 2
-        return np.cumsum(values[:half]).astype(np.int32), values[half:].astype(np.float32)
-    return np.cumsum(values).astype(np.int32), np.ones(len(values), dtype=np.float32)
+    if not weighted:
+        return np.cumsum(values).astype(np.int32), np.ones(len(values), dtype=np.float32)
+    # The gaps are the first df values: df is the k where k + (flags among the first k) = all values.
+    taken = np.arange(1, len(values) + 1) + np.cumsum(values & 1)
+    df = int(np.searchsorted(taken, len(values))) + 1
+    gaps = values[:df]
+    weights = np.ones(df, dtype=np.float32)
+    weights[(gaps & 1).astype(bool)] = values[df:]
+    return np.cumsum(gaps >> 1).astype(np.int32), weights
 
 
 def decode_field(data, offsets: np.ndarray, weighted: np.ndarray):
-    """(bounds, docs int64, weights int64) of every term of a field, from its postings bytes."""
-    values = varint_decode(data)
+    """(bounds, docs int64, weights int64) of every term of a field, from its postings bytes (decode_term for all)."""
     if not len(offsets) > 1:
         return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    values = varint_decode(data)
     b = np.frombuffer(data, dtype=np.uint8)
     counts = np.add.reduceat(b < 128, offsets[:-1].astype(np.int64)).astype(np.int64)
-    df = counts // (1 + weighted)
-    first = np.cumsum(counts) - counts
-    term_of = np.repeat(np.arange(len(df)), df)
+    term_of = np.repeat(np.arange(len(counts)), counts)
+    vfirst = np.cumsum(counts) - counts
+    k = np.arange(len(values)) - vfirst[term_of] + 1  # values taken so far in the term
+    flags = np.where(weighted[term_of], values & 1, 0)
+    cs = np.r_[0, np.cumsum(flags)]
+    hit = np.flatnonzero(weighted[term_of] & (k + cs[1:] - cs[vfirst][term_of] >= counts[term_of]))
+    df = counts.copy()
+    terms, first_hit = np.unique(term_of[hit], return_index=True)
+    df[terms] = k[hit[first_hit]]
+    is_gap = k <= df[term_of]
+    gaps = np.where(weighted[term_of], values >> 1, values)[is_gap]
     bounds = np.r_[0, np.cumsum(df)]
-    within = np.arange(int(bounds[-1])) - bounds[term_of]
-    deltas = values[first[term_of] + within]
-    c = np.cumsum(deltas)
-    docs = c - np.repeat(c[bounds[:-1]] - deltas[bounds[:-1]], df)
+    c = np.cumsum(gaps)
+    docs = c - np.repeat(c[bounds[:-1]] - gaps[bounds[:-1]], df)
     weights = np.ones(len(docs), dtype=np.int64)
-    wpost = weighted[term_of]
-    weights[wpost] = values[(first[term_of] + df[term_of] + within)[wpost]]
+    weights[flags[is_gap].astype(bool)] = values[~is_gap]
     return bounds, docs, weights
 
 
@@ -264,17 +280,14 @@ class LeanTermsReader(TermsReader):
         """{part: [terms, terms file bytes, postings bytes, postings]} of a field (bench/index_bytes.py),
         its terms grouped by split(term bytes) when given."""
         t = self._fields[fieldname]
-        data = np.frombuffer(self._postfile.get(t.base, int(t.pstarts[-1])), dtype=np.uint8)
-        ends = np.cumsum(data < 128)
-        starts = t.pstarts.astype(np.int64)
-        values = np.diff(np.r_[0, ends[starts[1:] - 1]]) if t.n else np.zeros(0, np.int64)
-        postings = values // (1 + t.weighted)
+        postings = np.diff(self.field_postings(fieldname)[0])
         tbytes = np.diff(t.tstarts.astype(np.int64)) + t.tstarts.itemsize + t.pstarts.itemsize + 1 / 8
+        pbytes = np.diff(t.pstarts.astype(np.int64))
         groups = np.array([split(t[i]) for i in range(t.n)]) if split else np.zeros(t.n, dtype=int)
         out = {}
         for g in np.unique(groups):
             at = groups == g
-            out[g] = [int(at.sum()), float(tbytes[at].sum()), int(np.diff(starts)[at].sum()), int(postings[at].sum())]
+            out[g] = [int(at.sum()), float(tbytes[at].sum()), int(pbytes[at].sum()), int(postings[at].sum())]
         return out
 
     def indexed_field_names(self):
@@ -312,8 +325,9 @@ class LeanTermsReader(TermsReader):
 
     def doc_frequency(self, fieldname, tbytes):
         data, weighted = self.raw_postings(fieldname, tbytes)
-        count = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) < 128))
-        return count // 2 if weighted else count
+        if weighted:
+            return len(decode_term(data, True)[0])
+        return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) < 128))
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         ids, weights = self.postings(fieldname, tbytes)

@@ -16,9 +16,9 @@ and a pickled, zlib'd block per term. This writer:
 
 It plugs into Whoosh where Whoosh has a place for it: SegmentWriter is given
 a codec (FastCodec) whose per-document writer records each document's units
-text and stores documents in compressed blocks (stored.py), and whose field
-writer writes the pool's postings in bulk, then the side files (units text,
-facets) next to the segment's own. Whoosh reads the segments through
+text (written next to the segment's own files) and stores documents in
+compressed blocks (stored.py), and whose field writer writes the pool's
+postings in bulk (the facets are read from them). Whoosh reads the segments through
 LeanCodec (its searcher: stored documents, look-ups by id, deletions, merges).
 The few private Whoosh names still needed are in private.py.
 """
@@ -32,16 +32,14 @@ from whoosh.formats import Existence, Frequency
 from whoosh.writing import IndexingError, SegmentWriter
 
 from ...analysis import normalize, unit_string, words
-from ...index.records import FACET_FIELDS
 from .postings import POSTS_EXT, TERMS_EXT, TermsWriter
 from .private import NO_LOCK_ARG, StoredColumnPerDocWriter, mark_added, release_writer, write_segment
-from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT, Counts
+from .schema import UNITS_EXT, UNITS_OFFSETS_EXT, Counts
 from .stored import STORED_COLUMN, LeanCodec
 from .tokenizers import UnitTokenizer, WordTokenizer
 
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
-FACET_NAMES = FACET_FIELDS + ("kind",)  # fields whose values and documents go to the segment's facet file
 _UNIT_BITS = 22  # a units term as a number: first code point << 22 | (second code point + 1, or 0)
 
 
@@ -266,13 +264,12 @@ class _FieldWriter(FieldWriter):
 
     Given FastSegmentWriter's pool, it writes every field from its arrays; given postings one
     by one (FieldWriter's interface: Whoosh merging segments), it gathers a field's, then writes
-    them the same way. The values and documents of the facet fields go to the segment's facet file.
+    them the same way.
     """
 
     def __init__(self, storage, segment):
         self.storage, self.segment = storage, segment
         self.writer = TermsWriter(segment.create_file(storage, TERMS_EXT), segment.create_file(storage, POSTS_EXT))
-        self.facets = {field: ([], [], [np.zeros(1, np.int64)]) for field in FACET_NAMES}  # values, docs, bounds
         self.is_closed = False
         self.fieldname = self.gathered = None
 
@@ -305,12 +302,6 @@ class _FieldWriter(FieldWriter):
         if not terms:
             return
         self.writer.add_terms(terms, bounds, docs, weights)
-        facet = self.facets.get(self.fieldname)
-        if facet is not None:
-            values, parts, ends = facet
-            values.extend(terms)
-            parts.append(np.asarray(docs, dtype=np.uint32))
-            ends.append(np.asarray(bounds[1:], dtype=np.int64) + ends[-1][-1])
 
     # In bulk.
 
@@ -319,7 +310,6 @@ class _FieldWriter(FieldWriter):
             self._write_pool(items)
         else:
             super().add_postings(schema, lengths, items)
-        self.finish_facets()
 
     def _write_pool(self, pool: _Pool) -> None:
         names = sorted(set(pool.fields) | {n for n, o in pool.text_fields.items() if o.count})
@@ -341,16 +331,6 @@ class _FieldWriter(FieldWriter):
         self.start_field(fieldname, None)
         self.add_terms(terms, bounds, docs, weights)
         self.finish_field()
-
-    def finish_facets(self) -> None:
-        """The segment's facet file: each facet field's values with their documents."""
-        arrays = {}
-        for field, (values, parts, ends) in self.facets.items():
-            arrays[f"{field}|values"] = np.frombuffer(b"\n".join(values), dtype=np.uint8)
-            arrays[f"{field}|docs"] = np.concatenate(parts) if parts else np.zeros(0, np.uint32)
-            arrays[f"{field}|bounds"] = np.concatenate(ends)
-        with self.segment.create_file(self.storage, FACETS_EXT) as f:
-            np.savez(f, **arrays)
 
     def close(self):
         self.writer.close()
