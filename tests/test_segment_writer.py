@@ -116,10 +116,10 @@ def test_varints_and_fields_round_trip():
     weights = np.array([1.0, 1, 1, 1, 9, 300, 1, 2, 1, 3, 0])
     blob, offsets, weighted = encode_field(bounds, docs, weights)
     assert weighted.tolist() == [False, False, True, True, True]
-    assert decode_term(blob[offsets[1]:offsets[2]], False)[0].tolist() == [0, 200, 2 ** 30]
-    assert [a.tolist() for a in decode_term(blob[offsets[2]:offsets[3]], True)] == [[3, 4], [9.0, 300.0]]
-    assert [a.tolist() for a in decode_term(blob[offsets[3]:offsets[4]], True)] == [[1, 2, 3, 900], [1, 2, 1, 3]]
-    got = decode_field(blob, offsets, weighted)
+    assert decode_term(blob[offsets[1]:offsets[2]], False, 3)[0].tolist() == [0, 200, 2 ** 30]
+    assert [a.tolist() for a in decode_term(blob[offsets[2]:offsets[3]], True, 2)] == [[3, 4], [9.0, 300.0]]
+    assert [a.tolist() for a in decode_term(blob[offsets[3]:offsets[4]], True, 4)] == [[1, 2, 3, 900], [1, 2, 1, 3]]
+    got = decode_field(blob, offsets, weighted, np.diff(bounds))
     assert [a.tolist() for a in got] == [bounds.tolist(), docs.tolist(), weights.tolist()]
     with pytest.raises(ValueError):
         encode_field(np.array([0, 1]), np.array([1]), np.array([0.5]))
@@ -139,9 +139,9 @@ def test_random_fields_round_trip():
         docs = np.concatenate([np.sort(rng.choice(10 ** rng.integers(2, 8), size=n, replace=False)) for n in df])
         weights = np.where(rng.random(len(docs)) < 0.7, 1, rng.integers(0, 500, size=len(docs))).astype(float)
         blob, offsets, weighted = encode_field(bounds, docs, weights)
-        got = decode_field(blob, offsets, weighted)
+        got = decode_field(blob, offsets, weighted, df)
         assert [a.tolist() for a in got] == [bounds.tolist(), docs.tolist(), weights.tolist()]
         for i in range(len(df)):
-            ids, ws = decode_term(blob[offsets[i]:offsets[i + 1]], bool(weighted[i]))
+            ids, ws = decode_term(blob[offsets[i]:offsets[i + 1]], bool(weighted[i]), df[i])
             assert ids.tolist() == docs[bounds[i]:bounds[i + 1]].tolist()
             assert ws.tolist() == weights[bounds[i]:bounds[i + 1]].tolist()

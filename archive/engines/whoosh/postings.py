@@ -6,14 +6,13 @@ per field (sorted by name):
 
     terms file (.lex)   the field's terms, sorted, concatenated; their starts (uint32, n + 1);
                         the starts of their postings in the postings file (uint32 or uint64, n + 1);
-                        which terms have weights (a bit each)
+                        which terms have weights (a bit each); their document frequencies
     postings (.post)    each term: its document numbers as varint gaps (the first absolute); when a
                         weight is not 1, each gap doubled plus a flag (weight ≠ 1), then the
                         flagged postings' weights, as varints
 
 and at the end of the terms file the pickled directory of these arrays and its length.
-A term's document frequency is the count of its varints when it has no weights (a varint ends
-at each byte below 128), or decoded (decode_term). Weights are whole numbers (term counts, or 1): no field here has a boost.
+Weights are whole numbers (term counts, or 1): no field here has a boost.
 
 LeanTermsReader is the codec's terms reader (stored.py: LeanCodec): Whoosh's searcher, its
 merges and deletions read terms through it; the engine's arrays read whole postings with
@@ -105,43 +104,34 @@ def encode_field(bounds: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> t
     return data.tobytes(), np.r_[0, np.cumsum(term_bytes)], weighted
 
 
-def decode_term(data, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
+def decode_term(data, weighted: bool, df: int) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers int32, weights float32) of one term's postings bytes."""
     values = varint_decode(data)
     if not weighted:
         return np.cumsum(values).astype(np.int32), np.ones(len(values), dtype=np.float32)
-    # The gaps are the first df values: df is the k where k + (flags among the first k) = all values.
-    taken = np.arange(1, len(values) + 1) + np.cumsum(values & 1)
-    df = int(np.searchsorted(taken, len(values))) + 1
     gaps = values[:df]
     weights = np.ones(df, dtype=np.float32)
     weights[(gaps & 1).astype(bool)] = values[df:]
     return np.cumsum(gaps >> 1).astype(np.int32), weights
 
 
-def decode_field(data, offsets: np.ndarray, weighted: np.ndarray):
+def decode_field(data, offsets: np.ndarray, weighted: np.ndarray, df: np.ndarray):
     """(bounds, docs int64, weights int64) of every term of a field, from its postings bytes (decode_term for all)."""
-    if not len(offsets) > 1:
-        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    values = varint_decode(data)
-    b = np.frombuffer(data, dtype=np.uint8)
-    counts = np.add.reduceat(b < 128, offsets[:-1].astype(np.int64)).astype(np.int64)
-    term_of = np.repeat(np.arange(len(counts)), counts)
-    vfirst = np.cumsum(counts) - counts
-    k = np.arange(len(values)) - vfirst[term_of] + 1  # values taken so far in the term
-    flags = np.where(weighted[term_of], values & 1, 0)
-    cs = np.r_[0, np.cumsum(flags)]
-    hit = np.flatnonzero(weighted[term_of] & (k + cs[1:] - cs[vfirst][term_of] >= counts[term_of]))
-    df = counts.copy()
-    terms, first_hit = np.unique(term_of[hit], return_index=True)
-    df[terms] = k[hit[first_hit]]
-    is_gap = k <= df[term_of]
-    gaps = np.where(weighted[term_of], values >> 1, values)[is_gap]
+    df = df.astype(np.int64)
     bounds = np.r_[0, np.cumsum(df)]
+    if not len(df):
+        return bounds, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    values = varint_decode(data)
+    counts = np.add.reduceat(np.frombuffer(data, dtype=np.uint8) < 128, offsets[:-1].astype(np.int64)).astype(np.int64)
+    term_of = np.repeat(np.arange(len(df)), counts)
+    is_gap = np.arange(len(values)) - (np.cumsum(counts) - counts)[term_of] < df[term_of]
+    shifted = weighted[term_of]
+    flags = (shifted & (values & 1).astype(bool))[is_gap]
+    gaps = np.where(shifted, values >> 1, values)[is_gap]
     c = np.cumsum(gaps)
     docs = c - np.repeat(c[bounds[:-1]] - gaps[bounds[:-1]], df)
     weights = np.ones(len(docs), dtype=np.int64)
-    weights[flags[is_gap].astype(bool)] = values[~is_gap]
+    weights[flags] = values[~is_gap]
     return bounds, docs, weights
 
 
@@ -167,14 +157,16 @@ class TermsWriter:
         self.finish_field()
 
     def start_field(self, fieldname: str) -> None:
-        self._field = (fieldname, self.postfile.tell(), [], [], [np.zeros(1, np.int64)], [])
+        self._field = (fieldname, self.postfile.tell(), [], [], [np.zeros(1, np.int64)], [], [])
 
     def add_terms(self, terms: list[bytes], bounds: np.ndarray, docs: np.ndarray, weights: np.ndarray) -> None:
         """The next run of the field's terms (sorted after the runs before) with their postings."""
         if not terms:
             return
-        _, base, blobs, lengths, pstarts, flags = self._field
-        data, offsets, weighted = encode_field(np.asarray(bounds, dtype=np.int64), docs, weights)
+        _, base, blobs, lengths, pstarts, flags, dfs = self._field
+        bounds = np.asarray(bounds, dtype=np.int64)
+        data, offsets, weighted = encode_field(bounds, docs, weights)
+        dfs.append(np.diff(bounds))
         pstarts.append(offsets[1:] + (self.postfile.tell() - base))
         self.postfile.write(data)
         blobs.append(b"".join(terms))
@@ -182,17 +174,18 @@ class TermsWriter:
         flags.append(weighted)
 
     def finish_field(self) -> None:
-        fieldname, base, blobs, lengths, pstarts, flags = self._field
+        fieldname, base, blobs, lengths, pstarts, flags, dfs = self._field
         self._field = None
         if not blobs:
             return
-        lengths, pstarts = np.concatenate(lengths), np.concatenate(pstarts)
+        lengths, pstarts, dfs = np.concatenate(lengths), np.concatenate(pstarts), np.concatenate(dfs)
         self.directory[fieldname] = {
             "n": len(lengths), "base": base,
             "terms": self._array(np.frombuffer(b"".join(blobs), dtype=np.uint8)),
             "tstarts": self._array(np.r_[0, np.cumsum(lengths)].astype(_uint(int(lengths.sum())))),
             "pstarts": self._array(pstarts.astype(_uint(int(pstarts[-1])))),
             "weighted": self._array(np.packbits(np.concatenate(flags))),
+            "df": self._array(dfs.astype(np.uint8 if dfs.max() < 256 else np.uint16 if dfs.max() < 65536 else np.uint32)),
         }
 
     def close(self) -> None:
@@ -214,6 +207,7 @@ class _Terms:
         self.blob = view("terms")
         self.tstarts, self.pstarts = view("tstarts"), view("pstarts")
         self.weighted = np.unpackbits(view("weighted"), count=self.n).astype(bool)
+        self.df = view("df")
         self._raw = self.blob.data
 
     def __len__(self):
@@ -253,10 +247,10 @@ class LeanTermsReader(TermsReader):
         return terms, i
 
     def raw_postings(self, fieldname: str, tbytes: bytes):
-        """(postings bytes, weighted) of a term; KeyError when the segment does not have it."""
+        """(postings bytes, weighted, document frequency) of a term; KeyError when the segment does not have it."""
         terms, i = self._find(fieldname, tbytes)
         offset, length = terms.extent(i)
-        return self._postfile.get(offset, length), bool(terms.weighted[i])
+        return self._postfile.get(offset, length), bool(terms.weighted[i]), int(terms.df[i])
 
     def postings(self, fieldname: str, tbytes: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers int32, weights float32) of a term; KeyError when the segment does not have it."""
@@ -274,14 +268,14 @@ class LeanTermsReader(TermsReader):
         if stop <= start:
             return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         data = self._postfile.get(terms.base + int(offsets[0]), int(offsets[-1] - offsets[0]))
-        return decode_field(data, offsets - offsets[0], terms.weighted[start:stop])
+        return decode_field(data, offsets - offsets[0], terms.weighted[start:stop], terms.df[start:stop])
 
     def field_bytes(self, fieldname: str, split=None) -> dict:
         """{part: [terms, terms file bytes, postings bytes, postings]} of a field (bench/index_bytes.py),
         its terms grouped by split(term bytes) when given."""
         t = self._fields[fieldname]
-        postings = np.diff(self.field_postings(fieldname)[0])
-        tbytes = np.diff(t.tstarts.astype(np.int64)) + t.tstarts.itemsize + t.pstarts.itemsize + 1 / 8
+        postings = t.df.astype(np.int64)
+        tbytes = np.diff(t.tstarts.astype(np.int64)) + t.tstarts.itemsize + t.pstarts.itemsize + t.df.itemsize + 1 / 8
         pbytes = np.diff(t.pstarts.astype(np.int64))
         groups = np.array([split(t[i]) for i in range(t.n)]) if split else np.zeros(t.n, dtype=int)
         out = {}
@@ -324,10 +318,8 @@ class LeanTermsReader(TermsReader):
         return float(self.postings(fieldname, tbytes)[1].sum())
 
     def doc_frequency(self, fieldname, tbytes):
-        data, weighted = self.raw_postings(fieldname, tbytes)
-        if weighted:
-            return len(decode_term(data, True)[0])
-        return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) < 128))
+        terms, i = self._find(fieldname, tbytes)
+        return int(terms.df[i])
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         ids, weights = self.postings(fieldname, tbytes)
