@@ -30,6 +30,7 @@ from whoosh.reading import TermInfo
 
 TERMS_EXT, POSTS_EXT = ".lex", ".post"
 _LENGTH = struct.Struct("<Q")
+_SAMPLE = 32  # every 32nd term of a field is held in a list when the segment is opened
 
 
 def varint_encode(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -53,17 +54,20 @@ def varint_encode(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def varint_decode(data) -> np.ndarray:
     """The integers (int64) of varint bytes."""
     b = np.frombuffer(data, dtype=np.uint8)
-    last = b < 128
-    ends = np.flatnonzero(last)
-    which = np.empty(len(b), dtype=np.int64)
-    which[0:1] = 0
-    np.cumsum(last[:-1], out=which[1:])
-    starts = np.r_[0, ends[:-1] + 1] if len(ends) else ends
-    shift = (np.arange(len(b)) - starts[which]) * 7
-    if len(b) == len(ends):  # every value one byte (most gaps and weights)
+    ends = np.flatnonzero(b < 128)
+    if len(ends) == len(b):  # every value one byte (most gaps and weights)
         return b.astype(np.int64)
-    parts = (b & 0x7F).astype(np.int64) << shift
-    return np.bincount(which, weights=parts, minlength=len(ends)).astype(np.int64)
+    starts = np.empty_like(ends)
+    starts[:1] = 0
+    starts[1:] = ends[:-1] + 1
+    out = (b[starts] & 0x7F).astype(np.int64)
+    longer = np.flatnonzero(ends > starts)  # values of two bytes or more, fewer at each byte
+    for k in range(1, 5):
+        if not len(longer):
+            break
+        out[longer] |= (b[starts[longer] + k] & 0x7F).astype(np.int64) << (7 * k)
+        longer = longer[ends[longer] > starts[longer] + k]
+    return out
 
 
 def _uint(maximum: int):
@@ -209,6 +213,7 @@ class _Terms:
         self.weighted = np.unpackbits(view("weighted"), count=self.n).astype(bool)
         self.df = view("df")
         self._raw = self.blob.data
+        self._sample = [self[i] for i in range(0, self.n, _SAMPLE)]  # a look-up bisects these first
 
     def __len__(self):
         return self.n
@@ -216,8 +221,16 @@ class _Terms:
     def __getitem__(self, i: int) -> bytes:
         return bytes(self._raw[self.tstarts[i]:self.tstarts[i + 1]])
 
+    def position(self, tbytes: bytes) -> int:
+        """Where `tbytes` is or would be (bisect_left)."""
+        j = bisect.bisect_right(self._sample, tbytes)
+        if j == 0:
+            return 0
+        lo = (j - 1) * _SAMPLE
+        return bisect.bisect_left(self, tbytes, lo, min(lo + _SAMPLE, self.n))
+
     def find(self, tbytes: bytes) -> int:
-        i = bisect.bisect_left(self, tbytes)
+        i = self.position(tbytes)
         return i if i < self.n and self[i] == tbytes else -1
 
     def extent(self, i: int) -> tuple[int, int]:
@@ -295,7 +308,7 @@ class LeanTermsReader(TermsReader):
         names = sorted(self._fields)
         for name in names[bisect.bisect_left(names, fieldname):]:
             terms = self._fields[name]
-            start = bisect.bisect_left(terms, prefix) if name == fieldname else 0
+            start = terms.position(prefix) if name == fieldname else 0
             for i in range(start, terms.n):
                 yield name, terms[i]
 
