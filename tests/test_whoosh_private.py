@@ -216,3 +216,36 @@ def test_length_column(tmp_path):
             perdoc.close()
         assert [byte_to_length(b) for b in raw.tolist()] == [reader.doc_field_length(i, "body") for i in range(n)], \
             _changed(name, "the lengths read differently")
+
+
+def test_numeric_column_bytes_and_default(tmp_path):
+    """A numeric column file written in one piece reads back as the column's reader answers, defaults included."""
+    ix = _index(tmp_path / "ix")
+    (reader, _), = ix.reader().leaf_readers()
+    n = reader.doc_count_all()
+    column = reader.schema["day"].column_type
+    with _item("NumericColumn's _default/_typecode and its file layout"):
+        values = private.column_array(reader.column_reader("day", translate=False), n)
+        assert private.column_default(column) == column.default_value(), _changed("NumericColumn._default")
+        raw = private.numeric_column_bytes(column, values)
+        col = column.reader(_Bytes(raw), 0, len(raw), n)
+        assert [col[i] for i in range(n)] == values.tolist(), _changed("NumericColumn's file layout")
+
+
+class _Bytes:
+    def __init__(self, raw):
+        self.raw = raw
+
+    def get(self, pos, length):
+        return self.raw[pos:pos + length]
+
+
+def test_segment_field_lengths(tmp_path):
+    ix = _index(tmp_path / "ix")
+    (reader, _), = ix.reader().leaf_readers()
+    with _item("W3Segment._fieldlengths"):
+        totals = private.segment_field_lengths(reader.segment())
+        assert totals["body"] == reader.field_length("body") > 0, _changed("W3Segment._fieldlengths")
+        segment = reader.segment()
+        private.set_field_lengths(segment, {"body": 7})
+        assert reader.field_length("body") == 7, _changed("W3Segment._fieldlengths", "the reader does not answer it")
