@@ -15,21 +15,18 @@ compressed together, so a part's exact compressed share has no meaning.
 import argparse
 import os
 import pickle
-import struct
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.engines.whoosh.private import TERMINFO_STRUCT  # noqa: E402
+from archive.engines.whoosh.private import segment_terms  # noqa: E402
 from archive.engines.whoosh.store import IndexDir  # noqa: E402
 
-_EXTENT = struct.Struct("!qi")
-
-
 def file_kind(name: str) -> str:
-    for suffix, kind in ((".trm", "terms index (.trm)"), (".pst", "postings (.pst)"),
+    for suffix, kind in ((".lex", "terms (.lex)"), (".post", "postings (.post)"),
+                         (".trm", "terms index (.trm)"), (".pst", "postings (.pst)"),
                          ("._stored.col", "stored documents (_stored.col)"), (".units", "units text (.units)"),
                          (".uoff", "units offsets (.uoff)"), (".facets.npz", "facet files (.facets.npz)"),
                          ("_len.col", "field lengths (_*_len.col)"), (".col", "other columns (date_sort)"),
@@ -48,23 +45,17 @@ def files_by_kind(folder: Path) -> dict:
 
 
 def term_parts(ix) -> dict:
-    """{part: [terms, entry bytes in .trm, postings bytes in .pst, postings]} over every segment."""
+    """{part: [terms, bytes in the terms file, postings bytes, postings]} over every segment."""
     parts = defaultdict(lambda: [0, 0, 0, 0])
+    units = lambda t: "chars: single units" if len(t.decode("utf-8", "replace")) == 1 else "chars: bigrams"  # noqa: E731
     with ix.reader() as reader:
         for segreader, _ in reader.leaf_readers():
-            tindex = segreader._terms._tindex
-            names = {num: name for name, num in tindex.extras["fieldmap"].items()}
-            for key, value in tindex.items():
-                field, term = names[int.from_bytes(key[:2], "big")], key[2:].decode("utf-8", "replace")
-                if field == "chars":
-                    field = "chars: single units" if len(term) == 1 else "chars: bigrams"
-                flags, _, df = TERMINFO_STRUCT.unpack_from(value)[:3]
-                entry = parts[field]
-                entry[0] += 1
-                entry[1] += len(key) + len(value) + 8  # (key and value lengths: two 32-bit numbers)
-                entry[3] += df
-                if not flags:  # not inlined: its postings are in .pst
-                    entry[2] += _EXTENT.unpack_from(value, TERMINFO_STRUCT.size)[1]
+            terms = segment_terms(segreader)
+            for field in terms.indexed_field_names():
+                for part, counts in terms.field_bytes(field, units if field == "chars" else None).items():
+                    entry = parts[part if field == "chars" else field]
+                    for i, n in enumerate(counts):
+                        entry[i] += n
     return parts
 
 
@@ -104,14 +95,14 @@ def report(root: Path) -> list[str]:
              "| file kind | MB | share |", "|---|---:|---:|"]
     for kind, n in sorted(sizes.items(), key=lambda kv: -kv[1]):
         lines.append(f"| {kind} | {mb(n)} | {100 * n / total:.1f} % |")
-    lines += ["", "| field (terms) | terms | .trm MB | .pst MB | postings | .pst bytes per posting |",
+    lines += ["", "| field (terms) | terms | .lex MB | .post MB | postings | .post bytes per posting |",
               "|---|---:|---:|---:|---:|---:|"]
     tparts = term_parts(ix)
     for field, (terms, tbytes, pbytes, postings) in sorted(tparts.items(), key=lambda kv: -(kv[1][1] + kv[1][2])):
         per = f"{pbytes / postings:.2f}" if postings else "—"
         lines.append(f"| {field} | {terms:,} | {mb(tbytes)} | {mb(pbytes)} | {postings:,} | {per} |")
-    trm_rest = sizes.get("terms index (.trm)", 0) - sum(p[1] for p in tparts.values())
-    lines.append(f"| (.trm hash tables and headers) | | {mb(trm_rest)} | | | |")
+    trm_rest = sizes.get("terms (.lex)", 0) - sum(p[1] for p in tparts.values())
+    lines.append(f"| (.lex directories) | | {mb(trm_rest)} | | | |")
     sparts = stored_parts(ix)
     stored = sizes.get("stored documents (_stored.col)", 0)
     pickled = sum(sparts.values())

@@ -7,17 +7,16 @@ failure names the item and private.py: an upgrade of Whoosh changed it.
 """
 
 import inspect
-import struct
 import zlib
 from contextlib import contextmanager
 
 import pytest
 import whoosh
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocWriter, W3TermInfo
+from whoosh.codec.base import TermsReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocWriter
 from whoosh.columns import CompressedBytesColumn, PickleColumn, VarBytesColumn
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.system import pack_int, pack_long
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -79,23 +78,6 @@ def test_pinned_version():
 
 
 # -- writing ------------------------------------------------------------------------
-
-
-def test_terminfo_struct():
-    with _item("W3TermInfo._struct"):
-        st = private.TERMINFO_STRUCT
-        assert isinstance(st, struct.Struct) and st.format == "!BfIBBfII" and st.size == 23, \
-            _changed("W3TermInfo._struct", f"format {st.format!r}, size {st.size}")
-        # What FastSegmentWriter packs is what W3TermInfo writes and reads.
-        ours = st.pack(False, 7.0, 3, 5, 9, 3.0, 2, 40) + pack_long(1234) + pack_int(56)
-        info = W3TermInfo(7.0, 3, byte_to_length(5), byte_to_length(9), 3.0, 2, 40)
-        info.set_extent(1234, 56)
-        assert info.to_bytes() == ours, _changed("W3TermInfo._struct", "W3TermInfo.to_bytes packs differently")
-        back = W3TermInfo.from_bytes(ours)
-        got = (back.weight(), back.doc_frequency(), back.min_length(), back.max_length(), back.max_weight(),
-               back.min_id(), back.max_id(), back.extent()[0])
-        assert got == (7.0, 3, byte_to_length(5), byte_to_length(9), 3.0, 2, 40, 1234), \
-            _changed("W3TermInfo._struct", f"read back as {got}")
 
 
 def test_no_lock_argument(tmp_path):
@@ -194,33 +176,16 @@ def test_stored_column_hook(tmp_path):
 
 
 @pytest.mark.parametrize("compound", [False, True])
-def test_postings_file_and_blocks(tmp_path, compound):
-    """Every term's postings read in one piece equal Whoosh's matcher: ids and weights, across blocks."""
+def test_segment_terms(tmp_path, compound):
+    """The terms reader a segment reader has open is the one answering its term look-ups."""
     ix = _index(tmp_path / "ix", compound=compound)
     (reader, _), = ix.reader().leaf_readers()
-    with _item("SegmentReader._terms._postfile / the postings block layout"):
-        postfile = private.postings_file(reader)
-        assert callable(getattr(postfile, "get", None)), _changed("W3TermsReader._postfile", "no get(offset, length)")
-        spans = 0
-        for field in ("body", "tag", "id"):
-            for term in reader.lexicon(field):
-                info = reader.term_info(field, term)
-                if info.is_inlined():
-                    continue
-                offset, length = info.extent()
-                if isinstance(length, tuple):
-                    length = length[0]
-                ids, weights = private.read_postings(postfile, offset, length)
-                m = reader.postings(field, term)
-                want_ids, want_weights = [], []
-                while m.is_active():
-                    want_ids.append(m.id())
-                    want_weights.append(m.weight())
-                    m.next()
-                assert ids.tolist() == want_ids and weights.tolist() == want_weights, \
-                    _changed("the postings block layout", f"{field}:{term!r} read differently")
-                spans += len(want_ids) > 128
-        assert spans, "no term spans two postings blocks"
+    with _item("SegmentReader._terms"):
+        terms = private.segment_terms(reader)
+        assert isinstance(terms, TermsReader), _changed("SegmentReader._terms", f"a {type(terms).__name__}")
+        term = next(iter(reader.lexicon("body")))
+        assert terms.doc_frequency("body", term) == reader.doc_frequency("body", term), \
+            _changed("SegmentReader._terms", "it answers differently from its reader")
 
 
 def test_column_array(tmp_path):
@@ -251,3 +216,36 @@ def test_length_column(tmp_path):
             perdoc.close()
         assert [byte_to_length(b) for b in raw.tolist()] == [reader.doc_field_length(i, "body") for i in range(n)], \
             _changed(name, "the lengths read differently")
+
+
+def test_numeric_column_bytes_and_default(tmp_path):
+    """A numeric column file written in one piece reads back as the column's reader answers, defaults included."""
+    ix = _index(tmp_path / "ix")
+    (reader, _), = ix.reader().leaf_readers()
+    n = reader.doc_count_all()
+    column = reader.schema["day"].column_type
+    with _item("NumericColumn's _default/_typecode and its file layout"):
+        values = private.column_array(reader.column_reader("day", translate=False), n)
+        assert private.column_default(column) == column.default_value(), _changed("NumericColumn._default")
+        raw = private.numeric_column_bytes(column, values)
+        col = column.reader(_Bytes(raw), 0, len(raw), n)
+        assert [col[i] for i in range(n)] == values.tolist(), _changed("NumericColumn's file layout")
+
+
+class _Bytes:
+    def __init__(self, raw):
+        self.raw = raw
+
+    def get(self, pos, length):
+        return self.raw[pos:pos + length]
+
+
+def test_segment_field_lengths(tmp_path):
+    ix = _index(tmp_path / "ix")
+    (reader, _), = ix.reader().leaf_readers()
+    with _item("W3Segment._fieldlengths"):
+        totals = private.segment_field_lengths(reader.segment())
+        assert totals["body"] == reader.field_length("body") > 0, _changed("W3Segment._fieldlengths")
+        segment = reader.segment()
+        private.set_field_lengths(segment, {"body": 7})
+        assert reader.field_length("body") == 7, _changed("W3Segment._fieldlengths", "the reader does not answer it")

@@ -21,14 +21,13 @@ from itertools import repeat
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ...analysis import bigrams
 from ...schema import FACET_FIELDS, PARAGRAPH
 from ..arrays.facets import FacetArrays
-from .private import column_array, length_column, postings_file, read_postings
-from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
+from .private import column_array, length_column, segment_terms
+from .schema import UNITS_EXT, UNITS_OFFSETS_EXT
 
 _B2L = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -39,22 +38,15 @@ def _segment_folder(segreader):
     return getattr(storage, "folder", None)
 
 
-def read_facets(segreader):
-    """{field: (values, documents, bounds)} of a segment, or None when it has none."""
-    folder = _segment_folder(segreader)
-    if folder is None:
-        return None
-    try:
-        with np.load(os.path.join(folder, segreader.segment().make_filename(FACETS_EXT))) as data:
-            out = {}
-            for key in data.files:
-                field, _, part = key.partition("|")
-                out.setdefault(field, {})[part] = data[key]
-    except (OSError, ValueError):
-        return None
-    return {field: (bytes(parts["values"]).decode("utf-8").split("\n") if len(parts["values"]) else [],
-                    parts["docs"].astype(np.int32), parts["bounds"].astype(np.int64))
-            for field, parts in out.items()}
+def read_facets(segreader) -> dict:
+    """{field: (sorted values, documents grouped by value, bounds)} of a segment (local numbers), each
+    facet field's postings decoded at once."""
+    terms = segment_terms(segreader)
+    out = {}
+    for field in set(FACET_FIELDS + ("kind",)) & set(terms.indexed_field_names()):
+        bounds, docs, _ = terms.field_postings(field)
+        out[field] = ([t.decode("utf-8") for t in terms.field_terms(field)], docs.astype(np.int32), bounds)
+    return out
 
 
 def read_units(segreader):
@@ -102,9 +94,8 @@ class SegmentArrays(FacetArrays):
         self.searcher = searcher
         self.size = reader.doc_count_all()
         self.segments = [_Segment(r, off) for r, off in reader.leaf_readers()]
-        # Facet postings: one array per field, grouped by value, with the values' boundaries;
-        # from each segment's facet file, or from its postings where it has none.
-        per_segment = [self._segment_facets(seg) for seg in self.segments]
+        # Facet postings: one array per field, grouped by value, with the values' boundaries.
+        per_segment = [read_facets(seg.reader) for seg in self.segments]
         for field in FACET_FIELDS + ("kind",):
             parts = [(seg, found[field]) for seg, found in zip(self.segments, per_segment) if field in found]
             names = sorted({v for _, (values, _, _) in parts for v in values})
@@ -132,30 +123,6 @@ class SegmentArrays(FacetArrays):
 
     # -- reading segments in bulk -------------------------------------------
 
-    def _segment_facets(self, seg) -> dict:
-        """{field: (sorted values, documents grouped by value, bounds)} of one segment (local numbers)."""
-        try:
-            found = read_facets(seg.reader)
-        except Exception:
-            found = None
-        if found is not None:
-            return found
-        out = {}
-        r = seg.reader
-        indexed = set(r.indexed_field_names())
-        for field in FACET_FIELDS + ("kind",):
-            if field not in indexed:
-                continue
-            values, arrays = [], []
-            for term in r.lexicon(field):
-                ids = self._segment_ids(seg, field, term)
-                if ids is not None and len(ids):
-                    values.append(term.decode("utf-8"))
-                    arrays.append(ids)
-            docs = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
-            out[field] = (values, docs, np.cumsum([0] + [len(a) for a in arrays]).astype(np.int64))
-        return out
-
     @staticmethod
     def _segment_ids(seg, field, tbytes, weights=False):
         """Document numbers (local, deleted ones included) of a term in one segment, optionally with weights.
@@ -164,17 +131,9 @@ class SegmentArrays(FacetArrays):
         concurrent requests can read the same segment.
         """
         try:
-            info = seg.reader.term_info(field, tbytes)  # one look-up (`in` would be a second)
-        except (TermNotFound, KeyError):  # (KeyError: a field with no terms in this segment)
+            ids, ws = segment_terms(seg.reader).postings(field, tbytes)
+        except KeyError:
             return None
-        if info.is_inlined():  # (not written by our writer; Whoosh keeps inlined ids as they are)
-            ids, ws, _ = info.inlined_postings()
-            ids, ws = np.asarray(ids, dtype=np.int32), np.asarray(ws, dtype=np.float32)
-        else:
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # Whoosh's W3TermInfo.from_bytes leaves it as unpacked
-                length = length[0]
-            ids, ws = read_postings(postings_file(seg.reader), offset, length)
         return (ids, ws) if weights else ids
 
     @property

@@ -3,8 +3,9 @@
 An incremental run writes one segment and commits it into the live
 generation (a Whoosh commit is an atomic rename of its table of contents).
 A rebuild, or an index built by another analysis version, fills a fresh
-generation, with worker processes when it has many files, and publishes it
-when it is complete; searchers never see a half-built index.
+generation, with worker processes when it has many files, merges their
+segments into one (merge.py), and publishes it when it is complete; searchers
+never see a half-built index.
 """
 
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from ...errors import IndexOutdated
 from ...schema import FILE, META
 from ...workers import in_parallel, total_bytes, worker_count
 from .schema import make_schema, to_fields
+from .merge import merge_segments
 from .segment import FastSegmentWriter
 from .store import FORMAT, IndexDir, is_current, read_meta
 
@@ -70,7 +72,13 @@ class WhooshIndexer:
         self.writer.update_document(kind=META, id=META, info={**meta, "format": FORMAT})
         self.committed = True  # (a failed commit cleans up after itself: nothing to cancel)
         if self.rebuilding:
-            self.writer.commit_with(self.segments)
+            # One segment: every term has one entry, and searches read one postings list per term.
+            if self.writer.added:
+                self.segments.append(self.writer.finish_segment())
+            else:
+                self.writer.cancel()
+            segments = [merge_segments(self.ix, self.segments)] if len(self.segments) > 1 else self.segments
+            FastSegmentWriter(self.ix).commit_with(segments)
             self.index_dir.publish(self.fresh_path)
         else:
             self.writer.commit()

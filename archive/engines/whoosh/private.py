@@ -11,21 +11,13 @@ and names this module when an upgrade changes one.
 Hot paths fetch these once per segment or per term, never per posting.
 """
 
-import io
-import pickle
-import struct
-import zlib
-
 import numpy as np
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import W3PerDocWriter, W3TermInfo
+from whoosh.codec.whoosh3 import W3PerDocWriter
 
 WHOOSH_VERSION = "2.7.5"  # Whoosh-Reloaded, the version these names were checked against
 
 # -- writing segments --------------------------------------------------------
-
-# The byte layout of a term's statistics in the terms index: W3TermInfo.to_bytes needs a TermInfo object per term (≈ 2 µs more each).
-TERMINFO_STRUCT: struct.Struct = W3TermInfo._struct
 
 # SegmentWriter's keyword for a writer that does not take the index's write lock (a parallel worker's: its parent holds it).
 NO_LOCK_ARG = "_lk"
@@ -79,12 +71,12 @@ def length_column(fieldname: str) -> str:
     return whoosh3._lenfield(fieldname)  # how W3PerDocWriter names it; only this private function says so
 
 
-def postings_file(segreader):
-    """The postings file a segment reader has open.
+def segment_terms(segreader):
+    """The terms reader a segment reader has open (postings.LeanTermsReader: its postings as arrays).
 
     Opening it again by name (Segment.open_file) could fail once an ingest has merged the segment away.
     """
-    return segreader._terms._postfile
+    return segreader._terms
 
 
 def column_array(col, doccount: int) -> np.ndarray:
@@ -100,37 +92,22 @@ def column_array(col, doccount: int) -> np.ndarray:
     return out
 
 
-_BLOCK_LENGTH = struct.Struct("!i")
-POSTINGS_HEADER_SIZE = 4  # WHOOSH3_HEADER_MAGIC at the start of each term's postings
+def column_default(column) -> int:
+    """A NumericColumn's value for documents without one (no public accessor)."""
+    return column._default
 
 
-def read_postings(postfile, offset: int, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers, weights) of a term's postings blocks (W3PostingsWriter's layout), read in one piece.
+def numeric_column_bytes(column, values: np.ndarray) -> bytes:
+    """A NumericColumn's file holding `values` for documents 0 … n-1: its writer packs each big-endian, one
+    after another (a document without a value before the last with one gets the default)."""
+    return values.astype(">" + column._typecode).tobytes()
 
-    W3LeafMatcher reads them posting by posting. Each block: its signed size (negative for the
-    last), then the pickled (count, last id, max weight, compression, min length byte, max length
-    byte) and the pickled, maybe zlib-compressed, (id deltas, weights, values); weights as Whoosh
-    minifies them: None (all 1.0), one float for all, or a tuple.
-    """
-    buf = io.BytesIO(postfile.get(offset, length))
-    buf.seek(POSTINGS_HEADER_SIZE)
-    deltas, weights, starts, before = [], [], [], []
-    last = 0
-    while True:
-        size = _BLOCK_LENGTH.unpack(buf.read(4))[0]
-        end = buf.tell() + abs(size)
-        count, block_last, _, compression, _, _ = pickle.load(buf)
-        data = buf.read(end - buf.tell())
-        if compression:
-            data = zlib.decompress(data)
-        ids, w, _ = pickle.loads(data)
-        starts.append(len(deltas))
-        before.append(last)
-        deltas.extend(ids)
-        weights.extend([1.0] * count if w is None else [w] * count if isinstance(w, float) else w)
-        last = block_last
-        if size < 0:
-            break
-    ids = np.array(deltas, dtype=np.int64)
-    ids[starts] -= before  # a block's first number is absolute: make it relative to the previous block's last
-    return np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32)
+
+def segment_field_lengths(segment) -> dict:
+    """A segment's total length of each field, as W3PerDocWriter.close leaves it on the segment (pickled in the TOC)."""
+    return dict(segment._fieldlengths)
+
+
+def set_field_lengths(segment, totals: dict) -> None:
+    """Give a segment written without W3PerDocWriter (merge.py) its field length totals (W3PerDocReader.field_length)."""
+    segment._fieldlengths = dict(totals)

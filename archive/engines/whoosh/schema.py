@@ -13,10 +13,8 @@ from .tokenizers import UnitTokenizer, WordTokenizer
 
 # Files the writer puts next to each segment, named after it so that Whoosh
 # deletes them with it: the units text of every document (what literal
-# matching compares; empty for documents without one) with its byte offsets,
-# and each facet field's values with their documents.
+# matching compares; empty for documents without one) with its byte offsets.
 UNITS_EXT, UNITS_OFFSETS_EXT = ".units", ".uoff"
-FACETS_EXT = ".facets.npz"
 
 
 class Counts(Frequency):

@@ -1,70 +1,45 @@
-"""A faster Whoosh segment writer: the same segments, built in bulk.
+"""A faster Whoosh segment writer: segments built in bulk, in the archive's own compact layout.
 
 Whoosh's SegmentWriter spends most of an ingest per posting: a Token object
 per token, a tuple per posting through a sorting pool that spills to
 temporary files, a column read per posting for its document's field length,
-and a zlib stream per postings block (≈ 40 µs to set up, while most blocks
-hold a handful of postings that do not shrink). This writer writes segments
-that Whoosh reads exactly as its own (tests/test_segment_writer.py compares
-every term, posting, term statistic and block statistic):
+and a pickled, zlib'd block per term. This writer:
 
-* the text fields (words: text, title, section; units: chars) are held as
-  flat arrays of term occurrences, then counted and sorted with NumPy when
+* holds the text fields (words: text, title, section; units: chars) as
+  flat arrays of term occurrences, counted and sorted with NumPy when
   the segment is written; the units field is not tokenized per document at
   all: its single units and bigrams are computed from the segment's units
   text at once;
-* the other fields (ids, facets) keep their postings in memory per term;
-* postings blocks are written directly in Whoosh 3's layout
-  (W3PostingsWriter), compressed only when they are large enough to gain,
-  with a small zlib window.
+* keeps the other fields' postings (ids, facets) in memory per term;
+* writes each field's terms and postings at once as arrays (postings.py:
+  sorted terms, varint document gaps, weights only where not all 1).
 
 It plugs into Whoosh where Whoosh has a place for it: SegmentWriter is given
-a codec (FastCodec) whose per-document writer records each document's field
-lengths and units text and stores documents in compressed blocks (stored.py), and
-whose field writer writes the pool's postings in bulk, then the side files
-(units text, facets) next to the segment's own. The few private Whoosh names
-still needed are in private.py.
+a codec (FastCodec) whose per-document writer records each document's units
+text (written next to the segment's own files) and stores documents in
+compressed blocks (stored.py), and whose field writer writes the pool's
+postings in bulk (the facets are read from them). Whoosh reads the segments through
+LeanCodec (its searcher: stored documents, look-ups by id, deletions, merges).
+The few private Whoosh names still needed are in private.py.
 """
 
-import pickle
-import zlib
 from array import array
 
 import numpy as np
 from whoosh.codec.base import FieldWriter
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.fields import KEYWORD, UnknownFieldError
-from whoosh.filedb.filetables import OrderedHashWriter
-from whoosh.system import pack_int, pack_long, pack_ushort
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.formats import Existence, Frequency
 from whoosh.writing import IndexingError, SegmentWriter
 
 from ...analysis import normalize, unit_string, words
-from ...schema import FACET_FIELDS
-from .private import (NO_LOCK_ARG, TERMINFO_STRUCT, StoredColumnPerDocWriter, mark_added, release_writer,
-                      write_segment)
-from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT, Counts
+from .postings import POSTS_EXT, TERMS_EXT, TermsWriter
+from .private import NO_LOCK_ARG, StoredColumnPerDocWriter, mark_added, release_writer, write_segment
+from .schema import UNITS_EXT, UNITS_OFFSETS_EXT, Counts
 from .stored import STORED_COLUMN, LeanCodec
 from .tokenizers import UnitTokenizer, WordTokenizer
 
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
-FACET_NAMES = FACET_FIELDS + ("kind",)  # fields whose values and documents go to the segment's facet file
-# Whoosh 3's defaults (W3Codec): postings per block, zlib level of blocks.
-BLOCK_LIMIT, COMPRESSION = 128, 3
-COMPRESS_MIN = 128  # bytes of a block's pickle below which zlib only adds its header
-# Most postings blocks are under 4 kB: a 4 kB window and little hash memory compress
-# them as well as zlib's defaults, and setting up the stream costs ≈ 8 µs instead of ≈ 45 µs.
-_WINDOW_BITS, _MEM_LEVEL, _SMALL = 12, 4, 4096
-
-
-def _compress(data: bytes, level: int) -> bytes:
-    if len(data) > _SMALL:
-        return zlib.compress(data, level)
-    stream = zlib.compressobj(level, zlib.DEFLATED, _WINDOW_BITS, _MEM_LEVEL)
-    return stream.compress(data) + stream.flush()
-
-
 _UNIT_BITS = 22  # a units term as a number: first code point << 22 | (second code point + 1, or 0)
 
 
@@ -242,12 +217,9 @@ def _keyword_items(fieldobj, value: str) -> tuple:
 
 
 class _PerDocWriter(StoredColumnPerDocWriter):
-    """Whoosh 3's per-document writer, also keeping what the field writer and the side files need.
-
-    Records each document's field lengths as the segment's length columns will answer them,
-    and the units text of each document (given by FastSegmentWriter.add_document, or made from
-    the stored text of documents copied from another segment), written next to the segment
-    when it closes.
+    """Whoosh 3's per-document writer, also keeping the units text of each document (given by
+    FastSegmentWriter.add_document, or made from the stored text of documents copied from another
+    segment), written next to the segment when it closes.
     """
 
     stored_column = STORED_COLUMN
@@ -258,7 +230,6 @@ class _PerDocWriter(StoredColumnPerDocWriter):
         self.docnum = -1
         self.doccount = 0
         self.units: dict[int, str] = {}
-        self.lengths: dict[str, dict[int, int]] = {}
 
     def start_doc(self, docnum):
         super().start_doc(docnum)
@@ -268,31 +239,11 @@ class _PerDocWriter(StoredColumnPerDocWriter):
         super().cancel_doc()
         self.doccount = self.docnum
         self.units.pop(self.docnum, None)
-        for lengths in self.lengths.values():
-            lengths.pop(self.docnum, None)
 
     def add_field(self, fieldname, fieldobj, value, length):
         if fieldname == UNITS_STORED and isinstance(value, str) and self.docnum not in self.units:
             self.units[self.docnum] = unit_string(value)  # documents copied from another segment
-        if length:
-            # What the segment's length column will answer for this document (0 when its byte is 0).
-            byte = length_to_byte(length)
-            if byte:
-                lengths = self.lengths.get(fieldname)
-                if lengths is None:
-                    lengths = self.lengths[fieldname] = {}
-                lengths[self.docnum] = byte_to_length(byte)
         super().add_field(fieldname, fieldobj, value, length)
-
-    def doc_lengths(self, fieldname: str):
-        """The length column's answer for each document of this segment, or None when the field has none."""
-        lengths = self.lengths.get(fieldname)
-        if not lengths:
-            return None
-        out = np.zeros(self.doccount, dtype=np.int64)
-        out[np.fromiter(lengths.keys(), dtype=np.int64, count=len(lengths))] = np.fromiter(
-            lengths.values(), dtype=np.int64, count=len(lengths))
-        return out
 
     def close(self):
         super().close()
@@ -309,174 +260,80 @@ class _PerDocWriter(StoredColumnPerDocWriter):
 
 
 class _FieldWriter(FieldWriter):
-    """Whoosh 3's terms index and postings files, as W3FieldWriter writes them, each term's postings at once.
+    """The segment's terms and postings (postings.py's layout), each field written in bulk.
 
-    Given FastSegmentWriter's pool, it writes every field in bulk; given postings one by one
-    (FieldWriter's interface), the same. Postings blocks are written as W3PostingsWriter._write_block
-    writes them. The values and documents of the facet fields go to the segment's facet file.
+    Given FastSegmentWriter's pool, it writes every field from its arrays; given postings one
+    by one (FieldWriter's interface: Whoosh merging segments), it gathers a field's, then writes
+    them the same way.
     """
 
-    def __init__(self, storage, segment, perdoc: _PerDocWriter):
-        self.storage, self.segment, self.perdoc = storage, segment, perdoc
-        self.tindex = OrderedHashWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
-        self.fieldmap = self.tindex.extras["fieldmap"] = {}
-        self.postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
-        self.facets = {field: ([], array("I"), array("q", [0])) for field in FACET_NAMES}
+    def __init__(self, storage, segment):
+        self.storage, self.segment = storage, segment
+        self.writer = TermsWriter(segment.create_file(storage, TERMS_EXT), segment.create_file(storage, POSTS_EXT))
         self.is_closed = False
-        self.fieldname = self.keyprefix = self.fixedsize = self.facet = self.term = None
+        self.fieldname = self.gathered = None
+
+    # FieldWriter's interface: postings one by one (or runs of terms in bulk: add_terms).
 
     def start_field(self, fieldname, fieldobj):
         self.fieldname = fieldname
-        self.keyprefix = pack_ushort(self.fieldmap.setdefault(fieldname, len(self.fieldmap)))
-        self.fixedsize = fieldobj.format.fixed_value_size()
-        self.facet = self.facets.get(fieldname)
-
-    def finish_field(self):
-        self.fieldname = self.keyprefix = self.fixedsize = self.facet = None
-
-    # FieldWriter's interface: postings one by one.
+        self.gathered = ([], [0], array("I"), array("d"))
+        self.writer.start_field(fieldname)
 
     def start_term(self, tbytes):
-        self.term = (tbytes, [], [], [], [], self.perdoc.lengths.get(self.fieldname, {}))
+        self.gathered[0].append(tbytes)
 
     def add(self, docnum, weight, vbytes, length):
-        _, ids, weights, values, lengths, recorded = self.term
-        ids.append(docnum)
-        weights.append(weight)
-        values.append(vbytes or b"")
-        lengths.append(recorded.get(docnum, 0))
+        self.gathered[2].append(docnum)
+        self.gathered[3].append(weight)
 
     def finish_term(self):
-        tbytes, ids, weights, values, lengths, _ = self.term
-        if self.fixedsize and self.fixedsize > 0:
-            values = b"".join(values)
-        self.write_term(tbytes, ids, weights, values, lengths)
-        self.term = None
+        self.gathered[1].append(len(self.gathered[2]))
+
+    def finish_field(self):
+        terms, bounds, docs, weights = self.gathered
+        self.add_terms(terms, np.asarray(bounds, dtype=np.int64), np.frombuffer(docs, dtype=np.uint32),
+                       np.frombuffer(weights, dtype=np.float64))
+        self.writer.finish_field()
+        self.fieldname = self.gathered = None
+
+    def add_terms(self, terms: list, bounds: np.ndarray, docs: np.ndarray, weights) -> None:
+        """The field's next sorted terms (bytes) with their postings: docs[bounds[i]:bounds[i + 1]] are term i's."""
+        if not terms:
+            return
+        self.writer.add_terms(terms, bounds, docs, weights)
 
     # In bulk.
 
     def add_postings(self, schema, lengths, items):
         if isinstance(items, _Pool):
-            self._write_pool(schema, items)
+            self._write_pool(items)
         else:
             super().add_postings(schema, lengths, items)
-        self._write_facets()
 
-    def _write_pool(self, schema, pool: _Pool) -> None:
+    def _write_pool(self, pool: _Pool) -> None:
         names = sorted(set(pool.fields) | {n for n, o in pool.text_fields.items() if o.count})
         for fieldname in names:
-            fieldobj = schema[fieldname]
-            doclens = self.perdoc.doc_lengths(fieldname)
             occurrences = pool.text_fields.get(fieldname)
             if occurrences is not None:
-                terms, bounds, docs, freqs = occurrences.postings()
-                if not terms:
-                    continue
-                self.start_field(fieldname, fieldobj)
-                write = self.write_term
-                weights = freqs.astype(np.float64)
-                values = b""  # (a Counts field: the frequency is the weight)
-                lens = doclens[docs] if doclens is not None else None
-                bounds = bounds.tolist()
-                for i, tbytes in enumerate(terms):
-                    a, b = bounds[i], bounds[i + 1]
-                    write(tbytes, docs[a:b].tolist(), weights[a:b].tolist(), values,
-                          lens[a:b].tolist() if lens is not None else None)
-            else:
-                terms = pool.fields[fieldname]
-                if not terms:
-                    continue
-                self.start_field(fieldname, fieldobj)
-                write, joined = self.write_term, self.fixedsize and self.fixedsize > 0
-                for tbytes in sorted(terms):
-                    ids, weights, values = terms[tbytes]
-                    lens = doclens[np.frombuffer(ids, dtype=np.uint32)].tolist() if doclens is not None else None
-                    write(tbytes, ids.tolist(), weights.tolist(), b"".join(values) if joined else values, lens)
-            self.finish_field()
+                self.write_field(fieldname, *occurrences.postings())
+                continue
+            terms = pool.fields[fieldname]
+            tbytes = sorted(terms)
+            parts = [terms[t] for t in tbytes]
+            sizes = np.fromiter((len(ids) for ids, _, _ in parts), dtype=np.int64, count=len(parts))
+            docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for ids, _, _ in parts]) if parts else []
+            weights = np.concatenate([np.frombuffer(ws, dtype=np.float32) for _, ws, _ in parts]) if parts else []
+            self.write_field(fieldname, tbytes, np.r_[0, np.cumsum(sizes)], np.asarray(docs, dtype=np.uint32),
+                             np.asarray(weights, dtype=np.float64))
 
-    def write_term(self, tbytes: bytes, ids: list, weights: list, values, lengths) -> None:
-        """One term: ids (document numbers), weights, values (bytes joined when of fixed size), lengths (or None)."""
-        postfile, limit, fixedsize = self.postfile, BLOCK_LIMIT, self.fixedsize
-        if len(ids) == 1:  # one posting: kept in the terms index (≈ 45 bytes less than a postings block)
-            self._add_term(tbytes, self._inlined(ids[0], weights[0], values, lengths[0] if lengths else 0), ids)
-            return
-        start = postfile.tell()
-        out = [WHOOSH3_HEADER_MAGIC]
-        n = len(ids)
-        total, maxweight, minlength, maxlength = 0.0, 0, None, 0
-        for s in range(0, n, limit):
-            e = min(s + limit, n)
-            bids, bweights = ids[s:e], weights[s:e]
-            bmax = max(0, max(bweights))
-            total += sum(bweights)
-            if bmax > maxweight:
-                maxweight = bmax
-            bmin = bmaxlen = None
-            if lengths is not None:
-                lens = [x for x in lengths[s:e] if x]
-                if lens:
-                    bmin, bmaxlen = min(lens), max(lens)
-                    minlength = bmin if minlength is None else min(minlength, bmin)
-                    maxlength = max(maxlength, bmaxlen)
-            deltas = [bids[0]] + [b - a for a, b in zip(bids, bids[1:])]
-            wlow = min(bweights)
-            if wlow == bmax == 1.0:
-                wmini = None
-            elif wlow == max(bweights):
-                wmini = bweights[0]
-            else:
-                wmini = tuple(bweights)
-            if fixedsize is None or fixedsize < 0:
-                vmini = tuple(v for v in values[s:e] if v)
-            elif fixedsize == 0:
-                vmini = None
-            else:
-                vmini = values[s * fixedsize:e * fixedsize]
-            data = pickle.dumps((tuple(deltas), wmini, vmini), 2)
-            comp = COMPRESSION if len(data) >= COMPRESS_MIN else 0
-            if comp:
-                data = _compress(data, comp)
-            info = pickle.dumps((e - s, bids[-1], bmax, comp, length_to_byte(bmin), length_to_byte(bmaxlen or 0)), 2)
-            size = len(info) + len(data)
-            out += [pack_int(-size if e == n else size), info, data]
-        blob = b"".join(out)
-        postfile.write(blob)
-        terminfo = TERMINFO_STRUCT.pack(
-            False, total, n, 0 if minlength is None else length_to_byte(minlength), length_to_byte(maxlength),
-            maxweight, ids[0], ids[-1]) + pack_long(start) + pack_int(len(blob))
-        self._add_term(tbytes, terminfo, ids)
-
-    def _inlined(self, docnum: int, weight: float, values, length: int) -> bytes:
-        """A term's statistics with its one posting inlined, as W3TermInfo.to_bytes writes them."""
-        fixedsize = self.fixedsize
-        if fixedsize is None or fixedsize < 0:
-            value = tuple(v for v in values[:1] if v)
-        else:
-            value = (values[:fixedsize],) if fixedsize else (None,)
-        lbyte = length_to_byte(length) if length else 0
-        return TERMINFO_STRUCT.pack(True, weight, 1, lbyte, lbyte, weight, docnum, docnum) + pickle.dumps(
-            ((docnum,), (weight,), value), 2)
-
-    def _add_term(self, tbytes: bytes, terminfo: bytes, ids) -> None:
-        self.tindex.add(self.keyprefix + tbytes, terminfo)
-        if self.facet is not None:
-            values_of, docs, bounds = self.facet
-            values_of.append(tbytes)
-            docs.extend(ids)
-            bounds.append(len(docs))
-
-    def _write_facets(self) -> None:
-        arrays = {}
-        for field, (values, docs, bounds) in self.facets.items():
-            arrays[f"{field}|values"] = np.frombuffer(b"\n".join(values), dtype=np.uint8)
-            arrays[f"{field}|docs"] = np.frombuffer(docs, dtype=np.uint32) if len(docs) else np.zeros(0, np.uint32)
-            arrays[f"{field}|bounds"] = np.frombuffer(bounds, dtype=np.int64)
-        with self.segment.create_file(self.storage, FACETS_EXT) as f:
-            np.savez(f, **arrays)
+    def write_field(self, fieldname: str, terms: list, bounds: np.ndarray, docs: np.ndarray, weights) -> None:
+        self.start_field(fieldname, None)
+        self.add_terms(terms, bounds, docs, weights)
+        self.finish_field()
 
     def close(self):
-        self.tindex.close()
-        self.postfile.close()
+        self.writer.close()
         self.is_closed = True
 
 
@@ -487,22 +344,20 @@ class FastCodec(LeanCodec):
     with its codec.
     """
 
-    length_stats = False  # the field writer has the documents' field lengths from the per-document writer
+    length_stats = False  # the field writer keeps no length statistics
 
     def __init__(self):
-        super().__init__(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
-        self.segment_codec = LeanCodec(blocklimit=BLOCK_LIMIT, compression=COMPRESSION)
-        self.perdoc_writers: dict[str, _PerDocWriter] = {}  # segment id -> its per-document writer
+        super().__init__()
+        self.segment_codec = LeanCodec()
 
     def new_segment(self, storage, indexname):
         return self.segment_codec.new_segment(storage, indexname)
 
     def per_document_writer(self, storage, segment):
-        writer = self.perdoc_writers[segment.segment_id()] = _PerDocWriter(self, storage, segment)
-        return writer
+        return _PerDocWriter(self, storage, segment)
 
     def field_writer(self, storage, segment):
-        return _FieldWriter(storage, segment, self.perdoc_writers[segment.segment_id()])
+        return _FieldWriter(storage, segment)
 
 
 class FastSegmentWriter(SegmentWriter):
@@ -521,6 +376,10 @@ class FastSegmentWriter(SegmentWriter):
             if f.indexed and type(getattr(f, "analyzer", None)) in (UnitTokenizer, WordTokenizer)
             and type(f.format) is Counts and f.format.field_boost == 1.0}
         self.pool = _Pool(self.text_fields)
+        valued = [name for name, f in self.schema.items() if f.indexed and not (
+            type(f.format) in (Existence, Frequency, Counts) and f.format.field_boost == 1.0)]
+        if valued:  # postings.py keeps documents and weights (= frequencies) only
+            raise ValueError(f"fields with per-posting values (positions, frequencies) cannot be written: {valued}")
         self.general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
 
     @property

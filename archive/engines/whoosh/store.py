@@ -14,6 +14,7 @@ ingest leaves no lock behind that needs clearing.
 """
 
 import fcntl
+import mmap
 import os
 import pickle
 import shutil
@@ -36,7 +37,7 @@ CURRENT = "CURRENT"
 LOCK = "ingest.lock"
 # The layout of this engine's segments (stored.py, segment.py), kept in the index's meta: an index
 # written in another layout is rebuilt, never misread.
-FORMAT = 2
+FORMAT = 3
 KEEP_GENERATIONS = 2  # the live one and the one before, for searchers still reading it
 
 
@@ -59,6 +60,10 @@ class PositionalFile(StructFile):
 
     def get(self, position, length):
         return os.pread(self._fd, length, position)
+
+    def map(self):
+        """The whole file mapped read-only (the terms files: their look-ups touch a few pages each)."""
+        return mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) if os.fstat(self._fd).st_size else b""
 
     def get_array(self, position, typecode, length):
         a = array(typecode)

@@ -26,6 +26,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.columns import Column, ColumnReader, ColumnWriter, PickleColumn
 
+from .postings import POSTS_EXT, TERMS_EXT, LeanTermsReader
+
 BLOCK_BYTES = 16384
 LEVEL = 6
 _TRAILER = struct.Struct("<QQ")
@@ -126,6 +128,30 @@ class _BlockReader(ColumnReader):
 
 
 STORED_COLUMN = PickleColumn(BlockBytesColumn())
+STORED_FILE = "._stored.col"  # the stored documents' column file of a segment (W3Codec.column_filename)
+
+
+def concat_blocks(parts: list[bytes], doccounts: list[int]) -> bytes:
+    """One column file holding the documents of several (in order), their compressed blocks copied as they are."""
+    datas, starts, blocks, ends, base, kbase = [], [], [], [], 0, 0
+    for raw, doccount in zip(parts, doccounts):
+        n, k = _TRAILER.unpack(raw[-_TRAILER.size:])
+        tables = len(raw) - _TRAILER.size - 8 * (k + 1) - 8 * n
+        part_starts = np.frombuffer(raw, dtype="<u8", count=k + 1, offset=tables).astype(np.int64)
+        if n != doccount:
+            raise ValueError(f"a stored column of {n} documents in a segment of {doccount}")
+        datas.append(raw[:part_starts[-1]])
+        starts.append(part_starts[:-1] + base)
+        blocks.append(np.frombuffer(raw, dtype="<u4", count=n, offset=tables + 8 * (k + 1)).astype(np.int64) + kbase)
+        ends.append(np.frombuffer(raw, dtype="<u4", count=n, offset=tables + 8 * (k + 1) + 4 * n))
+        base += int(part_starts[-1])
+        kbase += k
+    n = sum(doccounts)
+    return b"".join(datas + [
+        np.r_[np.concatenate(starts) if starts else np.zeros(0, np.int64), base].astype("<u8").tobytes(),
+        np.concatenate(blocks).astype("<u4").tobytes() if blocks else b"",
+        np.concatenate(ends).astype("<u4").tobytes() if ends else b"",
+        _TRAILER.pack(n, kbase)])
 
 
 class LeanPerDocReader(W3PerDocReader):
@@ -138,7 +164,14 @@ class LeanPerDocReader(W3PerDocReader):
 
 
 class LeanCodec(W3Codec):
-    """The codec segments of this format name in the TOC: Whoosh 3's, stored documents in blocks."""
+    """The codec segments of this format name in the TOC: Whoosh 3's per-document files, stored
+    documents in blocks, terms and postings in postings.py's layout (written by segment.FastCodec)."""
+
+    def terms_reader(self, storage, segment):
+        return LeanTermsReader(segment.open_file(storage, TERMS_EXT), segment.open_file(storage, POSTS_EXT))
+
+    def field_writer(self, storage, segment):
+        raise NotImplementedError("segments of this layout are written by segment.FastCodec")
 
     def per_document_reader(self, storage, segment):
         return LeanPerDocReader(storage, segment)
