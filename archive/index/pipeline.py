@@ -313,7 +313,6 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
         summary.rebuilt = indexer.rebuilding
         manifest = indexer.manifest()
         files = _sources(corpus_files(paths), summary)
-        listed = {source for _, _, source in files}
         built = indexer.meta()
         retag = built.get("extract") != fingerprint() or built.get("access") != config.fingerprint() \
             or not copies.stored(built)
@@ -322,32 +321,54 @@ def ingest(paths: list[Path], engine: Engine, rebuild: bool = False, wait: float
             files = [f for f in files if f[0] in only]
         first = first_ingested(engine, files) if retag or indexer.rebuilding else {}
         cache = Archive(engine).ocr_cache
-        if any(path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES for path, _, _ in files):
-            from ..ingest.ocr import prefill  # (inside: pdfium and the OCR workers load only for PDFs and scans)
-            prefill(files, lambda source, sha: manifest.get(source) == sha and not retag, cache, ocr_progress)
-        before = stored_config(live) or config
-        changed = live.get("access") not in (None, config.fingerprint())
-        lowered = []
+        _read_scans(files, manifest, retag, cache, ocr_progress)
+        lowering = _Lowering(live, config, first)
 
         def report(outcome: Outcome) -> None:
             summary.count(outcome)
             if on_file is not None:
                 on_file(outcome)
-            held = first.get(outcome.source, ("", "", ""))[2]
-            if changed and held and outcome.level and before.lowers(held, config, outcome.level):
-                lowered.append((outcome.source, held, outcome.level))
+            lowering.see(outcome)
+        listed = {source for _, _, source in everything}
         gone = set(manifest) - listed if all(p.is_dir() for p in paths) else set()
         roles = _write(indexer, engine, (files, everything), (manifest, retag, config, cache, first, gone), report,
                        progress)
-        if lowered and not allow_lower:
-            raise LevelsLowered(sorted(lowered))
-        for source in sorted(gone):
-            indexer.remove(source)
-            summary.removed += 1
-            roles.pop(source, None)
-            if on_file is not None:
-                on_file(Outcome(source, "removed"))
+        if lowering.lowered and not allow_lower:
+            raise LevelsLowered(sorted(lowering.lowered))
+        _remove(indexer, gone, roles, summary, on_file)
         indexer.commit({**index_meta(config), copies.COPIES: copies.to_meta(roles)})
         summary.meetings, summary.paragraphs = indexer.counts()
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def _read_scans(files, manifest: dict, retag: bool, cache, progress) -> None:
+    """OCR every scanned page the run will read into the cache first, in worker processes."""
+    if any(path.suffix.lower() in PDF_SUFFIXES + IMAGE_SUFFIXES for path, _, _ in files):
+        from ..ingest.ocr import prefill  # (inside: pdfium and the OCR workers load only for PDFs and scans)
+        prefill(files, lambda source, sha: manifest.get(source) == sha and not retag, cache, progress)
+
+
+class _Lowering:
+    """The files a new configuration puts at a lower level than the archive holds them at."""
+
+    def __init__(self, live: dict, config: AccessConfig, first: dict):
+        self.before = stored_config(live) or config
+        self.changed = live.get("access") not in (None, config.fingerprint())
+        self.config, self.first = config, first
+        self.lowered: list[tuple[str, str, str]] = []
+
+    def see(self, outcome: Outcome) -> None:
+        held = self.first.get(outcome.source, ("", "", ""))[2]
+        if self.changed and held and outcome.level and self.before.lowers(held, self.config, outcome.level):
+            self.lowered.append((outcome.source, held, outcome.level))
+
+
+def _remove(indexer, gone: set[str], roles: dict, summary: Summary, on_file) -> None:
+    """Drop the files no longer in the corpus folders."""
+    for source in sorted(gone):
+        indexer.remove(source)
+        summary.removed += 1
+        roles.pop(source, None)
+        if on_file is not None:
+            on_file(Outcome(source, "removed"))

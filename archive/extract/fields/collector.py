@@ -105,32 +105,38 @@ class _Collector:
         text = text.strip()
         if not text or _is_placeholder_text(text):
             return
-        if owners is not None:  # a table row: its columns say who and when
-            if owners:
-                self.people("owners", "责任人", "、".join(owners), n, n)
-            self.out.items.append(Item(kind, n, text, tuple(owners), due))
-            return
-        owners = []
-        for m in _OWNER.finditer(text):
-            value = m.group(1)
-            stop = _OWNER_STOP.search(value)
-            owners += split_people(value[:stop.start()] if stop else value, leading=True)
-        if kind == ACTION:
-            for m in _DASHED_NAMES.finditer(text):
-                owners += split_people(m.group(1), leading=True)
-            for m in (_LEAD_OWNER.match(text), _MENTIONED_OWNER.search(text)):
-                if m and vocabulary().label(m.group(1)) is None:  # (`完成时间：…` is no one)
-                    # (a Latin word before a colon is a note's label, `Note:`, unless it is an @-account)
-                    owners += [x for x in split_people(m.group(1)) if not x.isascii() or m.group(1)[0] == "@"]
-            tail = _TRAILING_NAMES.search(text)
-            if tail:
-                owners += split_people(tail.group(1), leading=True)
-        m = _DUE.search(text)
-        due = ((m.group(1) or m.group(2) or "").strip() or None) if m else None
-        owners = list(dict.fromkeys(owners))
+        if owners is None:  # (a table row's columns say who and when; a line says them in its words)
+            owners = list(dict.fromkeys(_owners_written(text) + (_action_owners(text) if kind == ACTION else [])))
+            m = _DUE.search(text)
+            due = ((m.group(1) or m.group(2) or "").strip() or None) if m else None
         if owners:
             self.people("owners", "责任人", "、".join(owners), n, n)
         self.out.items.append(Item(kind, n, text, tuple(owners), due))
+
+
+def _owners_written(text: str) -> list[str]:
+    """Those a 责任人/负责人… label names in an item."""
+    owners = []
+    for m in _OWNER.finditer(text):
+        value = m.group(1)
+        stop = _OWNER_STOP.search(value)
+        owners += split_people(value[:stop.start()] if stop else value, leading=True)
+    return owners
+
+
+def _action_owners(text: str) -> list[str]:
+    """Those an open item names in the ways action lists do: `—— 张三`, `张三：…`, `(@handle)`, names at the end."""
+    owners = []
+    for m in _DASHED_NAMES.finditer(text):
+        owners += split_people(m.group(1), leading=True)
+    for m in (_LEAD_OWNER.match(text), _MENTIONED_OWNER.search(text)):
+        if m and vocabulary().label(m.group(1)) is None:  # (`完成时间：…` is no one)
+            # (a Latin word before a colon is a note's label, `Note:`, unless it is an @-account)
+            owners += [x for x in split_people(m.group(1)) if not x.isascii() or m.group(1)[0] == "@"]
+    tail = _TRAILING_NAMES.search(text)
+    if tail:
+        owners += split_people(tail.group(1), leading=True)
+    return owners
 
 
 def _accept(col: _Collector, hit: _Hit, n: int, header: bool, starts: bool, meta: bool) -> None:
