@@ -163,7 +163,7 @@ def test_csv_downloads_with_chinese_intact(page):
     page.goto(page.base + "/?q=环境&region=四川省")
     expected = total(page)
     with page.expect_download() as info:
-        page.get_by_role("link", name="导出 CSV").click()
+        page.get_by_role("link", name="导出 CSV").first.click()  # (above the hits; again below them)
     download = info.value
     assert download.suggested_filename.endswith(".csv") and "会议记录检索" in download.suggested_filename
     data = Path(download.path()).read_bytes()

@@ -130,11 +130,13 @@ def _mark_pages(tokens, pages, offset: int) -> None:
 
 def _drop_title(tokens, title: str) -> None:
     """The meeting's own heading is the page's h1 already; drop the repeat. It is the meeting's first
-    paragraph (titles are searchable): its anchor stays, so a hit on the title still lands here."""
+    paragraph (titles are searchable): its anchor stays, and when the hit is the title it stays whole."""
     for i, tok in enumerate(tokens):
         if tok.type == "front_matter":
             continue
         if tok.type == "heading_open" and tokens[i + 1].content.strip() == title.strip():
+            if "hit" in (tok.attrGet("class") or "").split():
+                return  # (the hit is the title: it stays, marked, where the hit link lands)
             anchor = tok.attrGet("id")
             keep = [] if anchor is None else [_anchor(anchor, tok)]
             tokens[i:i + 3] = keep
