@@ -7,6 +7,7 @@ read.
 """
 
 import re
+from functools import lru_cache
 
 import rjieba
 
@@ -22,10 +23,11 @@ _COMMON = set("会议 同意 要求 决定 研究 完成 负责 牵头 责任 �
               "提交 报告 下次 时间 以前 之前 落实 确保 进一步 相关 有关 部门 方案 事项 问题 前完 年底 月底".split())
 
 
-def key_words(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def key_words(text: str) -> tuple[str, ...]:
     """The words that tell an item apart: segmented words of two characters or more, not dates."""
     words = [w for w in rjieba.cut(text) if _WORD.match(w) and w not in _COMMON and not w.isdigit()]
-    return list(dict.fromkeys(w for w in words if not re.search(r"\d+[月日号年]", w)))
+    return tuple(dict.fromkeys(w for w in words if not re.search(r"\d+[月日号年]", w)))
 
 
 def _date_key(d: dict | None) -> tuple | None:
@@ -46,21 +48,25 @@ def suggest_closing(service, rows: list[dict]) -> None:
         row["suggest_close"] = None
     if not open_rows:
         return
-    reports = _reports(service)
+    reports = _done_sentences(_reports(service))
     for row in open_rows:
         held, words = _date_key(row["meeting_date"]), key_words(row["text"])
         if held is None or len(words) < 2:
             continue
         need = max(2, -(-len(words) * 2 // 5))
-        for hit in reports:
-            when = _date_key(hit["date"])
-            if when is None or when <= held or hit["meeting_id"] == row["meeting_id"]:
-                continue
-            for sentence in _SENTENCE.findall(hit["text"]):
-                if any(w in sentence for w in DONE_WORDS) and sum(w in sentence for w in words) >= need:
-                    row["suggest_close"] = {"meeting_id": hit["meeting_id"], "paragraph": int(hit["id"].rsplit("-p", 1)[1]),
-                                            "meeting_title": hit["meeting_title"], "date": hit["date"],
-                                            "text": sentence.strip()}
-                    break
-            if row["suggest_close"]:
+        for when, hit, sentence in reports:
+            if when > held and hit["meeting_id"] != row["meeting_id"] and sum(w in sentence for w in words) >= need:
+                row["suggest_close"] = {"meeting_id": hit["meeting_id"], "paragraph": int(hit["id"].rsplit("-p", 1)[1]),
+                                        "meeting_title": hit["meeting_title"], "date": hit["date"],
+                                        "text": sentence.strip()}
                 break
+
+
+def _done_sentences(reports: list[dict]) -> list[tuple[tuple, dict, str]]:
+    """(date, hit, sentence) of the reports' dated sentences that say something is done, in report order."""
+    out = []
+    for hit in reports:
+        when = _date_key(hit["date"])
+        if when is not None:
+            out += [(when, hit, s) for s in _SENTENCE.findall(hit["text"]) if any(w in s for w in DONE_WORDS)]
+    return out

@@ -17,11 +17,15 @@ from .arrays import SegmentArrays
 from .evaluate import WhooshPostings
 
 
+MEETINGS_KEPT = 4096  # meeting records a reader keeps (the ledger and related meetings read many)
+
+
 class WhooshReader:
     def __init__(self, searcher, arrays: SegmentArrays):
         self.searcher, self.arrays = searcher, arrays
         self._finds = 0
         self._stats: dict = {}  # term statistics, looked up once per searcher (Evaluator)
+        self._meetings: dict[str, dict | None] = {}  # meeting records read (a reader is one state: they hold)
 
     def facet_values(self, field: str) -> list[str]:
         return self.arrays.values(field)
@@ -42,10 +46,14 @@ class WhooshReader:
         return [stored(int(k)) for k in keys]
 
     def meeting(self, meeting_id: str) -> dict | None:
-        doc = self.searcher.document(id=meeting_id)
-        if not doc or doc.get("kind") != MEETING:
-            return None
-        return {"id": meeting_id, **doc["info"]}
+        if meeting_id not in self._meetings:
+            if len(self._meetings) >= MEETINGS_KEPT:
+                self._meetings.clear()
+            doc = self.searcher.document(id=meeting_id)
+            found = doc is not None and doc.get("kind") == MEETING
+            self._meetings[meeting_id] = {"id": meeting_id, **doc["info"]} if found else None
+        found = self._meetings[meeting_id]
+        return dict(found) if found is not None else None  # (a copy: callers add to what they get)
 
     def meetings_sharing(self, values, limit: int) -> list[tuple[str, list[int]]]:
         arrays = self.arrays
