@@ -402,42 +402,51 @@ class FastSegmentWriter(SegmentWriter):
         for name in fieldnames:
             if name not in schema:
                 raise UnknownFieldError("No field named %r in %s" % (name, schema))
-        pool, text_fields, units = self.pool, self.text_fields, perdocwriter.units
         perdocwriter.start_doc(docnum)
         try:
             for fieldname in fieldnames:
                 value = fields[fieldname]
-                if value is None:
-                    continue
-                fieldobj = schema[fieldname]
-                length = 0
-                occurrences = text_fields.get(fieldname)
-                if occurrences is not None and isinstance(value, str):
-                    if occurrences.units:
-                        seq = units[docnum] = unit_string(value)
-                        length = occurrences.add_units(docnum, seq)
-                    else:
-                        length = occurrences.add_words(docnum, value)
-                elif fieldobj.indexed:
-                    if type(fieldobj) is KEYWORD and isinstance(value, str) and fieldobj.format.field_boost == 1.0:
-                        items = _keyword_items(fieldobj, value)
-                    else:
-                        items = fieldobj.index(value)
-                    scorable = fieldobj.scorable
-                    for tbytes, freq, weight, vbytes in items:
-                        if scorable:
-                            length += freq
-                        pool.add_posting(fieldname, tbytes, docnum, weight, vbytes)
-                perdocwriter.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
-                column = fieldobj.column_type
-                if column:
-                    perdocwriter.add_column_value(fieldname, column, fieldobj.to_column_value(value))
+                if value is not None:
+                    self._add_field(docnum, fieldname, schema[fieldname], value)
         except Exception:
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
         mark_added(self)
         self.docnum += 1
+
+    def _add_field(self, docnum: int, fieldname: str, fieldobj, value) -> None:
+        """One field of the document being added: its postings (or text positions), length, stored value, column."""
+        perdocwriter = self.perdocwriter
+        occurrences = self.text_fields.get(fieldname)
+        if occurrences is not None and isinstance(value, str):
+            length = self._add_text(docnum, occurrences, value)
+        elif fieldobj.indexed:
+            length = self._add_postings(docnum, fieldname, fieldobj, value)
+        else:
+            length = 0
+        perdocwriter.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
+        column = fieldobj.column_type
+        if column:
+            perdocwriter.add_column_value(fieldname, column, fieldobj.to_column_value(value))
+
+    def _add_text(self, docnum: int, occurrences, value: str) -> int:
+        if occurrences.units:
+            seq = self.perdocwriter.units[docnum] = unit_string(value)
+            return occurrences.add_units(docnum, seq)
+        return occurrences.add_words(docnum, value)
+
+    def _add_postings(self, docnum: int, fieldname: str, fieldobj, value) -> int:
+        if type(fieldobj) is KEYWORD and isinstance(value, str) and fieldobj.format.field_boost == 1.0:
+            items = _keyword_items(fieldobj, value)
+        else:
+            items = fieldobj.index(value)
+        length, scorable, pool = 0, fieldobj.scorable, self.pool
+        for tbytes, freq, weight, vbytes in items:
+            if scorable:
+                length += freq
+            pool.add_posting(fieldname, tbytes, docnum, weight, vbytes)
+        return length
 
     def finish_segment(self):
         """Write this writer's segment without committing it; a parent writer commits it."""
