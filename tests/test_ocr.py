@@ -64,7 +64,7 @@ def test_a_scanned_image_is_ingested_and_its_pages_come_from_the_cache_after(tmp
     progress = io.StringIO()
     summary = run_ingest([corpus], engine, stream=progress)
     assert summary.added == 1 and not summary.failed
-    assert "OCR: 1/1 pages (100%)" in progress.getvalue()
+    assert "识别：1/1 页（100%）" in progress.getvalue()
     hits = SearchService(engine).search(SearchRequest(q="森林防火"))["hits"]
     assert [(h["source"], h["page"]) for h in hits] == [("扫描件.png", 1)]
     cached = list((tmp_path / "ix" / "ocr-cache" / ENGINE).rglob("1.json"))

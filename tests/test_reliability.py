@@ -47,6 +47,7 @@ pytestmark = pytest.mark.slow  # real processes killed and servers under load: C
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
 FIGURES: dict[str, object] = {}
+PROGRESS, DONE = "导入：", "（100%）"  # archive ingest's progress lines (not on a terminal), and the last one
 
 _PLAIN = re.compile(r"[\u4e00-\u9fff，、；：“”（）《》\d]{30,}")
 SENTENCES = sorted({m for f in (ROOT / "corpus").glob("*.md")
@@ -147,10 +148,10 @@ class Run:
         return next((t for t, line in self.lines if pattern in line), None)
 
     def phase(self) -> str:
-        progress = [line for _, line in self.lines if line.startswith("ingest:")]
+        progress = [line for _, line in self.lines if line.startswith(PROGRESS)]
         if not progress:
             return "starting"
-        return "last file, commit or publish" if "(100%)" in progress[-1] else "reading files"
+        return "last file, commit or publish" if DONE in progress[-1] else "reading files"
 
 
 def alive(pid: int) -> bool:
@@ -167,10 +168,10 @@ def kill_plan(calibration: Run, kills: int) -> list[tuple[str | None, float]]:
     itself reports 100% (a run that starts slower than the calibration would otherwise be killed while
     still reading its files)."""
     end = calibration.lines[-1][0] if calibration.lines else 1.0
-    last = calibration.when("(100%)") or end * 0.8
+    last = calibration.when(DONE) or end * 0.8
     half = kills // 2
     spread = [(None, end * (i + 0.5) / half) for i in reversed(range(half))]
-    commit = [("(100%)", (end - last) * (i + 0.5) / (kills - half)) for i in reversed(range(kills - half))]
+    commit = [(DONE, (end - last) * (i + 0.5) / (kills - half)) for i in reversed(range(kills - half))]
     return commit + spread
 
 
@@ -282,7 +283,7 @@ def _wait_for(run: Run, pattern: str, timeout: float = 60) -> None:
 def test_second_ingest_exits_2_naming_the_lock_or_waits(new_engine, slow_corpus):
     engine = new_engine()
     first = Run(slow_corpus.dir, engine)
-    _wait_for(first, "导入：")  # it holds the lock while it reads files
+    _wait_for(first, PROGRESS)  # it holds the lock while it reads files
     refused = Run(slow_corpus.dir, engine)
     assert refused.wait() == 2, refused.stderr()
     assert first.proc.poll() is None, "the first ingest ended too soon for this test"
@@ -299,7 +300,7 @@ def test_second_ingest_exits_2_naming_the_lock_or_waits(new_engine, slow_corpus)
 def test_waiting_ingest_takes_over_from_a_killed_one(new_engine, slow_corpus):
     engine = new_engine()
     first = Run(slow_corpus.dir, engine)
-    _wait_for(first, "导入：")
+    _wait_for(first, PROGRESS)
     waiting = Run(slow_corpus.dir, engine, "--wait", "120")
     time.sleep(0.5)
     assert waiting.proc.poll() is None
