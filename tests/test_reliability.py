@@ -56,7 +56,7 @@ SENTENCES = sorted({m for f in (ROOT / "corpus").glob("*.md")
 
 def file_text(n: int, version: int, paragraphs: int, year: int = 2023) -> str:
     """A meeting whose every paragraph names its file and version: a mixed state cannot hide."""
-    out = [f"# 天水市第{n}次会议纪要（第{version}版）\n",
+    out = [f"# 天水市第{n}次会议记录（第{version}版）\n",  # (the title holds 会议记录 too: every query finds it)
            f"会议记录{n:02d}号第{version}版开头：{year}年3月{n % 28 + 1}日，天水市召开第{n}次会议。\n"]
     for k in range(paragraphs):
         a = SENTENCES[(n * 7 + version * 3 + k) % len(SENTENCES)]
