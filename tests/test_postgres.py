@@ -38,7 +38,7 @@ from archive.engines.postgres.lock import LOCK_KEY  # noqa: E402
 from archive.engines.postgres.connect import DatabaseUnavailable  # noqa: E402
 from archive.errors import IndexBusy, IndexMissing, IndexOutdated  # noqa: E402
 from archive.index.pipeline import ingest  # noqa: E402
-from archive.schema import FACET_FIELDS  # noqa: E402
+from archive.facets import fields as facet_fields  # noqa: E402
 from archive.search.request import SearchRequest  # noqa: E402
 from archive.search.service import SearchService  # noqa: E402
 
@@ -265,7 +265,7 @@ def meetings_suggestions_neighbours_exports_alike(w: SearchService, p: SearchSer
 def test_facet_values_and_reader_vocabulary(engines):
     w, p = engines
     rw, rp = w.engine.reader(), p.engine.reader()
-    for field in FACET_FIELDS:
+    for field in facet_fields():
         if field != "ingested":  # (each engine's own ingest times)
             assert rw.facet_values(field) == rp.facet_values(field), field
     assert {"张明华", "李建国"} <= set(rp.facet_values("person")) and "decision" in rp.facet_values("role")

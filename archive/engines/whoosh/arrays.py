@@ -25,7 +25,8 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from ...analysis import bigrams
-from ...schema import FACET_FIELDS, PARAGRAPH
+from ... import facets
+from ...schema import PARAGRAPH
 from ..arrays.facets import FacetArrays
 from .private import column_array, length_column, postings_file, read_postings
 from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT
@@ -105,7 +106,7 @@ class SegmentArrays(FacetArrays):
         # Facet postings: one array per field, grouped by value, with the values' boundaries;
         # from each segment's facet file, or from its postings where it has none.
         per_segment = [self._segment_facets(seg) for seg in self.segments]
-        for field in FACET_FIELDS + ("kind",):
+        for field in facets.fields() + ("kind",):
             parts = [(seg, found[field]) for seg, found in zip(self.segments, per_segment) if field in found]
             names = sorted({v for _, (values, _, _) in parts for v in values})
             docs, vids = [], []
@@ -143,7 +144,7 @@ class SegmentArrays(FacetArrays):
         out = {}
         r = seg.reader
         indexed = set(r.indexed_field_names())
-        for field in FACET_FIELDS + ("kind",):
+        for field in facets.fields() + ("kind",):
             if field not in indexed:
                 continue
             values, arrays = [], []

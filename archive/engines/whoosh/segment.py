@@ -40,7 +40,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
 
 from ...analysis import normalize, unit_string, words
-from ...schema import FACET_FIELDS
+from ... import facets
 from .private import (NO_LOCK_ARG, TERMINFO_STRUCT, StoredColumnPerDocWriter, mark_added, release_writer,
                       write_segment)
 from .schema import FACETS_EXT, UNITS_EXT, UNITS_OFFSETS_EXT, Counts
@@ -49,7 +49,6 @@ from .tokenizers import UnitTokenizer, WordTokenizer
 
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
-FACET_NAMES = FACET_FIELDS + ("kind",)  # fields whose values and documents go to the segment's facet file
 # Whoosh 3's defaults (W3Codec): postings per block, zlib level of blocks.
 BLOCK_LIMIT, COMPRESSION = 128, 3
 COMPRESS_MIN = 128  # bytes of a block's pickle below which zlib only adds its header
@@ -321,7 +320,8 @@ class _FieldWriter(FieldWriter):
         self.tindex = OrderedHashWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
         self.fieldmap = self.tindex.extras["fieldmap"] = {}
         self.postfile = segment.create_file(storage, W3Codec.POSTS_EXT)
-        self.facets = {field: ([], array("I"), array("q", [0])) for field in FACET_NAMES}
+        # (the facet fields, archive/facets.py, and kind: their values and documents go to the facet file)
+        self.facets = {field: ([], array("I"), array("q", [0])) for field in facets.fields() + ("kind",)}
         self.is_closed = False
         self.fieldname = self.keyprefix = self.fixedsize = self.facet = self.term = None
 
