@@ -75,9 +75,9 @@ def page():
     req, rows = _rows(params)
     sorts = [(key, label, url_for("ledger.page", **{**params, "sort": key}))
              for key, label in (("due", "按截止日期"), ("date", "按会议日期"))]
-    hidden = [f.param for f in facets.filtered() if f.name != "role"] + ["sort"]  # (the form's own: role)
+    carried = [f.param for f in facets.filtered() if f.name != "role"] + ["sort"]  # (the form's own: role)
     return render_template("items.html", params=params, req=req, rows=rows, sorts=sorts, kinds=KIND_NAMES,
-                           hidden=hidden,
+                           carried=carried,
                            statuses=STATUSES, may_edit=may_edit(), item_url=item_url, q=req.search.q,
                            overdue=sum(r["overdue"] for r in rows), next=request.full_path.rstrip("?"))
 
