@@ -104,8 +104,8 @@ FILTERS = [
     {"region": "甘肃省/天水市/麦积区"}, {"region": "四川"}, {"region": "北京"}, {"topic": "森林防火"},
     {"date_from": "2023"}, {"date_from": "2023-12"}, {"date_to": "2022"}, {"date_from": "2020", "date_to": "2020"},
     {"month": 12}, {"month": 11}, {"region": "四川", "topic": "森林防火", "date_from": "2021"},
-    {"person": "张明华"}, {"person": "李建國"}, {"kind": "decision"}, {"kind": "action"},
-    {"person": "李建国", "kind": "action", "region": "江西"},
+    {"person": "张明华"}, {"person": "李建國"}, {"role": "decision"}, {"role": "action"},
+    {"person": "李建国", "role": "action", "region": "江西"},
 ]
 
 
