@@ -7,7 +7,7 @@ request (the URL parameter and its older spelling), the CLI's flags, the service
 each is listed), the drop-a-filter help, the web sidebar, chips and URL state, the ledger's filters.
 
 Adding one takes one entry here (or `register(...)`, as tests/test_facets.py does) and, to show it
-on the search page, one line in web/templates/search.html: `{{ facet_section('place') }}`. An index
+on the search page, one line in web/templates/search.html: `{{ facet_section('online') }}`. An index
 holds the facet's values once its files are ingested again (`archive ingest --rebuild`).
 
 Nothing in the project is imported here: every room may import this one.
@@ -111,7 +111,10 @@ def unregister(name: str) -> None:
 
 
 def named(name: str) -> Facet:
-    return next(f for f in FACETS if f.name == name)
+    for f in FACETS:
+        if f.name == name:
+            return f
+    raise KeyError(f"no facet {name} (archive/facets.py)")
 
 
 def fields() -> tuple[str, ...]:
