@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import settings
 from .cli_errors import check_index, check_port, explain
-from .cli_parser import Parser, ShowVersion, Words, bounded, day
+from .cli_parser import Parser, ShowVersion, Words, add_facet_flags, bounded, day, facet_params
 from .cli_text import Progress, print_results
 from .engines import open_engine
 from .engines.base import Engine
@@ -80,9 +80,7 @@ def _flag_named(message: str) -> str:
 
 def cmd_search(args) -> int:
     from .search.service import SearchService
-    params = {"q": args.query, "region": args.region, "topic": args.topic, "person": args.person,
-              "kind": args.kind, "from": args.date_from,
-              "to": args.date_to, "month": args.month, "page": args.page, "per_page": args.per_page,
+    params = {"q": args.query, **facet_params(args), "from": args.date_from, "to": args.date_to, "month": args.month, "page": args.page, "per_page": args.per_page,
               "sort": args.sort, "expand": "0" if args.no_expand else None, "since": args.since}
     try:
         req = SearchRequest.from_params({k: str(v) for k, v in params.items() if v is not None})
@@ -239,10 +237,7 @@ def build_parser() -> Parser:
                                    "以 - 开头的查询写在 -- 之后：archive search -- -督察 环境")
     p.add_argument("query", nargs="+", action=Words, metavar="QUERY",
                    help='查询词（空格分隔表示同时包含）、"精确短语"、OR、-词 或 NOT 词（排除）、( ) 分组')
-    p.add_argument("--region", help="省、市或县，如 甘肃 或 天水市")
-    p.add_argument("--topic", help="主题，如 森林防火")
-    p.add_argument("--person", help="参会人员（主持、出席、记录、汇报）")
-    p.add_argument("--kind", choices=("decision", "action"), help="只看决定事项（decision）或待办事项（action）")
+    add_facet_flags(p)
     p.add_argument("--from", dest="date_from", metavar="DATE", type=day, help="起始日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="DATE", type=day, help="结束日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
     p.add_argument("--month", type=bounded(1, 12), metavar="M", help="任何年份的某个月（1–12），包括年份不详的日期")

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from . import facets
+
 _MESSAGES = {
     "usage: ": "用法：",
     "argument %(argument_name)s: %(message)s": "%(argument_name)s %(message)s",
@@ -188,3 +190,18 @@ def version() -> str:
             return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
         except (OSError, KeyError, ValueError):
             return "未知"
+
+
+def add_facet_flags(p: argparse.ArgumentParser) -> None:
+    """A flag per facet a search filters by (archive/facets.py): --region, --topic, --person, --role (also --kind)."""
+    for f in facets.filtered():
+        older = "".join(f"（旧写法 --{a} 同样可用）" for a in f.aliases)
+        kept = dict(dest=f"facet_{f.name}", choices=tuple(f.choices) or None)
+        p.add_argument(f"--{f.param}", help=f.help + older, metavar=None if f.choices else f.param.upper(), **kept)
+        for alias in f.aliases:  # (accepted, not listed)
+            p.add_argument(f"--{alias}", help=argparse.SUPPRESS, **kept)
+
+
+def facet_params(args) -> dict[str, str]:
+    """The facet flags given, by URL parameter (what SearchRequest.from_params reads)."""
+    return {f.param: value for f in facets.filtered() if (value := getattr(args, f"facet_{f.name}", None))}

@@ -4,6 +4,7 @@ import re
 import sys
 from html import unescape
 
+from . import facets
 from .search.contract import date_text
 
 
@@ -37,7 +38,12 @@ def _terminal_text(html: str, colour: bool) -> str:
 
 
 _ROLES = {"decision": "【决定】", "action": "【待办】"}
-_FILTER_NAMES = {"region": "地区", "topic": "主题", "person": "人员", "kind": "内容", "from": "日期", "month": "月份"}
+_FILTER_NAMES = {"from": "日期", "month": "月份", "since": "收录时间"}  # and each facet's label (archive/facets.py)
+
+
+def _filter_name(param: str) -> str:
+    found = facets.param_names().get(param)
+    return found.label if found is not None else _FILTER_NAMES.get(param, param)
 
 
 def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
@@ -48,7 +54,7 @@ def print_results(result: dict, colour: bool, out=sys.stdout) -> None:
     if result["suggestion"]:
         out.write(f"您是不是要找：{result['suggestion']['q']}（{result['suggestion']['total']} 条）\n")
     for drop in result["drops"]:
-        out.write(f"去掉{_FILTER_NAMES.get(drop['params'][0], drop['params'][0])}条件：{drop['total']} 条\n")
+        out.write(f"去掉{_filter_name(drop['params'][0])}条件：{drop['total']} 条\n")
     first = (result["page"] - 1) * result["per_page"]
     out.write(f"共 {result['total']} 条结果（{result['took_ms']} 毫秒），第 {result['page']} 页\n\n")
     for i, hit in enumerate(result["hits"], start=first + 1):

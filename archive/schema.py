@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 
 # Values of a record's `kind` field: a paragraph, a meeting, a file of the manifest, the commit's meta.
 PARAGRAPH, MEETING, FILE, META = "p", "m", "f", "meta"
-# The fields a paragraph is filtered and counted by (archive/engines/base.py: FACET_GROUPS).
-FACET_FIELDS = ("region", "topic", "year", "month", "ym", "person", "role", "ingested", "access")
+# The fields a paragraph is filtered and counted by, and their groups: archive/facets.py.
 # The people a meeting's paragraphs are filed under (person facet): those who took part.
 PARTICIPANTS = ("host", "attendees", "observers", "recorder", "presenters")
 

@@ -178,10 +178,16 @@ def _key(result: dict) -> str:
 
 
 def _without(recording: list, keys: list[str]) -> list:
-    """The recording with top-level response keys left out (keys the contract added on purpose)."""
+    """The recording with response keys left out (keys the contract added on purpose): top-level, or
+    inside one (facets.role)."""
     for r in recording:
         for key in keys:
-            r.get("response", {}).pop(key, None)
+            *outer, last = key.split(".")
+            found = r.get("response", {})
+            for name in outer:
+                found = found.get(name, {}) if isinstance(found, dict) else {}
+            if isinstance(found, dict):
+                found.pop(last, None)
     return recording
 
 
@@ -227,7 +233,8 @@ def main() -> int:
     p.add_argument("a")
     p.add_argument("b")
     p.add_argument("--ignore", action="append", default=[], metavar="KEY",
-                   help="a top-level response key to leave out (repeatable), e.g. one a change added")
+                   help="a response key to leave out (repeatable), e.g. one a change added; "
+                        "facets.role: a key inside one")
     p.set_defaults(func=diff)
     args = parser.parse_args()
     return args.func(args)

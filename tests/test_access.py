@@ -214,7 +214,7 @@ PEOPLE = ["", "张明华", "王建设", "赵守密", "李四方"]
 REQUESTS = st.fixed_dictionaries({
     "q": st.lists(st.sampled_from(WORDS), max_size=3).map(" ".join),
     "region": st.sampled_from(REGIONS), "topic": st.sampled_from(TOPICS), "person": st.sampled_from(PEOPLE),
-    "kind": st.sampled_from(["", "decision", "action"]), "month": st.sampled_from([None, 3, 4, 6]),
+    "role": st.sampled_from(["", "decision", "action"]), "month": st.sampled_from([None, 3, 4, 6]),
     "date_from": st.sampled_from(["", "2024-04", "2024"]), "sort": st.sampled_from(["relevance", "newest", "oldest"]),
     "page": st.integers(1, 3), "per_page": st.sampled_from([1, 2, 20]), "since": st.sampled_from(SINCE),
 })

@@ -2,6 +2,7 @@
 
 import pytest
 
+from archive import facets
 from archive.index.pipeline import ingest
 from archive.search.service import SearchService
 from archive.search.request import SearchRequest
@@ -171,3 +172,47 @@ def test_speeches_split_only_where_another_place_speaks():
               "今后要推进西部大开发，四川、云南、贵州加快发展。\n\n各位代表！\n\n让我们团结奋斗。\n")
     (meeting,) = [m for m in _annotated(report) if m.paragraphs]
     assert [p.regions for p in meeting.paragraphs][-1] == meeting.regions  # one speech: nothing moves
+
+
+# -- adding a facet: one entry in archive/facets.py's table --------------------------------------
+
+ONLINE = facets.Facet("online", lambda s: ["线上" if s.meeting.fields is not None and s.meeting.fields.online else "线下"],
+                      param="online", label="形式", help="线上 或 线下", listed=facets.ALL)
+
+
+@pytest.fixture
+def online_facet():
+    facets.register(ONLINE)
+    yield ONLINE
+    facets.unregister("online")
+
+
+def test_a_registered_facet_is_stored_filtered_counted_and_dropped(tmp_path, new_engine, online_facet):
+    write(tmp_path / "c" / "a.md", "# 县长办公会纪要\n\n会议时间：2024年3月5日\n会议地点：腾讯会议\n\n"
+          "会议研究了森林防火工作。\n\n会议要求加强巡查。\n")
+    write(tmp_path / "c" / "b.md", "# 乡镇工作会纪要\n\n会议时间：2024年4月8日\n会议地点：县政府三楼会议室\n\n"
+          "会议研究了森林防火工作。\n")
+    engine = new_engine()
+    ingest([tmp_path / "c"], engine)
+    service = SearchService(engine)
+    everything = service.search(SearchRequest(q="森林防火", per_page=100))
+    counts = {v["value"]: v["count"] for v in everything["facets"]["online"]}
+    assert set(counts) == {"线上", "线下"} and everything["facets_truncated"]["online"] is False
+    online = service.search(SearchRequest.from_params({"q": "森林防火", "online": "线上"}))
+    assert online["total"] == counts["线上"] == 1 and online["hits"][0]["source"] == "a.md"
+    # counted without its own filter (drill-down), like every facet
+    assert {v["value"] for v in online["facets"]["online"]} == {"线上", "线下"}
+    # the drop-a-filter help names its URL parameter
+    none = service.search(SearchRequest(q="巡查", online="线下"))
+    assert none["total"] == 0 and {"params": ["online"], "total": 1} in none["drops"]
+
+
+def test_a_registered_facet_has_a_flag_a_chip_and_a_url_parameter(tmp_path, new_engine, online_facet):
+    from archive.cli import build_parser
+    from web import create_app
+    write(tmp_path / "c" / "a.md", "# 县长办公会纪要\n\n会议地点：腾讯会议\n\n会议研究了森林防火工作。\n")
+    engine = new_engine()
+    ingest([tmp_path / "c"], engine)
+    assert build_parser().parse_args(["search", "--online", "线上", "x"]).facet_online == "线上"
+    html = create_app(engine).test_client().get("/?online=线上&q=森林防火").get_data(as_text=True)
+    assert "形式：线上" in html and "online=%E7%BA%BF%E4%B8%8A" in html  # a chip; links carry it

@@ -64,7 +64,7 @@ since = st.one_of(junk, st.sampled_from(
               st.sampled_from(["", "T00:00:00", "T23:59:59.999999", " 12:00"]),
               st.sampled_from(["", "Z", "+14:00", "-23:59", "+00:00"])))
 params = st.fixed_dictionaries({"q": queries}, optional={
-    **{k: junk for k in ("region", "topic", "person", "kind", "from", "to", "month", "page", "per_page", "sort",
+    **{k: junk for k in ("region", "topic", "person", "role", "kind", "from", "to", "month", "page", "per_page", "sort",
                          "expand")}, "since": since})
 
 
@@ -77,7 +77,7 @@ def _timed(fn, *args):
 
 
 FILTERS = {"region": ("region",), "topic": ("topic",), "date": ("from", "to", "month"), "person": ("person",),
-           "kind": ("kind",)}
+           "role": ("role", "kind"), "kind": ("role", "kind")}  # (facets.kind: role's older name)
 
 
 def _check_answer(result: dict, per_page: int, query: dict | None = None) -> None:

@@ -53,12 +53,12 @@ def test_people_are_a_facet_and_a_filter(service):
 
 
 def test_decisions_and_open_items_can_be_searched_alone(service):
-    decided = service.search(SearchRequest(q="", kind="decision", per_page=100))
+    decided = service.search(SearchRequest(q="", role="decision", per_page=100))
     texts = {h["text"] for h in decided["hits"]}
     assert {"一、同意县林业局提出的森林防火巡查方案。", "同意按计划发布。"} <= texts
     assert all(h["role"] == "decision" for h in decided["hits"])
     assert "会议听取了县林业局关于森林防火工作的汇报。" not in texts
-    todo = service.search(SearchRequest(q="护林员", kind="action"))
+    todo = service.search(SearchRequest(q="护林员", role="action"))
     assert [h["source"] for h in todo["hits"]] == ["county.md"] and todo["hits"][0]["role"] == "action"
     kinds = {v["value"]: v["count"] for v in service.search(SearchRequest(q=""))["facets"]["kind"]}
     assert kinds["decision"] >= 3 and kinds["action"] >= 1

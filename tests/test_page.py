@@ -573,22 +573,22 @@ def test_person_facet_says_when_it_is_cut(fc, fs):
     assert "仅列出" not in section(html, "h-person")
 
 
-def test_kind_links_filter_and_chip(fc, fs):
+def test_role_links_filter_and_chip(fc, fs):
     html, doc = page(fc, "/")
-    kinds = {v["value"]: v["count"] for v in fs.search(SearchRequest())["facets"]["kind"]}
-    content = section(html, "h-kind")
+    kinds = {v["value"]: v["count"] for v in fs.search(SearchRequest())["facets"]["role"]}
+    content = section(html, "h-role")
     assert f'>决定事项</a><span class="count">{kinds["decision"]}</span>' in content
     assert f'>待办事项</a><span class="count">{kinds["action"]}</span>' in content
     assert content.index("决定事项") < content.index("待办事项")
     url = doc.link("决定事项")
-    assert params(url) == {"kind": "decision"}
+    assert params(url) == {"role": "decision"}
     html, doc = page(fc, url + "&sort=oldest")
     assert total_of(html) == kinds["decision"] == html.count('<span class="role decision"')
     assert params(doc.link("决定事项")) == {"sort": "oldest"}
     assert chips_of(doc) == {"内容：决定事项": {"sort": "oldest"}}
-    html, doc = page(fc, "/?kind=action&person=张明华")
-    assert total_of(html) == fs.search(SearchRequest(kind="action", person="张明华"))["total"] == 1
-    assert chips_of(doc) == {"人员：张明华": {"kind": "action"}, "内容：待办事项": {"person": "张明华"}}
+    html, doc = page(fc, "/?kind=action&person=张明华")  # (kind= is the older spelling of role=)
+    assert total_of(html) == fs.search(SearchRequest(role="action", person="张明华"))["total"] == 1
+    assert chips_of(doc) == {"人员：张明华": {"role": "action"}, "内容：待办事项": {"person": "张明华"}}
     assert params(doc.link("全部清除")) == {}
 
 

@@ -142,7 +142,8 @@ def test_contract_fields(backend):
     assert set(hit) == {"id", "meeting_id", "meeting_title", "section", "text", "highlight", "source",
                         "line_start", "line_end", "regions", "topics", "date", "role", "page", "score"}
     assert hit["source"].endswith(".md") and hit["line_start"] <= hit["line_end"]
-    assert set(res["facets"]) == set(res["facets_truncated"]) == {"region", "topic", "date", "person", "kind"}
+    assert set(res["facets"]) == set(res["facets_truncated"]) == {"region", "topic", "date", "person", "role", "kind"}
+    assert res["facets"]["kind"] == res["facets"]["role"]  # (the key of before `role`, kept for clients)
 
 
 def test_pagination_is_consistent(backend):

@@ -1,6 +1,6 @@
 """GET /feed.atom: a search as an Atom 1.0 feed (RFC 4287) of its newest matching meetings.
 
-The same parameters as the page (q, region, topic, person, kind, from, to, month, since, expand,
+The same parameters as the page (q, region, topic, person, role (or kind), from, to, month, since, expand,
 per_page = how many entries); entries come only from SearchService (so whatever the service enforces,
 the feed inherits), newest ingested first. The XML is built with ElementTree, which escapes every
 text and attribute; the snippet is the hit's highlighted HTML, carried as escaped text (type="html").

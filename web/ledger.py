@@ -17,6 +17,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, g, jsonify, make_response, redirect, render_template, request, \
     url_for
 
+from archive import facets
 from archive.errors import BadRequest
 from archive.ledger.closing import suggest_closing
 from archive.ledger.export import to_csv
@@ -25,11 +26,12 @@ from archive.ledger.status import STATUSES, StatusBook
 
 from .auth import service
 from .feed import ATOM, EPOCH, TAG_DATE, _add
+from .state import read_param
 
 bp = Blueprint("ledger", __name__)
 
 EDITORS = ("editor", "admin")
-PARAMS = ("q", "region", "topic", "person", "kind", "from", "to", "owner", "due_before", "status", "sort")
+OWN_PARAMS = ("owner", "due_before", "status", "sort")  # beside a search's q, facets, from and to
 ITEM_ID = re.compile(r"^[0-9a-f]{16}$")
 FEED_ENTRIES = 50
 
@@ -39,7 +41,8 @@ def _book() -> StatusBook:
 
 
 def _params() -> dict:
-    return {k: request.args.get(k, "").strip() for k in PARAMS if request.args.get(k, "").strip()}
+    names = ("q", *(f.param for f in facets.filtered()), "from", "to", *OWN_PARAMS)
+    return {k: value for k in names if (value := read_param(request.args, k).strip())}  # (kind= is role=)
 
 
 def _rows(params: dict) -> tuple[LedgerRequest, list[dict]]:
@@ -72,7 +75,9 @@ def page():
     req, rows = _rows(params)
     sorts = [(key, label, url_for("ledger.page", **{**params, "sort": key}))
              for key, label in (("due", "按截止日期"), ("date", "按会议日期"))]
+    carried = [f.param for f in facets.filtered() if f.name != "role"] + ["sort"]  # (the form's own: role)
     return render_template("items.html", params=params, req=req, rows=rows, sorts=sorts, kinds=KIND_NAMES,
+                           carried=carried,
                            statuses=STATUSES, may_edit=may_edit(), item_url=item_url, q=req.search.q,
                            overdue=sum(r["overdue"] for r in rows), next=request.full_path.rstrip("?"))
 

@@ -33,9 +33,7 @@ def search():
     page = {
         "state": state, "req": req, "result": result,
         "regions": sidebar.region_facet(state, result["facets"]["region"]),
-        "topics": sidebar.topic_facet(state, result["facets"]["topic"]),
-        "people": sidebar.person_facet(state, result["facets"]["person"], result["facets_truncated"]["person"]),
-        "kinds": sidebar.kind_facet(state, result["facets"]["kind"]),
+        "facets": sidebar.value_facets(state, result),
         "dates": sidebar.date_facet(state, result["facets"]["date"]),
         "chips": sidebar.chips(state), "clear_all": sidebar.clear_all(state),
         "sorts": sidebar.sort_links(state, req),

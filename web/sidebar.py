@@ -1,16 +1,17 @@
 """What the page shows around the hits, made from the search service's facets and the URL state:
-the region hierarchy, topics, people, decisions and open items, the date histogram, active-filter
-chips, sorting and paging.
+the region hierarchy, the date histogram, a list of values for each other facet of archive/facets.py
+(topics, people, decisions and open items), active-filter chips, sorting and paging.
 """
 
 from dataclasses import dataclass
 
+from archive import facets
 from archive.extract.fields import person_name
 from archive.extract.regions import lookup
 from archive.search.request import LAST_INGEST, MAX_PAGE, SearchRequest
 from archive.search.service import FACET_LIMIT
 
-from .state import FILTERS, State
+from .state import State, filters
 from .text import bound_text, date_filter_text, region_full, region_name
 
 BAR_STEPS = 20  # histogram bars are CSS classes bar-0 … bar-20 (no inline styles: the CSP forbids them)
@@ -67,7 +68,7 @@ def region_facet(state: State, values: list[dict]) -> dict:
     return {"trail": trail, "places": items, "level": level}
 
 
-# -- topic, person, kind: values that a click chooses and a second click takes away ----
+# -- topic, person, role …: values that a click chooses and a second click takes away ----
 
 def _toggles(state: State, name: str, values: list[dict], chosen=(), label=lambda v: v) -> list[Link]:
     """A link per value; the chosen one (the URL's, or any of `chosen`: the same value spelt as the
@@ -82,25 +83,29 @@ def _toggles(state: State, name: str, values: list[dict], chosen=(), label=lambd
     return items
 
 
-def topic_facet(state: State, values: list[dict]) -> list[Link]:
-    return _toggles(state, "topic", values)
+# A value as the facet files it, when a filter may spell it otherwise (李建國 in the URL is 李建国 in the facet).
+_FILED_AS = {"person": person_name}
+_CUT_UNIT = {"person": "位"}  # what the note on a cut list counts
 
 
-def person_facet(state: State, values: list[dict], truncated: bool) -> dict:
-    """The people who took part (李建國 in the URL is 李建国 in the facet), and whether the list was cut."""
-    selected = state.get("person")
-    links = _toggles(state, "person", values, chosen=(person_name(selected),) if selected else ())
-    return {"links": links, "cut": f"仅列出段落最多的前 {FACET_LIMIT} 位" if truncated else ""}
+def value_facet(state: State, facet: facets.Facet, values: list[dict], truncated: bool) -> dict:
+    """A facet's values as toggles ({name, label, links, cut}); a facet of fixed choices (决定事项 N,
+    待办事项 N) lists those found, in their order, by their labels."""
+    if facet.choices:
+        counts = {v["value"]: v["count"] for v in values}
+        values = [{"value": k, "count": counts[k]} for k in facet.choices if counts.get(k)]
+    selected, filed_as = state.get(facet.param), _FILED_AS.get(facet.name)
+    links = _toggles(state, facet.param, values, chosen=(filed_as(selected),) if selected and filed_as else (),
+                     label=facet.choice_label)
+    cut = f"仅列出段落最多的前 {FACET_LIMIT} {_CUT_UNIT.get(facet.name, '项')}" if truncated else ""
+    return {"name": facet.name, "label": facet.label, "links": links, "cut": cut}
 
 
-KINDS = {"decision": "决定事项", "action": "待办事项"}  # the kind= values, in the order listed
-
-
-def kind_facet(state: State, values: list[dict]) -> list[Link]:
-    """决定事项 N, 待办事项 N: the paragraphs that record a decision or an open item."""
-    counts = {v["value"]: v["count"] for v in values}
-    listed = [{"value": k, "count": counts[k]} for k in KINDS if counts.get(k)]
-    return _toggles(state, "kind", listed, label=lambda v: KINDS.get(v, v))
+def value_facets(state: State, result: dict) -> dict[str, dict]:
+    """Every facet listed as values (TOP or ALL in archive/facets.py), by name: what search.html's
+    facet_section(name) shows."""
+    return {f.name: value_facet(state, f, result["facets"][f.name], result["facets_truncated"][f.name])
+            for f in facets.filtered() if f.listed in (facets.TOP, facets.ALL)}
 
 
 # -- date: years, the months of the chosen year, a month in any year ---------
@@ -145,14 +150,11 @@ def _month(state: State) -> int | None:
 def chips(state: State) -> list[Link]:
     """The active filters, each with the link that removes it."""
     out = []
-    if state.get("region"):
-        out.append((f"地区：{region_full(state.get('region'))}", ("region",)))
-    if state.get("topic"):
-        out.append((f"主题：{state.get('topic')}", ("topic",)))
-    if state.get("person"):
-        out.append((f"人员：{state.get('person')}", ("person",)))
-    if state.get("kind"):
-        out.append((f"内容：{KINDS.get(state.get('kind'), state.get('kind'))}", ("kind",)))
+    for f in facets.filtered():
+        value = state.get(f.param)
+        if value:
+            shown = region_full(value) if f.name == "region" else f.choice_label(value)
+            out.append((f"{f.label}：{shown}", (f.param,)))
     if state.get("from") or state.get("to"):
         out.append((f"日期：{date_filter_text(state.get('from'), state.get('to'))}", ("from", "to")))
     if state.get("month"):
@@ -164,7 +166,7 @@ def chips(state: State) -> list[Link]:
 
 
 def clear_all(state: State) -> str:
-    return state.url(**{name: None for name in FILTERS})
+    return state.url(**{name: None for name in filters()})
 
 
 SORTS = (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))

@@ -8,13 +8,27 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from archive import facets
 from archive.search.request import PER_PAGE, SearchRequest
 
-# The parameters of a search, in the order they appear in links.
-PARAMS = ("q", "region", "topic", "person", "kind", "from", "to", "month", "since", "sort", "per_page", "expand",
-          "page")
 DEFAULTS = {"sort": "relevance", "per_page": str(PER_PAGE), "expand": "1", "page": "1"}
-FILTERS = ("region", "topic", "person", "kind", "from", "to", "month", "since")
+
+
+def filters() -> tuple[str, ...]:
+    """The parameters that filter a search: each facet's (archive/facets.py), then the dates and since."""
+    return (*(f.param for f in facets.filtered()), "from", "to", "month", "since")
+
+
+def params() -> tuple[str, ...]:
+    """The parameters of a search, in the order they appear in links."""
+    return ("q", *filters(), "sort", "per_page", "expand", "page")
+
+
+def read_param(args, name: str) -> str:
+    """A parameter's value, also under an older name of a facet's (kind= is role=)."""
+    facet = facets.param_names().get(name)
+    names = (name, *facet.aliases) if facet is not None and facet.param == name else (name,)
+    return next((args.get(n) for n in names if args.get(n)), "")
 
 
 @dataclass(frozen=True)
@@ -23,13 +37,13 @@ class State:
 
     @classmethod
     def from_args(cls, args) -> "State":
-        params = {}
-        for name in PARAMS:
-            value = args.get(name, "")
+        given = {}
+        for name in params():
+            value = read_param(args, name)
             value = value if name == "q" else value.strip()
             if value and DEFAULTS.get(name) != value:
-                params[name] = value
-        return cls(params)
+                given[name] = value
+        return cls(given)
 
     def request(self) -> SearchRequest:
         """The validated search; raises BadRequest with the reason."""
@@ -51,7 +65,7 @@ class State:
                 out.pop(name, None)
             else:
                 out[name] = str(value)
-        return {name: out[name] for name in PARAMS if name in out}
+        return {name: out[name] for name in params() if name in out}
 
     def url(self, endpoint: str = "pages.search", route: dict | None = None, **changes) -> str:
         """A link with the state changed; `route` holds the endpoint's own values (meeting_id, hit)."""
@@ -61,7 +75,7 @@ class State:
         return State(self.changed(**{name: None for name in names}))
 
     def has_filters(self) -> bool:
-        return any(self.get(name) for name in FILTERS)
+        return any(self.get(name) for name in filters())
 
     def hidden_fields(self) -> list[tuple[str, str]]:
         """What the search form carries along when a new query is typed: filters and sort."""
@@ -75,13 +89,13 @@ def repaired_search(request) -> str | None:
     from archive.search.query import parse
     if request.path != url_for("pages.search"):
         return None
+    given = {name: read_param(request.args, name) or request.args.get(name) for name in params()}
+    given = {name: value for name, value in given.items() if value is not None}
     kept = {}
-    for name in PARAMS:
-        value = request.args.get(name)
+    for name, value in given.items():
         try:
-            if value is not None:
-                parse(value) if name == "q" else SearchRequest.from_params({name: value})
-                kept[name] = value
+            parse(value) if name == "q" else SearchRequest.from_params({name: value})
+            kept[name] = value
         except BadRequest:
             continue
-    return url_for("pages.search", **kept) if len(kept) < len([n for n in PARAMS if n in request.args]) else None
+    return url_for("pages.search", **kept) if len(kept) < len(given) else None

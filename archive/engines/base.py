@@ -46,16 +46,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from ..facets import value_groups
 from ..schema import Outcome
 from ..settings import Place
 
-# Facet fields, and the filter group that each is counted without (drill-down).
-FACET_GROUPS = {"region": "region", "topic": "topic", "year": "date", "ym": "date", "month": "date",
-                "person": "person", "role": "role", "ingested": "ingested"}
-# Filters by facet values (any of them). Two are hidden (never listed): `ingested`, into which the
-# service turns a --since bound (the ingest times on or after it), and `access`, the reader's levels
-# (archive/access).
-VALUE_GROUPS = ("region", "topic", "person", "role", "ingested", "access")
+# The facet fields and the filter group each is counted without (drill-down): archive/facets.py.
 ORDERS = ("relevance", "newest", "oldest", "index")
 
 
@@ -66,16 +61,28 @@ class DateRange:
     month: int | None = None  # a month of any year, also of dates whose year is unknown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Filters:
-    """Resolved filters: facet values (any of them) per group, and a date range."""
-    region: tuple[str, ...] | None = None
-    topic: tuple[str, ...] | None = None
-    person: tuple[str, ...] | None = None
-    role: tuple[str, ...] | None = None   # decision, action
-    ingested: tuple[str, ...] | None = None  # RFC 3339 times files were first ingested (--since)
-    access: tuple[str, ...] | None = None  # the access levels the reader may read (None: all)
-    date: DateRange | None = None
+    """Resolved filters: facet values (any of them) per filter group of archive/facets.py, and a date range.
+
+    Filters(region=(…), role=("decision",), date=DateRange(…)); two groups are hidden: `ingested`, the
+    RFC 3339 times a --since bound selects, and `access`, the levels the reader may read (None: all)."""
+    values: dict  # group -> tuple of values; a group not filtered is absent
+    date: DateRange | None
+
+    def __init__(self, date: DateRange | None = None, **groups):
+        unknown = set(groups) - set(value_groups())
+        if unknown:
+            raise TypeError(f"no facet filter group {', '.join(sorted(unknown))} (archive/facets.py)")
+        object.__setattr__(self, "values", {g: tuple(v) for g, v in groups.items() if v is not None})
+        object.__setattr__(self, "date", date)
+
+    def get(self, group: str) -> tuple[str, ...] | None:
+        return self.values.get(group)
+
+    def but(self, **groups) -> "Filters":
+        """These filters with some groups' values replaced (None: not filtered)."""
+        return Filters(self.date, **{**self.values, **groups})
 
 
 class Found(Protocol):

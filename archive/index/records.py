@@ -2,9 +2,9 @@
 
 A meeting record has the key terms, topics and places related meetings
 share. A paragraph record has the fields it is searched by (text; title and
-section for the context boost), the facet values it is filtered and counted
-by (every ancestor of each region path; topics; year, ym = YYYY-MM and
-month = MM of its date, where known), date_sort (YYYYMMDD, unknown parts 0)
+section for the context boost), the values of every facet it is filtered and counted
+by (archive/facets.py: each ancestor of each region path; topics; year, ym = YYYY-MM and
+month = MM of its date, where known; …), date_sort (YYYYMMDD, unknown parts 0)
 and `info`, stored as it is and shown with each hit. `ingested` (a hidden facet,
 RFC 3339 UTC) is when the file's current content was first ingested: what
 `--since` and the feeds' `updated` read; meetings and files also keep the
@@ -18,6 +18,7 @@ import hashlib
 from dataclasses import dataclass
 
 from ..extract.fields import PEOPLE_ROLES, MeetingFields, person_name
+from ..facets import Source, values_of
 from ..ingest.layout import break_offsets, page_of
 from ..ingest.model import Document, Meeting, Paragraph
 from ..schema import FILE, MEETING, PARAGRAPH, PARTICIPANTS  # (the kinds and fields: archive/schema.py)
@@ -33,18 +34,9 @@ def _date_json(date) -> dict | None:
     return date.as_json() if date is not None else None
 
 
-def _date_fields(date) -> dict:
-    """Facet and sort values of a date; unknown parts are left out, not guessed."""
-    if date is None:
-        return {"date_sort": 0}
-    fields = {"date_sort": (date.year or 0) * 10000 + (date.month or 0) * 100 + (date.day or 0)}
-    if date.year:
-        fields["year"] = str(date.year)
-        if date.month:
-            fields["ym"] = f"{date.year}-{date.month:02d}"
-    if date.month:
-        fields["month"] = f"{date.month:02d}"
-    return fields
+def _date_sort(date) -> int:
+    """YYYYMMDD of a date, unknown parts 0 (the date facets are archive/facets.py's)."""
+    return (date.year or 0) * 10000 + (date.month or 0) * 100 + (date.day or 0) if date is not None else 0
 
 
 def _header(meeting: Meeting) -> MeetingFields:
@@ -61,15 +53,6 @@ def _participants(meeting: Meeting) -> list[str]:
     people = _header(meeting).people
     names = (person_name(n) for role in PARTICIPANTS for n in people.get(role, ()))
     return sorted({n for n in names if n and "," not in n})
-
-
-def _region_values(regions) -> list[str]:
-    """Every region's path and the paths of its ancestors, so a filter on any level finds it."""
-    keys = set()
-    for region in regions:
-        path = region.path
-        keys.update("/".join(path[:i]) for i in range(1, len(path) + 1))
-    return sorted(keys)
 
 
 @dataclass(frozen=True)
@@ -93,11 +76,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, 
         "text": para.text,
         "title": meeting.title,
         "section": para.section,
-        "region": _region_values(para.regions),
-        "topic": list(para.topics),
-        "person": _participants(meeting),
-        "role": [para.role] if para.role else [],
-        "access": [level],
+        "date_sort": _date_sort(para.date),
         "info": {
             "n": para.n,
             "meeting_title": meeting.title,
@@ -115,9 +94,8 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, 
                                          doc.pages, doc.lines),
         },
     }
-    fields.update(_date_fields(para.date))
-    if ingest is not None and ingest.ingested:
-        fields["ingested"] = ingest.ingested
+    source = Source(para, meeting, tuple(_participants(meeting)), level, ingest.ingested if ingest else "")
+    fields.update(values_of(source))
     return fields
 
 

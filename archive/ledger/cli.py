@@ -3,6 +3,7 @@
 import json
 import sys
 
+from ..cli_parser import add_facet_flags, facet_params
 from ..errors import BadRequest
 from .closing import suggest_closing
 from .export import to_csv
@@ -14,9 +15,7 @@ def add_parser(sub, common) -> None:
     p = sub.add_parser("items", parents=[common], help="决定事项和待办事项的督办台账",
                        description="决定事项和待办事项的督办台账：可按查询词、地区、责任人、时限、状态筛选")
     p.add_argument("query", nargs="*", metavar="QUERY", help="查询词，与 search 相同（默认：全部事项）")
-    for name, text in (("region", "省、市或县"), ("topic", "主题"), ("person", "参会人员")):
-        p.add_argument(f"--{name}", help=text)
-    p.add_argument("--kind", choices=("decision", "action"), help="只看决定事项（decision）或待办事项（action）")
+    add_facet_flags(p)
     p.add_argument("--from", dest="date_from", metavar="DATE", help="会议起始日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="会议结束日期：YYYY、YYYY-MM 或 YYYY-MM-DD")
     p.add_argument("--owner", help="责任人或责任单位（按原文）")
@@ -42,8 +41,7 @@ def _line(r: dict) -> str:
 def cmd_items(args) -> int:
     from ..home import open_archive
     from ..search.service import SearchService
-    params = {"q": " ".join(args.query), "region": args.region, "topic": args.topic, "person": args.person,
-              "kind": args.kind, "from": args.date_from, "to": args.date_to, "owner": args.owner,
+    params = {"q": " ".join(args.query), **facet_params(args), "from": args.date_from, "to": args.date_to, "owner": args.owner,
               "due_before": args.due_before, "status": args.status, "sort": args.sort}
     try:
         req = LedgerRequest.from_params({k: v for k, v in params.items() if v})

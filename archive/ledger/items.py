@@ -11,18 +11,19 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .. import facets
 from ..errors import BadRequest
 from ..extract.fields import person_name, split_people
 from ..search.highlight import highlight
 from ..search.query import parse, positives
-from ..search.request import KINDS, SearchRequest, date_bound
+from ..search.request import SearchRequest, date_bound
 from .deadlines import resolve, written
 from .status import OPEN, STATUSES, Status, item_id
 
 LIMIT = 5000  # paragraphs of each kind read for one ledger
 SORTS = ("due", "date")  # by deadline (none last), or by meeting date (newest first)
 STATUS_FILTERS = (*STATUSES, "overdue")
-KIND_NAMES = {"decision": "决定事项", "action": "待办事项"}
+KIND_NAMES = facets.ROLES  # an item's kind is the role of its paragraph (archive/facets.py)
 
 # Owners as written: `责任单位：县林草局、各乡镇人民政府`, `由县住建局牵头`, `邵文涛：6月19日前…`.
 _LABELLED = re.compile(r"(?:责任人|负责人|牵头人|责任单位|牵头单位|承办单位|责任部门|配合单位)\s*[:：]\s*"
@@ -46,8 +47,8 @@ class LedgerRequest:
             value = params.get(name) or ""
             return value.strip() if isinstance(value, str) else ""
         search = SearchRequest.from_params({k: params.get(k) for k in
-                                            ("q", "region", "topic", "person", "kind", "from", "to", "month",
-                                             "since", "expand") if params.get(k) is not None})
+                                            ("q", *facets.param_names(), "from", "to", "month", "since", "expand")
+                                            if params.get(k) is not None})
         req = cls(search.with_(sort="newest"), text("owner"), text("due_before"), text("status"),
                   text("sort") or "due")
         if req.sort not in SORTS:
@@ -95,9 +96,9 @@ def _row(hit: dict, meeting: dict, item: dict, leaves) -> dict:
 
 def _paragraph_rows(service, req: LedgerRequest, leaves) -> list[dict]:
     reader, meetings, rows = service.engine.reader(), {}, []
-    kinds = (req.search.kind,) if req.search.kind else KINDS
+    kinds = (req.search.value("role"),) if req.search.value("role") else tuple(facets.ROLES)
     for kind in kinds:
-        for _, hit in service.export(req.search.with_(kind=kind), LIMIT):
+        for _, hit in service.export(req.search.with_(role=kind), LIMIT):
             mid = hit["meeting_id"]
             if mid not in meetings:
                 # (the service gave this viewer a paragraph of the meeting: the viewer may read the meeting)

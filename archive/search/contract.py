@@ -70,7 +70,7 @@ class Result(TypedDict):
     relaxed: bool              # no paragraph has every term: ranked by how many terms each has
     expanded: list[Expansion]  # what was also searched; none with expand=0 or a quoted phrase
     hits: list[Hit]
-    facets: dict[str, list[FacetValue]]   # region, topic, date, person, kind
+    facets: dict[str, list[FacetValue]]   # each listed facet of archive/facets.py, date, and kind (role, its older name)
     facets_truncated: dict[str, bool]     # a facet listed only its FACET_LIMIT most frequent values
     suggestion: Suggestion | None         # only when nothing (or only a relaxed answer) was found
     drops: list[Drop]                     # only when nothing was found under the filters

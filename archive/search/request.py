@@ -1,9 +1,10 @@
 """A search request, validated once for every front (CLI, page, API)."""
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timezone
 
+from .. import facets
 from ..errors import BadRequest, QueryError
 from .query import MAX_QUERY_CHARS, parse
 
@@ -11,7 +12,6 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 PER_PAGE = 20  # the default page size of every front
 SORTS = ("relevance", "newest", "oldest")
-KINDS = ("decision", "action")  # paragraphs under 决定/决议/议定事项, under 遗留问题/待办
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -72,21 +72,34 @@ def _int(params, name, default, low, high) -> int:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class SearchRequest:
-    q: str = ""
-    region: str = ""
-    topic: str = ""
-    person: str = ""
-    kind: str = ""  # decision or action: only the paragraphs that record one
-    date_from: str = ""
-    date_to: str = ""
-    month: int | None = None  # a month in any year, also dates whose year is unknown
-    page: int = 1
-    per_page: int = PER_PAGE
-    sort: str = "relevance"
-    expand: bool = True  # also search each term's synonyms (archive/search/thesaurus.toml)
-    since: str = ""  # only files whose content was first ingested on/after this (or LAST_INGEST)
+    """SearchRequest(q="环境", region="甘肃", role="decision", date_from="2023"): a facet's filter is
+    given by its name (archive/facets.py), held in `chosen` and read with value(name)."""
+    q: str
+    chosen: dict  # facet name -> the value it is filtered by (only those given)
+    date_from: str
+    date_to: str
+    month: int | None  # a month in any year, also dates whose year is unknown
+    page: int
+    per_page: int
+    sort: str
+    expand: bool  # also search each term's synonyms (archive/search/thesaurus.toml)
+    since: str  # only files whose content was first ingested on/after this (or LAST_INGEST)
+
+    def __init__(self, q: str = "", date_from: str = "", date_to: str = "", month: int | None = None, page: int = 1,
+                 per_page: int = PER_PAGE, sort: str = "relevance", expand: bool = True, since: str = "", **chosen):
+        names = {f.name for f in facets.filtered()}
+        if set(chosen) - names:
+            raise TypeError(f"no facet filter {', '.join(sorted(set(chosen) - names))} (archive/facets.py)")
+        given = dict(q=q, chosen={n: v for n, v in chosen.items() if v}, date_from=date_from, date_to=date_to,
+                     month=month, page=page, per_page=per_page, sort=sort, expand=expand, since=since)
+        for name, value in given.items():
+            object.__setattr__(self, name, value)
+
+    def value(self, facet: str) -> str:
+        """The value the facet of this name is filtered by, or ""."""
+        return self.chosen.get(facet, "")
 
     @classmethod
     def from_params(cls, params) -> "SearchRequest":
@@ -100,12 +113,10 @@ class SearchRequest:
             sort = "newest"
         if sort not in SORTS:
             raise BadRequest(f"sort 应为 {' | '.join(SORTS)} 或 date：{sort!r}")
+        chosen = {f.name: next((v for v in map(text, (f.param, *f.aliases)) if v), "") for f in facets.filtered()}
         req = cls(
             q=params.get("q") or "",
-            region=text("region"),
-            topic=text("topic"),
-            person=text("person"),
-            kind=text("kind"),
+            **chosen,
             date_from=text("from"),
             date_to=text("to"),
             month=_int(params, "month", None, 1, 12),
@@ -128,19 +139,23 @@ class SearchRequest:
                 date_bound(value, upper)
         if self.date_from and self.date_to and date_bound(self.date_from, False) > date_bound(self.date_to, True):
             raise BadRequest(f"起始日期 {self.date_from} 晚于结束日期 {self.date_to}")
-        for name, value in (("region", self.region), ("topic", self.topic), ("person", self.person)):
+        for f in facets.filtered():
+            value = self.value(f.name)
             if len(value) > MAX_QUERY_CHARS:
-                raise BadRequest(f"{name} 过长")
+                raise BadRequest(f"{f.param} 过长")
+            if value and f.choices and value not in f.choices:
+                raise BadRequest(f"{f.param} 应为 {' | '.join(f.choices)}：{value!r}")
         if self.since and self.since != LAST_INGEST:
             since_bound(self.since)
-        if self.kind and self.kind not in KINDS:
-            raise BadRequest(f"kind 应为 {' | '.join(KINDS)}：{self.kind!r}")
 
     def with_(self, **changes) -> "SearchRequest":
-        return replace(self, **changes)
+        """This request with fields or facet filters changed (a facet's "" or None: not filtered)."""
+        given = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "chosen"}
+        return SearchRequest(**{**given, **self.chosen, **changes})
 
     def filters(self) -> dict[str, str]:
-        """The filters given, by the URL parameter each came from."""
-        values = {"region": self.region, "topic": self.topic, "person": self.person, "kind": self.kind,
-                  "from": self.date_from, "to": self.date_to, "month": str(self.month) if self.month else "", "since": self.since}
+        """The filters given, by the URL parameter each is written with."""
+        values = {f.param: self.value(f.name) for f in facets.filtered()}
+        values.update({"from": self.date_from, "to": self.date_to, "month": str(self.month) if self.month else "",
+                       "since": self.since})
         return {name: value for name, value in values.items() if value}

@@ -18,9 +18,10 @@ state is shared between requests.
 """
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
+from .. import facets
 from ..access.levels import EVERYONE, Viewer
 from ..engines.base import DateRange, Engine, Filters, Found, Reader
 from ..extract import regions as region_names
@@ -35,13 +36,22 @@ from .suggest import suggest
 from .timeline import timeline
 from .thesaurus import default_thesaurus
 
-FACET_LIMIT = 50  # values listed per facet (regions: per level, so the page can nest them)
+FACET_LIMIT = facets.TOP_N  # values listed per facet (regions: per level, so the page can nest them)
 RELATED = 5  # related meetings listed with a meeting
-# The filters a user can drop: the URL parameters that make each, and the request without it.
-FILTER_PARAMS = {("region",): {"region": ""}, ("topic",): {"topic": ""}, ("person",): {"person": ""},
-                 ("kind",): {"kind": ""}, ("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None},
-                 ("since",): {"since": ""}}
-UNFILTERED = {name: value for cleared in FILTER_PARAMS.values() for name, value in cleared.items()}
+# The JSON facet keys kept for clients of before `role` was named so (the same list under its old name).
+FACET_ALIASES = {"kind": "role"}
+
+
+def filter_params() -> dict[tuple, dict]:
+    """The filters a user can drop: the URL parameters that make each, and the request's changes without it."""
+    out: dict[tuple, dict] = {(f.param,): {f.name: ""} for f in facets.filtered()}
+    out.update({("from", "to"): {"date_from": "", "date_to": ""}, ("month",): {"month": None},
+                ("since",): {"since": ""}})
+    return out
+
+
+def unfiltered() -> dict:
+    return {name: value for cleared in filter_params().values() for name, value in cleared.items()}
 
 
 class _Query:
@@ -134,12 +144,18 @@ class SearchService:
         if req.date_from or req.date_to or req.month:
             date = DateRange(date_bound(req.date_from, False) if req.date_from else 0,
                              date_bound(req.date_to, True) if req.date_to else 99999999, req.month)
-        return Filters(region=tuple(self._region_values(reader, req.region)) if req.region else None,
-                       topic=(req.topic,) if req.topic else None,
-                       person=tuple({req.person, person_name(req.person)} - {""}) if req.person else None,
-                       role=(req.kind,) if req.kind else None, date=date,
-                       ingested=self._ingested_since(reader, req.since) if req.since else None,
+        groups = {f.filter_group: self._facet_values(reader, f.name, value) for f in facets.filtered()
+                  if (value := req.value(f.name))}
+        return Filters(date, **groups, ingested=self._ingested_since(reader, req.since) if req.since else None,
                        access=self.viewer.levels)
+
+    def _facet_values(self, reader: Reader, name: str, value: str) -> tuple[str, ...]:
+        """The facet values a filter's text selects: a region's by name, a person's also as the facet files it."""
+        if name == "region":
+            return tuple(self._region_values(reader, value))
+        if name == "person":
+            return tuple({value, person_name(value)} - {""})
+        return (value,)
 
     def _ingest_times(self, reader: Reader) -> list[str]:
         """The ingest times (hidden facet values, RFC 3339 UTC: they sort as text) of the paragraphs the
@@ -202,16 +218,23 @@ class SearchService:
 
     @staticmethod
     def _facets(found: Found) -> tuple[dict[str, list[FacetValue]], dict[str, bool]]:
-        region, region_cut = _top(found.facet_counts("region"), by_level=True)
-        topic, topic_cut = _top(found.facet_counts("topic"))
-        person, person_cut = _top(found.facet_counts("person"))
-        kind = [{"value": v, "count": n} for v, n in sorted(found.facet_counts("role").items())]
+        """Each listed facet's values (archive/facets.py says how), the date facets as one `date`."""
+        listed, cut, dates = {}, {}, {}
+        for f in facets.FACETS:
+            if f.listed in (facets.TOP, facets.BY_LEVEL):
+                listed[f.name], cut[f.name] = _top(found.facet_counts(f.name), by_level=f.listed == facets.BY_LEVEL)
+            elif f.listed == facets.ALL:
+                counts = sorted(found.facet_counts(f.name).items())
+                listed[f.name], cut[f.name] = [{"value": v, "count": n} for v, n in counts], False
+            elif f.listed == facets.DATE:
+                dates[f.name] = found.facet_counts(f.name)
         # Dates: years, YYYY-MM and --MM (a month in any year, ISO 8601's form without the year).
-        counts = {**found.facet_counts("year"), **found.facet_counts("ym")}
-        counts.update({f"--{month}": n for month, n in found.facet_counts("month").items()})
-        date = [{"value": v, "count": counts[v]} for v in sorted(counts)]
-        return ({"region": region, "topic": topic, "date": date, "person": person, "kind": kind},
-                {"region": region_cut, "topic": topic_cut, "date": False, "person": person_cut, "kind": False})
+        counts = {**dates.get("year", {}), **dates.get("ym", {})}
+        counts.update({f"--{month}": n for month, n in dates.get("month", {}).items()})
+        listed["date"], cut["date"] = [{"value": v, "count": counts[v]} for v in sorted(counts)], False
+        for old, name in FACET_ALIASES.items():
+            listed[old], cut[old] = listed[name], cut[name]
+        return listed, cut
 
     # -- help when nothing is found ------------------------------------------------
 
@@ -221,13 +244,13 @@ class SearchService:
         drops: list[Drop] = []
         if not s.found.total:
             given = req.filters()
-            for params, cleared in FILTER_PARAMS.items():
+            for params, cleared in filter_params().items():
                 if any(p in given for p in params):
                     total = self._find(reader, req.with_(**cleared), s.query).found.total
                     drops.append({"params": list(params), "total": total})
         suggestion = None
         # (Without filters, the search just made is the unfiltered one.)
-        found_unfiltered = bool(req.filters()) and self._find(reader, req.with_(**UNFILTERED), s.query).found.total
+        found_unfiltered = bool(req.filters()) and self._find(reader, req.with_(**unfiltered()), s.query).found.total
         if req.q.strip() and (s.relaxed or not found_unfiltered):
             fixed = suggest(reader, self._counter(reader), req.q)
             if fixed:
@@ -278,10 +301,10 @@ class SearchService:
         if not s.found.total:
             return []
         times = s.found.facet_counts("ingested")  # (counted without the since filter: apply it again)
-        allowed = set(s.filters.ingested) if s.filters.ingested is not None else set(times)
+        allowed = set(s.filters.get("ingested")) if s.filters.get("ingested") is not None else set(times)
         out: dict[str, dict] = {}
         for at in sorted(set(times) & allowed, reverse=True):  # RFC 3339 UTC: newest sorts last
-            found = reader.find(s.plan, replace(s.filters, ingested=(at,)), False)
+            found = reader.find(s.plan, s.filters.but(ingested=(at,)), False)
             # A rebuild stamps the whole corpus with one time: look at its newest hits only.
             page = found.page("newest", 0, max(limit * 50, 500))
             for record in reader.paragraphs(key for key, _ in page):

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..base import FACET_GROUPS, VALUE_GROUPS, Filters
+from ...facets import group_of
+from ..base import Filters
 from .evaluate import Evaluator
 
 
@@ -76,7 +77,7 @@ class ArrayFound:
         return found
 
     def facet_counts(self, field: str) -> dict[str, int]:
-        group = FACET_GROUPS[field]
+        group = group_of(field)
         within = self._drilled.get(group)
         if within is None:
             within = self._drilled[group] = self._within(group)
@@ -99,10 +100,8 @@ def filter_masks(filters: Filters, arrays) -> dict[str, np.ndarray]:
     """The documents each filter group lets through, from an engine's arrays (size, mask_of(field,
     values), date_sort)."""
     masks = {}
-    for group in VALUE_GROUPS:
-        values = getattr(filters, group)
-        if values is not None:
-            masks[group] = arrays.mask_of(group, values)
+    for group, values in filters.values.items():
+        masks[group] = arrays.mask_of(group, values)
     if filters.date is not None:
         d = filters.date
         mask = np.ones(arrays.size, dtype=bool)

@@ -29,7 +29,7 @@ that the shards aggregate them.
 
 import numpy as np
 
-from ...schema import FACET_FIELDS
+from ... import facets
 from ..arrays.facets import FacetArrays
 from .cluster import layout
 from .rows import code, word_token
@@ -109,8 +109,8 @@ class Generation(FacetArrays):
         self.size = len(self.seqs)
         self.date_sort = np.array(row[1] or [], dtype=np.int64)
         self._lengths = {name: np.array(values or [], dtype=np.float64) for name, values in zip(LENGTH_FIELDS, row[2:])}
-        self.values_of = {field: [] for field in FACET_FIELDS}
-        by_field: dict[str, list] = {field: [] for field in FACET_FIELDS}
+        self.values_of = {field: [] for field in facets.fields()}
+        by_field: dict[str, list] = {field: [] for field in facets.fields()}
         for entry, seqs in self._facet_seqs(conn):
             field, _, value = entry.partition(":")
             by_field.setdefault(field, []).append((value, seqs))

@@ -22,7 +22,8 @@ from collections import Counter
 from functools import lru_cache
 
 from ...analysis import normalize, unit_string, words
-from ...schema import FACET_FIELDS, FILE, MEETING, PARAGRAPH
+from ... import facets
+from ...schema import FILE, MEETING, PARAGRAPH
 from .schema import CHARS, SECTION, TEXT, TITLE
 
 # Whoosh's field-length byte (whoosh.util.numeric): the length each byte stands for, and the byte of
@@ -120,7 +121,6 @@ def chars_length(units: str) -> int:
 
 _COMMA_TOKEN = re.compile(r"[^,]+")
 _SPACE_TOKEN = re.compile(r"[^ \t\r\n]+")
-COMMA_FIELDS = ("region", "topic", "keyterm", "person")  # KEYWORD(commas=True); the others: KEYWORD()
 NOT_VALUES = ("kind", "id", "meeting_id", "source", "text", "title", "section", "info", "date_sort")
 
 
@@ -131,7 +131,7 @@ def keyword_values(field: str, value) -> list[str]:
     if isinstance(value, (list, tuple)):
         value = ",".join(value)
     value = str(value)
-    if field in COMMA_FIELDS:
+    if field == "keyterm" or facets.comma_separated(field):  # KEYWORD(commas=True); the others: KEYWORD()
         return sorted({t.strip() for t in _COMMA_TOKEN.findall(value)})
     return sorted(set(_SPACE_TOKEN.findall(value)))
 
@@ -227,7 +227,7 @@ def paragraph_line(record: dict, stats: Stats) -> str:
         _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(units),
         _text(words_column(tokens)), _text(words_column(title)), _text(words_column(section)),
         *(str(n) for n in lengths), *(str(quantize(n)) for n in lengths),
-        str(int(record.get("date_sort") or 0)), _texts(facet_values(record, FACET_FIELDS)),
+        str(int(record.get("date_sort") or 0)), _texts(facet_values(record, facets.fields())),
         "{" + ",".join(map(str, sorted(found))) + "}", _text(text), _json(record.get("info")),
     )) + "\n"
 

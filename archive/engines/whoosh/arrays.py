@@ -23,8 +23,9 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from ... import facets
 from ...analysis import bigrams
-from ...schema import FACET_FIELDS, PARAGRAPH
+from ...schema import PARAGRAPH
 from ..arrays.facets import FacetArrays
 from .private import column_array, length_column, segment_terms
 from .schema import UNITS_EXT, UNITS_OFFSETS_EXT
@@ -43,7 +44,7 @@ def read_facets(segreader) -> dict:
     facet field's postings decoded at once."""
     terms = segment_terms(segreader)
     out = {}
-    for field in set(FACET_FIELDS + ("kind",)) & set(terms.indexed_field_names()):
+    for field in set(facets.fields() + ("kind",)) & set(terms.indexed_field_names()):
         bounds, docs, _ = terms.field_postings(field)
         out[field] = ([t.decode("utf-8") for t in terms.field_terms(field)], docs.astype(np.int32), bounds)
     return out
@@ -96,7 +97,7 @@ class SegmentArrays(FacetArrays):
         self.segments = [_Segment(r, off) for r, off in reader.leaf_readers()]
         # Facet postings: one array per field, grouped by value, with the values' boundaries.
         per_segment = [read_facets(seg.reader) for seg in self.segments]
-        for field in FACET_FIELDS + ("kind",):
+        for field in facets.fields() + ("kind",):
             parts = [(seg, found[field]) for seg, found in zip(self.segments, per_segment) if field in found]
             names = sorted({v for _, (values, _, _) in parts for v in values})
             docs, vids = [], []

@@ -8,6 +8,7 @@ an ingest killed at any moment leaves both as they were.
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency
 
+from ... import facets
 from ...schema import PARAGRAPH
 from .tokenizers import UnitTokenizer, WordTokenizer
 
@@ -46,16 +47,8 @@ def make_schema() -> Schema:
         chars=_text(units),
         title=_text(words),
         section=_text(words),
-        region=KEYWORD(commas=True),
-        topic=KEYWORD(commas=True),
         keyterm=KEYWORD(commas=True),
-        person=KEYWORD(commas=True),
-        role=KEYWORD(),
-        access=KEYWORD(commas=True),
-        year=KEYWORD(),
-        month=KEYWORD(),
-        ym=KEYWORD(),
-        ingested=KEYWORD(),
+        **{f.name: KEYWORD(commas=f.commas) for f in facets.FACETS},  # (archive/facets.py)
         date_sort=NUMERIC(int, bits=32, sortable=True),
         info=STORED,
     )
@@ -67,7 +60,7 @@ def to_fields(record: dict) -> dict:
     fields = dict(record)
     if "text" in fields and fields.get("kind") == PARAGRAPH:
         fields["chars"] = fields["text"]
-    for name in ("region", "topic", "keyterm", "person", "role", "access"):
+    for name in ("keyterm", *facets.fields()):
         if isinstance(fields.get(name), list):
             fields[name] = ",".join(fields[name])
     return fields
