@@ -250,7 +250,7 @@ def test_no_http_answer_holds_anything_above_the_users_level(base, archive, leve
     @given(REQUESTS, st.sampled_from(meetings), st.integers(0, 12))
     def check(params, meeting_id, paragraph):
         query = {"q": params["q"], "region": params["region"], "topic": params["topic"], "person": params["person"],
-                 "kind": params["kind"], "from": params["date_from"], "sort": params["sort"],
+                 "role": params["role"], "from": params["date_from"], "sort": params["sort"],
                  "page": params["page"], "per_page": params["per_page"], "month": params["month"] or "",
                  "since": params["since"]}
         query = urlencode({k: v for k, v in query.items() if v != ""})
