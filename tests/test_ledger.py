@@ -21,7 +21,8 @@ from archive.home import Archive
 from archive.index.pipeline import ingest
 from archive.ledger.deadlines import resolve, written
 from archive.ledger.export import COLUMNS
-from archive.ledger.items import LedgerRequest, ledger, owners_written
+from archive.ledger.book import ledger
+from archive.ledger.items import LedgerRequest, owners_written
 from archive.ledger.status import StatusBook
 from archive.search.service import SearchService
 from web import create_app
@@ -181,7 +182,7 @@ def test_filters_and_sorts_give_the_rows_a_hand_list_gives(archive):
 
 def test_a_later_report_suggests_closing_but_changes_nothing(archive):
     full, _ = archive
-    from archive.ledger.closing import suggest_closing
+    from archive.ledger.book import suggest_closing
     service = SearchService(full)
     rows = ledger(service, LedgerRequest(), {}, TODAY)
     suggest_closing(service, rows)

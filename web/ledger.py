@@ -19,9 +19,9 @@ from flask import Blueprint, Response, current_app, g, jsonify, make_response, r
 
 from archive import facets
 from archive.errors import BadRequest
-from archive.ledger.closing import suggest_closing
+from archive.ledger.book import ledger, readable_item, suggest_closing
 from archive.ledger.export import to_csv
-from archive.ledger.items import KIND_NAMES, LedgerRequest, ledger
+from archive.ledger.items import KIND_NAMES, LedgerRequest
 from archive.ledger.status import STATUSES, StatusBook
 
 from .auth import service
@@ -145,8 +145,7 @@ def _set_status(item_id: str):
         token = status_token()
         if not token or not hmac.compare_digest(token, request.form.get("csrf", "")):
             return _refused(400, "请求有误", "表单已过期或来源不明，请刷新页面后重试。")
-    rows = _rows({})[1] if ITEM_ID.match(item_id) else []
-    row = next((r for r in rows if r["id"] == item_id), None)
+    row = readable_item(service(), item_id) if ITEM_ID.match(item_id) else None
     if row is None:  # (an item of minutes the viewer may not read is not confirmed to exist)
         return _refused(404, "找不到事项", f"没有这个事项：{item_id}")
     try:

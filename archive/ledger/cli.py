@@ -5,9 +5,9 @@ import sys
 
 from ..cli_parser import add_facet_flags, facet_params
 from ..errors import BadRequest
-from .closing import suggest_closing
+from .book import ledger, suggest_closing
 from .export import to_csv
-from .items import KIND_NAMES, SORTS, STATUS_FILTERS, LedgerRequest, ledger
+from .items import KIND_NAMES, SORTS, STATUS_FILTERS, LedgerRequest
 from .status import STATUSES, StatusBook
 
 

@@ -1,9 +1,9 @@
 """“建议关闭”: a later meeting reports an open item done. Shown next to the item, never applied.
 
 A later meeting's sentence that says 已完成 / 已落实 / 已办结 (…) and holds enough of the item's key
-words (at least two, and at least 40% of them) suggests closing the item. The reports are found by
-the search service under the viewer's levels, so a suggestion never cites minutes the viewer may not
-read.
+words (at least two, and at least 40% of them) suggests closing the item. The suggestions of the whole
+archive are found once per generation of the index (book.py), each with the level of the minutes it
+cites, and a viewer is shown the first one of minutes they may read: never one they may not.
 """
 
 import re
@@ -36,37 +36,44 @@ def _date_key(d: dict | None) -> tuple | None:
     return (d["year"], d["month"], d.get("day") or 0)
 
 
-def _reports(service) -> list[dict]:
+def reports(service) -> list[tuple[dict, str]]:
+    """(hit, its meeting's access level) of the paragraphs that say something is done, newest first."""
     req = SearchRequest(q=_QUERY, sort="newest", expand=False)
-    return [hit for _, hit in service.export(req, REPORTS)]
+    reader, levels = service.engine.reader(), {}
+    out = []
+    for _, hit in service.export(req, REPORTS):
+        if hit["meeting_id"] not in levels:
+            meeting = reader.meeting(hit["meeting_id"])
+            levels[hit["meeting_id"]] = meeting.get("access", "") if meeting else None
+        if levels[hit["meeting_id"]] is not None:
+            out.append((hit, levels[hit["meeting_id"]]))
+    return out
 
 
-def suggest_closing(service, rows: list[dict]) -> None:
-    """Set each open row's `suggest_close` ({meeting_id, paragraph, meeting_title, date, text}) or None."""
-    open_rows = [r for r in rows if r["status"] == "open"]
+def candidates(rows: list[dict], found: list[tuple[dict, str]]) -> dict[str, list[tuple[str, dict]]]:
+    """Row id -> (access level, suggestion {meeting_id, paragraph, meeting_title, date, text}) of every
+    later report sentence that holds enough of the row's key words, in report order (a viewer is shown
+    the first one they may read)."""
+    sentences = _done_sentences(found)
+    out: dict[str, list[tuple[str, dict]]] = {}
     for row in rows:
-        row["suggest_close"] = None
-    if not open_rows:
-        return
-    reports = _done_sentences(_reports(service))
-    for row in open_rows:
         held, words = _date_key(row["meeting_date"]), key_words(row["text"])
         if held is None or len(words) < 2:
             continue
         need = max(2, -(-len(words) * 2 // 5))
-        for when, hit, sentence in reports:
+        for when, hit, level, sentence in sentences:
             if when > held and hit["meeting_id"] != row["meeting_id"] and sum(w in sentence for w in words) >= need:
-                row["suggest_close"] = {"meeting_id": hit["meeting_id"], "paragraph": int(hit["id"].rsplit("-p", 1)[1]),
-                                        "meeting_title": hit["meeting_title"], "date": hit["date"],
-                                        "text": sentence.strip()}
-                break
+                out.setdefault(row["id"], []).append((level, {
+                    "meeting_id": hit["meeting_id"], "paragraph": int(hit["id"].rsplit("-p", 1)[1]),
+                    "meeting_title": hit["meeting_title"], "date": hit["date"], "text": sentence.strip()}))
+    return out
 
 
-def _done_sentences(reports: list[dict]) -> list[tuple[tuple, dict, str]]:
-    """(date, hit, sentence) of the reports' dated sentences that say something is done, in report order."""
+def _done_sentences(found: list[tuple[dict, str]]) -> list[tuple[tuple, dict, str, str]]:
+    """(date, hit, level, sentence) of the reports' dated sentences that say something is done, in report order."""
     out = []
-    for hit in reports:
+    for hit, level in found:
         when = _date_key(hit["date"])
         if when is not None:
-            out += [(when, hit, s) for s in _SENTENCE.findall(hit["text"]) if any(w in s for w in DONE_WORDS)]
+            out += [(when, hit, level, s) for s in _SENTENCE.findall(hit["text"]) if any(w in s for w in DONE_WORDS)]
     return out

@@ -1,10 +1,9 @@
 """The ledger's rows: every decision and open item the search finds, joined to its meeting.
 
 Rows come from the search service (SearchService.export of the paragraphs that record a decision
-or an open item, under the request's query and filters), so whatever the service enforces for its
-viewer — levels above all — the ledger inherits: a meeting the viewer may not read gives no row.
+or an open item, under a query and filters; book.py keeps those of the whole archive per generation).
 Each paragraph is joined to its meeting's `items` (owners, deadline as written); the deadline is
-resolved to a date (deadlines.py) and the status people keep (status.py) is added.
+resolved to a date (deadlines.py); the status people keep (status.py) is added per request.
 """
 
 import re
@@ -15,10 +14,9 @@ from .. import facets
 from ..errors import BadRequest
 from ..extract.fields import person_name, split_people
 from ..search.highlight import highlight
-from ..search.query import parse, positives
 from ..search.request import SearchRequest, date_bound
 from .deadlines import resolve, written
-from .status import OPEN, STATUSES, Status, item_id
+from .status import STATUSES, Status, item_id
 
 LIMIT = 5000  # paragraphs of each kind read for one ledger
 SORTS = ("due", "date")  # by deadline (none last), or by meeting date (newest first)
@@ -94,11 +92,13 @@ def _row(hit: dict, meeting: dict, item: dict, leaves) -> dict:
     }
 
 
-def _paragraph_rows(service, req: LedgerRequest, leaves) -> list[dict]:
-    reader, meetings, rows = service.engine.reader(), {}, []
+def collect(service, req: LedgerRequest, leaves, limit: int = LIMIT) -> list[tuple[dict, str, str]]:
+    """(row without status, its meeting's access level, its paragraph id) of the decision and action
+    paragraphs the service finds for the request (each of its kinds, newest first, up to `limit`)."""
+    reader, meetings, out = service.engine.reader(), {}, []
     kinds = (req.search.value("role"),) if req.search.value("role") else tuple(facets.ROLES)
     for kind in kinds:
-        for _, hit in service.export(req.search.with_(role=kind), LIMIT):
+        for _, hit in service.export(req.search.with_(role=kind), limit):
             mid = hit["meeting_id"]
             if mid not in meetings:
                 # (the service gave this viewer a paragraph of the meeting: the viewer may read the meeting)
@@ -109,17 +109,28 @@ def _paragraph_rows(service, req: LedgerRequest, leaves) -> list[dict]:
             n = int(hit["id"].rsplit("-p", 1)[1])
             items = [i for i in meeting.get("items", []) if i["paragraph"] == n and i["kind"] == kind]
             for item in items or [{"kind": kind, "paragraph": n, "text": hit["text"], "owners": [], "due": None}]:
-                rows.append(_row(hit, meeting, item, leaves))
-    return rows
+                out.append((_row(hit, meeting, item, leaves), meeting.get("access", ""), hit["id"]))
+    return out
 
 
-def _with_status(row: dict, status: Status, today: date) -> dict:
+def number_repeats(rows: list[dict]) -> None:
+    """The same words twice in one file: the second is its own item (rows of the whole archive, so that
+    an id never depends on which rows a request matched)."""
+    seen: dict[str, int] = {}
+    for row in sorted(rows, key=lambda r: (r["source"], r["line_start"])):
+        seen[row["id"]] = seen.get(row["id"], 0) + 1
+        if seen[row["id"]] > 1:
+            row["id"] = item_id(row["source"], f"{row['text']}#{seen[row['id']]}")
+
+
+def with_status(row: dict, status: Status, today: date) -> dict:
     overdue = status.status == "open" and row["due"] is not None and row["due"] < today.isoformat()
     return {**row, "status": status.status, "status_note": status.note, "status_by": status.who,
             "status_at": status.at or None, "overdue": overdue}
 
 
-def _keep(row: dict, req: LedgerRequest) -> bool:
+def keep(row: dict, req: LedgerRequest) -> bool:
+    """The ledger's own filters (owner, due_before, status) on a row with its status."""
     if req.owner:
         wanted = {req.owner, person_name(req.owner)}
         if not any(w and w in o for w in wanted for o in row["owners_written"] + row["owners"]):
@@ -131,21 +142,10 @@ def _keep(row: dict, req: LedgerRequest) -> bool:
     return not req.status or row["status"] == req.status
 
 
-def ledger(service, req: LedgerRequest, statuses: dict[str, Status], today: date | None = None) -> list[dict]:
-    """The rows of a ledger request as the service's viewer may read them, filtered and sorted."""
-    today = today or date.today()
-    leaves = positives(parse(req.search.q)) if req.search.q.strip() else []
-    rows = _paragraph_rows(service, req, leaves)
-    seen: dict[str, int] = {}
-    for row in sorted(rows, key=lambda r: (r["source"], r["line_start"])):
-        # (the same words twice in one file: the second is its own item)
-        seen[row["id"]] = seen.get(row["id"], 0) + 1
-        if seen[row["id"]] > 1:
-            row["id"] = item_id(row["source"], f"{row['text']}#{seen[row['id']]}")
-    rows = [_with_status(r, statuses.get(r["id"], OPEN), today) for r in rows]
-    rows = [r for r in rows if _keep(r, req)]
+def order(rows: list[dict], sort: str) -> list[dict]:
+    """By deadline (none last, then meeting date) or by meeting date (newest first); file order within."""
     rows.sort(key=lambda r: (r["source"], r["line_start"]))
-    if req.sort == "date":
+    if sort == "date":
         rows.sort(key=lambda r: _date_key(r["meeting_date"]), reverse=True)
     else:
         rows.sort(key=lambda r: (r["due"] is None, r["due"] or "", _date_key(r["meeting_date"])))

@@ -1,0 +1,129 @@
+"""The ledger of one generation of the index: every item's row built once, and each request's rows from it.
+
+Collecting the rows reads every decision and action paragraph, its meeting, and the reports that say
+something is done (the law corpus: seconds). That is done once per generation of the index, by the
+trusted service (every level), and kept with the level of each row's minutes; a request then picks the
+rows its viewer may read (the level, as the service filters paragraphs) — or, with a query or a filter
+of the search, the rows of the paragraphs the viewer's service finds — and adds statuses, the ledger's
+own filters and the sort. A generation is the object an engine shares between the readers of one
+committed state: the reader itself on Whoosh (one per state), its `gen` on PostgreSQL; weak keys, so a
+generation nobody reads any more is dropped with it.
+"""
+
+import threading
+import weakref
+from dataclasses import dataclass, field
+from datetime import date
+
+from .. import facets
+from ..access.levels import EVERYONE
+from ..search.highlight import highlight
+from ..search.query import parse, positives
+from .closing import candidates, reports
+from .items import LIMIT, LedgerRequest, collect, keep, number_repeats, order, with_status
+from .status import OPEN, Status
+
+BUILD_LIMIT = 1_000_000  # paragraphs of each kind in a generation's ledger (every one, in practice)
+
+
+@dataclass
+class Entry:
+    row: dict    # the row without status (items._row)
+    level: str   # the access level of its minutes
+    paragraph: str  # its paragraph's id
+
+
+@dataclass
+class Book:
+    entries: list[Entry]
+    by_paragraph: dict[str, list[Entry]] = field(default_factory=dict)
+    closing: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)  # row id -> (level, suggestion)
+
+
+_BOOKS: "weakref.WeakKeyDictionary[object, Book]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()  # (one build per generation; the others wait for it rather than build it again)
+
+
+def _generation(engine) -> object:
+    reader = engine.reader()
+    return getattr(reader, "gen", reader)
+
+
+def _build(service) -> Book:
+    trusted = service.for_viewer(EVERYONE)
+    entries = [Entry(row, level, pid) for row, level, pid in collect(trusted, LedgerRequest(), [], BUILD_LIMIT)]
+    number_repeats([e.row for e in entries])
+    book = Book(entries, closing=candidates([e.row for e in entries], reports(trusted)))
+    for e in entries:
+        book.by_paragraph.setdefault(e.paragraph, []).append(e)
+    return book
+
+
+def book_of(service) -> Book:
+    """The ledger of the generation the service's engine reads now (built on first use)."""
+    key = _generation(service.engine)
+    with _LOCK:
+        found = _BOOKS.get(key)
+        if found is None:
+            found = _BOOKS[key] = _build(service)
+    return found
+
+
+def _plain(req: LedgerRequest) -> bool:
+    """No query and no filter of the search but the kind: the rows are the book's, by level."""
+    s = req.search
+    return not s.q.strip() and set(s.chosen) <= {"role"} and not (s.date_from or s.date_to or s.month or s.since)
+
+
+def _may_read(viewer, level: str) -> bool:
+    return viewer.levels is None or level in viewer.levels
+
+
+def _matched(service, req: LedgerRequest, book: Book) -> list[dict]:
+    """The rows of the paragraphs the viewer's service finds for the request, highlighted for its query."""
+    leaves = positives(parse(req.search.q)) if req.search.q.strip() else []
+    kinds = (req.search.value("role"),) if req.search.value("role") else tuple(facets.ROLES)
+    found = [hit["id"] for kind in kinds for _, hit in service.export(req.search.with_(role=kind), LIMIT)]
+    if any(pid not in book.by_paragraph for pid in found):
+        # (a paragraph of a newer generation than the book's: this request's rows as collected)
+        rows = [row for row, _, _ in collect(service, req, leaves, LIMIT)]
+        number_repeats(rows)
+        return rows
+    return [{**e.row, "highlight": highlight(e.row["text"], leaves) if leaves else None}
+            for pid in found for e in book.by_paragraph[pid]]
+
+
+def ledger(service, req: LedgerRequest, statuses: dict[str, Status], today: date | None = None) -> list[dict]:
+    """The rows of a ledger request as the service's viewer may read them, filtered and sorted."""
+    today = today or date.today()
+    book = book_of(service)
+    if _plain(req):
+        kind, viewer = req.search.value("role"), service.viewer
+        base = [e.row for e in book.entries if _may_read(viewer, e.level) and (not kind or e.row["kind"] == kind)]
+    else:
+        base = _matched(service, req, book)
+    rows = [with_status(r, statuses.get(r["id"], OPEN), today) for r in base]
+    return order([r for r in rows if keep(r, req)], req.sort)
+
+
+def suggest_closing(service, rows: list[dict]) -> None:
+    """Set each open row's `suggest_close` (the first later report the viewer may read) or None."""
+    closing = book_of(service).closing
+    for row in rows:
+        found = closing.get(row["id"], ()) if row["status"] == "open" else ()
+        row["suggest_close"] = next((s for level, s in found if _may_read(service.viewer, level)), None)
+
+
+def meeting_rows(service, meeting_id: str, statuses: dict[str, Status], today: date | None = None) -> list[dict]:
+    """The rows of one meeting the viewer may read (its page's status forms), in paragraph order."""
+    today = today or date.today()
+    rows = [with_status(e.row, statuses.get(e.row["id"], OPEN), today) for e in book_of(service).entries
+            if e.row["meeting_id"] == meeting_id and _may_read(service.viewer, e.level)]
+    suggest_closing(service, rows)
+    return sorted(rows, key=lambda r: r["line_start"])
+
+
+def readable_item(service, item_id: str) -> dict | None:
+    """An item's row when the viewer may read its minutes, else None (as if there were none)."""
+    return next((e.row for e in book_of(service).entries
+                 if e.row["id"] == item_id and _may_read(service.viewer, e.level)), None)

@@ -1,0 +1,103 @@
+#!/usr/bin/env python
+"""Time the ledger (/api/items, /items) through the real Flask app: wall and CPU time per request.
+
+    python bench/ledger.py --index /tmp/ledger-law [--rounds 20] [--json]
+    BENCH_CODE=/work/main python bench/ledger.py --index …     # the same requests on another checkout
+
+Each request of REQUESTS (unfiltered, a query, filters, each sort) is asked once to warm up (the first
+request of a generation builds its ledger: its time is printed apart), then `--rounds` times in turn.
+Printed per request: wall p50/p95 ms, CPU p50/p95 ms (the thread's CPU time, which other processes on a
+shared machine inflate less than wall time), the rows answered; and the load average before and after.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+# The code under test: this repository's, or another checkout's (BENCH_CODE=/path/to/main: a "before").
+sys.path.insert(0, os.environ.get("BENCH_CODE") or str(Path(__file__).resolve().parent.parent))
+
+from archive.home import open_archive  # noqa: E402
+from web import create_app  # noqa: E402
+
+REQUESTS = [
+    "/api/items", "/items",
+    "/api/items?sort=date", "/items?sort=date",
+    "/api/items?q=完成", "/items?q=完成",
+    "/api/items?q=国务院",
+    "/api/items?kind=action", "/api/items?kind=decision&sort=date",
+    "/api/items?status=overdue", "/api/items?due_before=2020-12-31",
+    "/api/items?owner=国务院", "/api/items?from=2010&to=2020",
+    "/api/items?topic=安全生产", "/items?q=完成&kind=decision&sort=due",
+]
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def _ask(client, path: str) -> tuple[float, float, int]:
+    wall, cpu = time.perf_counter(), time.thread_time()
+    answer = client.get(path)
+    cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
+    if answer.status_code != 200:
+        raise SystemExit(f"{path}: {answer.status_code}")
+    rows = answer.get_json()["total"] if path.startswith("/api/") else answer.get_data(as_text=True).count("<tr id=")
+    return wall * 1000, cpu * 1000, rows
+
+
+def run(index: str, rounds: int) -> dict:
+    client = create_app(open_archive(index)).test_client()
+    load_before = os.getloadavg()
+    first = _ask(client, REQUESTS[0])  # (builds the generation's ledger)
+    for path in REQUESTS[1:]:
+        _ask(client, path)
+    times: dict[str, list[tuple[float, float, int]]] = {p: [] for p in REQUESTS}
+    for _ in range(rounds):
+        for path in REQUESTS:
+            times[path].append(_ask(client, path))
+    out = {"index": index, "rounds": rounds, "load_before": load_before, "load_after": os.getloadavg(),
+           "first": {"path": REQUESTS[0], "wall_ms": first[0], "cpu_ms": first[1], "rows": first[2]}, "requests": []}
+    for path, seen in times.items():
+        walls, cpus = [w for w, _, _ in seen], [c for _, c, _ in seen]
+        out["requests"].append({"path": path, "rows": seen[0][2], "wall_p50": statistics.median(walls),
+                                "wall_p95": _pct(walls, 0.95), "cpu_p50": statistics.median(cpus),
+                                "cpu_p95": _pct(cpus, 0.95)})
+    every = [w for seen in times.values() for w, _, _ in seen]
+    out["all_wall_p50"], out["all_wall_p95"] = statistics.median(every), _pct(every, 0.95)
+    cpus = [c for seen in times.values() for _, c, _ in seen]
+    out["all_cpu_p50"], out["all_cpu_p95"] = statistics.median(cpus), _pct(cpus, 0.95)
+    return out
+
+
+def show(r: dict) -> None:
+    print(f"index {r['index']}, {r['rounds']} rounds; load {r['load_before'][0]:.1f} before, "
+          f"{r['load_after'][0]:.1f} after")
+    f = r["first"]
+    print(f"first request {f['path']} (builds the ledger): {f['wall_ms']:.0f} ms wall, {f['cpu_ms']:.0f} ms CPU, "
+          f"{f['rows']} rows")
+    print(f"{'request':<40}{'rows':>7}{'wall p50':>10}{'p95':>8}{'CPU p50':>10}{'p95':>8}")
+    for q in r["requests"]:
+        print(f"{q['path']:<40}{q['rows']:>7}{q['wall_p50']:>10.1f}{q['wall_p95']:>8.1f}"
+              f"{q['cpu_p50']:>10.1f}{q['cpu_p95']:>8.1f}")
+    print(f"{'every request':<47}{r['all_wall_p50']:>10.1f}{r['all_wall_p95']:>8.1f}"
+          f"{r['all_cpu_p50']:>10.1f}{r['all_cpu_p95']:>8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", required=True)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    result = run(args.index, args.rounds)
+    print(json.dumps(result, ensure_ascii=False, indent=1)) if args.json else show(result)
+
+
+if __name__ == "__main__":
+    main()
