@@ -1,5 +1,6 @@
 """The ledger of decisions and open items: /items (page), /api/items (JSON), /items.csv, /items.atom,
-and POST /items/<id>/status (an editor or admin sets open / done / dropped, with a note).
+and POST /items/<id>/status (an editor or admin sets open / done / dropped, with a note, from the ledger
+or from the meeting page, whose items show their status: meeting_statuses).
 
 Rows come from archive/ledger over the request's service (web/auth.py service()), so a viewer
 sees only items of minutes they may read, in every one of these answers. A status change needs the
@@ -19,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, make_response, r
 
 from archive import facets
 from archive.errors import BadRequest
-from archive.ledger.book import ledger, readable_item, suggest_closing
+from archive.ledger.book import ledger, meeting_rows, readable_item, suggest_closing
 from archive.ledger.export import to_csv
 from archive.ledger.items import KIND_NAMES, LedgerRequest
 from archive.ledger.status import STATUSES, StatusBook
@@ -62,6 +63,19 @@ def status_token() -> str:
     sid = g.get("session_id", "")
     secret = current_app.config["ACCESS_STORE"].secret()
     return hmac.new(secret, f"status:{sid}".encode(), hashlib.sha256).hexdigest() if sid else ""
+
+
+def meeting_statuses(meeting_id: str) -> dict[tuple, dict]:
+    """The ledger rows of a meeting's items the viewer may read, by (kind, paragraph, text): the meeting
+    page shows each item's status (and an editor's form) beside it."""
+    rows = meeting_rows(service(), meeting_id, _book().all())
+    return {(r["kind"], r["paragraph"], r["text"]): r for r in rows}
+
+
+@bp.app_context_processor
+def meeting_page_globals() -> dict:
+    """What the meeting page's items need of the ledger (templates/item_status.html)."""
+    return {"meeting_statuses": meeting_statuses, "may_edit_status": may_edit, "item_statuses": STATUSES}
 
 
 def item_url(row: dict) -> str:
@@ -156,4 +170,5 @@ def _set_status(item_id: str):
     if request.path.startswith("/api/"):
         return jsonify(id=item_id, status=given.status, note=given.note, who=given.who, at=given.at)
     target = request.form.get("next", "")
-    return redirect(target if target.startswith("/items") else url_for("ledger.page"), 303)
+    back = target.startswith(("/items", "/meetings/")) and not target.startswith("//")
+    return redirect(target if back else url_for("ledger.page"), 303)

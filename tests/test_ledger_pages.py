@@ -1,0 +1,87 @@
+"""Status on the meeting page, and the ledger's must-holds on the demo corpus, on every engine.
+
+The meeting page shows each decision and open item's status (and note, and a suggestion to close it);
+an editor or admin has a form beside each, posting to the ledger's /items/<id>/status with its CSRF
+token; a reader sees the status but no form and is refused (403); every change is in the audit log.
+"""
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from archive.ledger.book import ledger
+from archive.ledger.items import LedgerRequest
+from archive.search.service import SearchService
+
+from .conftest import engine_over
+from .test_ledger import PASSWORD, TODAY, _login, rows_of, served, status_csrf  # noqa: F401 (served: a fixture)
+
+DEMO = Path(__file__).resolve().parent.parent / "corpus" / "示例纪要"
+
+
+def _form_items(page: str) -> list[str]:
+    return re.findall(r'action="/items/([0-9a-f]{16})/status"', page)
+
+
+def test_an_editor_sets_status_on_the_meeting_page_a_reader_sees_it(served):
+    _, engine, store, app = served
+    road = next(r for r in rows_of(engine) if r["text"].startswith("一、同意县交通局"))
+    page_url = f"/meetings/{road['meeting_id']}"
+    chief = app.test_client()
+    _login(chief, "chief")
+    page = chief.get(page_url).get_data(as_text=True)
+    assert road["id"] in _form_items(page) and len(_form_items(page)) == 4  # (三个议定事项，一个遗留问题)
+    assert "建议关闭" in page and "未完成" in page
+    csrf = status_csrf(page)
+    assert chief.post(f"/items/{road['id']}/status", data={"status": "done", "next": page_url}).status_code == 400
+    answer = chief.post(f"/items/{road['id']}/status", data={
+        "csrf": csrf, "status": "done", "note": "合同已签", "next": f"{page_url}#item-{road['id']}"})
+    assert answer.status_code == 303 and unquote(answer.headers["Location"]) == f"{page_url}#item-{road['id']}"
+    page = chief.get(page_url).get_data(as_text=True)
+    status = re.search(rf'id="item-{road["id"]}">(.*?)</div>', page, re.S)[1]
+    assert "已完成" in status and "合同已签" in status and "chief" in status and "建议关闭" not in status
+    assert chief.get("/api/items?owner=县交通局").get_json()["items"][0]["status_note"] == "合同已签"
+    entries = list(app.config["AUDIT"].read(event="item_status"))
+    assert [(e["user"], e["item"], e["status"]) for e in entries] == [("chief", road["id"], "done")]
+
+    reader = app.test_client()
+    _login(reader, "reader")
+    page = reader.get(page_url).get_data(as_text=True)
+    assert "合同已签" in page and "set-status" not in page and not _form_items(page)
+    assert reader.post(f"/items/{road['id']}/status", data={"csrf": csrf, "status": "open"}).status_code == 403
+    # (a next= elsewhere is not followed)
+    answer = chief.post(f"/items/{road['id']}/status", data={"csrf": csrf, "status": "done", "next": "//evil.example/"})
+    assert answer.headers["Location"].endswith("/items")
+
+
+def test_a_low_editor_has_no_form_for_restricted_minutes(served):
+    _, engine, _, app = served
+    secret = next(r for r in rows_of(engine) if "玄武" in r["text"])
+    low = app.test_client()
+    _login(low, "editor")
+    assert low.get(f"/meetings/{secret['meeting_id']}").status_code == 404
+    csrf = status_csrf(low.get("/items").get_data(as_text=True))
+    assert low.post(f"/items/{secret['id']}/status", data={"csrf": csrf, "status": "done"}).status_code == 404
+    chief = app.test_client()
+    _login(chief, "chief")
+    assert secret["id"] in _form_items(chief.get(f"/meetings/{secret['meeting_id']}").get_data(as_text=True))
+
+
+@pytest.fixture(scope="module")
+def demo(request, engine_kind):
+    return engine_over(request, engine_kind, DEMO)
+
+
+def test_every_item_of_the_demo_corpus_is_in_the_ledger_once(demo):
+    service = SearchService(demo)
+    rows = ledger(service, LedgerRequest(), {}, TODAY)
+    meetings = {r["meeting_id"] for r in rows}
+    recorded = [(mid, i["kind"], i["paragraph"], i["text"]) for mid in meetings for i in service.meeting(mid)["items"]]
+    listed = [(r["meeting_id"], r["kind"], r["paragraph"], r["text"]) for r in rows]
+    assert sorted(listed) == sorted(recorded) and len(set(r["id"] for r in rows)) == len(rows) >= 10
+    # Deadlines written are resolved to dates (>= 0.9 of them), owners as written.
+    written = [r for r in rows if r["due_text"]]
+    assert len(written) >= 5 and sum(r["due"] is not None for r in written) >= 0.9 * len(written)
+    assert sum(bool(r["owners_written"] or r["owners"]) for r in rows) >= 0.5 * len(rows)
