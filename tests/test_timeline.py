@@ -3,6 +3,7 @@
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,38 @@ def test_archive_search_timeline(sample_index, backend, capsys):
     bars = backend.search(SearchRequest.from_params({"q": "环境"}))["timeline"]
     lines = out[out.index("时间分布"):].splitlines()[1:]
     assert len(lines) == len(bars) and [int(line.rsplit(" ", 1)[1]) for line in lines] == [b["count"] for b in bars]
+
+
+REPORTS = Path("/work/shared/corpora/cn-national-work-reports")
+
+
+@pytest.fixture(scope="module")
+def reports(request, engine_kind):
+    if not REPORTS.is_dir():
+        pytest.skip("shared corpus of the national work reports not mounted")
+    return engine_over(request, engine_kind, REPORTS)
+
+
+@pytest.mark.slow
+def test_the_work_reports_timeline_counts_equal_the_date_facet_and_the_narrowed_searches(reports):
+    """Each month's bar is the paragraphs a search narrowed to that month finds; each year's bars add up to
+    the year's facet count and to a search narrowed to the year."""
+    from archive.search.service import SearchService
+    service, drawn = SearchService(reports), 0
+    for params in ({}, {"q": "经济"}, {"q": "改革 开放"}, {"q": "就业", "from": "2010", "to": "2020"},
+                   {"kind": "decision"}, {"q": "脱贫 OR 扶贫", "sort": "newest"}):
+        result = service.search(SearchRequest.from_params(params))
+        facet = {v["value"]: v["count"] for v in result["facets"]["date"]}
+        bars = result["timeline"]
+        drawn += len(bars)
+        years = {int(v): n for v, n in facet.items() if len(v) == 4 and v.isdigit()}
+        assert sum(b["count"] for b in bars) == sum(years.values()), params
+        for year, n in years.items():
+            assert sum(b["count"] for b in bars if b["year"] == year) == n
+            narrowed = {**params, "from": str(year), "to": str(year)}
+            assert service.search(SearchRequest.from_params(narrowed))["total"] == n, narrowed
+        for bar in (b for b in bars if b["month"]):
+            assert facet[bar["period"]] == bar["count"]
+            narrowed = {**params, "from": bar["period"], "to": bar["period"]}
+            assert service.search(SearchRequest.from_params(narrowed))["total"] == bar["count"], narrowed
+    assert drawn >= 10  # (few of the reports' paragraphs have a known year: see bench/RESULTS.md)
