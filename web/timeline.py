@@ -63,5 +63,5 @@ def chart(state: State, bars: list[dict]) -> Markup:
     title = escape(f"时间分布：{_label(bars[0])}至{_label(bars[-1])}，共 {total} 条有年份的段落")
     return Markup(f'<figure class="timeline"><svg viewBox="0 0 {WIDTH} {HEIGHT}" preserveAspectRatio="none" '
                   f'role="group" aria-label="{title}"><title>{title}</title>{"".join(parts)}</svg>'
-                  f'<figcaption><span>{escape(_label(bars[0]))}</span><span>时间分布（点击柱条按月/年筛选）</span>'
+                  f'<figcaption><span>{escape(_label(bars[0]))}</span><span>时间分布<span class="hint">（点击柱条按月/年筛选）</span></span>'
                   f'<span>{escape(_label(bars[-1]))}</span></figcaption></figure>')
