@@ -180,6 +180,20 @@ def test_filters_and_sorts_give_the_rows_a_hand_list_gives(archive):
             LedgerRequest.from_params(bad)
 
 
+def test_the_search_filters_give_the_rows_a_hand_list_gives(archive):
+    full, _ = archive
+    texts = lambda params: [r["text"][:6] for r in rows_of(full, params)]  # noqa: E731
+    # 彭泽's meeting: its one deadline first, then the two without one in the order written.
+    assert texts({"region": "彭泽"}) == texts({"topic": "森林防火"}) == ["护林员培训方", "一、同意县林", "二、由县财政"]
+    # 赵强 took part in the 1st and 2nd 常务会议 and 彭泽's (4 + 2 + 3 items), not the 3rd or the secret one.
+    attended = rows_of(full, {"person": "赵强"})
+    assert len(attended) == 9 and {r["meeting_title"] for r in attended} == {
+        "某县人民政府第1次常务会议纪要", "某县人民政府第2次常务会议纪要", "某县人民政府常务会议纪要"}
+    assert texts({"q": "垃圾"}) == ["县城垃圾中转", "二、会议决定"]
+    assert texts({"q": "垃圾", "kind": "decision", "sort": "date"}) == ["二、会议决定"]
+    assert texts({"q": "垃圾", "owner": "赵强"}) == ["县城垃圾中转"]
+
+
 def test_a_later_report_suggests_closing_but_changes_nothing(archive):
     full, _ = archive
     from archive.ledger.book import suggest_closing

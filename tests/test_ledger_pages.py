@@ -11,12 +11,13 @@ from urllib.parse import unquote
 
 import pytest
 
-from archive.ledger.book import ledger
+from archive.access.levels import Viewer
+from archive.ledger.book import ledger, suggest_closing
 from archive.ledger.items import LedgerRequest
 from archive.search.service import SearchService
 
-from .conftest import engine_over
-from .test_ledger import PASSWORD, TODAY, _login, rows_of, served, status_csrf  # noqa: F401 (served: a fixture)
+from .conftest import engine_over, write
+from .test_ledger import TODAY, _login, build, rows_of, served, status_csrf  # noqa: F401 (served: a fixture)
 
 DEMO = Path(__file__).resolve().parent.parent / "corpus" / "示例纪要"
 
@@ -85,3 +86,31 @@ def test_every_item_of_the_demo_corpus_is_in_the_ledger_once(demo):
     written = [r for r in rows if r["due_text"]]
     assert len(written) >= 5 and sum(r["due"] is not None for r in written) >= 0.9 * len(written)
     assert sum(bool(r["owners_written"] or r["owners"]) for r in rows) >= 0.5 * len(rows)
+
+
+REPORTED_IN_SECRET = """---
+access: 秘密
+---
+
+# 某县人民政府专题会议纪要
+
+时间：2024年5月10日
+
+会议听取了城区学校校车安全检查工作汇报，县教育局校车安全检查已完成。
+"""
+
+
+def test_a_closing_suggestion_never_cites_minutes_the_viewer_may_not_read(request, engine_kind, tmp_path):
+    folder = build(tmp_path / "c", secret=False)
+    write(folder / "保密/专题会议.md", REPORTED_IN_SECRET)
+    engine = engine_over(request, engine_kind, folder)
+
+    def suggested(viewer):
+        service = SearchService(engine).for_viewer(viewer)
+        rows = ledger(service, LedgerRequest(), {}, TODAY)
+        suggest_closing(service, rows)
+        return {r["text"][:6]: r["suggest_close"]["meeting_title"] for r in rows if r["suggest_close"]}
+
+    assert suggested(Viewer("carol", ("公开", "内部", "秘密"))) == {
+        "一、同意县交": "某县人民政府第2次常务会议纪要", "二、会议要求": "某县人民政府专题会议纪要"}
+    assert suggested(Viewer("alice", ("公开",))) == {"一、同意县交": "某县人民政府第2次常务会议纪要"}
