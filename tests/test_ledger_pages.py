@@ -15,6 +15,7 @@ from archive.access.levels import Viewer
 from archive.ledger.book import ledger, suggest_closing
 from archive.ledger.items import LedgerRequest
 from archive.search.service import SearchService
+from web import create_app
 
 from .conftest import engine_over, write
 from .test_ledger import TODAY, _login, build, rows_of, served, status_csrf  # noqa: F401 (served: a fixture)
@@ -114,3 +115,22 @@ def test_a_closing_suggestion_never_cites_minutes_the_viewer_may_not_read(reques
     assert suggested(Viewer("carol", ("公开", "内部", "秘密"))) == {
         "一、同意县交": "某县人民政府第2次常务会议纪要", "二、会议要求": "某县人民政府专题会议纪要"}
     assert suggested(Viewer("alice", ("公开",))) == {"一、同意县交": "某县人民政府第2次常务会议纪要"}
+
+
+def test_the_ledger_page_is_paged_and_its_summary_counts_every_row(demo, monkeypatch):
+    import web.ledger
+    monkeypatch.setattr(web.ledger, "PER_PAGE", 4)
+    client = create_app(demo).test_client()
+    every = client.get("/api/items").get_json()["items"]
+    pages = -(-len(every) // 4)
+    seen = []
+    for n in range(1, pages + 1):
+        page = client.get(f"/items?page={n}" if n > 1 else "/items").get_data(as_text=True)
+        assert f"共 <strong>{len(every)}</strong> 项" in page and f"第 {n}/{pages} 页" in page
+        seen += re.findall(r'<tr id="item-([0-9a-f]{16})"', page)
+        assert ('rel="next"' in page) == (n < pages) and ('rel="prev"' in page) == (n > 1)
+    assert seen == [r["id"] for r in every]  # (every row once, in the ledger's order)
+    marked = client.get("/items?q=清水").get_data(as_text=True)
+    assert "<mark>清水</mark>" in marked
+    for bad in ("0", str(pages + 1), "x"):
+        assert client.get(f"/items?page={bad}").status_code == 400

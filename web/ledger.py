@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, make_response, r
 
 from archive import facets
 from archive.errors import BadRequest
-from archive.ledger.book import ledger, meeting_rows, readable_item, suggest_closing
+from archive.ledger.book import ledger, mark, meeting_rows, readable_item, suggest_closing
 from archive.ledger.export import to_csv
 from archive.ledger.items import KIND_NAMES, LedgerRequest
 from archive.ledger.status import STATUSES, StatusBook
@@ -35,6 +35,7 @@ EDITORS = ("editor", "admin")
 OWN_PARAMS = ("owner", "due_before", "status", "sort")  # beside a search's q, facets, from and to
 ITEM_ID = re.compile(r"^[0-9a-f]{16}$")
 FEED_ENTRIES = 50
+PER_PAGE = 100  # rows of a page of /items (the API, CSV and feed have them all)
 
 
 def _book() -> StatusBook:
@@ -46,10 +47,11 @@ def _params() -> dict:
     return {k: value for k in names if (value := read_param(request.args, k).strip())}  # (kind= is role=)
 
 
-def _rows(params: dict) -> tuple[LedgerRequest, list[dict]]:
+def _rows(params: dict, marked: bool = False) -> tuple[LedgerRequest, list[dict]]:
+    """The request's rows with statuses and closing suggestions; highlighted when `marked` (the JSON)."""
     req = LedgerRequest.from_params(params)
     viewed = service()
-    rows = ledger(viewed, req, _book().all())
+    rows = ledger(viewed, req, _book().all(), marked=marked)
     suggest_closing(viewed, rows)
     return req, rows
 
@@ -87,18 +89,46 @@ def item_url(row: dict) -> str:
 def page():
     params = _params()
     req, rows = _rows(params)
+    number = _page_number(len(rows))
+    shown = rows[(number - 1) * PER_PAGE:number * PER_PAGE]
+    mark(shown, req.search.q)
     sorts = [(key, label, url_for("ledger.page", **{**params, "sort": key}))
              for key, label in (("due", "按截止日期"), ("date", "按会议日期"))]
     carried = [f.param for f in facets.filtered() if f.name != "role"] + ["sort"]  # (the form's own: role)
-    return render_template("items.html", params=params, req=req, rows=rows, sorts=sorts, kinds=KIND_NAMES,
-                           carried=carried,
+    return render_template("items.html", params=params, req=req, rows=shown, total=len(rows), sorts=sorts,
+                           kinds=KIND_NAMES, carried=carried, pages=_pages(params, number, len(rows)),
                            statuses=STATUSES, may_edit=may_edit(), item_url=item_url, q=req.search.q,
                            overdue=sum(r["overdue"] for r in rows), next=request.full_path.rstrip("?"))
 
 
+def _page_number(total: int) -> int:
+    """The page= of the ledger (1 …); 400 for one that is not a page of it."""
+    text = request.args.get("page", "1").strip() or "1"
+    last = max(1, -(-total // PER_PAGE))
+    if not text.isdigit() or not 1 <= int(text) <= last:
+        raise BadRequest(f"page 应为 1 到 {last} 之间的整数：{text!r}")
+    return int(text)
+
+
+def _pages(params: dict, number: int, total: int) -> dict | None:
+    """Links to the ledger's other pages (the first, the last and two either side of this one)."""
+    last = -(-total // PER_PAGE)
+    if last <= 1:
+        return None
+    url = lambda n: url_for("ledger.page", **params, **({"page": n} if n > 1 else {}))  # noqa: E731
+    shown, links, before = sorted({1, last, *range(max(1, number - 2), min(last, number + 2) + 1)}), [], 0
+    for n in shown:
+        if n - before > 1:
+            links.append(None)  # (a gap: …)
+        links.append({"label": n, "url": url(n), "current": n == number})
+        before = n
+    return {"prev": url(number - 1) if number > 1 else None, "next": url(number + 1) if number < last else None,
+            "links": links, "number": number, "last": last}
+
+
 @bp.get("/api/items")
 def api():
-    _, rows = _rows(_params())
+    _, rows = _rows(_params(), marked=True)
     return jsonify(total=len(rows), today=date.today().isoformat(), items=rows)
 
 

@@ -12,6 +12,7 @@ generation nobody reads any more is dropped with it.
 
 import threading
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,10 +21,11 @@ from ..access.levels import EVERYONE
 from ..search.highlight import highlight
 from ..search.query import parse, positives
 from .closing import candidates, reports
-from .items import LIMIT, LedgerRequest, collect, keep, number_repeats, order, with_status
+from .items import LIMIT, LedgerRequest, collect, keeper, number_repeats, order, with_status
 from .status import OPEN, Status
 
 BUILD_LIMIT = 1_000_000  # paragraphs of each kind in a generation's ledger (every one, in practice)
+SEARCHES_KEPT = 128
 
 
 @dataclass
@@ -38,6 +40,26 @@ class Book:
     entries: list[Entry]
     by_paragraph: dict[str, list[Entry]] = field(default_factory=dict)
     closing: dict[str, list[tuple[str, dict]]] = field(default_factory=dict)  # row id -> (level, suggestion)
+    # The paragraph ids of the searches asked on this generation (levels and search -> ids), the last ones:
+    # paging and the status forms ask the same search again.
+    found: OrderedDict = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def search(self, service, req: LedgerRequest) -> list[str]:
+        s = req.search
+        key = (service.viewer.levels, s.q, tuple(sorted(s.chosen.items())), s.date_from, s.date_to, s.month,
+               s.since, s.expand)
+        with self.lock:
+            if key in self.found:
+                self.found.move_to_end(key)
+                return self.found[key]
+        kinds = (s.value("role"),) if s.value("role") else tuple(facets.ROLES)
+        ids = [hit["id"] for kind in kinds for _, hit in service.export(s.with_(role=kind), LIMIT)]
+        with self.lock:
+            self.found[key] = ids
+            while len(self.found) > SEARCHES_KEPT:
+                self.found.popitem(last=False)
+        return ids
 
 
 _BOOKS: "weakref.WeakKeyDictionary[object, Book]" = weakref.WeakKeyDictionary()
@@ -79,31 +101,41 @@ def _may_read(viewer, level: str) -> bool:
     return viewer.levels is None or level in viewer.levels
 
 
-def _matched(service, req: LedgerRequest, book: Book) -> list[dict]:
-    """The rows of the paragraphs the viewer's service finds for the request, highlighted for its query."""
-    leaves = positives(parse(req.search.q)) if req.search.q.strip() else []
-    kinds = (req.search.value("role"),) if req.search.value("role") else tuple(facets.ROLES)
-    found = [hit["id"] for kind in kinds for _, hit in service.export(req.search.with_(role=kind), LIMIT)]
+def _matched(service, req: LedgerRequest, book: Book, marked: bool) -> list[dict]:
+    """The rows of the paragraphs the viewer's service finds for the request, highlighted for its query
+    when `marked`."""
+    leaves = positives(parse(req.search.q)) if req.search.q.strip() and marked else []
+    found = book.search(service, req)
     if any(pid not in book.by_paragraph for pid in found):
         # (a paragraph of a newer generation than the book's: this request's rows as collected)
         rows = [row for row, _, _ in collect(service, req, leaves, LIMIT)]
         number_repeats(rows)
         return rows
-    return [{**e.row, "highlight": highlight(e.row["text"], leaves) if leaves else None}
-            for pid in found for e in book.by_paragraph[pid]]
+    rows = [e.row for pid in found for e in book.by_paragraph[pid]]
+    return [{**r, "highlight": highlight(r["text"], leaves)} for r in rows] if leaves else rows
 
 
-def ledger(service, req: LedgerRequest, statuses: dict[str, Status], today: date | None = None) -> list[dict]:
-    """The rows of a ledger request as the service's viewer may read them, filtered and sorted."""
+def ledger(service, req: LedgerRequest, statuses: dict[str, Status], today: date | None = None,
+           marked: bool = True) -> list[dict]:
+    """The rows of a ledger request as the service's viewer may read them, filtered and sorted; each
+    highlighted for the query when `marked` (else `highlight` is None: see mark())."""
     today = today or date.today()
     book = book_of(service)
     if _plain(req):
         kind, viewer = req.search.value("role"), service.viewer
         base = [e.row for e in book.entries if _may_read(viewer, e.level) and (not kind or e.row["kind"] == kind)]
     else:
-        base = _matched(service, req, book)
-    rows = [with_status(r, statuses.get(r["id"], OPEN), today) for r in base]
-    return order([r for r in rows if keep(r, req)], req.sort)
+        base = _matched(service, req, book, marked)
+    keep = keeper(req, today)
+    kept = ((r, statuses.get(r["id"], OPEN)) for r in base)
+    return order([with_status(r, status, today) for r, status in kept if keep(r, status)], req.sort)
+
+
+def mark(rows: list[dict], q: str) -> None:
+    """Highlight rows for a query (those a page shows, of a ledger asked with marked=False)."""
+    leaves = positives(parse(q)) if q.strip() else []
+    for row in rows:
+        row["highlight"] = highlight(row["text"], leaves) if leaves else None
 
 
 def suggest_closing(service, rows: list[dict]) -> None:

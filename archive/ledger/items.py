@@ -123,23 +123,31 @@ def number_repeats(rows: list[dict]) -> None:
             row["id"] = item_id(row["source"], f"{row['text']}#{seen[row['id']]}")
 
 
+def overdue(row: dict, status: Status, today: str) -> bool:
+    """Open and past its deadline (today: YYYY-MM-DD)."""
+    return status.status == "open" and row["due"] is not None and row["due"] < today
+
+
 def with_status(row: dict, status: Status, today: date) -> dict:
-    overdue = status.status == "open" and row["due"] is not None and row["due"] < today.isoformat()
     return {**row, "status": status.status, "status_note": status.note, "status_by": status.who,
-            "status_at": status.at or None, "overdue": overdue}
+            "status_at": status.at or None, "overdue": overdue(row, status, today.isoformat())}
 
 
-def keep(row: dict, req: LedgerRequest) -> bool:
-    """The ledger's own filters (owner, due_before, status) on a row with its status."""
-    if req.owner:
-        wanted = {req.owner, person_name(req.owner)}
-        if not any(w and w in o for w in wanted for o in row["owners_written"] + row["owners"]):
+def keeper(req: LedgerRequest, today: date):
+    """The ledger's own filters (owner, due_before, status) as a test of (row, its status)."""
+    wanted = {w for w in (req.owner, person_name(req.owner)) if w} if req.owner else set()
+    bound = date_bound(req.due_before, True) if req.due_before else None
+    day = today.isoformat()
+
+    def keep(row: dict, status: Status) -> bool:
+        if wanted and not any(w in o for w in wanted for o in row["owners_written"] + row["owners"]):
             return False
-    if req.due_before and (row["due"] is None or int(row["due"].replace("-", "")) > date_bound(req.due_before, True)):
-        return False
-    if req.status == "overdue":
-        return row["overdue"]
-    return not req.status or row["status"] == req.status
+        if bound is not None and (row["due"] is None or int(row["due"].replace("-", "")) > bound):
+            return False
+        if req.status == "overdue":
+            return overdue(row, status, day)
+        return not req.status or status.status == req.status
+    return keep
 
 
 def order(rows: list[dict], sort: str) -> list[dict]:
