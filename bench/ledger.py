@@ -1,21 +1,26 @@
 #!/usr/bin/env python
 """Time the ledger (/api/items, /items) through the real Flask app: wall and CPU time per request.
 
-    python bench/ledger.py --index /tmp/ledger-law [--rounds 20] [--json]
+    python bench/ledger.py --index /tmp/ledger-law [--rounds 20] [--live] [--json]
     BENCH_CODE=/work/main python bench/ledger.py --index …     # the same requests on another checkout
 
 Each request of REQUESTS (unfiltered, a query, filters, each sort) is asked once to warm up (the first
 request of a generation builds its ledger: its time is printed apart), then `--rounds` times in turn.
 Printed per request: wall p50/p95 ms, CPU p50/p95 ms (the thread's CPU time, which other processes on a
 shared machine inflate less than wall time), the rows answered; and the load average before and after.
+--live: through the real server (waitress, 4 threads, in this process) over HTTP; CPU is then the whole
+process's (server and client) per request.
 """
 
 import argparse
+import http.client
 import json
 import os
 import statistics
 import sys
+import threading
 import time
+from urllib.parse import quote
 from pathlib import Path
 
 # The code under test: this repository's, or another checkout's (BENCH_CODE=/path/to/main: a "before").
@@ -41,27 +46,52 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-def _ask(client, path: str) -> tuple[float, float, int]:
-    wall, cpu = time.perf_counter(), time.thread_time()
-    answer = client.get(path)
-    cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
-    if answer.status_code != 200:
-        raise SystemExit(f"{path}: {answer.status_code}")
-    rows = answer.get_json()["total"] if path.startswith("/api/") else answer.get_data(as_text=True).count("<tr id=")
+class Live:
+    """The app under waitress on a free port, asked over HTTP (one connection, kept alive)."""
+
+    def __init__(self, app):
+        from waitress import create_server
+        server = create_server(app, host="127.0.0.1", port=0, threads=4)
+        threading.Thread(target=server.run, daemon=True).start()
+        self.conn = http.client.HTTPConnection("127.0.0.1", server.effective_port)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        self.conn.request("GET", quote(path, safe="/?=&"))
+        answer = self.conn.getresponse()
+        return answer.status, answer.read()
+
+
+class Local:
+    def __init__(self, app):
+        self.client = app.test_client()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        answer = self.client.get(path)
+        return answer.status_code, answer.get_data()
+
+
+def _ask(client, path: str, clock) -> tuple[float, float, int]:
+    wall, cpu = time.perf_counter(), clock()
+    status, body = client.get(path)
+    cpu, wall = clock() - cpu, time.perf_counter() - wall
+    if status != 200:
+        raise SystemExit(f"{path}: {status}")
+    rows = json.loads(body)["total"] if path.startswith("/api/") else body.decode().count("<tr id=")
     return wall * 1000, cpu * 1000, rows
 
 
-def run(index: str, rounds: int) -> dict:
-    client = create_app(open_archive(index)).test_client()
+def run(index: str, rounds: int, live: bool = False) -> dict:
+    app = create_app(open_archive(index))
+    client, clock = (Live(app), time.process_time) if live else (Local(app), time.thread_time)
     load_before = os.getloadavg()
-    first = _ask(client, REQUESTS[0])  # (builds the generation's ledger)
+    first = _ask(client, REQUESTS[0], clock)  # (builds the generation's ledger)
     for path in REQUESTS[1:]:
-        _ask(client, path)
+        _ask(client, path, clock)
     times: dict[str, list[tuple[float, float, int]]] = {p: [] for p in REQUESTS}
     for _ in range(rounds):
         for path in REQUESTS:
-            times[path].append(_ask(client, path))
-    out = {"index": index, "rounds": rounds, "load_before": load_before, "load_after": os.getloadavg(),
+            times[path].append(_ask(client, path, clock))
+    out = {"index": index, "rounds": rounds, "live": live, "load_before": load_before, "load_after": os.getloadavg(),
            "first": {"path": REQUESTS[0], "wall_ms": first[0], "cpu_ms": first[1], "rows": first[2]}, "requests": []}
     for path, seen in times.items():
         walls, cpus = [w for w, _, _ in seen], [c for _, c, _ in seen]
@@ -76,7 +106,7 @@ def run(index: str, rounds: int) -> dict:
 
 
 def show(r: dict) -> None:
-    print(f"index {r['index']}, {r['rounds']} rounds; load {r['load_before'][0]:.1f} before, "
+    print(f"index {r['index']}, {r['rounds']} rounds, {'waitress over HTTP' if r['live'] else 'Flask test client'}; load {r['load_before'][0]:.1f} before, "
           f"{r['load_after'][0]:.1f} after")
     f = r["first"]
     print(f"first request {f['path']} (builds the ledger): {f['wall_ms']:.0f} ms wall, {f['cpu_ms']:.0f} ms CPU, "
@@ -93,9 +123,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--live", action="store_true", help="through waitress over HTTP")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = run(args.index, args.rounds)
+    result = run(args.index, args.rounds, args.live)
     print(json.dumps(result, ensure_ascii=False, indent=1)) if args.json else show(result)
 
 

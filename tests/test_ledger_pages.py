@@ -134,3 +134,19 @@ def test_the_ledger_page_is_paged_and_its_summary_counts_every_row(demo, monkeyp
     assert "<mark>清水</mark>" in marked
     for bad in ("0", str(pages + 1), "x"):
         assert client.get(f"/items?page={bad}").status_code == 400
+
+
+def test_the_ledger_is_built_once_per_generation_of_the_index(request, engine_kind, tmp_path):
+    from archive.index.pipeline import ingest
+    from archive.ledger.book import book_of
+    folder = build(tmp_path / "c", secret=False)
+    engine = engine_over(request, engine_kind, folder)
+    service = SearchService(engine)
+    first = book_of(service)
+    assert book_of(service) is first and book_of(service.for_viewer(Viewer("alice", ("公开",)))) is first
+    write(folder / "常务会议/第4次.md", "# 某县人民政府第4次常务会议纪要\n\n时间：2025年1月6日\n\n## 会议议定事项\n\n"
+                                   "一、会议同意县文旅局提出的春节文化活动方案，1月20日前完成。责任单位：县文旅局。\n")
+    ingest([folder], engine)
+    again = book_of(service)
+    assert again is not first and len(again.entries) == len(first.entries) + 1
+    assert any(r["due"] == "2025-01-20" for r in ledger(service, LedgerRequest(), {}, TODAY))
