@@ -7,6 +7,7 @@ cites, and a viewer is shown the first one of minutes they may read: never one t
 """
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import rjieba
@@ -51,21 +52,32 @@ def reports(service) -> list[tuple[dict, str]]:
 
 
 def candidates(rows: list[dict], found: list[tuple[dict, str]]) -> dict[str, list[tuple[str, dict]]]:
-    """Row id -> (access level, suggestion {meeting_id, paragraph, meeting_title, date, text}) of every
-    later report sentence that holds enough of the row's key words, in report order (a viewer is shown
-    the first one they may read)."""
+    """Row id -> (access level, suggestion {meeting_id, paragraph, meeting_title, date, text}) of the first
+    later report sentence of each level that holds enough of the row's key words, in report order (a viewer
+    is shown the first one they may read: the first of the levels they read)."""
     sentences = _done_sentences(found)
+    levels = {level for _, _, level, _ in sentences}
+    holding: dict[str, list[int]] = {}  # a key word -> the sentences holding it (each word looked for once)
     out: dict[str, list[tuple[str, dict]]] = {}
     for row in rows:
         held, words = _date_key(row["meeting_date"]), key_words(row["text"])
         if held is None or len(words) < 2:
             continue
         need = max(2, -(-len(words) * 2 // 5))
-        for when, hit, level, sentence in sentences:
-            if when > held and hit["meeting_id"] != row["meeting_id"] and sum(w in sentence for w in words) >= need:
-                out.setdefault(row["id"], []).append((level, {
-                    "meeting_id": hit["meeting_id"], "paragraph": int(hit["id"].rsplit("-p", 1)[1]),
-                    "meeting_title": hit["meeting_title"], "date": hit["date"], "text": sentence.strip()}))
+        for w in words:
+            if w not in holding:
+                holding[w] = [i for i, (_, _, _, sentence) in enumerate(sentences) if w in sentence]
+        counts = Counter(i for w in words for i in holding[w])
+        first: dict[str, dict] = {}
+        for i in sorted(i for i, n in counts.items() if n >= need):
+            when, hit, level, sentence = sentences[i]
+            if when > held and hit["meeting_id"] != row["meeting_id"] and level not in first:
+                first[level] = {"meeting_id": hit["meeting_id"], "paragraph": int(hit["id"].rsplit("-p", 1)[1]),
+                                "meeting_title": hit["meeting_title"], "date": hit["date"], "text": sentence.strip()}
+                if len(first) == len(levels):
+                    break
+        if first:
+            out[row["id"]] = list(first.items())
     return out
 
 
