@@ -3,6 +3,7 @@
 
     python bench/ledger.py --index /tmp/ledger-law [--rounds 20] [--live] [--json]
     BENCH_CODE=/work/main python bench/ledger.py --index …     # the same requests on another checkout
+    python bench/ledger.py --write-synthetic DIR     # 400 常务会议 of 9 items each (3,999 rows), to ingest
 
 Each request of REQUESTS (unfiltered, a query, filters, each sort) is asked once to warm up (the first
 request of a generation builds its ledger: its time is printed apart), then `--rounds` times in turn.
@@ -119,13 +120,44 @@ def show(r: dict) -> None:
           f"{r['all_cpu_p50']:>10.1f}{r['all_cpu_p95']:>8.1f}")
 
 
+UNITS = ["县交通局", "县教育局", "县水务局", "县财政局", "县卫健委", "县林草局", "县住建局", "县发改委", "县应急局",
+         "县农业农村局"]
+WORKS = ["农村公路养护招标", "校车安全检查", "河长制考核办法印发", "乡镇卫生院设备采购", "森林防火巡查", "老旧小区改造",
+         "重点项目计划编制", "安全生产大检查", "高标准农田建设", "垃圾分类专班组建"]
+
+
+def write_synthetic(folder: Path, meetings: int = 400) -> None:
+    """A county's 常务会议 over eight years: 8 议定事项 with 责任单位 and 时限, a 遗留问题, a report of one done."""
+    import random
+    rng = random.Random(1)
+    for n in range(1, meetings + 1):
+        year, month, day = 2016 + (n - 1) // 50, 1 + ((n - 1) % 50) // 5, 1 + ((n - 1) % 5) * 5
+        lines = [f"# 某县人民政府第{n}次常务会议纪要", "", f"时间：{year}年{month}月{day}日", "主持人：张明华",
+                 "出席：李建国、王芳、赵强", "", "## 会议议定事项", ""]
+        for k in range(1, 9):
+            unit, work = rng.choice(UNITS), rng.choice(WORKS)
+            due = rng.choice([f"{rng.randint(1, 12)}月底前", f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日前", "年底前", "尽快"])
+            lines += [f"{k}、会议同意{unit}提出的{work}方案（第{n}-{k}项），{due}完成。责任单位：{unit}。", ""]
+        lines += ["## 遗留问题", "", f"{rng.choice(WORKS)}相关问题（第{n}项遗留），责任人：赵强，完成时限：下周五前。", ""]
+        if n > 1:
+            lines += [f"会议听取了上次会议议定事项落实情况汇报，{rng.choice(WORKS)}方案（第{n - 1}-1项）已完成。", ""]
+        path = folder / str(year) / f"第{n}次.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", required=True)
+    parser.add_argument("--index")
+    parser.add_argument("--write-synthetic", metavar="DIR", type=Path, help="write the synthetic minutes and stop")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--live", action="store_true", help="through waitress over HTTP")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    if args.write_synthetic:
+        return write_synthetic(args.write_synthetic)
+    if not args.index:
+        parser.error("--index is needed")
     result = run(args.index, args.rounds, args.live)
     print(json.dumps(result, ensure_ascii=False, indent=1)) if args.json else show(result)
 
