@@ -137,6 +137,11 @@ def test_owners_as_written():
     assert owners_written("由县交通局牵头，3月底前完成。责任单位：县交通局、县财政局。") == ["县交通局", "县财政局"]
     assert owners_written("邵文涛：6月19日前修复回归测试。") == ["邵文涛"]
     assert owners_written("加装电梯意见征集，责任人：孙建华、郭敏，5月20日前完成。") == ["孙建华", "郭敏"]
+    assert owners_written("由孙建华、郭敏在5月20日前逐户上门听取意见") == ["孙建华", "郭敏"]
+    assert owners_written("产权问题由县住建局会同东关街道调查核实") == ["县住建局"]
+    assert owners_written("轮值表由彭一鸣起草，下次例会审议。") == ["彭一鸣"]
+    assert owners_written("由于天气原因在5月前无法完成，由县气象局负责通报。") == ["县气象局"]
+    assert owners_written("理由是在5月底前已完成") == []
 
 
 def test_every_item_appears_once_with_its_deadline_owners_and_meeting(archive):
