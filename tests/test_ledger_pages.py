@@ -132,8 +132,11 @@ def test_the_ledger_page_is_paged_and_its_summary_counts_every_row(demo, monkeyp
     assert seen == [r["id"] for r in every]  # (every row once, in the ledger's order)
     marked = client.get("/items?q=清水").get_data(as_text=True)
     assert "<mark>清水</mark>" in marked
-    for bad in ("0", str(pages + 1), "x"):
+    for bad in ("0", "x", "-1"):
         assert client.get(f"/items?page={bad}").status_code == 400
+    past = client.get(f"/items?page={pages + 3}").get_data(as_text=True)  # (the last page)
+    last_rows = re.findall(r'<tr id="item-([0-9a-f]{16})"', past)
+    assert f"第 {pages}/{pages} 页" in past and last_rows and last_rows == seen[-len(last_rows):]
 
 
 def test_the_ledger_is_built_once_per_generation_of_the_index(request, engine_kind, tmp_path):

@@ -102,12 +102,12 @@ def page():
 
 
 def _page_number(total: int) -> int:
-    """The page= of the ledger (1 …); 400 for one that is not a page of it."""
+    """The page= of the ledger (1 …; 400 for what is not a number); past the last, the last (a status
+    change may have taken the rows of the page it was made on out of the filter)."""
     text = request.args.get("page", "1").strip() or "1"
-    last = max(1, -(-total // PER_PAGE))
-    if not text.isdigit() or not 1 <= int(text) <= last:
-        raise BadRequest(f"page 应为 1 到 {last} 之间的整数：{text!r}")
-    return int(text)
+    if not text.isdigit() or int(text) < 1 or len(text) > 6:
+        raise BadRequest(f"page 应为正整数：{text!r}")
+    return min(int(text), max(1, -(-total // PER_PAGE)))
 
 
 def _pages(params: dict, number: int, total: int) -> dict | None:
