@@ -81,8 +81,8 @@ def _ask(client, path: str, clock) -> tuple[float, float, int]:
     return wall * 1000, cpu * 1000, rows
 
 
-def run(index: str, rounds: int, live: bool = False) -> dict:
-    app = create_app(open_archive(index))
+def run(index: str | None, rounds: int, live: bool = False, database: str | None = None) -> dict:
+    app = create_app(open_archive(index, database))
     client, clock = (Live(app), time.process_time) if live else (Local(app), time.thread_time)
     load_before = os.getloadavg()
     first = _ask(client, REQUESTS[0], clock)  # (builds the generation's ledger)
@@ -92,7 +92,7 @@ def run(index: str, rounds: int, live: bool = False) -> dict:
     for _ in range(rounds):
         for path in REQUESTS:
             times[path].append(_ask(client, path, clock))
-    out = {"index": index, "rounds": rounds, "live": live, "load_before": load_before, "load_after": os.getloadavg(),
+    out = {"index": index or "PostgreSQL", "rounds": rounds, "live": live, "load_before": load_before, "load_after": os.getloadavg(),
            "first": {"path": REQUESTS[0], "wall_ms": first[0], "cpu_ms": first[1], "rows": first[2]}, "requests": []}
     for path, seen in times.items():
         walls, cpus = [w for w, _, _ in seen], [c for _, c, _ in seen]
@@ -149,6 +149,7 @@ def write_synthetic(folder: Path, meetings: int = 400) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index")
+    parser.add_argument("--database", help="a PostgreSQL archive's URL instead of --index")
     parser.add_argument("--write-synthetic", metavar="DIR", type=Path, help="write the synthetic minutes and stop")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--live", action="store_true", help="through waitress over HTTP")
@@ -156,9 +157,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.write_synthetic:
         return write_synthetic(args.write_synthetic)
-    if not args.index:
-        parser.error("--index is needed")
-    result = run(args.index, args.rounds, args.live)
+    if not args.index and not args.database:
+        parser.error("--index or --database is needed")
+    result = run(args.index, args.rounds, args.live, args.database)
     print(json.dumps(result, ensure_ascii=False, indent=1)) if args.json else show(result)
 
 
