@@ -201,14 +201,15 @@ def test_the_search_filters_give_the_rows_a_hand_list_gives(archive):
 
 def test_a_later_report_suggests_closing_but_changes_nothing(archive):
     full, _ = archive
-    from archive.ledger.book import suggest_closing
+    from archive.ledger.status import Status
     service = SearchService(full)
     rows = ledger(service, LedgerRequest(), {}, TODAY)
-    suggest_closing(service, rows)
     suggested = [r for r in rows if r["suggest_close"]]
     assert [r["text"][:6] for r in suggested] == ["一、同意县交"]
     assert suggested[0]["suggest_close"]["meeting_title"] == "某县人民政府第2次常务会议纪要"
     assert "已完成" in suggested[0]["suggest_close"]["text"] and suggested[0]["status"] == "open"
+    closed = ledger(service, LedgerRequest(), {suggested[0]["id"]: Status("done")}, TODAY)
+    assert not any(r["suggest_close"] for r in closed)  # (a closed item needs no suggestion)
 
 
 def test_a_low_level_reader_sees_no_item_of_restricted_minutes(archive):

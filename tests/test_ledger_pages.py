@@ -12,7 +12,7 @@ from urllib.parse import unquote
 import pytest
 
 from archive.access.levels import Viewer
-from archive.ledger.book import ledger, suggest_closing
+from archive.ledger.book import ledger
 from archive.ledger.items import LedgerRequest
 from archive.search.service import SearchService
 from web import create_app
@@ -109,7 +109,6 @@ def test_a_closing_suggestion_never_cites_minutes_the_viewer_may_not_read(reques
     def suggested(viewer):
         service = SearchService(engine).for_viewer(viewer)
         rows = ledger(service, LedgerRequest(), {}, TODAY)
-        suggest_closing(service, rows)
         return {r["text"][:6]: r["suggest_close"]["meeting_title"] for r in rows if r["suggest_close"]}
 
     assert suggested(Viewer("carol", ("公开", "内部", "秘密"))) == {

@@ -20,7 +20,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, make_response, r
 
 from archive import facets
 from archive.errors import BadRequest
-from archive.ledger.book import ledger, mark, meeting_rows, readable_item, suggest_closing
+from archive.ledger.book import ledger, mark, meeting_rows, readable_item
 from archive.ledger.export import to_csv
 from archive.ledger.items import KIND_NAMES, LedgerRequest
 from archive.ledger.status import STATUSES, StatusBook
@@ -50,9 +50,7 @@ def _params() -> dict:
 def _rows(params: dict, marked: bool = False) -> tuple[LedgerRequest, list[dict]]:
     """The request's rows with statuses and closing suggestions; highlighted when `marked` (the JSON)."""
     req = LedgerRequest.from_params(params)
-    viewed = service()
-    rows = ledger(viewed, req, _book().all(), marked=marked)
-    suggest_closing(viewed, rows)
+    rows = ledger(service(), req, _book().all(), marked=marked)
     return req, rows
 
 

@@ -5,7 +5,7 @@ import sys
 
 from ..cli_parser import add_facet_flags, facet_params
 from ..errors import BadRequest
-from .book import ledger, suggest_closing
+from .book import ledger
 from .export import to_csv
 from .items import KIND_NAMES, SORTS, STATUS_FILTERS, LedgerRequest
 from .status import STATUSES, StatusBook
@@ -51,7 +51,6 @@ def cmd_items(args) -> int:
     archive = open_archive(args.index, args.database)
     service = SearchService(archive.engine)
     rows = ledger(service, req, StatusBook(archive.store).all())
-    suggest_closing(service, rows)
     if args.csv:
         sys.stdout.write(to_csv(rows))
     elif args.json:
