@@ -402,3 +402,12 @@ def test_a_title_that_names_only_the_month_takes_the_day_its_opening_reports():
     other = "# 前端性能研讨会・2021年6月\n\n上次研讨会已于2021年5月22日举行。\n"
     (meeting,) = annotate(parse_text(other, "meetup.md")).records  # another month's: the title's month stays
     assert (meeting.date.year, meeting.date.month, meeting.date.day) == (2021, 6, None)
+
+
+def test_a_file_names_date_completed_by_its_folders():
+    assert ymd(path_date("纪要/2021/3月15日例会.md")) == (2021, 3, 15)  # the year from the folder
+    assert ymd(path_date("2020/Meeting Minutes 28-10.md")) == (2020, 10, 28)  # a day that cannot be a month
+    assert ymd(path_date("TSC/202011/05-11-2020 Meeting.md")) == (2020, 11, 5)  # the folder's month: day first
+    assert ymd(path_date("TSC/202005/05-11-2020 Meeting.md")) == (2020, 5, 11)  # … or month first
+    assert ymd(path_date("WG/05-11-2020 Meeting.md")) == (2020, None, None)  # nothing settles the order
+    assert ymd(path_date("会议/3月15日例会.md")) == (None, 3, 15)

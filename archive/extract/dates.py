@@ -419,22 +419,34 @@ def _from_path(m: re.Match, name: str) -> PartialDate | None:
     return None
 
 
-# A month and day alone in a file name (`周会 4.8`), dated by the year of its folder.
+# A month and day alone in a file name (`周会 4.8`), or day first where the day cannot be a month
+# (`Minutes 28-10`), dated by the year of its folder.
 _NAME_MONTH_DAY = re.compile(r"(?<![\d.\-A-Za-z])(1[0-2]|0?[1-9])[.\-](3[01]|[12]\d|0?[1-9])(?![\d.\-])")
+_NAME_DAY_MONTH = re.compile(r"(?<![\d.\-A-Za-z])(3[01]|2\d|1[3-9])[.\-](1[0-2]|0?[1-9])(?![\d.\-])")
 
 
 def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
     """The most precise date the file name gives, else the nearest folder's
     ("2024/20240419_minutes.md" -> 2024-04-19, "2022/ActionItems.md" -> 2022,
-    "2022/周会 4.8.md" -> 2022-04-08)."""
+    "2022/周会 4.8.md" -> 2022-04-08, "2021/3月15日例会.md" -> 2021-03-15,
+    "202011/05-11-2020 Meeting.md" -> 2020-11-05: the folder's month settles the order)."""
     *folders, name = source.split("/")
-    found = _path_date(name, folders, day_first)
     stem = name.rsplit(".", 1)[0]
-    md = _NAME_MONTH_DAY.search(stem)
-    if md and found and found.month is None and found.source == "filename" and found.text in "/".join(folders):
-        day = _valid(found.year, int(md.group(1)), int(md.group(2)), md.group())
-        return day.from_source("filename") if day else found
-    return found
+    own, folder = _path_date(stem, [], day_first), _path_date("", folders, day_first)
+    if own and own.month is None and folder and folder.month and folder.year == own.year and day_first is None:
+        read = [_path_date(stem, [], order) for order in (True, False)]
+        own = next((d for d in read if d and d.month == folder.month), own)
+    if own and own.month and own.year is None and folder and folder.year:
+        return own.with_year(folder.year)
+    if (own is None or own.month is None) and (own or folder):
+        year = (own or folder).year
+        md = _NAME_MONTH_DAY.search(stem)
+        dm = None if md else _NAME_DAY_MONTH.search(stem)
+        day = md and _valid(year, int(md.group(1)), int(md.group(2)), md.group())
+        day = day or (dm and _valid(year, int(dm.group(2)), int(dm.group(1)), dm.group()))
+        if day:
+            return day.from_source("filename")
+    return own or folder
 
 
 def _path_date(name: str, folders: list[str], day_first: bool | None) -> PartialDate | None:
