@@ -236,7 +236,7 @@ def _published_year(doc: Document, date, day_first: bool | None) -> int | None:
     """The year of a meeting its page reports by month and day, from the page's publication date."""
     if date is None or date.month is None:
         return None
-    published = dates.published_date(doc.lines, day_first)
+    published = dates.published_date(doc.lines, day_first) or dates.dateline_date(doc.lines, day_first)
     return published and dates.year_before(date, published)
 
 
@@ -258,14 +258,23 @@ def annotate(doc: Document) -> Document:
     return doc
 
 
+# Rules about meetings (`常务会议议事规则`, `会议公开制度`, `…工作准则（印发通知）`) describe no meeting: the
+# date they were adopted or published on is no meeting's, unless a header line says it is.
+_RULES_OF_MEETINGS = re.compile(r"会[^，。；]{0,16}(?:规则|制度|准则|规程|细则)\s*(?:[（(][^（）()]*[)）]\s*)?$")
+
+
 def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_first: bool | None):
     """(date, year): the meeting's date and the year that completes a date written without one."""
     stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
+    if _RULES_OF_MEETINGS.search(meeting.title or doc.title or ""):
+        labelled = _first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
+        return labelled, year or (labelled and labelled.year)
     date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
     if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
         date = named  # the file name dates a file's only meeting, when nothing in it does
-    own_year = (year or dates.title_year(meeting.title) or (date and date.year) or (named and named.year)
-                or _published_year(doc, date, day_first))
+    opening_year = _first(dates.named_year(t) for t in _opening(meeting.paragraphs))
+    own_year = (year or dates.title_year(meeting.title) or (date and date.year) or opening_year
+                or (named and named.year) or _published_year(doc, date, day_first))
     return date, own_year
 
 

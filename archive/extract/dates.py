@@ -376,6 +376,27 @@ def published_date(lines: list[str], day_first: bool | None = None) -> PartialDa
     return None
 
 
+def dateline_date(lines: list[str], day_first: bool | None = None) -> PartialDate | None:
+    """The first full date of a short line that is no sentence: a byline (`来源：区政府办 2020年02月18日`)
+    or the dateline under a report; like a publication date, its year completes a month-day report."""
+    for line in lines:
+        if len(line) <= _SHORT_LINE and not _SENTENCE_PUNCT.search(line):
+            d = next((d for s, e, d in _mentions(line, day_first) if d.year and d.month and d.day), None)
+            if d:
+                return d
+    return None
+
+
+# `…召开区政府2020年第4次常务会议`, `2021年度第二次股东大会`: the year of the meeting it names.
+_NAMED_YEAR = re.compile(r"((?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年度?第[\d一二三四五六七八九十]+次")
+
+
+def named_year(text: str) -> int | None:
+    """The year of a meeting named with its ordinal in `text`, or None."""
+    m = _NAMED_YEAR.search(text)
+    return title_year(m.group(1) + "年") if m else None
+
+
 def same_month(d: PartialDate | None, month: PartialDate) -> bool:
     """`d` is a day of the month `month` names (a year it leaves unsaid agrees)."""
     return bool(d and d.day and d.month == month.month and d.year in (None, month.year))
