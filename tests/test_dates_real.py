@@ -382,7 +382,7 @@ def test_header_and_path_dates_are_valid(text, order):
     # a page's chrome and its title again before the report
     ("# 镇人大主席团第二次会议\n\nadmin\n镇人大主席团第二次会议\n2月3日上午，镇人大主席团举行第二次会议。\n", "e.md",
      (None, 2, 3)),
-    ("# 镇政协会议\n\n2021-03-02 09:10 编辑: 某某 |\n3月1日，镇政协召开会议。\n", "f.md", (None, 3, 1)),
+    ("# 镇政协会议\n\n2021-03-02 09:10 编辑: 某某 |\n3月1日，镇政协召开会议。\n", "f.md", (2021, 3, 1)),  # (the byline's year)
 ])
 def test_month_day_dates_and_their_years(text, source, want):
     doc = annotate(parse_text(text, source))
@@ -411,3 +411,18 @@ def test_a_file_names_date_completed_by_its_folders():
     assert ymd(path_date("TSC/202005/05-11-2020 Meeting.md")) == (2020, 5, 11)  # … or month first
     assert ymd(path_date("WG/05-11-2020 Meeting.md")) == (2020, None, None)  # nothing settles the order
     assert ymd(path_date("会议/3月15日例会.md")) == (None, 3, 15)
+
+
+@pytest.mark.parametrize("text, source, want", [
+    # the year of the meeting the opening names with its ordinal
+    ("# 区政府常务会议\n\n2月17日下午，区长马文主持召开区政府2020年第4次常务会议。\n", "a.md", (2020, 2, 17)),
+    # a byline or the dateline under the report
+    ("# 第4次常务会议\n\n来源：区政府办 2020年02月18日\n\n2月17日下午，区长马文主持召开会议。\n", "b.md", (2020, 2, 17)),
+    ("# 第4次常务会议\n\n2月17日下午，区长马文主持召开会议。\n\n区政府办\n\n2020年2月18日\n", "c.md", (2020, 2, 17)),
+    # rules about meetings describe none; a tracker of many meetings' items is none
+    ("# 区政府常务会议议事规则（印发通知）\n\n2024年11月20日\n\n第一条 为规范会议，制定本规则。\n", "d.md", None),
+    ("# ActionItems\n\n| 会议时间 | 事项 | 责任人 |\n|--|--|--|\n| 20220706 | 整理清单 | 刘一 |\n"
+     "| 20220720 | 修复链接 | 王二 |\n| 20220811 | 发布公告 | 张三 |\n", "e.md", None),
+])
+def test_years_of_month_day_reports_and_documents_with_no_meeting_date(text, source, want):
+    assert ymd(annotate(parse_text(text, source)).records[0].date) == want

@@ -139,7 +139,25 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
         titled = reported if dates.same_month(reported, titled) else titled
     return (_first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
             or titled
-            or _reported_date(meeting.paragraphs, day_first, meeting.title))
+            or (None if _tracker(meeting.paragraphs, day_first) else
+                _reported_date(meeting.paragraphs, day_first, meeting.title)))
+
+
+TRACKER_DATES = 3  # days a meeting's headings or table rows begin with, that make it a tracker of meetings
+
+
+def _tracker(paragraphs, day_first: bool | None) -> bool:
+    """A list of what many meetings left to do (`| 20220706 | … |` rows, `## 2021-8-11` headings) is no
+    meeting of its own: its first row's day is not its date."""
+    days = set()
+    for p in paragraphs:
+        if p.is_heading or " | " in p.text:
+            rows = p.text.split("\n") if not p.is_heading else [p.text]
+            days |= {dates.line_date(row.split(" | ")[0], day_first) for row in rows}
+            days.discard(None)
+            if len(days) >= TRACKER_DATES:
+                return True
+    return False
 
 
 def _paragraph_date(p, day_first: bool | None):
