@@ -426,3 +426,7 @@ def test_a_file_names_date_completed_by_its_folders():
 ])
 def test_years_of_month_day_reports_and_documents_with_no_meeting_date(text, source, want):
     assert ymd(annotate(parse_text(text, source)).records[0].date) == want
+
+
+def test_a_dotted_file_name_keeps_its_date():
+    assert ymd(path_date("example.gov.cn__t20240326_198036.md")) == (2024, 3, 26)

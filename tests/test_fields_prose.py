@@ -284,3 +284,29 @@ def test_a_promulgated_decision_decides_only_its_outcomes():
     f = document_fields(doc)[doc.records[0].index]
     decided = [p.text for p in doc.records[0].paragraphs if f.roles.get(p.n) == DECISION]
     assert decided == ["三、同意县政府提出的河道保护三年计划。"]
+
+
+def test_consent_given_and_consent_a_rule_asks_for():
+    assert stated_outcome("已与各厂商对齐一致同意发布新版本") == DECISION
+    assert stated_outcome("未经有利害关系的业主一致同意，不得改变房屋用途。") is None
+    assert stated_outcome("除经全体合伙人一致同意外，合伙人不得同本企业交易。") is None
+
+
+AGENDA = """# 技术委员会例会
+
+主持人：韩冬
+
+议题：
+
+1. 开场致辞        9:00~9:05        5min        周海燕
+2. 文档工作组申请与介绍 李凯/方远结论：同意成立文档工作组
+3. 双内核支持 王一鸣-- 胡峰：建议先写设计文档
+4. Rust toolchain update        30min        Edward Tan
+5. 版本发布 计划
+"""
+
+
+def test_presenters_written_at_the_end_of_agenda_lines():
+    doc = parse_text(AGENDA, "例会.md")
+    f = document_fields(doc)[doc.records[0].index]
+    assert f.people["presenters"] == ["周海燕", "李凯", "方远", "王一鸣", "Edward Tan"]  # 计划 is no name

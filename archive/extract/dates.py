@@ -453,9 +453,9 @@ def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
     "202011/05-11-2020 Meeting.md" -> 2020-11-05: the folder's month settles the order)."""
     *folders, name = source.split("/")
     stem = name.rsplit(".", 1)[0]
-    own, folder = _path_date(stem, [], day_first), _path_date("", folders, day_first)
+    own, folder = _path_date(name, [], day_first), _path_date("", folders, day_first)
     if own and own.month is None and folder and folder.month and folder.year == own.year and day_first is None:
-        read = [_path_date(stem, [], order) for order in (True, False)]
+        read = [_path_date(name, [], order) for order in (True, False)]
         own = next((d for d in read if d and d.month == folder.month), own)
     if own and own.month and own.year is None and folder and folder.year:
         return own.with_year(folder.year)

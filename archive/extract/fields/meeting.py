@@ -8,7 +8,7 @@ from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, 
 from .people import split_people
 from .places import place_of, title_place
 from .labels import _Hit, _bare_people, _scan, _starts_with_label, heading_label
-from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES,
+from .items import (agenda_presenter, _ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES,
                     _is_placeholder_text, _ordinal, _table_rows)
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
@@ -280,8 +280,9 @@ def _in_block(col: _Collector, block: _Block, p, hits: list[_Hit]) -> None:
         col.text(block.name, block.label, text, n, source)
         if block.name == "agenda":  # `… -- 梁冰`, `… by 陈海霞`, `… - mingjiang`: the presenter
             tail = _TRAILING_NAMES.search(text) or _TRAILING_LATIN.search(text)
-            if tail:
-                col.people("presenters", block.label, tail.group(1), n, source, leading=True)
+            names = tail.group(1) if tail else agenda_presenter(text)
+            if names:
+                col.people("presenters", block.label, names, n, source, leading=True)
     elif block.kind == MODE:
         col.mode(block.label, text, n)
 

@@ -39,7 +39,10 @@ _DECIDED = re.compile(r"原则上?同意|(?:审议|表决|讨论|协商|一致)�
                       r"|会议(?:研究)?决定(?![的】：:])|(?<!的)决定[^，,。于]{0,6}(?:暂时|采用|由|将)"
                       f"|(?<!的)决定于{_WHEN}|确定下次会议|决策[一二三四五六七八九十\\d]+[:：]|^\\s*结论[:：]|人事任命|人事变动"
                       r"|通过了[《“\"]|不再担任|^\s*(?:[-*•+]\s*|[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]\s*)?(?:会议|会上)?(?:同意|赞同)(?!见)"
-                      r"|(?:委员们?|成员们?|大家|与会[^，,]{0,4}|全体[^，,]{0,6})(?:一致|均|都)?(?:表示)?(?:同意|赞同)(?!见)")
+                      r"|(?:委员们?|成员们?|大家|与会[^，,]{0,4}|全体[^，,]{0,6})(?:一致|均|都)?(?:表示)?(?:同意|赞同)(?!见)"
+                      r"|一致(?:同意|赞同)(?!见)")
+# A consent a rule asks for (`未经…业主一致同意的`, `经全体合伙人一致同意`) is no consent given.
+_CONSENT_ASKED = re.compile(r"(?:未|非|经|须|如|若)[^，,。；;]{0,24}(?:同意|赞同)")
 _DIRECTIVE = re.compile(r"^\s*(?:会议|会上)?[^，,]{0,6}(?:要求|强调|指出|提出)")
 _RULE = re.compile(r"应当|必须|须|需要?由|应由|可以")  # a rule says what is to be decided, not what was
 # Who decides, not what was decided: `由主任会议决定列入议程`, `提请常务委员会会议决定`, and a case a rule
@@ -126,7 +129,8 @@ def stated_outcome(text: str) -> str | None:
     """DECISION if a sentence of `text` states one (`会议审议并原则同意…`), else None."""
     for sentence in _SENTENCES.finditer(text):
         s = sentence.group()
-        if _DECIDED.search(s) and not _DIRECTIVE.match(s) and not _RULE.search(s) and not _DECIDES_WHO.search(s):
+        if (_DECIDED.search(s) and not _DIRECTIVE.match(s) and not _RULE.search(s) and not _DECIDES_WHO.search(s)
+                and not _CONSENT_ASKED.search(s)):
             return DECISION
     return None
 
