@@ -430,3 +430,15 @@ def test_years_of_month_day_reports_and_documents_with_no_meeting_date(text, sou
 
 def test_a_dotted_file_name_keeps_its_date():
     assert ymd(path_date("example.gov.cn__t20240326_198036.md")) == (2024, 3, 26)
+
+
+@pytest.mark.parametrize("text, source, want", [
+    ("# 社区周会 4.8\n\n讨论了版本计划。\n", "2022/a.md", (2022, 4, 8)),  # a title's month and day, the folder's year
+    ("# 社区例会（4.8）\n\n讨论了版本计划。\n", "2022/a.md", (2022, 4, 8)),
+    ("# Release 4.8\n\n讨论了版本计划。\n", "2022/a.md", None),  # a version, not a day
+    ("# Weekly meeting\n\nTuesday, discussion of the release.\n", "WG/05-01-2021.md", (2021, 1, 5)),  # its weekday
+    ("# Weekly meeting\n\nSaturday, discussion of the release.\n", "WG/05-01-2021.md", (2021, 5, 1)),
+    ("# 县政府工作规则\n\n（2021年3月1日县政府第5次常务会议通过）\n\n第一条 为规范工作。\n", "a.md", None),
+])
+def test_titles_weekdays_and_rules(text, source, want):
+    assert ymd(annotate(parse_text(text, source)).records[0].date) == want

@@ -18,6 +18,7 @@ other; a year left unknown is the title's, else the meeting date's, else the
 file name's.
 """
 
+import datetime
 import hashlib
 import re
 from functools import lru_cache
@@ -141,6 +142,15 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
             or titled
             or (None if _tracker(meeting.paragraphs, day_first) else
                 _reported_date(meeting.paragraphs, day_first, meeting.title)))
+
+
+def _by_weekday(source: str, opening: list[str]):
+    """The reading of a file name's ambiguous date (05-01-2021) on the weekday the opening names."""
+    day = _first(dates.weekday(t) for t in opening)
+    if day is None:
+        return None
+    read = [dates.path_date(source, order) for order in (True, False)]
+    return next((d for d in read if d and d.day and datetime.date(d.year, d.month, d.day).weekday() == day), None)
 
 
 TRACKER_DATES = 3  # days a meeting's headings or table rows begin with, that make it a tracker of meetings
@@ -278,7 +288,7 @@ def annotate(doc: Document) -> Document:
 
 # Rules about meetings (`常务会议议事规则`, `会议公开制度`, `…工作准则（印发通知）`) describe no meeting: the
 # date they were adopted or published on is no meeting's, unless a header line says it is.
-_RULES_OF_MEETINGS = re.compile(r"会[^，。；]{0,16}(?:规则|制度|准则|规程|细则)\s*(?:[（(][^（）()]*[)）]\s*)?$")
+_RULES_OF_MEETINGS = re.compile(r"(?:会|议事|工作)[^，。；]{0,16}(?:规则|制度|准则|规程|细则)\s*(?:[（(][^（）()]*[)）]\s*)?$")
 
 
 def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_first: bool | None):
@@ -288,6 +298,10 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
         labelled = _first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
         return labelled, year or (labelled and labelled.year)
     date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
+    date = date or dates.title_month_day(meeting.title or "")
+    if named and named.month is None and day_first is None:  # `05-01-2021.md`: its weekday may settle it
+        opening = [meeting.title or "", *(p.text for p in _body(meeting.paragraphs)[:OPENING_PARAGRAPHS])]
+        named = _by_weekday(doc.source, opening) or named
     if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
         date = named  # the file name dates a file's only meeting, when nothing in it does
     opening_year = _first(dates.named_year(t) for t in _opening(meeting.paragraphs))

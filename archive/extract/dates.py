@@ -348,6 +348,30 @@ def heading_date(text: str, day_first: bool | None = None) -> PartialDate | None
     return None
 
 
+# A meeting's title that ends with its month and day (`社区周会 4.8`, `例会（4.8）`): not a version there.
+_TITLE_MONTH_DAY = re.compile(r"(?:会|纪要|记录|meeting|minutes)[^\d]{0,12}?[\s（(](1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[)）]?\s*$",
+                              re.IGNORECASE)
+
+
+def title_month_day(text: str) -> PartialDate | None:
+    """The month and day a meeting's title ends with, written `M.D` (see _TITLE_MONTH_DAY), or None."""
+    m = _TITLE_MONTH_DAY.search(text)
+    if not m or int(m.group(2)) > _days_in(int(m.group(1)), None):
+        return None
+    return PartialDate(None, int(m.group(1)), int(m.group(2)), f"{m.group(1)}.{m.group(2)}", source="title")
+
+
+_WEEKDAYS = re.compile(r"(?:星期|礼拜|(?<![上下本])周)([一二三四五六日天])|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b")
+_WEEKDAY_NUMBER = {**{c: i for i, c in enumerate("一二三四五六日")}, "天": 6,
+                   **{w: i for i, w in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}}
+
+
+def weekday(text: str) -> int | None:
+    """The day of the week `text` names first (Monday 0), or None."""
+    m = _WEEKDAYS.search(text)
+    return _WEEKDAY_NUMBER[m.group(1) or m.group(2)] if m else None
+
+
 def labelled_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     """A date a header line labels: "时间：2024年4月19日上午", "Data日期：2024-04-19", "| 会议时间 | …"."""
     for start, stop, d in _mentions(text, day_first):
