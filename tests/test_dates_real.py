@@ -442,3 +442,10 @@ def test_a_dotted_file_name_keeps_its_date():
 ])
 def test_titles_weekdays_and_rules(text, source, want):
     assert ymd(annotate(parse_text(text, source)).records[0].date) == want
+
+
+def test_a_file_names_order_and_day_complete_what_the_text_leaves_open():
+    text = "# Weekly meeting\n\nDate: 05/11/2020\n\nReview of the release.\n"
+    assert ymd(annotate(parse_text(text, "Minutes 28-10-2020.md")).records[0].date) == (2020, 11, 5)
+    text = "# 2021年第一次例会\n\n讨论了版本计划。\n"
+    assert ymd(annotate(parse_text(text, "2021-03-15.md")).records[0].date) == (2021, 3, 15)

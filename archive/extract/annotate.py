@@ -272,7 +272,7 @@ def annotate(doc: Document) -> Document:
     front = doc.front_matter
     fdate = _front_date(front.get("date"))
     year = (fdate.year if fdate else None) or dates.title_year(doc.title)
-    day_first = dates.day_first("\n".join(doc.lines))
+    day_first = dates.day_first("\n".join([Path(doc.source).name, *doc.lines]))  # (`28-10-2020 纪要.md` too)
     named = dates.path_date(doc.source, day_first)
     header = document_fields(doc)
     for meeting in doc.meetings:
@@ -302,8 +302,9 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
     if named and named.month is None and day_first is None:  # `05-01-2021.md`: its weekday may settle it
         opening = [meeting.title or "", *(p.text for p in _body(meeting.paragraphs)[:OPENING_PARAGRAPHS])]
         named = _by_weekday(doc.source, opening) or named
-    if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
-        date = named  # the file name dates a file's only meeting, when nothing in it does
+    if (named and named.month and len(doc.records) == 1 and not meeting.is_preamble
+            and (date is None or date.month is None and date.year in (None, named.year))):
+        date = named  # the file name dates a file's only meeting, when nothing in it gives the day
     opening_year = _first(dates.named_year(t) for t in _opening(meeting.paragraphs))
     own_year = (year or dates.title_year(meeting.title) or (date and date.year) or opening_year
                 or (named and named.year) or _published_year(doc, date, day_first))
