@@ -310,3 +310,28 @@ def test_presenters_written_at_the_end_of_agenda_lines():
     doc = parse_text(AGENDA, "例会.md")
     f = document_fields(doc)[doc.records[0].index]
     assert f.people["presenters"] == ["周海燕", "李凯", "方远", "王一鸣", "Edward Tan"]  # 计划 is no name
+
+
+DISCUSSION = """# 技术委员会例会
+
+主持人：韩冬
+
+## Discussion Items
+
+- 工作组与项目组的归属还不清楚，下次会议给出方案 @李凯
+- 当前模板还缺失，整理后发给大家 @dev_x7
+- 12月份举办开发者沙龙，下周继续讨论议程
+- 0.9版本的安全测试已经启动
+- 会议要求各组下周提交测试报告
+"""
+
+
+def test_action_sentences_in_discussion_lists():
+    doc = parse_text(DISCUSSION, "例会.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs}
+    assert [t for t, role in marked.items() if role == "action"] == [
+        "工作组与项目组的归属还不清楚，下次会议给出方案 @李凯", "当前模板还缺失，整理后发给大家 @dev_x7",
+        "12月份举办开发者沙龙，下周继续讨论议程"]  # progress is none; a directive is none
+    assert {o for i in f.items for o in i.owners} >= {"李凯"}

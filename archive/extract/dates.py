@@ -349,8 +349,8 @@ def heading_date(text: str, day_first: bool | None = None) -> PartialDate | None
 
 
 # A meeting's title that ends with its month and day (`社区周会 4.8`, `例会（4.8）`): not a version there.
-_TITLE_MONTH_DAY = re.compile(r"(?:会|纪要|记录|meeting|minutes)[^\d]{0,12}?[\s（(](1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[)）]?\s*$",
-                              re.IGNORECASE)
+_TITLE_MONTH_DAY = re.compile(r"(?:会|纪要|记录|meeting|minutes)[^\d]{0,12}?[\s（(]"
+                              r"(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[)）]?\s*$", re.IGNORECASE)
 
 
 def title_month_day(text: str) -> PartialDate | None:

@@ -51,6 +51,7 @@ _OWNER = re.compile(r"(?:责任人|负责人|牵头人|跟进人|责任单位|Ow
 # An action item that opens with its owner (`周海燕：整理清单`) or mentions one (`修复链接 (@lee_99)`).
 _LEAD_OWNER = re.compile(r"^\s*([^：:，,。；;\s()（）]{2,20})\s*[:：]\s*\S")
 _MENTIONED_OWNER = re.compile(r"[(（]\s*(@[^()（）]{1,60})[)）]\s*$")
+_TRAILING_MENTION = re.compile(r"(?<=\s)(@[^\s@()（）]{1,40})\s*[。.]?\s*$")  # `…给出方案 @于洋`
 _OWNER_STOP = re.compile(r"完成|截止|时间|时限|期限|deadline|due", re.IGNORECASE)
 # `… --连志安，完成时间…`, `… --- 梁开祝、孙炼`: owners after dashes.
 _DASHED_NAMES = re.compile(f"(?<![-—])(?:-{{2,}}+|—{{1,2}}+)\\s*([{_CJK}·]{{2,4}}(?:\\s*[、，,/和及]\\s*[{_CJK}·]{{2,4}})*)"

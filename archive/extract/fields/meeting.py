@@ -8,12 +8,13 @@ from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, 
 from .people import split_people
 from .places import place_of, title_place
 from .labels import _Hit, _bare_people, _scan, _starts_with_label, heading_label
-from .items import (agenda_presenter, _ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES,
+from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES, agenda_presenter,
                     _is_placeholder_text, _ordinal, _table_rows)
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
-from .prose import _RULE as _LAW_RULE, only_directs, own_labels, reports_others, prose_people, stated_outcome
+from .prose import (_RULE as _LAW_RULE, only_directs, own_labels, reports_others, prose_people, stated_action,
+                    stated_outcome)
 from ...ingest.split import is_title
 
 
@@ -71,11 +72,13 @@ class _Reader:
         for role, names in prose_people(p.text):
             self.col.prose_people(role, names, p.n)
         stated = any(i.paragraph == p.n for i in self.col.out.items)  # by a label: `【会议决定】…`
-        free = self.block is None or self.block.kind == TEXT  # (an agenda's items may state what was decided)
-        if (free and not stated and p.n not in self.col.out.roles and not _ARTICLE.match(p.text)
-                and stated_outcome(p.text)):  # (`第四条 …由主任会议决定`: a law's article)
-            self.col.out.roles[p.n] = DECISION
-            self.col.item(DECISION, p.n, p.text)
+        free = self.block is None or self.block.kind in (TEXT, BODY)  # (an agenda or the minutes proper)
+        if not free or stated or p.n in self.col.out.roles or _ARTICLE.match(p.text):
+            return  # (`第四条 …由主任会议决定`: a law's article)
+        kind = stated_outcome(p.text) or (stated_action(p.text) if not self.header else None)
+        if kind:
+            self.col.out.roles[p.n] = kind
+            self.col.item(kind, p.n, p.text)
 
     def _fields(self, p) -> None:
         if self.title_block and p.line_start > self.title_after:

@@ -125,6 +125,19 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+# Work a discussion item leaves to someone or to a time: `…下次TSC会议给出方案 @于洋`, `…，下周进行评审`.
+_OWNER_MENTION = re.compile(f"(?:^|[\\s，,。；;])@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})\\s*[。.]?\\s*$")
+_FOLLOW_UP = re.compile(r"(?:下次|下一次|下周|下个?月|会后|近期|本周内?|月底前|[一二三四五六七八九十\d]+月\d{0,2}日?前)[^，,。；;]{0,12}"
+                        r"(?:给出|评审|讨论|提交|完成|跟进|输出|确认|反馈|同步|准备|整理|汇报|上会|review|提供)")
+
+
+def stated_action(text: str) -> str | None:
+    """ACTION if `text` leaves work to an owner it mentions last or to a time to come, else None."""
+    if _RULE.search(text) or _DIRECTIVE.match(text):
+        return None
+    return ACTION if _OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) else None
+
+
 def stated_outcome(text: str) -> str | None:
     """DECISION if a sentence of `text` states one (`会议审议并原则同意…`), else None."""
     for sentence in _SENTENCES.finditer(text):
