@@ -17,13 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from archive.extract.annotate import annotate  # noqa: E402
-from archive.extract.fields import DECISION, person_key  # noqa: E402
+from archive.extract.fields import ACTION, DECISION, person_key  # noqa: E402
 from archive.ingest import load  # noqa: E402
 
 
 def marks(folder: Path):
-    """(person key -> (file, role, name)), [(file, line, text)] of decision paragraphs."""
-    people, decisions = {}, []
+    """(person key -> (file, role, name)), [(file, line, text)] of decision paragraphs, action paragraphs."""
+    people, decisions, actions = {}, [], 0
     for path in sorted(p for p in folder.rglob("*.md") if p.name != "README.md"):
         doc = annotate(load(path, folder))
         rel = str(path.relative_to(folder))
@@ -32,7 +32,8 @@ def marks(folder: Path):
                 for name in names:
                     people.setdefault(person_key(name) or name, (rel, role, name))
             decisions += [(rel, p.line_start, p.text) for p in m.paragraphs if p.role == DECISION]
-    return people, decisions
+            actions += sum(p.role == ACTION for p in m.paragraphs)
+    return people, decisions, actions
 
 
 def main() -> None:
@@ -42,14 +43,15 @@ def main() -> None:
     ap.add_argument("--decisions", type=int, default=100)
     ap.add_argument("--seed", type=int, default=20)
     args = ap.parse_args()
-    people, decisions = marks(args.folder)
+    people, decisions, actions = marks(args.folder)
     rng = random.Random(args.seed)
     keys = sorted(people)
     print(f"people: {len(keys)} distinct, {min(args.people, len(keys))} sampled")
     for key in sorted(rng.sample(keys, min(args.people, len(keys)))):
         rel, role, name = people[key]
         print(f"  {name}\t{role}\t{rel}")
-    print(f"decisions: {len(decisions)} paragraphs, {min(args.decisions, len(decisions))} sampled")
+    print(f"actions: {actions} paragraphs\ndecisions: {len(decisions)} paragraphs, "
+          f"{min(args.decisions, len(decisions))} sampled")
     for rel, line, text in rng.sample(decisions, min(args.decisions, len(decisions))):
         print(f"  {rel}:{line}\t{text[:160]}")
 
