@@ -449,3 +449,8 @@ def test_a_file_names_order_and_day_complete_what_the_text_leaves_open():
     assert ymd(annotate(parse_text(text, "Minutes 28-10-2020.md")).records[0].date) == (2020, 11, 5)
     text = "# 2021年第一次例会\n\n讨论了版本计划。\n"
     assert ymd(annotate(parse_text(text, "2021-03-15.md")).records[0].date) == (2021, 3, 15)
+
+
+def test_a_byline_run_on_to_the_report():
+    text = "# 第4次常务会议\n\n2020-02-18 10:20 来源：区政府办\n2月17日下午，区长马文主持召开会议。\n"
+    assert ymd(annotate(parse_text(text, "a.md")).records[0].date) == (2020, 2, 17)

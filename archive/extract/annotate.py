@@ -114,6 +114,16 @@ def _body(paragraphs) -> list:
 _CHROME = re.compile(r"^[^\u4e00-\u9fff\d]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff\d]*)?$|首页\s*[>»]|当前(?:的)?位置")
 
 
+# A byline run on to the report (`2020-02-18 10:20 来源：区政府办2月17日下午，…`): the report starts at its day.
+_BYLINE = re.compile(r"来源|作者|编辑|发布|浏览|点击|阅读|字号|\d{1,2}:\d{2}")
+_MONTH_DAY = re.compile(r"\d{1,2}月\d{1,2}日")
+
+
+def _after_byline(line: str) -> list[str]:
+    m = _MONTH_DAY.search(line)
+    return [line[m.start():]] if m and m.start() and _BYLINE.search(line, 0, m.start()) else []
+
+
 def _opening(paragraphs) -> list[str]:
     """The first paragraphs of a meeting's body, not counting a page's chrome."""
     body = [p for p in _body(paragraphs) if not _CHROME.search(p.text.strip())]
@@ -127,6 +137,7 @@ def _reported_date(paragraphs, day_first: bool | None, title: str = ""):
     lead = re.compile(rf"^[\x00-\x7f]{{0,20}}{re.escape(title)}") if title else None  # (only where it leads)
     pieces = [re.split(r"[\n|]", lead.sub("\n", t) if lead else t) for t in opening]
     lines = [line for piece in pieces for line in piece if not _CHROME.search(line.strip())]
+    lines = [rest for line in lines for rest in (line, *_after_byline(line))]
     return (_first(dates.event_date(t, day_first) for t in lines)
             or _first(dates.line_date(t, day_first) for t in opening))
 
