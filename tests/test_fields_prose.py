@@ -335,3 +335,11 @@ def test_action_sentences_in_discussion_lists():
         "工作组与项目组的归属还不清楚，下次会议给出方案 @李凯", "当前模板还缺失，整理后发给大家 @dev_x7",
         "12月份举办开发者沙龙，下周继续讨论议程"]  # progress is none; a directive is none
     assert {o for i in f.items for o in i.owners} >= {"李凯"}
+
+
+def test_a_rule_run_together_by_conversion_is_still_a_rule():
+    text = ("# 某市政府常务会议议事规则\n\n《议事规则》已经市政府第9次常务会议审议通过，现予印发。第一条 为规范会议，制定本规则。"
+            "第二条 会议由市长主持。第三条 会议决定的事项由办公室督办。\n")
+    doc = parse_text(text, "规则.md")
+    f = document_fields(doc)[doc.records[0].index]
+    assert f.roles == {} and f.persons() == []

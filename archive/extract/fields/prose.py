@@ -60,6 +60,8 @@ SPEECH_OPENING = 6  # the paragraphs after the title where a speech greets its a
 
 
 RULE_ARTICLES = 3  # a document with this many articles (第一条 …) is a law or rules of procedure
+# An article, also where conversion ran its line on to the one before (`…议事规则第一章 总 则第一条 为…`).
+_ARTICLE_ANYWHERE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条(?=[\s\u3000])")
 
 
 def is_speech(paragraphs) -> bool:
@@ -73,7 +75,8 @@ def reports_others(paragraphs) -> bool:
     decided, and who chairs or attends, is not what this meeting decided or who came to it."""
     articles = 0
     for p in paragraphs:
-        articles += bool(_ARTICLE.match(p.text))
+        within = sum(1 for _ in zip(range(RULE_ARTICLES), _ARTICLE_ANYWHERE.finditer(p.text)))
+        articles += max(within, bool(_ARTICLE.match(p.text)))
         if articles >= RULE_ARTICLES:
             return True
     return is_speech(paragraphs)
