@@ -454,3 +454,8 @@ def test_a_file_names_order_and_day_complete_what_the_text_leaves_open():
 def test_a_byline_run_on_to_the_report():
     text = "# 第4次常务会议\n\n2020-02-18 10:20 来源：区政府办\n2月17日下午，区长马文主持召开会议。\n"
     assert ymd(annotate(parse_text(text, "a.md")).records[0].date) == (2020, 2, 17)
+
+
+def test_a_header_that_gives_only_the_month_takes_the_day_its_opening_reports():
+    text = "# 理事会会议\n\n时间：2024年3月\n\n3月5日，理事会召开第二次会议。\n"
+    assert ymd(annotate(parse_text(text, "a.md")).records[0].date) == (2024, 3, 5)

@@ -146,11 +146,12 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
     """Its header's date (a labelled line, the title), else what its opening reports."""
     titled = dates.heading_date(title, day_first)
     titled = titled and titled.from_source("title")
-    if titled and titled.day is None:  # `2018年11月…启动会`: its opening may say which day of the month
+    header = _first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs)) or titled
+    if header and header.day is None:  # `2018年11月…启动会`, `时间：2024年3月`: the opening may say the day
         reported = _reported_date(meeting.paragraphs, day_first, meeting.title)
-        titled = reported if dates.same_month(reported, titled) else titled
-    return (_first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
-            or titled
+        if dates.same_month(reported, header):
+            header = reported if reported.year or not header.year else reported.with_year(header.year)
+    return (header
             or (None if _tracker(meeting.paragraphs, day_first) else
                 _reported_date(meeting.paragraphs, day_first, meeting.title)))
 
