@@ -382,7 +382,7 @@ def test_header_and_path_dates_are_valid(text, order):
     # a page's chrome and its title again before the report
     ("# 镇人大主席团第二次会议\n\nadmin\n镇人大主席团第二次会议\n2月3日上午，镇人大主席团举行第二次会议。\n", "e.md",
      (None, 2, 3)),
-    ("# 镇政协会议\n\n2021-03-02 09:10 编辑: 某某 |\n3月1日，镇政协召开会议。\n", "f.md", (None, 3, 1)),
+    ("# 镇政协会议\n\n2021-03-02 09:10 编辑: 某某 |\n3月1日，镇政协召开会议。\n", "f.md", (2021, 3, 1)),  # (the byline's year)
 ])
 def test_month_day_dates_and_their_years(text, source, want):
     doc = annotate(parse_text(text, source))
@@ -402,3 +402,60 @@ def test_a_title_that_names_only_the_month_takes_the_day_its_opening_reports():
     other = "# 前端性能研讨会・2021年6月\n\n上次研讨会已于2021年5月22日举行。\n"
     (meeting,) = annotate(parse_text(other, "meetup.md")).records  # another month's: the title's month stays
     assert (meeting.date.year, meeting.date.month, meeting.date.day) == (2021, 6, None)
+
+
+def test_a_file_names_date_completed_by_its_folders():
+    assert ymd(path_date("纪要/2021/3月15日例会.md")) == (2021, 3, 15)  # the year from the folder
+    assert ymd(path_date("2020/Meeting Minutes 28-10.md")) == (2020, 10, 28)  # a day that cannot be a month
+    assert ymd(path_date("TSC/202011/05-11-2020 Meeting.md")) == (2020, 11, 5)  # the folder's month: day first
+    assert ymd(path_date("TSC/202005/05-11-2020 Meeting.md")) == (2020, 5, 11)  # … or month first
+    assert ymd(path_date("WG/05-11-2020 Meeting.md")) == (2020, None, None)  # nothing settles the order
+    assert ymd(path_date("会议/3月15日例会.md")) == (None, 3, 15)
+
+
+@pytest.mark.parametrize("text, source, want", [
+    # the year of the meeting the opening names with its ordinal
+    ("# 区政府常务会议\n\n2月17日下午，区长马文主持召开区政府2020年第4次常务会议。\n", "a.md", (2020, 2, 17)),
+    # a byline or the dateline under the report
+    ("# 第4次常务会议\n\n来源：区政府办 2020年02月18日\n\n2月17日下午，区长马文主持召开会议。\n", "b.md", (2020, 2, 17)),
+    ("# 第4次常务会议\n\n2月17日下午，区长马文主持召开会议。\n\n区政府办\n\n2020年2月18日\n", "c.md", (2020, 2, 17)),
+    # rules about meetings describe none; a tracker of many meetings' items is none
+    ("# 区政府常务会议议事规则（印发通知）\n\n2024年11月20日\n\n第一条 为规范会议，制定本规则。\n", "d.md", None),
+    ("# ActionItems\n\n| 会议时间 | 事项 | 责任人 |\n|--|--|--|\n| 20220706 | 整理清单 | 刘一 |\n"
+     "| 20220720 | 修复链接 | 王二 |\n| 20220811 | 发布公告 | 张三 |\n", "e.md", None),
+])
+def test_years_of_month_day_reports_and_documents_with_no_meeting_date(text, source, want):
+    assert ymd(annotate(parse_text(text, source)).records[0].date) == want
+
+
+def test_a_dotted_file_name_keeps_its_date():
+    assert ymd(path_date("example.gov.cn__t20240326_198036.md")) == (2024, 3, 26)
+
+
+@pytest.mark.parametrize("text, source, want", [
+    ("# 社区周会 4.8\n\n讨论了版本计划。\n", "2022/a.md", (2022, 4, 8)),  # a title's month and day, the folder's year
+    ("# 社区例会（4.8）\n\n讨论了版本计划。\n", "2022/a.md", (2022, 4, 8)),
+    ("# Release 4.8\n\n讨论了版本计划。\n", "2022/a.md", None),  # a version, not a day
+    ("# Weekly meeting\n\nTuesday, discussion of the release.\n", "WG/05-01-2021.md", (2021, 1, 5)),  # its weekday
+    ("# Weekly meeting\n\nSaturday, discussion of the release.\n", "WG/05-01-2021.md", (2021, 5, 1)),
+    ("# 县政府工作规则\n\n（2021年3月1日县政府第5次常务会议通过）\n\n第一条 为规范工作。\n", "a.md", None),
+])
+def test_titles_weekdays_and_rules(text, source, want):
+    assert ymd(annotate(parse_text(text, source)).records[0].date) == want
+
+
+def test_a_file_names_order_and_day_complete_what_the_text_leaves_open():
+    text = "# Weekly meeting\n\nDate: 05/11/2020\n\nReview of the release.\n"
+    assert ymd(annotate(parse_text(text, "Minutes 28-10-2020.md")).records[0].date) == (2020, 11, 5)
+    text = "# 2021年第一次例会\n\n讨论了版本计划。\n"
+    assert ymd(annotate(parse_text(text, "2021-03-15.md")).records[0].date) == (2021, 3, 15)
+
+
+def test_a_byline_run_on_to_the_report():
+    text = "# 第4次常务会议\n\n2020-02-18 10:20 来源：区政府办\n2月17日下午，区长马文主持召开会议。\n"
+    assert ymd(annotate(parse_text(text, "a.md")).records[0].date) == (2020, 2, 17)
+
+
+def test_a_header_that_gives_only_the_month_takes_the_day_its_opening_reports():
+    text = "# 理事会会议\n\n时间：2024年3月\n\n3月5日，理事会召开第二次会议。\n"
+    assert ymd(annotate(parse_text(text, "a.md")).records[0].date) == (2024, 3, 5)

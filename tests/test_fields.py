@@ -528,3 +528,9 @@ def test_bilingual_people_heading_and_names_run_on_into_their_latin_form():
     text = "# 研讨会\n\n## 参会人员 Attendees\n\n1. 孟秋（某研究院）Qiu Meng (Institute)\n1. 白露（某公司） Lu Bai (Co)\n"
     _meeting, f = only_meeting(text)
     assert f.people["attendees"] == ["孟秋", "白露"]
+
+
+def test_a_name_with_its_reading_whatever_the_surname():
+    assert split_people("旷旭卿（腾讯） XQ Kuang (Tencent)、木轶（阿里巴巴） Yi Mu (Alibaba)") == ["旷旭卿", "木轶"]
+    assert split_people("开发者 Nagesh Rao") == [] and split_people("旷旭卿") == []  # a word; no reading
+    assert person_key("旷旭卿") == "旷旭卿" and person_key("开发者") == ""

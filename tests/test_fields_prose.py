@@ -187,3 +187,159 @@ def test_who_decides_in_a_rule_is_no_decision_taken():
 
 def test_bodies_that_convene_are_not_people():
     assert prose_people("党中央召开三次全会，国务院召开常务会议。") == []
+
+
+def test_outcome_verbs_of_list_items_and_who_agreed():
+    for text in ("- 同意韩冬接任文档组组长", "同意成立测试SIG。", "委员们赞同评选方案的修订。", "与会委员一致同意延期发布。",
+                 "会议决定于下周三召开第二次评审会。"):
+        assert stated_outcome(text) == DECISION, text
+    for text in ("同意见附件。", "发展速度决定于投资的规模。", "成败不决定于主观愿望，而取决于实际工作。",
+                 "申请人经本人同意后方可办理。"):
+        assert stated_outcome(text) is None, text
+
+
+SPEECH = """# 在全县农村工作会议上的讲话
+
+<!-- source: https://example.org/speech -->
+
+同志们：
+
+今天召开全县农村工作会议，主要任务是总结去年工作。去年，县委决定将农民增收作为头号工程。
+
+去年3月，县委书记周岚主持召开县委常委会议，审议并原则同意《乡村振兴三年行动方案》。
+
+我们得出一个坚定的结论：发展必须依靠改革。县政府已经决定：今年新建农村公路200公里。
+"""
+
+
+def test_a_speech_tells_what_others_decided():
+    doc = parse_text(SPEECH, "讲话.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.persons() == [] and f.roles == {} and f.items == []
+
+
+def test_a_decision_label_inside_someone_elses_sentence():
+    doc = parse_text("# 项目周会\n\n主持人：韩冬\n\n讨论中我们得出一个初步的结论：下周继续评估。\n\n"
+                     "经研究决定：同意成立文档组。\n\n测试排期 李伟/方保顺结论：同意延期一周\n", "周会.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    decided = [p.text for p in meeting.paragraphs if f.roles.get(p.n) == DECISION]
+    assert decided == ["经研究决定：同意成立文档组。", "测试排期 李伟/方保顺结论：同意延期一周"]
+
+
+PROCEDURE = """# 青山县人民政府常务会议工作规则
+
+第一条 为规范县政府常务会议，制定本规则。
+
+第二条 常务会议由县长主持；县长因故不能出席的，由常务副县长代为主持。
+
+第三条 副县长、县长助理出席会议，县政府办公室主任列席。因故不能出席的，应向县长请假。
+
+第四条 会议议题经县长同意后列入议程，会议决定的事项由县政府办公室督办。
+"""
+
+
+def test_a_rule_in_articles_names_no_participant_and_decides_nothing():
+    doc = parse_text(PROCEDURE, "规则.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.persons() == [] and f.roles == {}
+
+
+def test_sentences_that_say_who_is_to():
+    assert prose_people("因故不能出席的，应向秘书长请假。") == []
+    assert prose_people("计算拟出席会议的股东所代表的股份数。") == []
+    assert prose_people("联席会议由工会负责召集，由职工代表、工会委员参加。") == []
+    assert prose_people("主席因故不能履行职务时，由副主席代为主持。") == []
+
+
+RESOLUTION = """# 青山县人大常委会关于加强河道保护的决议
+
+青山县人大常委会第九次会议听取了县政府的报告。为加强河道保护，特作如下决议：
+
+一、各乡镇要落实河长责任，加强日常巡查。
+
+二、加强对非法采砂的执法监督。
+
+三、同意县政府提出的河道保护三年计划。
+"""
+
+
+def test_a_resolution_that_directs_decides_only_its_outcomes():
+    doc = parse_text(RESOLUTION, "决议.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    decided = [p.text for p in meeting.paragraphs if f.roles.get(p.n) == DECISION]
+    assert decided == ["三、同意县政府提出的河道保护三年计划。"]
+    agreed = RESOLUTION.replace("特作如下决议", "会议议定事项如下")  # an agreed item keeps its directive
+    doc = parse_text(agreed, "议定.md")
+    f = document_fields(doc)[doc.records[0].index]
+    assert len(f.roles) == 3
+
+
+def test_a_promulgated_decision_decides_only_its_outcomes():
+    text = RESOLUTION.replace("特作如下决议", "特作出如下决定").replace("二、加强对非法采砂的执法监督。", "二、本决定自公布之日起施行。")
+    doc = parse_text(text, "决定.md")
+    f = document_fields(doc)[doc.records[0].index]
+    decided = [p.text for p in doc.records[0].paragraphs if f.roles.get(p.n) == DECISION]
+    assert decided == ["三、同意县政府提出的河道保护三年计划。"]
+
+
+def test_consent_given_and_consent_a_rule_asks_for():
+    assert stated_outcome("已与各厂商对齐一致同意发布新版本") == DECISION
+    assert stated_outcome("未经有利害关系的业主一致同意，不得改变房屋用途。") is None
+    assert stated_outcome("除经全体合伙人一致同意外，合伙人不得同本企业交易。") is None
+
+
+AGENDA = """# 技术委员会例会
+
+主持人：韩冬
+
+议题：
+
+1. 开场致辞        9:00~9:05        5min        周海燕
+2. 文档工作组申请与介绍 李凯/方远结论：同意成立文档工作组
+3. 双内核支持 王一鸣-- 胡峰：建议先写设计文档
+4. Rust toolchain update        30min        Edward Tan
+5. 版本发布 计划
+"""
+
+
+def test_presenters_written_at_the_end_of_agenda_lines():
+    doc = parse_text(AGENDA, "例会.md")
+    f = document_fields(doc)[doc.records[0].index]
+    assert f.people["presenters"] == ["周海燕", "李凯", "方远", "王一鸣", "Edward Tan"]  # 计划 is no name
+
+
+DISCUSSION = """# 技术委员会例会
+
+主持人：韩冬
+
+## Discussion Items
+
+- 工作组与项目组的归属还不清楚，下次会议给出方案 @李凯
+- 当前模板还缺失，整理后发给大家 @dev_x7
+- 12月份举办开发者沙龙，下周继续讨论议程
+- 0.9版本的安全测试已经启动
+- 会议要求各组下周提交测试报告
+"""
+
+
+def test_action_sentences_in_discussion_lists():
+    doc = parse_text(DISCUSSION, "例会.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs}
+    assert [t for t, role in marked.items() if role == "action"] == [
+        "工作组与项目组的归属还不清楚，下次会议给出方案 @李凯", "当前模板还缺失，整理后发给大家 @dev_x7",
+        "12月份举办开发者沙龙，下周继续讨论议程"]  # progress is none; a directive is none
+    assert {o for i in f.items for o in i.owners} >= {"李凯"}
+
+
+def test_a_rule_run_together_by_conversion_is_still_a_rule():
+    text = ("# 某市政府常务会议议事规则\n\n《议事规则》已经市政府第9次常务会议审议通过，现予印发。第一条 为规范会议，制定本规则。"
+            "第二条 会议由市长主持。第三条 会议决定的事项由办公室督办。\n")
+    doc = parse_text(text, "规则.md")
+    f = document_fields(doc)[doc.records[0].index]
+    assert f.roles == {} and f.persons() == []

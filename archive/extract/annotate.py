@@ -18,6 +18,7 @@ other; a year left unknown is the title's, else the meeting date's, else the
 file name's.
 """
 
+import datetime
 import hashlib
 import re
 from functools import lru_cache
@@ -113,6 +114,16 @@ def _body(paragraphs) -> list:
 _CHROME = re.compile(r"^[^\u4e00-\u9fff\d]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff\d]*)?$|首页\s*[>»]|当前(?:的)?位置")
 
 
+# A byline run on to the report (`2020-02-18 10:20 来源：区政府办2月17日下午，…`): the report starts at its day.
+_BYLINE = re.compile(r"来源|作者|编辑|发布|浏览|点击|阅读|字号|\d{1,2}:\d{2}")
+_MONTH_DAY = re.compile(r"\d{1,2}月\d{1,2}日")
+
+
+def _after_byline(line: str) -> list[str]:
+    m = _MONTH_DAY.search(line)
+    return [line[m.start():]] if m and m.start() and _BYLINE.search(line, 0, m.start()) else []
+
+
 def _opening(paragraphs) -> list[str]:
     """The first paragraphs of a meeting's body, not counting a page's chrome."""
     body = [p for p in _body(paragraphs) if not _CHROME.search(p.text.strip())]
@@ -126,6 +137,7 @@ def _reported_date(paragraphs, day_first: bool | None, title: str = ""):
     lead = re.compile(rf"^[\x00-\x7f]{{0,20}}{re.escape(title)}") if title else None  # (only where it leads)
     pieces = [re.split(r"[\n|]", lead.sub("\n", t) if lead else t) for t in opening]
     lines = [line for piece in pieces for line in piece if not _CHROME.search(line.strip())]
+    lines = [rest for line in lines for rest in (line, *_after_byline(line))]
     return (_first(dates.event_date(t, day_first) for t in lines)
             or _first(dates.line_date(t, day_first) for t in opening))
 
@@ -134,12 +146,40 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
     """Its header's date (a labelled line, the title), else what its opening reports."""
     titled = dates.heading_date(title, day_first)
     titled = titled and titled.from_source("title")
-    if titled and titled.day is None:  # `2018年11月…启动会`: its opening may say which day of the month
+    header = _first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs)) or titled
+    if header and header.day is None:  # `2018年11月…启动会`, `时间：2024年3月`: the opening may say the day
         reported = _reported_date(meeting.paragraphs, day_first, meeting.title)
-        titled = reported if dates.same_month(reported, titled) else titled
-    return (_first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
-            or titled
-            or _reported_date(meeting.paragraphs, day_first, meeting.title))
+        if dates.same_month(reported, header):
+            header = reported if reported.year or not header.year else reported.with_year(header.year)
+    return (header
+            or (None if _tracker(meeting.paragraphs, day_first) else
+                _reported_date(meeting.paragraphs, day_first, meeting.title)))
+
+
+def _by_weekday(source: str, opening: list[str]):
+    """The reading of a file name's ambiguous date (05-01-2021) on the weekday the opening names."""
+    day = _first(dates.weekday(t) for t in opening)
+    if day is None:
+        return None
+    read = [dates.path_date(source, order) for order in (True, False)]
+    return next((d for d in read if d and d.day and datetime.date(d.year, d.month, d.day).weekday() == day), None)
+
+
+TRACKER_DATES = 3  # days a meeting's headings or table rows begin with, that make it a tracker of meetings
+
+
+def _tracker(paragraphs, day_first: bool | None) -> bool:
+    """A list of what many meetings left to do (`| 20220706 | … |` rows, `## 2021-8-11` headings) is no
+    meeting of its own: its first row's day is not its date."""
+    days = set()
+    for p in paragraphs:
+        if p.is_heading or " | " in p.text:
+            rows = p.text.split("\n") if not p.is_heading else [p.text]
+            days |= {dates.line_date(row.split(" | ")[0], day_first) for row in rows}
+            days.discard(None)
+            if len(days) >= TRACKER_DATES:
+                return True
+    return False
 
 
 def _paragraph_date(p, day_first: bool | None):
@@ -236,7 +276,7 @@ def _published_year(doc: Document, date, day_first: bool | None) -> int | None:
     """The year of a meeting its page reports by month and day, from the page's publication date."""
     if date is None or date.month is None:
         return None
-    published = dates.published_date(doc.lines, day_first)
+    published = dates.published_date(doc.lines, day_first) or dates.dateline_date(doc.lines, day_first)
     return published and dates.year_before(date, published)
 
 
@@ -244,7 +284,7 @@ def annotate(doc: Document) -> Document:
     front = doc.front_matter
     fdate = _front_date(front.get("date"))
     year = (fdate.year if fdate else None) or dates.title_year(doc.title)
-    day_first = dates.day_first("\n".join(doc.lines))
+    day_first = dates.day_first("\n".join([Path(doc.source).name, *doc.lines]))  # (`28-10-2020 纪要.md` too)
     named = dates.path_date(doc.source, day_first)
     header = document_fields(doc)
     for meeting in doc.meetings:
@@ -258,14 +298,28 @@ def annotate(doc: Document) -> Document:
     return doc
 
 
+# Rules about meetings (`常务会议议事规则`, `会议公开制度`, `…工作准则（印发通知）`) describe no meeting: the
+# date they were adopted or published on is no meeting's, unless a header line says it is.
+_RULES_OF_MEETINGS = re.compile(r"(?:会|议事|工作)[^，。；]{0,16}(?:规则|制度|准则|规程|细则)\s*(?:[（(][^（）()]*[)）]\s*)?$")
+
+
 def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_first: bool | None):
     """(date, year): the meeting's date and the year that completes a date written without one."""
     stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
+    if _RULES_OF_MEETINGS.search(meeting.title or doc.title or ""):
+        labelled = _first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
+        return labelled, year or (labelled and labelled.year)
     date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
-    if date is None and named and named.month and len(doc.records) == 1 and not meeting.is_preamble:
-        date = named  # the file name dates a file's only meeting, when nothing in it does
-    own_year = (year or dates.title_year(meeting.title) or (date and date.year) or (named and named.year)
-                or _published_year(doc, date, day_first))
+    date = date or dates.title_month_day(meeting.title or "")
+    if named and named.month is None and day_first is None:  # `05-01-2021.md`: its weekday may settle it
+        opening = [meeting.title or "", *(p.text for p in _body(meeting.paragraphs)[:OPENING_PARAGRAPHS])]
+        named = _by_weekday(doc.source, opening) or named
+    if (named and named.month and len(doc.records) == 1 and not meeting.is_preamble
+            and (date is None or date.month is None and date.year in (None, named.year))):
+        date = named  # the file name dates a file's only meeting, when nothing in it gives the day
+    opening_year = _first(dates.named_year(t) for t in _opening(meeting.paragraphs))
+    own_year = (year or dates.title_year(meeting.title) or (date and date.year) or opening_year
+                or (named and named.year) or _published_year(doc, date, day_first))
     return date, own_year
 
 

@@ -348,6 +348,30 @@ def heading_date(text: str, day_first: bool | None = None) -> PartialDate | None
     return None
 
 
+# A meeting's title that ends with its month and day (`社区周会 4.8`, `例会（4.8）`): not a version there.
+_TITLE_MONTH_DAY = re.compile(r"(?:会|纪要|记录|meeting|minutes)[^\d]{0,12}?[\s（(]"
+                              r"(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[)）]?\s*$", re.IGNORECASE)
+
+
+def title_month_day(text: str) -> PartialDate | None:
+    """The month and day a meeting's title ends with, written `M.D` (see _TITLE_MONTH_DAY), or None."""
+    m = _TITLE_MONTH_DAY.search(text)
+    if not m or int(m.group(2)) > _days_in(int(m.group(1)), None):
+        return None
+    return PartialDate(None, int(m.group(1)), int(m.group(2)), f"{m.group(1)}.{m.group(2)}", source="title")
+
+
+_WEEKDAYS = re.compile(r"(?:星期|礼拜|(?<![上下本])周)([一二三四五六日天])|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b")
+_WEEKDAY_NUMBER = {**{c: i for i, c in enumerate("一二三四五六日")}, "天": 6,
+                   **{w: i for i, w in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))}}
+
+
+def weekday(text: str) -> int | None:
+    """The day of the week `text` names first (Monday 0), or None."""
+    m = _WEEKDAYS.search(text)
+    return _WEEKDAY_NUMBER[m.group(1) or m.group(2)] if m else None
+
+
 def labelled_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     """A date a header line labels: "时间：2024年4月19日上午", "Data日期：2024-04-19", "| 会议时间 | …"."""
     for start, stop, d in _mentions(text, day_first):
@@ -374,6 +398,27 @@ def published_date(lines: list[str], day_first: bool | None = None) -> PartialDa
             if found:
                 return found[0]
     return None
+
+
+def dateline_date(lines: list[str], day_first: bool | None = None) -> PartialDate | None:
+    """The first full date of a short line that is no sentence: a byline (`来源：区政府办 2020年02月18日`)
+    or the dateline under a report; like a publication date, its year completes a month-day report."""
+    for line in lines:
+        if len(line) <= _SHORT_LINE and not _SENTENCE_PUNCT.search(line):
+            d = next((d for s, e, d in _mentions(line, day_first) if d.year and d.month and d.day), None)
+            if d:
+                return d
+    return None
+
+
+# `…召开区政府2020年第4次常务会议`, `2021年度第二次股东大会`: the year of the meeting it names.
+_NAMED_YEAR = re.compile(r"((?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年度?第[\d一二三四五六七八九十]+次")
+
+
+def named_year(text: str) -> int | None:
+    """The year of a meeting named with its ordinal in `text`, or None."""
+    m = _NAMED_YEAR.search(text)
+    return title_year(m.group(1) + "年") if m else None
 
 
 def same_month(d: PartialDate | None, month: PartialDate) -> bool:
@@ -419,22 +464,34 @@ def _from_path(m: re.Match, name: str) -> PartialDate | None:
     return None
 
 
-# A month and day alone in a file name (`周会 4.8`), dated by the year of its folder.
+# A month and day alone in a file name (`周会 4.8`), or day first where the day cannot be a month
+# (`Minutes 28-10`), dated by the year of its folder.
 _NAME_MONTH_DAY = re.compile(r"(?<![\d.\-A-Za-z])(1[0-2]|0?[1-9])[.\-](3[01]|[12]\d|0?[1-9])(?![\d.\-])")
+_NAME_DAY_MONTH = re.compile(r"(?<![\d.\-A-Za-z])(3[01]|2\d|1[3-9])[.\-](1[0-2]|0?[1-9])(?![\d.\-])")
 
 
 def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
     """The most precise date the file name gives, else the nearest folder's
     ("2024/20240419_minutes.md" -> 2024-04-19, "2022/ActionItems.md" -> 2022,
-    "2022/周会 4.8.md" -> 2022-04-08)."""
+    "2022/周会 4.8.md" -> 2022-04-08, "2021/3月15日例会.md" -> 2021-03-15,
+    "202011/05-11-2020 Meeting.md" -> 2020-11-05: the folder's month settles the order)."""
     *folders, name = source.split("/")
-    found = _path_date(name, folders, day_first)
     stem = name.rsplit(".", 1)[0]
-    md = _NAME_MONTH_DAY.search(stem)
-    if md and found and found.month is None and found.source == "filename" and found.text in "/".join(folders):
-        day = _valid(found.year, int(md.group(1)), int(md.group(2)), md.group())
-        return day.from_source("filename") if day else found
-    return found
+    own, folder = _path_date(name, [], day_first), _path_date("", folders, day_first)
+    if own and own.month is None and folder and folder.month and folder.year == own.year and day_first is None:
+        read = [_path_date(name, [], order) for order in (True, False)]
+        own = next((d for d in read if d and d.month == folder.month), own)
+    if own and own.month and own.year is None and folder and folder.year:
+        return own.with_year(folder.year)
+    if (own is None or own.month is None) and (own or folder):
+        year = (own or folder).year
+        md = _NAME_MONTH_DAY.search(stem)
+        dm = None if md else _NAME_DAY_MONTH.search(stem)
+        day = md and _valid(year, int(md.group(1)), int(md.group(2)), md.group())
+        day = day or (dm and _valid(year, int(dm.group(2)), int(dm.group(1)), dm.group()))
+        if day:
+            return day.from_source("filename")
+    return own or folder
 
 
 def _path_date(name: str, folders: list[str], day_first: bool | None) -> PartialDate | None:

@@ -9,8 +9,8 @@ from .vocab import ACTION, MODE, PEOPLE, PEOPLE_ROLES, SINGLE, TEXT, _ACCUMULATE
 from .people import _fold, _leading_text, split_people
 from .places import _says_online
 from .labels import _Hit
-from .items import (_DASHED_NAMES, _DUE, _LEAD_OWNER, _MENTIONED_OWNER, _OWNER, _OWNER_STOP, _TRAILING_NAMES,
-                    _is_placeholder_text)
+from .items import (_DASHED_NAMES, _DUE, _LEAD_OWNER, _MENTIONED_OWNER, _OWNER, _OWNER_STOP, _TRAILING_MENTION,
+                    _TRAILING_NAMES, _is_placeholder_text)
 from .model import Field, Item, MeetingFields
 
 
@@ -129,7 +129,7 @@ def _action_owners(text: str) -> list[str]:
     owners = []
     for m in _DASHED_NAMES.finditer(text):
         owners += split_people(m.group(1), leading=True)
-    for m in (_LEAD_OWNER.match(text), _MENTIONED_OWNER.search(text)):
+    for m in (_LEAD_OWNER.match(text), _MENTIONED_OWNER.search(text) or _TRAILING_MENTION.search(text)):
         if m and vocabulary().label(m.group(1)) is None:  # (`完成时间：…` is no one)
             # (a Latin word before a colon is a note's label, `Note:`, unless it is an @-account)
             owners += [x for x in split_people(m.group(1)) if not x.isascii() or m.group(1)[0] == "@"]

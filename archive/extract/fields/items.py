@@ -51,12 +51,26 @@ _OWNER = re.compile(r"(?:责任人|负责人|牵头人|跟进人|责任单位|Ow
 # An action item that opens with its owner (`周海燕：整理清单`) or mentions one (`修复链接 (@lee_99)`).
 _LEAD_OWNER = re.compile(r"^\s*([^：:，,。；;\s()（）]{2,20})\s*[:：]\s*\S")
 _MENTIONED_OWNER = re.compile(r"[(（]\s*(@[^()（）]{1,60})[)）]\s*$")
+_TRAILING_MENTION = re.compile(r"(?<=\s)(@[^\s@()（）]{1,40})\s*[。.]?\s*$")  # `…给出方案 @于洋`
 _OWNER_STOP = re.compile(r"完成|截止|时间|时限|期限|deadline|due", re.IGNORECASE)
 # `… --连志安，完成时间…`, `… --- 梁开祝、孙炼`: owners after dashes.
 _DASHED_NAMES = re.compile(f"(?<![-—])(?:-{{2,}}+|—{{1,2}}+)\\s*([{_CJK}·]{{2,4}}(?:\\s*[、，,/和及]\\s*[{_CJK}·]{{2,4}})*)"
                            f"(?=\\s*(?:$|[，,。；;)）]))")
 _TRAILING_NAMES = re.compile(f"(?<![-—])(?:-{{2,}}+|—++|\\sby\\s)\\s*([{_CJK}A-Za-z·][{_CJK}A-Za-z·\\s、，,/&]{{0,40}})$")
 _TRAILING_LATIN = re.compile(r"\s[-–]\s([A-Za-z][A-Za-z .\-]{1,30})$")
+# An agenda line's presenter after a gap, before what the minutes add to it: `领导致辞    9:00~9:05    5min    周红卫`,
+# `双内核的支持 王文宽-- 胡峰：…`, `…的贡献 李伟/方保顺结论：同意`, `Moxin 介绍    30min    Edward Tan`.
+_ITEM_NOTES = re.compile(r"\s*(?:--|——|(?:会议)?(?:结论|决策|决议|遗留问题|遗留事项)\s*[:：]).*$", re.DOTALL)
+_SPACED_NAMES = re.compile(f"(?<=\\S)(?:\\s+([{_CJK}·]{{2,4}}(?:\\s*[/、]\\s*[{_CJK}·]{{2,4}})*)"
+                           f"|(?:\\s{{2,}}|\\t)([A-Z][a-z]+(?: [A-Z][a-z]+)?))\\s*$")
+
+
+def agenda_presenter(text: str) -> str | None:
+    """The names an agenda line ends with after a gap (see _SPACED_NAMES), or None."""
+    m = _SPACED_NAMES.search(_ITEM_NOTES.sub("", text, count=1))
+    return (m.group(1) or m.group(2)) if m else None
+
+
 _DUE = re.compile(r"(?:完成时间|截止时间|截止日期|完成时限|完成期限|完成日期|时限|deadline|due(?:\s*date)?)\s*[:：]?\s*"
                   r"([^，,。；;\s|]{1,20})"
                   r"|((?:\d{4}\s*[年/.\-]\s*)?\d{1,2}\s*[月/.\-]\s*\d{1,2}\s*[日号]?\s*之?前"

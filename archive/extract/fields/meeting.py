@@ -8,12 +8,13 @@ from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, 
 from .people import split_people
 from .places import place_of, title_place
 from .labels import _Hit, _bare_people, _scan, _starts_with_label, heading_label
-from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES,
+from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES, agenda_presenter,
                     _is_placeholder_text, _ordinal, _table_rows)
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
-from .prose import _RULE as _LAW_RULE, prose_people, stated_outcome
+from .prose import (_RULE as _LAW_RULE, only_directs, own_labels, reports_others, prose_people, stated_action,
+                    stated_outcome)
 from ...ingest.split import is_title
 
 
@@ -25,7 +26,7 @@ def meeting_fields(meeting) -> MeetingFields:
     label the title is (`## 参会人员`) holds the paragraphs below it, not those before it.
     """
     title = next((p for p in meeting.paragraphs if is_title(p)), None)
-    reader = _Reader(meeting.title or "", title.line_start if title else 0)
+    reader = _Reader(meeting.title or "", title.line_start if title else 0, reports_others(meeting.paragraphs))
     for p in meeting.paragraphs:
         if p is not title:
             reader.read(p)
@@ -39,8 +40,9 @@ class _Reader:
     value is the paragraphs below it.
     """
 
-    def __init__(self, title: str, title_after: int):
+    def __init__(self, title: str, title_after: int, reported: bool = False):
         self.col = _Collector()
+        self.reported = reported  # a speech's or a rule's sentences state no people or outcomes of this meeting
         self.header = True
         self.seen_field = False
         self.slack = 0
@@ -65,13 +67,18 @@ class _Reader:
 
     def _prose(self, p) -> None:
         """People and decisions stated as sentences (prose.py), where no label has said them."""
+        if self.reported:
+            return
         for role, names in prose_people(p.text):
             self.col.prose_people(role, names, p.n)
         stated = any(i.paragraph == p.n for i in self.col.out.items)  # by a label: `【会议决定】…`
-        if (self.block is None and not stated and p.n not in self.col.out.roles and not _ARTICLE.match(p.text)
-                and stated_outcome(p.text)):  # (`第四条 …由主任会议决定`: a law's article)
-            self.col.out.roles[p.n] = DECISION
-            self.col.item(DECISION, p.n, p.text)
+        free = self.block is None or self.block.kind in (TEXT, BODY)  # (an agenda or the minutes proper)
+        if not free or stated or p.n in self.col.out.roles or _ARTICLE.match(p.text):
+            return  # (`第四条 …由主任会议决定`: a law's article)
+        kind = stated_outcome(p.text) or (stated_action(p.text) if not self.header else None)
+        if kind:
+            self.col.out.roles[p.n] = kind
+            self.col.item(kind, p.n, p.text)
 
     def _fields(self, p) -> None:
         if self.title_block and p.line_start > self.title_after:
@@ -82,7 +89,7 @@ class _Reader:
                 and "：" not in text and "\n" not in text):
             return  # prose, outside any field: most of a long document
         meta = p.section == "" or p.section in self.label_sections
-        hits = _scan(text)
+        hits = own_labels(text, _scan(text), self.reported)
         starts = _starts_with_label(text, hits)
         if p.is_heading:
             self._heading(p, hits, starts, meta)
@@ -258,7 +265,7 @@ def _in_block(col: _Collector, block: _Block, p, hits: list[_Hit]) -> None:
     """Paragraph p is (part of) the value of the open block."""
     n, text = p.n, p.text
     if block.kind in (DECISION, ACTION):
-        if not _is_placeholder_text(text):
+        if not (_is_placeholder_text(text) or block.kind == DECISION and only_directs(block.label, text)):
             kind = DECISION if block.kind == ACTION and stated_outcome(text) else block.kind  # `会议决定…`
             col.out.roles.setdefault(n, kind)
             if _table_rows(text):  # one item a row, read by _table
@@ -276,8 +283,9 @@ def _in_block(col: _Collector, block: _Block, p, hits: list[_Hit]) -> None:
         col.text(block.name, block.label, text, n, source)
         if block.name == "agenda":  # `… -- 梁冰`, `… by 陈海霞`, `… - mingjiang`: the presenter
             tail = _TRAILING_NAMES.search(text) or _TRAILING_LATIN.search(text)
-            if tail:
-                col.people("presenters", block.label, tail.group(1), n, source, leading=True)
+            names = tail.group(1) if tail else agenda_presenter(text)
+            if names:
+                col.people("presenters", block.label, names, n, source, leading=True)
     elif block.kind == MODE:
         col.mode(block.label, text, n)
 

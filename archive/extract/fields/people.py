@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import rjieba
+
 from ...analysis import normalize
 from .vocab import _CJK, _IS_CJK, _key, vocabulary
 
@@ -176,11 +178,31 @@ def _token_names(tok: str) -> list[str] | None:
     return None
 
 
+_READING = re.compile(r"[A-Z][A-Za-z]{0,14}")
+
+
+def _unlisted_name(tok: str) -> bool:
+    """Two or three Chinese characters that may be a name whose surname is not listed (旷旭卿, 木轶): no title,
+    no group, no word of the segmenter's dictionary (开发者)."""
+    voc = vocabulary()
+    return bool(re.fullmatch(f"[{_CJK}]{{2,3}}", tok) and tok not in voc.title_set
+                and not voc.not_people_re.search(tok) and not rjieba.has_word(tok))
+
+
+def _read_out(tok: str, after: list[str]) -> list[str] | None:
+    """`旷旭卿 XQ Kuang`, `木轶 Yi Mu`: such characters followed by their reading in Latin letters (two
+    capitalised words) are a name whatever the surname."""
+    if len(after) == 2 and all(_READING.fullmatch(w) for w in after) and _unlisted_name(tok):
+        return [tok]
+    return None
+
+
 def _names_in(text: str) -> list[str]:
     """Names in a piece without separators or brackets: Chinese names, else a run of Latin words."""
     cjk, latin, run = [], [], []
     prose = False
-    for tok in _merge_lone_surnames(text.split()) + [""]:
+    tokens = _merge_lone_surnames(text.split()) + [""]
+    for i, tok in enumerate(tokens):
         if tok and _LATIN_WORD.fullmatch(tok):
             run.append(tok)
             continue
@@ -190,6 +212,7 @@ def _names_in(text: str) -> list[str]:
         if not tok:
             continue
         names = _token_names(tok)
+        names = _read_out(tok, tokens[i + 1:i + 3]) if names is None else names
         if names is not None:
             cjk.extend(names)
             continue
@@ -316,5 +339,5 @@ def person_key(name: str) -> str:
     Handles, links, affiliations, titles, spaces, full-width forms, case and traditional
     characters do not matter: person_key("張燁（华为）") == person_key("张 烨") == "张烨".
     """
-    names = split_people(name)
+    names = split_people(name) or ([name.strip()] if _unlisted_name(name.strip()) else [])  # (found with its reading)
     return _fold(names[0]) if names else ""

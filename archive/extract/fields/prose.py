@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from .vocab import _CJK, DECISION
+from .vocab import _CJK, _IS_CJK, ACTION, DECISION
 from .people import split_people
+from .items import _ARTICLE
 
 _SENTENCES = re.compile(r"[^。；;！!？?\n]+")
 # A role verb and what may follow it: the verb is the meeting's only when it ends its clause.
@@ -31,11 +32,17 @@ _MENTIONED = f"@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})"
 _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
                         r"(?:分享|介绍|汇报|讲解|演示|展示)")
 
+# `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
+_WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
 # Sentences whose predicate is an outcome; directives are not, unless a label says so.
 _DECIDED = re.compile(r"原则上?同意|(?:审议|表决|讨论|协商|一致)通过(?:了|《|“)|听取并通过|审定了|研究决定了"
-                      r"|会议(?:研究)?决定(?![的】：:])|(?<!的)决定[^，,。]{0,6}"
-                      r"(?:于|暂时|采用|由|将)|确定下次会议|决策[一二三四五六七八九十\d]+[:：]|^\s*结论[:：]|人事任命|人事变动"
-                      r"|通过了[《“\"]|不再担任")
+                      r"|会议(?:研究)?决定(?![的】：:])|(?<!的)决定[^，,。于]{0,6}(?:暂时|采用|由|将)"
+                      f"|(?<!的)决定于{_WHEN}|确定下次会议|决策[一二三四五六七八九十\\d]+[:：]|^\\s*结论[:：]|人事任命|人事变动"
+                      r"|通过了[《“\"]|不再担任|^\s*(?:[-*•+]\s*|[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]\s*)?(?:会议|会上)?(?:同意|赞同)(?!见)"
+                      r"|(?:委员们?|成员们?|大家|与会[^，,]{0,4}|全体[^，,]{0,6})(?:一致|均|都)?(?:表示)?(?:同意|赞同)(?!见)"
+                      r"|一致(?:同意|赞同)(?!见)")
+# A consent a rule asks for (`未经…业主一致同意的`, `经全体合伙人一致同意`) is no consent given.
+_CONSENT_ASKED = re.compile(r"(?:未|非|经|须|如|若)[^，,。；;]{0,24}(?:同意|赞同)")
 _DIRECTIVE = re.compile(r"^\s*(?:会议|会上)?[^，,]{0,6}(?:要求|强调|指出|提出)")
 _RULE = re.compile(r"应当|必须|须|需要?由|应由|可以")  # a rule says what is to be decided, not what was
 # Who decides, not what was decided: `由主任会议决定列入议程`, `提请常务委员会会议决定`, and a case a rule
@@ -43,10 +50,48 @@ _RULE = re.compile(r"应当|必须|须|需要?由|应由|可以")  # a rule says
 _DECIDES_WHO = re.compile(r"由[^，,。；;]{1,12}决定|提请[^，,。；;]{0,16}决定|决定[^，,。；;]{0,30}的[，,]")
 
 
+# A speech or a report to a congress (`同志们：`, `各位代表：`, `我代表国务院，向大会报告…`) tells what others
+# decided and who chaired other meetings: its sentences name no participant and state no outcome of its own.
+_SALUTATION = re.compile(r"^(?:[^，。；：:!！]{1,16}[、，,]\s*)?(?:同志们|同事们|各位代表|各位委员|各位来宾|朋友们|"
+                         r"女士们、?先生们)[：:！!，,]?$")
+_REPORTS = re.compile(r"^[^。]{0,8}我代表[^。]{1,30}向[^。]{0,30}(?:报告|汇报)")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # a page's source note, run on to the salutation
+SPEECH_OPENING = 6  # the paragraphs after the title where a speech greets its audience
+
+
+RULE_ARTICLES = 3  # a document with this many articles (第一条 …) is a law or rules of procedure
+# An article, also where conversion ran its line on to the one before (`…议事规则第一章 总 则第一条 为…`).
+_ARTICLE_ANYWHERE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条(?=[\s\u3000])")
+
+
+def is_speech(paragraphs) -> bool:
+    """True if the opening paragraphs greet an audience or report to one in the first person."""
+    opening = [_COMMENT.sub("", p.text).strip() for p in paragraphs[:SPEECH_OPENING] if not p.is_heading]
+    return any(_SALUTATION.match(x) or _REPORTS.match(x) for x in opening)
+
+
+def reports_others(paragraphs) -> bool:
+    """A speech, or a rule written in articles (`第四条 常务会议由县长主持`): what its sentences say is
+    decided, and who chairs or attends, is not what this meeting decided or who came to it."""
+    articles = 0
+    for p in paragraphs:
+        within = sum(1 for _ in zip(range(RULE_ARTICLES), _ARTICLE_ANYWHERE.finditer(p.text)))
+        articles += max(within, bool(_ARTICLE.match(p.text)))
+        if articles >= RULE_ARTICLES:
+            return True
+    return is_speech(paragraphs)
+
+
+# Sentences that say who is to, not who did: a case a rule names (`因故不能出席的，应向…请假`), a plan
+# (`计算拟出席会议的股东`), who stands in (`由副主席代为主持`), who a body is made of (`由工会…参加`).
+_CASE = re.compile(r"^[^，,]{2,30}的[，,]|拟(?:出席|参加|列席|主持)|应[向于在]")
+_STANDS_IN = re.compile(r"(?:代为|亲自|共同|轮流|负责|临时)$")
+
+
 def _host(subject: str) -> list[str]:
     """The one person before a hosting verb: after the last clause break, or after 由."""
     clause = subject.rsplit("由", 1)[1] if "由" in subject else _CLAUSE_END.split(subject)[-1]
-    clause = _PLACE_TAIL.sub("", clause.strip())
+    clause = _STANDS_IN.sub("", _PLACE_TAIL.sub("", clause.strip()))
     names = split_people(clause)
     if not names:  # `由轮值主席 somebody（…）`: a Latin name after Chinese words
         names = split_people(re.sub(f"[{_CJK}]+", " ", clause))
@@ -54,7 +99,7 @@ def _host(subject: str) -> list[str]:
 
 
 def _group(subject: str) -> list[str]:
-    if _ORGANISATIONS.search(subject):
+    if _ORGANISATIONS.search(subject) or "由" in subject:
         return []
     subject = _AND.sub("、", _MANNER.sub("", _BRACKETED.sub("", subject)))
     parts = [_ETC_TAIL.sub("", part) for part in re.split(r"([、，,])", subject)]
@@ -66,7 +111,7 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
     out = []
     for sentence in _SENTENCES.finditer(text):
         s, start = sentence.group(), 0
-        if _RULE.search(s):  # `会议由主任主持，应当…`: a rule says who is to, not who did
+        if _RULE.search(s) or _CASE.search(s) or _ARTICLE.match(s):  # `会议由主任主持，应当…`: who is to
             continue
         for m in _VERB.finditer(s):
             verb = m.group(1) or m.group(2)
@@ -83,10 +128,63 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
     return out
 
 
+# Work a discussion item leaves to someone or to a time: `…下次TSC会议给出方案 @于洋`, `…，下周进行评审`.
+_OWNER_MENTION = re.compile(f"(?:^|[\\s，,。；;])@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})\\s*[。.]?\\s*$")
+_FOLLOW_UP = re.compile(r"(?:下次|下一次|下周|下个?月|会后|近期|本周内?|月底前|[一二三四五六七八九十\d]+月\d{0,2}日?前)[^，,。；;]{0,12}"
+                        r"(?:给出|评审|讨论|提交|完成|跟进|输出|确认|反馈|同步|准备|整理|汇报|上会|review|提供)")
+
+
+def stated_action(text: str) -> str | None:
+    """ACTION if `text` leaves work to an owner it mentions last or to a time to come, else None."""
+    if _RULE.search(text) or _DIRECTIVE.match(text):
+        return None
+    return ACTION if _OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) else None
+
+
 def stated_outcome(text: str) -> str | None:
     """DECISION if a sentence of `text` states one (`会议审议并原则同意…`), else None."""
     for sentence in _SENTENCES.finditer(text):
         s = sentence.group()
-        if _DECIDED.search(s) and not _DIRECTIVE.match(s) and not _RULE.search(s) and not _DECIDES_WHO.search(s):
+        if (_DECIDED.search(s) and not _DIRECTIVE.match(s) and not _RULE.search(s) and not _DECIDES_WHO.search(s)
+                and not _CONSENT_ASKED.search(s)):
             return DECISION
     return None
+
+
+# A decision or action label inside someone else's sentence reports their conclusion or decision:
+# `我们得出一个坚定的结论：`, `国务院已经决定：`, `…作出三项具有深远意义的决策：`; the meeting's own are
+# `经研究决定：`, `讨论的结论：`, and (lines joined by conversion) `… 李伟/方保顺结论：同意成立SIG`.
+_CLAUSE_BREAK = re.compile(r"[。；;！!？?，,：:\n|*#>•·【】\[\]()（）/\s-]")
+_REPORTED = re.compile(r"(?<!讨论|会议|研究|评审|审议|表决|投票|会上)的$|已经?$|曾经?$|先后$")
+
+
+def own_labels(text: str, hits: list, reported: bool) -> list:
+    """The label hits of `text` without the decision and action labels that stand inside someone else's
+    sentence (in a speech or a rule, reports_others: any that does not open its clause)."""
+    out = []
+    for hit in hits:
+        if hit.kind in (DECISION, ACTION):
+            k = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, hit.start)), default=0)
+            before = text[k:hit.start].strip()
+            if before and _IS_CJK.match(before[-1]) and (reported or _REPORTED.search(before)):
+                continue
+        out.append(hit)
+    return out
+
+
+# Under `特作如下决议：` or `…作出如下决定：` a resolution promulgates provisions: what others are to do
+# (`各级检察机关要…`, `任何单位和个人不得…`, `本决定自公布之日起施行`); only an item that states an outcome
+# (`同意…`) is a decision taken there. Under `会议决定如下：` an item that only directs (`各乡镇要…`) is none
+# either; items under `议定事项` are what the meeting agreed, directives included.
+_RESOLVES = re.compile(r"决议|决定")
+_PROMULGATES = re.compile(r"作出?如下(?:决议|决定)")
+_DIRECTS = re.compile(r"应当|必须|务必|(?<![重主需只纪概摘提])要(?![求点素件闻])|^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}"
+                      r"[、.．)）]\s*)?(?:加强|加快|坚持|严格|推进|深化|强化|完善|健全|落实|提高|做好|抓好|确保|切实|全面|"
+                      r"积极|大力|进一步|依法|认真|不断|着力|努力|重视|保障|规范|推动|支持|实行)")
+
+
+def only_directs(label: str, text: str) -> bool:
+    """True if `text`, an item under the decision label `label`, directs rather than decides."""
+    if "议定" in label or not _RESOLVES.search(label) or stated_outcome(text):
+        return False
+    return bool(_PROMULGATES.search(label) or _DIRECTS.search(text))
