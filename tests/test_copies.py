@@ -57,6 +57,21 @@ def test_text_key_folds_whitespace_punctuation_and_marks_but_not_words_or_levels
         "b/x.pdf": "z.md", "a/x.docx": "z.md", "z.md": "z.md", "y.md": "y.md"}
 
 
+def test_text_key_keeps_exactly_the_letters_and_digits_of_any_text():
+    # The key folds by a table of the text's own characters: the same key as a test of every character.
+    import hashlib
+    import random
+    import unicodedata
+    rnd = random.Random(7)
+    texts = ["ＡＢＣ１２３，。！ e\u0301 x\x00 \U0001F600 ①② []^-\\ ]a[ ^b- \t\n", "-", "]", "^", "\\", "，。 "]
+    texts += ["".join(chr(rnd.randrange(0, 0x3100)) for _ in range(60)) for _ in range(300)]
+    for text in texts:
+        nfkc = unicodedata.normalize("NFKC", text)
+        folded = "".join(c for c in nfkc if unicodedata.category(c)[0] in "LN")
+        expected = hashlib.sha256(f"公开\0{folded}".encode()).hexdigest()[:24] if folded else ""
+        assert text_key([text], "公开") == expected, text
+
+
 def test_three_formats_are_one_meeting_with_its_copies(formats, tmp_path, new_engine):
     engine, alone = new_engine(), new_engine()
     summary = ingest([corpus_of(formats, tmp_path)], engine)
