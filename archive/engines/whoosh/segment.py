@@ -306,6 +306,10 @@ class _FieldWriter(FieldWriter):
             return
         self.writer.add_terms(terms, bounds, docs, weights)
 
+    def add_encoded(self, terms: list, df, data: bytes, offsets, weighted) -> None:
+        """The field's next sorted terms, their postings encoded already (postings.encode_field)."""
+        self.writer.add_encoded(terms, df, data, offsets, weighted)
+
     # In bulk.
 
     def add_postings(self, schema, lengths, items):
