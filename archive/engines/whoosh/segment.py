@@ -168,6 +168,7 @@ class _Pool:
         self.fields: dict[str, dict[bytes, tuple]] = {}
         self.text_fields = text_fields
         self._count = 0
+        self._entries: dict[tuple, tuple] = {}  # (field, type, value) -> its terms' (documents, weights, weight), length
 
     def add(self, item):  # Whoosh's pool interface: postings copied from segments being merged
         fieldname, tbytes, docnum, weight, _ = item
@@ -189,6 +190,33 @@ class _Pool:
         entry[1].append(weight)
         self._count += 1
 
+    def add_indexed(self, fieldname: str, fieldobj, value, docnum: int) -> int:
+        """Add a document's postings of a field's value (fieldobj.index(value)); returns the field length.
+
+        The terms of a value met before in this segment are appended to at once: kind, meeting, source,
+        the facets and date_sort repeat for every paragraph of a meeting (a unique field's, id, do not)."""
+        key = None if fieldobj.unique or type(value) not in (str, int) else (fieldname, type(value), value)
+        found = self._entries.get(key) if key is not None else None
+        if found is None:
+            entries, length = [], 0
+            for tbytes, freq, weight, _ in fieldobj.index(value):
+                terms = self.fields.get(fieldname)
+                if terms is None:
+                    terms = self.fields[fieldname] = {}
+                entry = terms.get(tbytes)
+                if entry is None:
+                    entry = terms[tbytes] = (array("I"), array("f"))
+                entries.append((*entry, weight))
+                length += freq
+            found = (entries, length if fieldobj.scorable else 0)
+            if key is not None:
+                self._entries[key] = found
+        for docs, weights, weight in found[0]:
+            docs.append(docnum)
+            weights.append(weight)
+        self._count += len(found[0])
+        return found[1]
+
     @property
     def count(self) -> int:
         return self._count + sum(o.count for o in self.text_fields.values())
@@ -198,25 +226,9 @@ class _Pool:
 
     def cleanup(self):
         self.fields.clear()
+        self._entries.clear()
         for name, o in self.text_fields.items():
             self.text_fields[name] = _Occurrences(o.units)
-
-
-_INDEXED: dict = {}
-
-
-def _indexed_items(fieldobj, value) -> tuple:
-    """fieldobj.index(value), remembered for a field whose values repeat (kind, meeting, source, the
-    facets, date_sort: the same for every paragraph of a meeting); a unique field's (id) is made anew."""
-    if fieldobj.unique or type(value) not in (str, int):
-        return tuple(fieldobj.index(value))
-    key = (id(fieldobj), type(value), value)
-    found = _INDEXED.get(key)
-    if found is None:
-        if len(_INDEXED) > 20000:
-            _INDEXED.clear()
-        found = _INDEXED[key] = (fieldobj, tuple(fieldobj.index(value)))  # (holding fieldobj keeps its id)
-    return found[1]
 
 
 class _PerDocWriter(StoredColumnPerDocWriter):
@@ -417,7 +429,7 @@ class FastSegmentWriter(SegmentWriter):
                 if occurrences is not None and isinstance(value, str):
                     length = self._add_text(docnum, occurrences, value)
                 else:
-                    length = self._add_postings(docnum, name, fieldobj, value) if indexed else 0
+                    length = self.pool.add_indexed(name, fieldobj, value, docnum) if indexed else 0
                 perdocwriter.add_field(name, fieldobj, value if stored else None, length)
                 if column:
                     perdocwriter.add_column_value(name, column, fieldobj.to_column_value(value))
@@ -444,13 +456,6 @@ class FastSegmentWriter(SegmentWriter):
             seq = self.perdocwriter.units[docnum] = unit_string(value)
             return occurrences.add_units(docnum, seq)
         return occurrences.add_words(docnum, value)
-
-    def _add_postings(self, docnum: int, fieldname: str, fieldobj, value) -> int:
-        length, pool = 0, self.pool
-        for tbytes, freq, weight, _ in _indexed_items(fieldobj, value):
-            length += freq
-            pool.add_posting(fieldname, tbytes, docnum, weight)
-        return length if fieldobj.scorable else 0
 
     def finish_segment(self):
         """Write this writer's segment without committing it; a parent writer commits it."""
