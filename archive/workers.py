@@ -120,6 +120,27 @@ def _worker(chunks, taken, start, index_run, prepare, messages) -> None:
         messages.put(("error", k, traceback.format_exc()))
 
 
+_TASK = None  # what forked_map's processes run: inherited through fork, never pickled
+
+
+def forked_map(fn, runs: list, procs: int):
+    """Yield fn(run) for each run, in order, computed by `procs` forked processes that die with their parent.
+    `fn` and what it reads are inherited by fork; only the runs' indexes and fn's results are pickled."""
+    import multiprocessing
+    global _TASK
+    _TASK = (fn, runs)
+    try:
+        with multiprocessing.get_context("fork").Pool(procs, initializer=die_with_parent) as pool:
+            yield from pool.imap(_run_task, range(len(runs)))
+    finally:
+        _TASK = None
+
+
+def _run_task(i: int):
+    fn, runs = _TASK
+    return fn(runs[i])
+
+
 def worker_count(nfiles: int, at_most: int, min_files: int) -> int:
     """Worker processes for an ingest of `nfiles` files: one per core up to `at_most`, none below
     `min_files` files (ARCHIVE_INGEST_PROCS overrides)."""

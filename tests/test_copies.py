@@ -57,6 +57,21 @@ def test_text_key_folds_whitespace_punctuation_and_marks_but_not_words_or_levels
         "b/x.pdf": "z.md", "a/x.docx": "z.md", "z.md": "z.md", "y.md": "y.md"}
 
 
+def test_text_key_keeps_exactly_the_letters_and_digits_of_any_text():
+    # The key folds by a table of the text's own characters: the same key as a test of every character.
+    import hashlib
+    import random
+    import unicodedata
+    rnd = random.Random(7)
+    texts = ["ＡＢＣ１２３，。！ e\u0301 x\x00 \U0001F600 ①② []^-\\ ]a[ ^b- \t\n", "-", "]", "^", "\\", "，。 "]
+    texts += ["".join(chr(rnd.randrange(0, 0x3100)) for _ in range(60)) for _ in range(300)]
+    for text in texts:
+        nfkc = unicodedata.normalize("NFKC", text)
+        folded = "".join(c for c in nfkc if unicodedata.category(c)[0] in "LN")
+        expected = hashlib.sha256(f"公开\0{folded}".encode()).hexdigest()[:24] if folded else ""
+        assert text_key([text], "公开") == expected, text
+
+
 def test_three_formats_are_one_meeting_with_its_copies(formats, tmp_path, new_engine):
     engine, alone = new_engine(), new_engine()
     summary = ingest([corpus_of(formats, tmp_path)], engine)
@@ -118,3 +133,24 @@ def test_only_files_of_the_same_level_are_copies(formats, tmp_path, new_engine):
     paragraphs, meetings = state(engine)
     assert {source for _, source in paragraphs} == {MD, DOCX}
     assert all(copies == [] for _, copies in meetings.values())
+
+
+def test_files_scanned_by_two_processes_give_the_same_keys_and_documents(tmp_path, monkeypatch):
+    # Many files are read before the run by forked processes: the same scans, in order, as one process.
+    from archive.access.levels import AccessConfig
+    from archive.index import pipeline
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    for n in range(40):
+        (folder / f"m{n:02}.md").write_text(f"# 第{n % 7}次会议\n\n会议研究了第{n % 7}项工作。\n", encoding="utf-8")
+    (folder / "gone.md").symlink_to(folder / "nowhere.md")  # cannot be read: left out of the scans
+    (folder / "bad.md").write_bytes(b"\xff\xfe\x00garbage")
+    files = [(p, folder, p.name) for p in sorted(folder.iterdir())]
+    scans = []
+    for procs in ("1", "2"):
+        monkeypatch.setenv("ARCHIVE_INGEST_PROCS", procs)
+        scans.append(pipeline.scan(files, {"m00.md": "x"}, False, AccessConfig(), None))
+    assert scans[0] == scans[1] and list(scans[0]) == list(scans[1])
+    assert "gone.md" not in scans[0] and len(scans[0]) == 42  # (the sample, 40 minutes, bad.md read as it can be)
+    assert len({s.key for s in scans[0].values()}) == 9  # seven texts among the 40

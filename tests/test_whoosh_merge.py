@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from archive.engines import open_engine
-from archive.engines.whoosh import build
+from archive.engines.whoosh import build, merge
 from archive.engines.whoosh.arrays import read_facets, read_units
 from archive.engines.whoosh.private import segment_terms
 from archive.index.pipeline import ingest
@@ -122,3 +122,18 @@ def test_merging_stored_blocks_keeps_every_document(size):
     everything = [d for p in parts for d in p]
     reader = BlockBytesColumn().reader(_File(raw), 0, len(raw), len(everything))
     assert [reader[i] for i in range(len(everything))] == everything
+
+
+def test_runs_merged_by_two_processes_make_the_same_index(tmp_path, monkeypatch):
+    # Both cores merge runs of terms (forked processes, written in order): the same index as one process.
+    corpus = _corpus(tmp_path / "corpus")
+    monkeypatch.setattr(build, "SEGMENT_POSTINGS", 1)
+    monkeypatch.setattr(merge, "RUN_TERMS", 7)  # many runs per field
+    dumps = []
+    for procs in ("1", "2"):
+        monkeypatch.setenv("ARCHIVE_INGEST_PROCS", procs)
+        engine = open_engine(tmp_path / f"ix{procs}")
+        ingest([corpus], engine)
+        dumps.append(_dump(engine))
+    assert dumps[0] == dumps[1]
+    assert sum(1 for key in dumps[0] if isinstance(key, tuple) and key[0] == "chars") > 100

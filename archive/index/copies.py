@@ -15,6 +15,8 @@ copy is promoted).
 """
 
 import hashlib
+import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +31,16 @@ def text_key(lines: list[str], level: str) -> str:
     """The key of a document's meetings' text (its lines) at an access level; "" for a text with no
     letter or digit (an unread scan is no copy of another)."""
     text = unicodedata.normalize("NFKC", "".join(lines))
-    folded = "".join(c for c in text if unicodedata.category(c)[0] in "LN")
+    dropped = "".join(re.escape(c) for c in set(text) if not _letter_or_digit(c))  # (each character tested once)
+    folded = re.sub(f"[{dropped}]+", "", text) if dropped else text
     if not folded:
         return ""
     return hashlib.sha256(f"{level}\0{folded}".encode()).hexdigest()[:24]
+
+
+@lru_cache(maxsize=65536)
+def _letter_or_digit(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LN"
 
 
 def meeting_lines(doc) -> list[str]:

@@ -23,6 +23,7 @@ from ..errors import IndexMissing, IndexOutdated
 from ..extract.annotate import annotate, fingerprint
 from ..home import Archive
 from ..ingest import IMAGE_SUFFIXES, PDF_SUFFIXES, WORD_SUFFIXES, UnreadableFile, load, source_name
+from ..workers import forked_map, worker_count
 from . import copies
 from .records import Ingest, copy_records, meeting_id, records
 
@@ -164,24 +165,39 @@ def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None 
 SCAN_BUDGET = 50_000_000  # characters of documents read before the run kept for preparing them
 
 
+SCAN_PROCS = 2  # processes reading the files before the run (one per core; ARCHIVE_INGEST_PROCS overrides)
+SCAN_RUN = 16  # files a scanning process reads per task
+
+
 def scan(files, manifest: dict[str, str], retag: bool, config: AccessConfig, cache) -> dict[str, copies.Scan]:
     """Read each file to be ingested for its text key (archive/index/copies.py), keeping the documents
-    within SCAN_BUDGET; a file that cannot be read is left out (preparing it reports why)."""
-    scans, kept = {}, 0
-    for path, root, source in files:
+    within SCAN_BUDGET; a file that cannot be read is left out (preparing it reports why).
+
+    Many files are read by forked processes, which send the documents back pickled (about half
+    the cost of reading them again), in order."""
+    def one(item):
+        path, root, source = item
         try:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             if manifest.get(source) == digest and not retag:
-                continue
+                return None
             doc = load(path, root, data, cache)
             level = config.level_of(source, doc.front_matter, doc.front_matter_error)
         except Exception:  # (reported by the file's own ingest)
-            continue
+            return None
+        return source, digest, copies.text_key(copies.meeting_lines(doc), level), doc
+
+    procs = worker_count(len(files), SCAN_PROCS, 2 * SCAN_RUN)
+    runs = [files[i:i + SCAN_RUN] for i in range(0, len(files), SCAN_RUN)]
+    done = forked_map(lambda run: [one(item) for item in run], runs, procs) if procs > 1 \
+        else ([one(item)] for item in files)
+    scans, kept = {}, 0
+    for source, digest, key, doc in (found for run in done for found in run if found is not None):
         size = sum(len(line) for line in doc.lines)
         keep = kept + size <= SCAN_BUDGET
         kept += size if keep else 0
-        scans[source] = copies.Scan(digest, copies.text_key(copies.meeting_lines(doc), level), doc if keep else None)
+        scans[source] = copies.Scan(digest, key, doc if keep else None)
     return scans
 
 

@@ -66,8 +66,10 @@ class Ingest:
     copies: tuple = ()  # the other files holding the same minutes (copies.Copy), for a primary
 
 
-def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, ingest: Ingest | None = None) -> dict:
-    mid = meeting_id(doc.source, meeting.index)
+def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, ingest: Ingest | None = None,
+                  shared: tuple | None = None) -> dict:
+    """A paragraph's record; `shared` = (meeting id, participants) when the caller made them once per meeting."""
+    mid, participants = shared or (meeting_id(doc.source, meeting.index), tuple(_participants(meeting)))
     fields = {
         "kind": PARAGRAPH,
         "id": f"{mid}-p{para.n}",
@@ -94,7 +96,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, 
                                          doc.pages, doc.lines),
         },
     }
-    source = Source(para, meeting, tuple(_participants(meeting)), level, ingest.ingested if ingest else "")
+    source = Source(para, meeting, participants, level, ingest.ingested if ingest else "")
     fields.update(values_of(source))
     return fields
 
@@ -176,6 +178,7 @@ def records(doc: Document, digest: str, level: str, ingest: Ingest | None = None
     """The meeting, paragraph and file records of an annotated document whose access level is `level`."""
     for meeting in doc.meetings:
         yield meeting_doc(doc, meeting, level, ingest)
+        shared = (meeting_id(doc.source, meeting.index), tuple(_participants(meeting)))
         for para in meeting.paragraphs:
-            yield paragraph_doc(doc, meeting, para, level, ingest)
+            yield paragraph_doc(doc, meeting, para, level, ingest, shared)
     yield file_doc(doc, digest, ingest)

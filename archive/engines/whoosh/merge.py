@@ -19,6 +19,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
 from whoosh.reading import SegmentReader
 
+from ...workers import forked_map, worker_count
+from .postings import encode_field
 from .private import (column_array, column_default, length_column, numeric_column_bytes, segment_field_lengths,
                       segment_terms, set_field_lengths)
 from .schema import UNITS_EXT, UNITS_OFFSETS_EXT
@@ -26,6 +28,7 @@ from .segment import FastCodec
 from .stored import STORED_FILE, concat_blocks
 
 RUN_TERMS = 20_000  # terms of a field merged at once (bounds the arrays: a frequent unit has 300,000 postings)
+MERGE_PROCS = 2  # processes merging runs of terms (one per core; ARCHIVE_INGEST_PROCS overrides)
 
 
 def merge_segments(ix, segments: list):
@@ -56,16 +59,32 @@ def merge_segments(ix, segments: list):
 
 
 def _merge_terms(codec, storage, segment, readers, offsets) -> None:
+    """Each field's terms in runs of RUN_TERMS, merged and encoded by forked processes (both cores), written in order."""
     writer = codec.field_writer(storage, segment)
     terms_readers = [segment_terms(r) for r in readers]
     fields = sorted({f for t in terms_readers for f in t.indexed_field_names()})
+    tasks = []
     for field in fields:
         per_segment = [t.field_terms(field) for t in terms_readers]
         union = sorted(set().union(*per_segment))
-        writer.start_field(field, None)
-        for lo in range(0, len(union), RUN_TERMS):
-            run = union[lo:lo + RUN_TERMS]
-            writer.add_terms(run, *_merge_run(field, run, terms_readers, per_segment, offsets))
+        tasks += [(field, per_segment, union[lo:lo + RUN_TERMS]) for lo in range(0, len(union), RUN_TERMS)]
+
+    def encoded(task):
+        field, per_segment, run = task
+        bounds, docs, weights = _merge_run(field, run, terms_readers, per_segment, offsets)
+        return np.diff(bounds), *encode_field(bounds, docs, weights)
+
+    procs = worker_count(len(tasks), MERGE_PROCS, 2)
+    done = forked_map(encoded, tasks, procs) if procs > 1 else map(encoded, tasks)
+    current = None
+    for (field, _, run), coded in zip(tasks, done):
+        if field != current:
+            if current is not None:
+                writer.finish_field()
+            writer.start_field(field, None)
+            current = field
+        writer.add_encoded(run, *coded)
+    if current is not None:
         writer.finish_field()
     writer.close()
 
@@ -82,7 +101,7 @@ def _merge_run(field, run, terms_readers, per_segment, offsets):
         if stop <= start:
             continue
         bounds, d, w = terms.field_postings(field, int(start), int(stop))
-        ranks = np.fromiter((position[t] for t in names[start:stop]), dtype=np.int32, count=stop - start)
+        ranks = np.fromiter(map(position.__getitem__, names[start:stop]), dtype=np.int32, count=stop - start)
         keys.append(np.repeat(ranks, np.diff(bounds)))
         docs.append(d + offsets[i])
         weights.append(w)

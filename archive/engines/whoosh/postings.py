@@ -167,10 +167,14 @@ class TermsWriter:
         """The next run of the field's terms (sorted after the runs before) with their postings."""
         if not terms:
             return
-        _, base, blobs, lengths, pstarts, flags, dfs = self._field
         bounds = np.asarray(bounds, dtype=np.int64)
-        data, offsets, weighted = encode_field(bounds, docs, weights)
-        dfs.append(np.diff(bounds))
+        self.add_encoded(terms, np.diff(bounds), *encode_field(bounds, docs, weights))
+
+    def add_encoded(self, terms: list[bytes], df: np.ndarray, data: bytes, offsets: np.ndarray,
+                    weighted: np.ndarray) -> None:
+        """The next run of the field's terms with their postings encoded by encode_field (anywhere: a merge's workers)."""
+        _, base, blobs, lengths, pstarts, flags, dfs = self._field
+        dfs.append(df)
         pstarts.append(offsets[1:] + (self.postfile.tell() - base))
         self.postfile.write(data)
         blobs.append(b"".join(terms))
@@ -220,6 +224,11 @@ class _Terms:
 
     def __getitem__(self, i: int) -> bytes:
         return bytes(self._raw[self.tstarts[i]:self.tstarts[i + 1]])
+
+    def all(self) -> list[bytes]:
+        """Every term, in order (one copy of the blob, sliced: not a look-up per term)."""
+        raw, starts = bytes(self._raw), self.tstarts.tolist()
+        return [raw[a:b] for a, b in zip(starts, starts[1:])]
 
     def position(self, tbytes: bytes) -> int:
         """Where `tbytes` is or would be (bisect_left)."""
@@ -271,7 +280,7 @@ class LeanTermsReader(TermsReader):
 
     def field_terms(self, fieldname: str) -> list[bytes]:
         terms = self._fields.get(fieldname)
-        return [terms[i] for i in range(terms.n)] if terms is not None else []
+        return terms.all() if terms is not None else []
 
     def field_postings(self, fieldname: str, start: int = 0, stop: int | None = None):
         """(bounds, docs, weights) of the field's terms start … stop - 1, decoded at once (merging segments)."""

@@ -27,7 +27,7 @@ from array import array
 
 import numpy as np
 from whoosh.codec.base import FieldWriter
-from whoosh.fields import KEYWORD, UnknownFieldError
+from whoosh.fields import UnknownFieldError
 from whoosh.formats import Existence, Frequency
 from whoosh.writing import IndexingError, SegmentWriter
 
@@ -168,26 +168,54 @@ class _Pool:
         self.fields: dict[str, dict[bytes, tuple]] = {}
         self.text_fields = text_fields
         self._count = 0
+        self._entries: dict[tuple, tuple] = {}  # (field, type, value) -> its terms' (documents, weights, weight), length
 
     def add(self, item):  # Whoosh's pool interface: postings copied from segments being merged
-        fieldname, tbytes, docnum, weight, vbytes = item
+        fieldname, tbytes, docnum, weight, _ = item
         occurrences = self.text_fields.get(fieldname)
         if occurrences is not None:
             occurrences.add_posting(tbytes, docnum, int(weight))  # (a Counts field: the weight is the frequency)
             return
-        self.add_posting(fieldname, tbytes, docnum, weight, vbytes)
+        self.add_posting(fieldname, tbytes, docnum, weight)
 
-    def add_posting(self, fieldname, tbytes, docnum, weight, vbytes):
+    def add_posting(self, fieldname, tbytes, docnum, weight):
+        """(postings.py keeps documents and weights only: no per-posting values.)"""
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
         entry = terms.get(tbytes)
         if entry is None:
-            entry = terms[tbytes] = (array("I"), array("f"), [])
+            entry = terms[tbytes] = (array("I"), array("f"))
         entry[0].append(docnum)
         entry[1].append(weight)
-        entry[2].append(vbytes or b"")
         self._count += 1
+
+    def add_indexed(self, fieldname: str, fieldobj, value, docnum: int) -> int:
+        """Add a document's postings of a field's value (fieldobj.index(value)); returns the field length.
+
+        The terms of a value met before in this segment are appended to at once: kind, meeting, source,
+        the facets and date_sort repeat for every paragraph of a meeting (a unique field's, id, do not)."""
+        key = None if fieldobj.unique or type(value) not in (str, int) else (fieldname, type(value), value)
+        found = self._entries.get(key) if key is not None else None
+        if found is None:
+            entries, length = [], 0
+            for tbytes, freq, weight, _ in fieldobj.index(value):
+                terms = self.fields.get(fieldname)
+                if terms is None:
+                    terms = self.fields[fieldname] = {}
+                entry = terms.get(tbytes)
+                if entry is None:
+                    entry = terms[tbytes] = (array("I"), array("f"))
+                entries.append((*entry, weight))
+                length += freq
+            found = (entries, length if fieldobj.scorable else 0)
+            if key is not None:
+                self._entries[key] = found
+        for docs, weights, weight in found[0]:
+            docs.append(docnum)
+            weights.append(weight)
+        self._count += len(found[0])
+        return found[1]
 
     @property
     def count(self) -> int:
@@ -198,22 +226,9 @@ class _Pool:
 
     def cleanup(self):
         self.fields.clear()
+        self._entries.clear()
         for name, o in self.text_fields.items():
             self.text_fields[name] = _Occurrences(o.units)
-
-
-_KEYWORDS: dict = {}
-
-
-def _keyword_items(fieldobj, value: str) -> tuple:
-    """fieldobj.index(value) for a KEYWORD field: region, topic and date values repeat."""
-    key = (id(fieldobj), value)
-    found = _KEYWORDS.get(key)
-    if found is None:
-        if len(_KEYWORDS) > 20000:
-            _KEYWORDS.clear()
-        found = _KEYWORDS[key] = (fieldobj, tuple(fieldobj.index(value)))
-    return found[1]
 
 
 class _PerDocWriter(StoredColumnPerDocWriter):
@@ -303,6 +318,10 @@ class _FieldWriter(FieldWriter):
             return
         self.writer.add_terms(terms, bounds, docs, weights)
 
+    def add_encoded(self, terms: list, df, data: bytes, offsets, weighted) -> None:
+        """The field's next sorted terms, their postings encoded already (postings.encode_field)."""
+        self.writer.add_encoded(terms, df, data, offsets, weighted)
+
     # In bulk.
 
     def add_postings(self, schema, lengths, items):
@@ -321,9 +340,9 @@ class _FieldWriter(FieldWriter):
             terms = pool.fields[fieldname]
             tbytes = sorted(terms)
             parts = [terms[t] for t in tbytes]
-            sizes = np.fromiter((len(ids) for ids, _, _ in parts), dtype=np.int64, count=len(parts))
-            docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for ids, _, _ in parts]) if parts else []
-            weights = np.concatenate([np.frombuffer(ws, dtype=np.float32) for _, ws, _ in parts]) if parts else []
+            sizes = np.fromiter((len(ids) for ids, _ in parts), dtype=np.int64, count=len(parts))
+            docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for ids, _ in parts]) if parts else []
+            weights = np.concatenate([np.frombuffer(ws, dtype=np.float32) for _, ws in parts]) if parts else []
             self.write_field(fieldname, tbytes, np.r_[0, np.cumsum(sizes)], np.asarray(docs, dtype=np.uint32),
                              np.asarray(weights, dtype=np.float64))
 
@@ -381,6 +400,7 @@ class FastSegmentWriter(SegmentWriter):
         if valued:  # postings.py keeps documents and weights (= frequencies) only
             raise ValueError(f"fields with per-posting values (positions, frequencies) cannot be written: {valued}")
         self.general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
+        self._plans: dict[str, tuple] = {}
 
     @property
     def held(self) -> int:
@@ -393,21 +413,26 @@ class FastSegmentWriter(SegmentWriter):
         return self.doc_count() > 0
 
     def add_document(self, **fields):
-        if self.general or any(name.startswith("_") for name in fields):
+        names = sorted(fields)
+        plans = [self._plans.get(name) or self._plan(name) for name in names]
+        if self.general or None in plans:  # (a field named _…: Whoosh's own per-document options)
             return super().add_document(**fields)
         if self.is_closed:
             raise IndexingError("This writer is closed")
-        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
-        fieldnames = sorted(fields)
-        for name in fieldnames:
-            if name not in schema:
-                raise UnknownFieldError("No field named %r in %s" % (name, schema))
+        perdocwriter, docnum = self.perdocwriter, self.docnum
         perdocwriter.start_doc(docnum)
         try:
-            for fieldname in fieldnames:
-                value = fields[fieldname]
-                if value is not None:
-                    self._add_field(docnum, fieldname, schema[fieldname], value)
+            for name, (fieldobj, occurrences, indexed, stored, column) in zip(names, plans):
+                value = fields[name]
+                if value is None:
+                    continue
+                if occurrences is not None and isinstance(value, str):
+                    length = self._add_text(docnum, occurrences, value)
+                else:
+                    length = self.pool.add_indexed(name, fieldobj, value, docnum) if indexed else 0
+                perdocwriter.add_field(name, fieldobj, value if stored else None, length)
+                if column:
+                    perdocwriter.add_column_value(name, column, fieldobj.to_column_value(value))
         except Exception:
             perdocwriter.cancel_doc()
             raise
@@ -415,38 +440,22 @@ class FastSegmentWriter(SegmentWriter):
         mark_added(self)
         self.docnum += 1
 
-    def _add_field(self, docnum: int, fieldname: str, fieldobj, value) -> None:
-        """One field of the document being added: its postings (or text positions), length, stored value, column."""
-        perdocwriter = self.perdocwriter
-        occurrences = self.text_fields.get(fieldname)
-        if occurrences is not None and isinstance(value, str):
-            length = self._add_text(docnum, occurrences, value)
-        elif fieldobj.indexed:
-            length = self._add_postings(docnum, fieldname, fieldobj, value)
-        else:
-            length = 0
-        perdocwriter.add_field(fieldname, fieldobj, value if fieldobj.stored else None, length)
-        column = fieldobj.column_type
-        if column:
-            perdocwriter.add_column_value(fieldname, column, fieldobj.to_column_value(value))
+    def _plan(self, name: str):
+        """(field, its text occurrences or None, indexed, stored, column type) of a field, looked up once;
+        None for a name starting with _ (left to SegmentWriter.add_document)."""
+        if name.startswith("_"):
+            return None
+        if name not in self.schema:
+            raise UnknownFieldError("No field named %r in %s" % (name, self.schema))
+        f = self.schema[name]
+        plan = self._plans[name] = (f, self.text_fields.get(name), f.indexed, f.stored, f.column_type)
+        return plan
 
     def _add_text(self, docnum: int, occurrences, value: str) -> int:
         if occurrences.units:
             seq = self.perdocwriter.units[docnum] = unit_string(value)
             return occurrences.add_units(docnum, seq)
         return occurrences.add_words(docnum, value)
-
-    def _add_postings(self, docnum: int, fieldname: str, fieldobj, value) -> int:
-        if type(fieldobj) is KEYWORD and isinstance(value, str) and fieldobj.format.field_boost == 1.0:
-            items = _keyword_items(fieldobj, value)
-        else:
-            items = fieldobj.index(value)
-        length, scorable, pool = 0, fieldobj.scorable, self.pool
-        for tbytes, freq, weight, vbytes in items:
-            if scorable:
-                length += freq
-            pool.add_posting(fieldname, tbytes, docnum, weight, vbytes)
-        return length
 
     def finish_segment(self):
         """Write this writer's segment without committing it; a parent writer commits it."""
