@@ -2,6 +2,8 @@
 engines' parallel ingest, and workers (ingest's and OCR's) that die with their parent."""
 
 import os
+import signal
+from contextlib import contextmanager
 
 from . import settings
 
@@ -29,11 +31,25 @@ def split(files, parts: int) -> list[list]:
     return [c for c in chunks if c]
 
 
+@contextmanager
+def forking():
+    """Fork with Ctrl-C held back until the child ignores it (die_with_parent): stopping the workers is
+    the parent's to do, and a worker interrupted while it starts prints a traceback over the one-line
+    message. A Ctrl-C in that moment reaches the parent when the forks are done."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def die_with_parent() -> None:
-    """A worker of a killed ingest stops at once instead of filling what nobody will publish."""
+    """A worker of a killed ingest stops at once instead of filling what nobody will publish; a Ctrl-C
+    is its parent's (see forking)."""
     import ctypes
     import multiprocessing
-    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, Linux
     except (OSError, AttributeError):
@@ -61,8 +77,9 @@ def in_parallel(files, procs: int, runs: int, start, index_run, prepare, report,
     taken = ctx.Value("i", 0)
     workers = [ctx.Process(target=_worker, args=(chunks, taken, start, index_run, prepare, messages), daemon=True)
                for _ in range(min(procs, len(chunks)))]
-    for w in workers:
-        w.start()
+    with forking():
+        for w in workers:
+            w.start()
     results, begun, emitted = {}, 0, 0
     try:
         while emitted < len(chunks):
@@ -130,7 +147,9 @@ def forked_map(fn, runs: list, procs: int):
     global _TASK
     _TASK = (fn, runs)
     try:
-        with multiprocessing.get_context("fork").Pool(procs, initializer=die_with_parent) as pool:
+        with forking():
+            pool = multiprocessing.get_context("fork").Pool(procs, initializer=die_with_parent)
+        with pool:
             yield from pool.imap(_run_task, range(len(runs)))
     finally:
         _TASK = None

@@ -17,7 +17,7 @@ from .ocr_cache import OcrCache
 from .pdfium import open_pdf, scanned
 from .reader import UnreadableFile
 from .. import settings
-from ..workers import die_with_parent
+from ..workers import die_with_parent, forking
 
 DPI = 150  # a scanned PDF page is rendered at this resolution, as scanners save minutes
 # The engine and how pages are given to it: a change makes a new cache.
@@ -230,7 +230,8 @@ def prefill(files, skip, cache: OcrCache, progress=None) -> int:
     from concurrent.futures.process import BrokenProcessPool
     # One onnxruntime thread a worker: the workers use the cores, not the threads of one of them.
     with ProcessPoolExecutor(procs, multiprocessing.get_context("fork"), _start_worker, (1,)) as pool:
-        futures = [pool.submit(_task, task) for task in tasks]
+        with forking():  # (a fork pool starts its workers at the first submit)
+            futures = [pool.submit(_task, task) for task in tasks]
         try:
             return _count((f.result() for f in as_completed(futures)), len(tasks), progress)
         except BrokenProcessPool:  # a worker died (killed, out of memory): its files read their pages themselves
