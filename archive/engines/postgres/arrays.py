@@ -12,18 +12,18 @@ first reader that sees it, and shared by the readers of the same generation:
   counting a result set with NumPy;
 * the statistics of BM25F: N, the total field lengths, and df per term,
   read as needed;
-* term postings (documents and term frequencies), fetched with SQL: the
-  candidates of a term's code from the GIN index, each checked and its
-  frequency counted on the row's strings; and literal runs, their
-  candidates checked with strpos. Kept in the LRU cache both engines share
-  (archive/engines/arrays/facets.py).
+* term postings (documents and term frequencies): a term's parts in the
+  `postings` table (postings.py), less the seqs this generation no longer
+  holds; and literal runs: their candidates (the documents holding each of
+  their bigrams) checked with strpos on the rows' units. Kept in the LRU
+  cache both engines share (archive/engines/arrays/facets.py).
 
 Every read is made through the reader's connection, in its snapshot of this
 generation: cached arrays and freshly fetched postings always agree.
 
-On a cluster (cluster.py) the same SQL runs on the coordinator: the
-conditions on a term's or run's candidates go to the shards in the Remote
-SQL, and the facet values are grouped by meeting (the partition key) so
+On a cluster (cluster.py) the same SQL runs on the coordinator: postings
+are the coordinator's, the check of a run's candidates goes to the shards
+in the Remote SQL, and the facet values are grouped by meeting (the partition key) so
 that the shards aggregate them.
 """
 
@@ -32,8 +32,8 @@ import numpy as np
 from ... import facets
 from ..arrays.facets import FacetArrays
 from .cluster import layout
-from .rows import code, word_token
-from .schema import CHARS, FIELDS, SCHEMA, WORD_COLUMNS
+from .postings import decode_parts
+from .schema import CHARS, FIELDS, SCHEMA
 
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
 LENGTH_FIELDS = ("text", "title", "section", "chars")
@@ -41,47 +41,12 @@ S = SCHEMA
 FACET_GROUPS_SQL = f"SELECT facets, array_agg(seq) FROM {S}.paragraphs GROUP BY meeting_id, facets"
 
 
-def _regex_literal(char: str) -> str:
-    """A character as itself in a PostgreSQL regular expression, under any collation. Only ASCII
-    characters are special; a backslash before a letter or digit starts an escape, and which characters
-    are letters may follow the database's ctype (Python's isalnum and glibc's iswalnum differ, e.g. on the
-    Devanagari vowel sign ि), so only ASCII punctuation is escaped."""
-    return "\\" + char if char.isascii() and not char.isalnum() else char
+POSTINGS_SQL = f"SELECT base, df, weighted, data FROM {S}.postings WHERE field = %s AND term = %s ORDER BY base"
 
 
-def _tf_sql(field: int, term: str, params: list) -> str:
-    """SQL counting the occurrences of a term of a field in a row's strings (0: not there)."""
-    if field == CHARS:
-        if len(term) == 2 and term[0] == term[1]:  # occurrences of "aa" overlap in "aaa": count each start
-            params.append(_regex_literal(term[0]) + "(?=" + _regex_literal(term[1]) + ")")
-            return "regexp_count(units, %s)"
-        params += [term, len(term.encode("utf-8"))]
-        return "(octet_length(units) - octet_length(replace(units, %s, ''))) / %s"
-    token = word_token(term)
-    column = WORD_COLUMNS[field]
-    params += [token, len(token.encode("utf-8"))]
-    return f"(octet_length({column}) - octet_length(replace({column}, %s, ''))) / %s"
-
-
-def term_sql(field: int, term: str) -> tuple[str, list]:
-    """(SQL, parameters) of a term's postings: seqs and frequencies, candidates from the GIN index."""
-    params: list = []
-    tf = _tf_sql(field, term, params)
-    params.append([code(field, term)])
-    return f"""SELECT array_agg(seq ORDER BY seq), array_agg(tf ORDER BY seq) FROM
-                 (SELECT seq, {tf} AS tf FROM {S}.paragraphs WHERE terms @> %s::integer[]) AS m
-               WHERE tf > 0""", params
-
-
-def run_sql(run: str, grams: list[str]) -> tuple[str, list]:
-    """(SQL, parameters) of a literal run's postings: seqs and each distinct bigram's frequencies."""
-    params: list = []
-    tfs = ", ".join(f"{_tf_sql(CHARS, g, params)} AS tf{i}" for i, g in enumerate(grams))
-    params += [sorted({code(CHARS, g) for g in grams}), run]
-    aggregates = ", ".join(f"array_agg(tf{i} ORDER BY seq)" for i in range(len(grams)))
-    return f"""SELECT array_agg(seq ORDER BY seq), {aggregates} FROM
-                 (SELECT seq, {tfs} FROM {S}.paragraphs
-                  WHERE terms @> %s::integer[] AND strpos(units, %s) > 0) AS m""", params
+def check_sql(run: str, seqs: list[int]) -> tuple[str, list]:
+    """(SQL, parameters) of the exact check of a literal run: which of the candidates hold it."""
+    return f"SELECT array_agg(seq) FROM {S}.paragraphs WHERE seq = ANY(%s) AND strpos(units, %s) > 0", [seqs, run]
 
 
 def _bigrams(run: str) -> list[str]:
@@ -190,8 +155,15 @@ class Generation(FacetArrays):
         return self._cached((number, text), lambda: self._fetch_term(conn, number, text))
 
     def _fetch_term(self, conn, field: int, term: str):
-        row = conn.execute(*term_sql(field, term)).fetchone()
-        return self._arrays(row[0], [row[1]])
+        seqs, tfs = decode_parts(conn.execute(POSTINGS_SQL, (field, term)).fetchall())
+        docs = np.searchsorted(self.seqs, seqs)
+        if len(docs) and self.size:  # a deleted paragraph stays in its part until the part is rewritten
+            kept = self.seqs[np.minimum(docs, self.size - 1)] == seqs
+            if not kept.all():
+                docs, tfs = docs[kept], tfs[kept]
+        elif len(docs):
+            docs, tfs = docs[:0], tfs[:0]
+        return docs, tfs
 
     def run(self, conn, run: str):
         """(documents, frequencies of each distinct bigram) of a literal run of two units or more."""
@@ -202,11 +174,11 @@ class Generation(FacetArrays):
         return list(dict.fromkeys(_bigrams(run)))
 
     def _fetch_run(self, conn, run: str):
-        row = conn.execute(*run_sql(run, self.run_grams(run))).fetchone()
-        return self._arrays(row[0], list(row[1:]))
-
-    def _arrays(self, seqs, tfs: list):
-        if not seqs:
-            return (np.zeros(0, dtype=np.int64),) + tuple(np.zeros(0, dtype=np.float64) for _ in tfs)
-        docs = self.docnums(np.array(seqs, dtype=np.int64))
-        return (docs,) + tuple(np.array(t, dtype=np.float64) for t in tfs)
+        grams = [self.postings(conn, "chars", g) for g in self.run_grams(run)]
+        docs = grams[0][0]
+        for found, _ in grams[1:]:
+            docs = np.intersect1d(docs, found, assume_unique=True)
+        if len(run) > 2 and len(docs):  # the bigrams may be apart: the run itself, checked on the units
+            held = conn.execute(*check_sql(run, self.seqs[docs].tolist())).fetchone()[0] or []
+            docs = self.docnums(np.sort(np.array(held, dtype=np.int64)))
+        return (docs,) + tuple(tfs[np.searchsorted(found, docs)] for found, tfs in grams)

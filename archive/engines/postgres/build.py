@@ -25,6 +25,7 @@ import time
 import uuid
 from contextlib import contextmanager
 
+import numpy as np
 import psycopg
 from psycopg.types.json import Json
 
@@ -35,7 +36,8 @@ from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
 from .lock import lock_ingest, release
 from .roles import carry_grants
-from .rows import Stats, column_words, lines, term_lines
+from .postings import POSTINGS_COLUMNS, compact, part_rows
+from .rows import Stats, lines, term_lines, word_tokens
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
 from .users import create_store
@@ -101,6 +103,7 @@ class PostgresIndexer:
         self.stats = Stats()  # what this run adds to the statistics (deletions subtract)
         self.buffers: dict[str, list] = {"meetings": [], "paragraphs": [], "files": []}
         self.staged: set[str] = set()  # a cluster's temporary tables made so far
+        self.seqs: list[np.ndarray] = []  # the seqs the run's paragraphs were given, in order
         self.committed = False
         if rebuilding:
             conn.execute(f"DROP SCHEMA IF EXISTS {BUILD_SCHEMA} CASCADE")
@@ -157,9 +160,13 @@ class PostgresIndexer:
                 target = f"{self.schema}.{table}"
                 if self.cluster is not None and table != "files":
                     target = self._stage(cur, table)
+                rows = sum(text.count("\n") for text in buffered)  # (one a line: COPY escapes newlines)
                 with cur.copy(f"COPY {target} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
                     copy.write("".join(buffered).encode("utf-8"))
                 buffered.clear()
+                if table == "paragraphs":  # given by the sequence, one after the other (one ingest at a time)
+                    last = cur.execute(f"SELECT currval('{self.schema}.seq')").fetchone()[0]
+                    self.seqs.append(np.arange(last - rows + 1, last + 1, dtype=np.int64))
                 if target != f"{self.schema}.{table}":
                     cur.execute(f"INSERT INTO {self.schema}.{table} SELECT * FROM {target}")
                     cur.execute(f"TRUNCATE {target}")
@@ -177,10 +184,10 @@ class PostgresIndexer:
         """Delete a source's rows, taking them out of the statistics."""
         s, stats = self.schema, self.stats
         with self.conn.cursor() as cur:
-            cur.execute(f"""DELETE FROM {s}.paragraphs WHERE source = %s RETURNING units, words_text, words_title,
-                            words_section, len_text, len_title, len_section, len_chars""", (source,))
-            for units, wt, wti, ws, lt, lti, ls, lc in cur.fetchall():
-                stats.add_terms(units, column_words(wt), column_words(wti), column_words(ws), sign=-1)
+            cur.execute(f"""DELETE FROM {s}.paragraphs WHERE source = %s RETURNING units, text, info->>'meeting_title',
+                            info->>'section', len_text, len_title, len_section, len_chars""", (source,))
+            for units, text, title, section, lt, lti, ls, lc in cur.fetchall():
+                stats.add_terms(units, word_tokens(text), word_tokens(title), word_tokens(section), sign=-1)
                 stats.add_lengths({"text": lt, "title": lti, "section": ls, "chars": lc}, sign=-1)
                 stats.documents -= 1
             for table in ("meetings", "files"):
@@ -195,6 +202,7 @@ class PostgresIndexer:
         self._flush()
         s, conn, stats = self.schema, self.conn, self.stats
         with conn.cursor() as cur:
+            self._write_postings(cur)
             if self.rebuilding:
                 with cur.copy(f"COPY {s}.terms (field, term, df) FROM STDIN") as copy:
                     batch = []
@@ -220,18 +228,35 @@ class PostgresIndexer:
                 if self.cluster is None:
                     for sql in indexes(s):
                         cur.execute(sql)
-                    cur.execute(f"ANALYZE {s}.paragraphs, {s}.meetings, {s}.terms, {s}.files")
+                    cur.execute(f"ANALYZE {s}.paragraphs, {s}.meetings, {s}.terms, {s}.postings, {s}.files")
                 else:  # (the shards' tables have their indexes; ANALYZE of a foreign table reads all of it)
                     for sql in local_indexes(s):
                         cur.execute(sql)
-                    cur.execute(f"ANALYZE {s}.terms, {s}.files")
+                    cur.execute(f"ANALYZE {s}.terms, {s}.postings, {s}.files")
                 self._swap(cur)
-            elif self.cluster is None:
-                cur.execute(f"SELECT gin_clean_pending_list('{SCHEMA}.paragraphs_terms'::regclass)")
-            else:  # postgres_fdw commits the shards one after the other: no reader in between
+            elif self.cluster is not None:  # postgres_fdw commits the shards one after the other: no reader in between
                 lock_state(cur)
         self.committed = True
         conn.commit()
+
+    def _write_postings(self, cur) -> None:
+        """The run's part of the postings (its terms' df counted into the statistics); a term that now
+        has too many parts, rewritten as one."""
+        postings = self.stats.postings
+        if not postings:
+            return
+        seqs = np.concatenate(self.seqs)
+        if len(seqs) != postings.n:
+            raise RuntimeError(f"{postings.n} paragraphs analysed, {len(seqs)} written")
+        df, touched = self.stats.df, []
+        with cur.copy(f"COPY {self.schema}.postings ({', '.join(POSTINGS_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int2", "text", "int8", "int4", "bool", "bytea"])
+            for row in part_rows(postings, seqs):
+                copy.write_row(row)
+                df[row[0]][row[1]] += row[3]
+                touched.append(row[:2])
+        if not self.rebuilding:
+            compact(cur, self.schema, touched)
 
     def _swap(self, cur) -> None:
         """Drop the old schema and rename the new one in its place (in this transaction).

@@ -8,14 +8,12 @@ stored raw (for the totals) and quantized to Whoosh's byte (for scoring).
 Facet values are tokenized as Whoosh's KEYWORD fields tokenize them and
 stored as "field:value" (one array, whatever facet fields records have).
 
-Terms are indexed as 32-bit codes (a keyed BLAKE2b of field and term): every
-match found through a code is checked on the row's strings (a literal run or
-unit in `units`, a word in its words column), so a collision of two codes can
-only add a candidate that the check drops.
+Each paragraph's terms and their frequencies go to the run's postings
+(postings.py), written per term at the end of the run; the rows keep the
+units string only for the exact check of literal runs.
 """
 
 import bisect
-import hashlib
 import json
 import re
 from collections import Counter
@@ -24,6 +22,7 @@ from functools import lru_cache
 from ...analysis import normalize, unit_string, words
 from ... import facets
 from ...schema import FILE, MEETING, PARAGRAPH
+from .postings import Postings
 from .schema import CHARS, SECTION, TEXT, TITLE
 
 # Whoosh's field-length byte (whoosh.util.numeric): the length each byte stands for, and the byte of
@@ -39,60 +38,9 @@ def quantize(length: int) -> int:
     return BYTE_LENGTHS[byte]
 
 
-# -- term codes ------------------------------------------------------------------
-
-_PERSON = {f: f"archive-f{f}".encode() for f in (CHARS, TEXT, TITLE, SECTION)}
-_CODES: dict[int, dict[str, int]] = {f: {} for f in _PERSON}  # the codes computed so far, per field
-_CODES_HELD = 2_000_000
-
-
-def _new_code(field: int, term: str) -> int:
-    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=4, person=_PERSON[field]).digest()
-    value = int.from_bytes(digest, "little", signed=True)
-    cache = _CODES[field]
-    if len(cache) >= _CODES_HELD:
-        cache.clear()
-    cache[term] = value
-    return value
-
-
-def code(field: int, term: str) -> int:
-    """The term's 32-bit code in the GIN-indexed `terms` column."""
-    found = _CODES[field].get(term)
-    return found if found is not None else _new_code(field, term)
-
-
-def codes(field: int, terms) -> list[int]:
-    """The codes of many terms of a field."""
-    terms = list(terms)
-    found = list(map(_CODES[field].get, terms))
-    if None in found:
-        found = [c if c is not None else _new_code(field, t) for c, t in zip(found, terms)]
-    return found
-
-
-# -- words columns: a word's frequency is counted on the string ------------------
-
-OPEN, CLOSE = "\x01", "\x02"  # never in a word (control characters are no word characters)
-
-
-def word_token(word: str) -> str:
-    """A word as it stands in a words column; its frequency is the number of times this occurs."""
-    return OPEN + word + CLOSE
-
-
-def words_column(tokens) -> str:
-    return OPEN + (CLOSE + OPEN).join(tokens) + CLOSE if tokens else ""
-
-
-def column_words(column: str) -> list[str]:
-    """The tokens of a words column."""
-    return [w[:-1] for w in column.split(OPEN)[1:]]
-
-
 @lru_cache(maxsize=20000)
 def _word_tokens(value: str) -> tuple[str, ...]:
-    return tuple(w.replace(OPEN, "").replace(CLOSE, "") for _, w, _, _ in words(normalize(value)))
+    return tuple(w for _, w, _, _ in words(normalize(value)))
 
 
 def word_tokens(value: str | None) -> tuple[str, ...]:
@@ -177,6 +125,7 @@ class Stats:
         self.df = {f: Counter() for f in (CHARS, TEXT, TITLE, SECTION)}
         self.documents = 0
         self.lengths = {"text": 0, "title": 0, "section": 0, "chars": 0}
+        self.postings = Postings()  # what the run's paragraphs add (df: counted from these when written)
 
     def add_terms(self, units: str, text, title, section, sign: int = 1) -> None:
         terms = ((CHARS, chars_terms(units)), (TEXT, set(text)), (TITLE, set(title)), (SECTION, set(section)))
@@ -193,6 +142,7 @@ class Stats:
     def merge(self, other: "Stats") -> None:
         for field, counts in other.df.items():
             self.df[field].update(counts)
+        self.postings.merge(other.postings)
         self.documents += other.documents
         for name, value in other.lengths.items():
             self.lengths[name] += value
@@ -206,29 +156,18 @@ def paragraph_line(record: dict, stats: Stats) -> str:
     title = word_tokens(record.get("title"))
     section = word_tokens(record.get("section"))
     lengths = (len(tokens), len(title), len(section), chars_length(units))
-    chars = chars_terms(units)
-    text_set, title_set, section_set = set(tokens), set(title), set(section)
-    df = stats.df
-    df[CHARS].update(chars)
-    df[TEXT].update(text_set)
-    df[TITLE].update(title_set)
-    df[SECTION].update(section_set)
+    stats.postings.add(units, tokens, title, section)
     totals = stats.lengths
     totals["text"] += lengths[0]
     totals["title"] += lengths[1]
     totals["section"] += lengths[2]
     totals["chars"] += lengths[3]
     stats.documents += 1
-    found = set(codes(CHARS, chars))
-    found.update(codes(TEXT, text_set))
-    found.update(codes(TITLE, title_set))
-    found.update(codes(SECTION, section_set))
     return "\t".join((
         _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(units),
-        _text(words_column(tokens)), _text(words_column(title)), _text(words_column(section)),
         *(str(n) for n in lengths), *(str(quantize(n)) for n in lengths),
         str(int(record.get("date_sort") or 0)), _texts(facet_values(record, facets.fields())),
-        "{" + ",".join(map(str, sorted(found))) + "}", _text(text), _json(record.get("info")),
+        _text(text), _json(record.get("info")),
     )) + "\n"
 
 

@@ -8,15 +8,15 @@
                     of each scored field
     terms           df per (field, term) of the scored fields (chars: units and bigrams; text, title,
                     section: words), kept current by every ingest; also the suggester's vocabulary
+    postings        the postings of those terms, a row per term and ingest run (postings.py): the
+                    paragraphs' seqs as varint gaps and their term frequencies
     files           the manifest: source -> SHA-256, with the file record
     meetings        meeting records, with their values (`facets`: "keyterm:…", "topic:…", "region:…";
                     GIN) for related meetings
-    paragraphs      paragraph records: the text as written and its units string (literal checks);
-                    the words of text, title and section encoded for counting a word's frequency
-                    (\\x01word\\x02 per token); field lengths, raw and quantized to Whoosh's byte;
+    paragraphs      paragraph records: the text as written and its units string (the exact check of
+                    a literal run's candidates); field lengths, raw and quantized to Whoosh's byte;
                     date_sort and the facet values (`facets`: "field:value" of every facet field of
-                    archive/index/records.py); `terms`, the distinct terms of all four fields as
-                    32-bit codes (GIN: candidates, each checked exactly on the strings)
+                    archive/index/records.py)
     seq             the sequence giving paragraphs and meetings their index order
 
 Paragraphs and meetings carry meeting_id in every unique key, so that a cluster can
@@ -27,20 +27,19 @@ in one transaction; a rebuild builds the whole schema as `archive_build` and swa
 
 SCHEMA = "archive"
 BUILD_SCHEMA = "archive_build"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: term codes (GIN) and words columns in every paragraph row
 
-# Scored fields: their number in `terms` and in the term codes, and their words column.
+# Scored fields: their number in `terms` and `postings`.
 CHARS, TEXT, TITLE, SECTION = 0, 1, 2, 3
 FIELDS = {"chars": CHARS, "text": TEXT, "title": TITLE, "section": SECTION}
-WORD_COLUMNS = {TEXT: "words_text", TITLE: "words_title", SECTION: "words_section"}
 
 # Tables a reader locks (in this order, the state first) before its snapshot is taken.
-READ_TABLES = ("state", "schema_version", "terms", "files", "meetings", "paragraphs")
+READ_TABLES = ("state", "schema_version", "terms", "postings", "files", "meetings", "paragraphs")
 
 PARAGRAPH_COLUMNS = (
-    "meeting_id", "id", "source", "units", "words_text", "words_title", "words_section",
+    "meeting_id", "id", "source", "units",
     "len_text", "len_title", "len_section", "len_chars", "qlen_text", "qlen_title", "qlen_section", "qlen_chars",
-    "date_sort", "facets", "terms", "text", "info")
+    "date_sort", "facets", "text", "info")
 MEETING_COLUMNS = ("meeting_id", "source", "facets", "info")
 FILE_COLUMNS = ("source", "hash", "info")
 
@@ -67,16 +66,13 @@ PARAGRAPHS_TABLE = """(
             source text NOT NULL,
             facets text[] NOT NULL,
             units text NOT NULL,
-            words_text text NOT NULL,
-            words_title text NOT NULL,
-            words_section text NOT NULL,
-            terms integer[] NOT NULL,
             text text NOT NULL,
             info json NOT NULL)"""
 
 
 def _local_tables(s: str) -> list[str]:
-    """The tables that stay on one node (a cluster's coordinator): version, state, sequence, terms, files."""
+    """The tables that stay on one node (a cluster's coordinator): version, state, sequence, terms, postings,
+    files."""
     return [
         f"CREATE SCHEMA {s}",
         f"CREATE TABLE {s}.schema_version (version integer NOT NULL)",
@@ -96,6 +92,15 @@ def _local_tables(s: str) -> list[str]:
             field smallint NOT NULL,
             term text COLLATE "C" NOT NULL,
             df integer NOT NULL)""",
+        f"""CREATE TABLE {s}.postings (
+            field smallint NOT NULL,
+            term text COLLATE "C" NOT NULL,
+            base bigint NOT NULL,
+            df integer NOT NULL,
+            weighted boolean NOT NULL,
+            data bytea NOT NULL)""",
+        # (varint gaps hardly compress: stored as they are, read without decompressing)
+        f"ALTER TABLE {s}.postings ALTER COLUMN data SET STORAGE EXTERNAL",
         f"""CREATE TABLE {s}.files (
             source text NOT NULL,
             hash text NOT NULL,
@@ -108,11 +113,8 @@ def _sharded_tables(s: str, seq: str) -> list[str]:
     return [
         f"CREATE TABLE {s}.meetings {MEETINGS_TABLE.format(seq=seq)}",
         f"CREATE TABLE {s}.paragraphs {PARAGRAPHS_TABLE.format(seq=seq)}",
-        # What a search reads of every match stays in the row, uncompressed; the codes are read
-        # only to build the GIN index: out of line, so that rows stay narrow.
-        *(f"ALTER TABLE {s}.paragraphs ALTER COLUMN {c} SET STORAGE MAIN"
-          for c in ("units", "words_text", "words_title", "words_section")),
-        f"ALTER TABLE {s}.paragraphs ALTER COLUMN terms SET STORAGE EXTERNAL",
+        # (the exact check of a literal run reads units: kept in the row, uncompressed)
+        f"ALTER TABLE {s}.paragraphs ALTER COLUMN units SET STORAGE MAIN",
     ]
 
 
@@ -147,6 +149,7 @@ def local_indexes(s: str) -> list[str]:
     return [
         f"ALTER TABLE {s}.terms ADD PRIMARY KEY (field, term)",
         f"CREATE INDEX terms_second ON {s}.terms (right(term, 1)) WHERE field = {CHARS} AND length(term) = 2",
+        f"ALTER TABLE {s}.postings ADD PRIMARY KEY (field, term, base)",
         f"ALTER TABLE {s}.files ADD PRIMARY KEY (source)",
     ]
 
@@ -161,7 +164,6 @@ def sharded_indexes(s: str) -> list[str]:
         f"CREATE INDEX paragraphs_seq ON {s}.paragraphs (seq)",
         f"CREATE INDEX paragraphs_id ON {s}.paragraphs (id)",
         f"CREATE INDEX paragraphs_source ON {s}.paragraphs (source)",
-        f"CREATE INDEX paragraphs_terms ON {s}.paragraphs USING gin (terms) WITH (gin_pending_list_limit = 16384)",
     ]
 
 
