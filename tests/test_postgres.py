@@ -34,6 +34,7 @@ from archive.analysis import unit_string  # noqa: E402
 from archive.engines import open_engine  # noqa: E402
 from archive.engines.base import Filters  # noqa: E402
 from archive.engines.postgres import PostgresEngine  # noqa: E402
+from archive.engines.postgres import postings  # noqa: E402
 from archive.engines.postgres.lock import LOCK_KEY  # noqa: E402
 from archive.engines.postgres.connect import DatabaseUnavailable  # noqa: E402
 from archive.errors import IndexBusy, IndexMissing, IndexOutdated  # noqa: E402
@@ -288,7 +289,10 @@ def meeting_file(n: int, body: str = "") -> str:
 PER_FILE = 3  # paragraphs of a meeting_file, each holding 会议: its title and two
 
 
-def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path):  # noqa: F811
+@pytest.mark.parametrize("parts", [postings.PARTS_MAX, 1])
+def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path, monkeypatch, parts):  # noqa: F811
+    """Each run adds a part to its terms' postings; with at most 1 part a term, every run rewrites them."""
+    monkeypatch.setattr(postings, "PARTS_MAX", parts)
     corpus = tmp_path / "corpus"
     for n in range(1, 4):
         write(corpus / f"m{n}.md", meeting_file(n))
@@ -304,6 +308,10 @@ def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path):  # noqa: F81
     for i, step in enumerate(steps):
         step()
         sw, sp = ingest([corpus], whoosh), ingest([corpus], pg)
+        with psycopg.connect(pg.url) as conn:
+            most = conn.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM archive.postings "
+                                "GROUP BY field, term) AS t").fetchone()[0]
+        assert most <= parts, (i, most)
         keys = ("added", "updated", "unchanged", "removed", "meetings", "paragraphs")
         assert {k: getattr(sp, k) for k in keys} == {k: getattr(sw, k) for k in keys}, i
         # A fresh Whoosh index of the same files: the statistics without deleted documents.

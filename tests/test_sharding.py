@@ -29,7 +29,7 @@ psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed (pip i
 
 from archive.engines.base import Filters  # noqa: E402
 from archive.engines.postgres import PostgresEngine  # noqa: E402
-from archive.engines.postgres.arrays import FACET_GROUPS_SQL, check_sql  # noqa: E402
+from archive.engines.postgres.arrays import check_sql  # noqa: E402
 from archive.engines.postgres.cluster import SETS  # noqa: E402
 from archive.engines.postgres.connect import DatabaseUnavailable, redact  # noqa: E402
 from archive.index.pipeline import ingest  # noqa: E402
@@ -132,7 +132,7 @@ def remote_sql(plan: str) -> list[str]:
     return [line.split("Remote SQL:", 1)[1].strip() for line in plan.splitlines() if "Remote SQL:" in line]
 
 
-def test_text_conditions_and_facet_aggregation_run_on_the_shards(small_cluster):
+def test_the_check_of_a_runs_candidates_runs_on_the_shards(small_cluster):
     url = small_cluster[0].url
     run = "环境保护"
     plan = explain(url, *check_sql(run, [1, 2, 3]))
@@ -140,11 +140,6 @@ def test_text_conditions_and_facet_aggregation_run_on_the_shards(small_cluster):
     assert plan.count("Async Foreign Scan") == 2 and len(remote) == 2, plan  # both shards at once
     for sql in remote:  # the exact check of a run's candidates, on the shard
         assert "seq = ANY (" in sql and f"(strpos(units, '{run}'::text) > 0)" in sql, sql
-    # Facet values grouped by the partition key: aggregated on each shard, appended on the coordinator.
-    plan = explain(url, FACET_GROUPS_SQL)
-    remote = remote_sql(plan)
-    assert plan.count("Relations: Aggregate on") == 2 and len(remote) == 2, plan
-    assert all("array_agg(seq)" in sql and "GROUP BY" in sql for sql in remote), plan
 
 
 # -- a shard that is down ----------------------------------------------------------------

@@ -22,9 +22,8 @@ Every read is made through the reader's connection, in its snapshot of this
 generation: cached arrays and freshly fetched postings always agree.
 
 On a cluster (cluster.py) the same SQL runs on the coordinator: postings
-are the coordinator's, the check of a run's candidates goes to the shards
-in the Remote SQL, and the facet values are grouped by meeting (the partition key) so
-that the shards aggregate them.
+(the facet values' too) are the coordinator's, and the check of a run's
+candidates goes to the shards in the Remote SQL.
 """
 
 import numpy as np
@@ -33,12 +32,11 @@ from ... import facets
 from ..arrays.facets import FacetArrays
 from .cluster import layout
 from .postings import decode_parts
-from .schema import CHARS, FIELDS, SCHEMA
+from .schema import FACET, FIELDS, SCHEMA
 
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
 LENGTH_FIELDS = ("text", "title", "section", "chars")
 S = SCHEMA
-FACET_GROUPS_SQL = f"SELECT facets, array_agg(seq) FROM {S}.paragraphs GROUP BY meeting_id, facets"
 
 
 POSTINGS_SQL = f"SELECT base, df, weighted, data FROM {S}.postings WHERE field = %s AND term = %s ORDER BY base"
@@ -76,12 +74,12 @@ class Generation(FacetArrays):
         self._lengths = {name: np.array(values or [], dtype=np.float64) for name, values in zip(LENGTH_FIELDS, row[2:])}
         self.values_of = {field: [] for field in facets.fields()}
         by_field: dict[str, list] = {field: [] for field in facets.fields()}
-        for entry, seqs in self._facet_seqs(conn):
+        for entry, docs in self._facet_docs(conn):
             field, _, value = entry.partition(":")
-            by_field.setdefault(field, []).append((value, seqs))
+            by_field.setdefault(field, []).append((value, docs))
         for field, found in by_field.items():
             found.sort(key=lambda pair: pair[0])
-            docs = [np.sort(self.docnums(seqs)) for _, seqs in found]
+            docs = [d for _, d in found]
             self.values_of[field] = [v for v, _ in found]
             self.docs_of[field] = np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, dtype=np.int32)
             self.bounds_of[field] = np.cumsum([0] + [len(d) for d in docs]).astype(np.int64)
@@ -93,20 +91,18 @@ class Generation(FacetArrays):
         self.all_values = {field: sorted(found) for field, found in values.items()}
         self.everything = np.ones(self.size, dtype=bool)
 
-    def _facet_seqs(self, conn):
-        """("field:value", an array of the seqs of the paragraphs holding it) of every facet value."""
-        if not self.sharded:
-            return [(f, np.array(seqs, dtype=np.int64)) for f, seqs in conn.execute(
-                f"SELECT f, array_agg(seq) FROM {S}.paragraphs CROSS JOIN unnest(facets) AS f GROUP BY f").fetchall()]
-        # Grouped by meeting and the whole array of values, the shards aggregate (partitionwise;
-        # unnest() would keep the rows from being sent); the values are taken apart here.
-        conn.execute("SELECT set_config('enable_partitionwise_aggregate', 'on', true)")
-        parts: dict[str, list] = {}
-        for values, seqs in conn.execute(FACET_GROUPS_SQL).fetchall():
-            held = np.array(seqs, dtype=np.int64)
-            for entry in values:
-                parts.setdefault(entry, []).append(held)
-        return [(entry, np.concatenate(found)) for entry, found in parts.items()]
+    def _facet_docs(self, conn):
+        """("field:value", its documents) of every facet value a paragraph of this generation holds."""
+        rows = conn.execute(f"SELECT term, base, df, weighted, data FROM {S}.postings WHERE field = {FACET} "
+                            "ORDER BY term, base").fetchall()
+        out, start = [], 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i][0] != rows[start][0]:
+                docs = self._live(*decode_parts([r[1:] for r in rows[start:i]]))[0]
+                if len(docs):
+                    out.append((rows[start][0], docs))
+                start = i
+        return out
 
     # -- documents -----------------------------------------------------------------
 
@@ -155,7 +151,10 @@ class Generation(FacetArrays):
         return self._cached((number, text), lambda: self._fetch_term(conn, number, text))
 
     def _fetch_term(self, conn, field: int, term: str):
-        seqs, tfs = decode_parts(conn.execute(POSTINGS_SQL, (field, term)).fetchall())
+        return self._live(*decode_parts(conn.execute(POSTINGS_SQL, (field, term)).fetchall()))
+
+    def _live(self, seqs: np.ndarray, tfs: np.ndarray):
+        """(documents, frequencies) of the postings whose seqs this generation holds."""
         docs = np.searchsorted(self.seqs, seqs)
         if len(docs) and self.size:  # a deleted paragraph stays in its part until the part is rewritten
             kept = self.seqs[np.minimum(docs, self.size - 1)] == seqs

@@ -253,7 +253,8 @@ class PostgresIndexer:
             copy.set_types(["int2", "text", "int8", "int4", "bool", "bytea"])
             for row in part_rows(postings, seqs):
                 copy.write_row(row)
-                df[row[0]][row[1]] += row[3]
+                if row[0] in df:  # (a scored field's: not the facet values)
+                    df[row[0]][row[1]] += row[3]
                 touched.append(row[:2])
         if not self.rebuilding:
             compact(cur, self.schema, touched)

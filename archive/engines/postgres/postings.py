@@ -10,7 +10,8 @@ and a few hundred kB of bytea, not a pass over every paragraph holding it.
 
 The frequencies are counted here, in Python, on the analysis the rows were made of: units and
 bigrams of the units view (a doubled bigram such as 哈哈 at each start, overlapping), words of text,
-title and section.
+title and section. The facet values ("field:value", FACET) have postings too, every frequency 1:
+a generation's facet arrays are read from them.
 """
 
 from array import array
@@ -19,9 +20,9 @@ from collections import Counter
 import numpy as np
 
 from ..whoosh.postings import decode_term, encode_field
-from .schema import CHARS, SECTION, TEXT, TITLE
+from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
-FIELDS = (CHARS, TEXT, TITLE, SECTION)
+FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)
 PARTS_MAX = 8  # a term with more parts than this is rewritten as one by the next run that adds to it
 POSTINGS_COLUMNS = ("field", "term", "base", "df", "weighted", "data")
 
@@ -37,13 +38,13 @@ class Postings:
         self.tf = {f: array("i") for f in FIELDS}
         self.merged: dict[int, list] = {f: [] for f in FIELDS}  # (term ids, docs, tfs) of merged runs
 
-    def add(self, units: str, text, title, section) -> None:
-        """One paragraph: its units string and the word tokens of its three words fields."""
+    def add(self, units: str, text, title, section, values) -> None:
+        """One paragraph: its units string, the word tokens of its three words fields, its facet values."""
         chars = Counter(units)
         chars.update(map(str.__add__, units, units[1:]))
         n = self.n
         for field, counts in ((CHARS, chars), (TEXT, Counter(text)), (TITLE, Counter(title)),
-                              (SECTION, Counter(section))):
+                              (SECTION, Counter(section)), (FACET, Counter(values))):
             if not counts:
                 continue
             ids = self.ids[field]

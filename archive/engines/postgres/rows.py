@@ -156,7 +156,7 @@ def paragraph_line(record: dict, stats: Stats) -> str:
     title = word_tokens(record.get("title"))
     section = word_tokens(record.get("section"))
     lengths = (len(tokens), len(title), len(section), chars_length(units))
-    stats.postings.add(units, tokens, title, section)
+    stats.postings.add(units, tokens, title, section, facet_values(record, facets.fields()))
     totals = stats.lengths
     totals["text"] += lengths[0]
     totals["title"] += lengths[1]
@@ -166,8 +166,7 @@ def paragraph_line(record: dict, stats: Stats) -> str:
     return "\t".join((
         _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(units),
         *(str(n) for n in lengths), *(str(quantize(n)) for n in lengths),
-        str(int(record.get("date_sort") or 0)), _texts(facet_values(record, facets.fields())),
-        _text(text), _json(record.get("info")),
+        str(int(record.get("date_sort") or 0)), _text(text), _json(record.get("info")),
     )) + "\n"
 
 

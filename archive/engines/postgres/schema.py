@@ -8,15 +8,16 @@
                     of each scored field
     terms           df per (field, term) of the scored fields (chars: units and bigrams; text, title,
                     section: words), kept current by every ingest; also the suggester's vocabulary
-    postings        the postings of those terms, a row per term and ingest run (postings.py): the
-                    paragraphs' seqs as varint gaps and their term frequencies
+    postings        the postings of those terms and of the paragraphs' facet values, a row per term
+                    and ingest run (postings.py): the paragraphs' seqs as varint gaps and their term
+                    frequencies
     files           the manifest: source -> SHA-256, with the file record
     meetings        meeting records, with their values (`facets`: "keyterm:…", "topic:…", "region:…";
                     GIN) for related meetings
     paragraphs      paragraph records: the text as written and its units string (the exact check of
                     a literal run's candidates); field lengths, raw and quantized to Whoosh's byte;
-                    date_sort and the facet values (`facets`: "field:value" of every facet field of
-                    archive/index/records.py)
+                    date_sort (their facet values, "field:value" of every facet field of
+                    archive/index/records.py, are postings of the field FACET)
     seq             the sequence giving paragraphs and meetings their index order
 
 Paragraphs and meetings carry meeting_id in every unique key, so that a cluster can
@@ -29,8 +30,8 @@ SCHEMA = "archive"
 BUILD_SCHEMA = "archive_build"
 SCHEMA_VERSION = 2  # 1: term codes (GIN) and words columns in every paragraph row
 
-# Scored fields: their number in `terms` and `postings`.
-CHARS, TEXT, TITLE, SECTION = 0, 1, 2, 3
+# Scored fields: their number in `terms` and `postings`; and the facet values' number in `postings`.
+CHARS, TEXT, TITLE, SECTION, FACET = 0, 1, 2, 3, 4
 FIELDS = {"chars": CHARS, "text": TEXT, "title": TITLE, "section": SECTION}
 
 # Tables a reader locks (in this order, the state first) before its snapshot is taken.
@@ -39,7 +40,7 @@ READ_TABLES = ("state", "schema_version", "terms", "postings", "files", "meeting
 PARAGRAPH_COLUMNS = (
     "meeting_id", "id", "source", "units",
     "len_text", "len_title", "len_section", "len_chars", "qlen_text", "qlen_title", "qlen_section", "qlen_chars",
-    "date_sort", "facets", "text", "info")
+    "date_sort", "text", "info")
 MEETING_COLUMNS = ("meeting_id", "source", "facets", "info")
 FILE_COLUMNS = ("source", "hash", "info")
 
@@ -64,7 +65,6 @@ PARAGRAPHS_TABLE = """(
             meeting_id text NOT NULL,
             id text NOT NULL,
             source text NOT NULL,
-            facets text[] NOT NULL,
             units text NOT NULL,
             text text NOT NULL,
             info json NOT NULL)"""
