@@ -32,6 +32,7 @@ from ... import facets
 from ..arrays.facets import FacetArrays
 from .cluster import layout
 from .postings import decode_parts
+from .rows import quantize
 from .schema import FACET, FIELDS, SCHEMA
 
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
@@ -65,13 +66,14 @@ class Generation(FacetArrays):
                                     ).fetchone()[0]
         self.cluster = layout(conn) if self.sharded else None
         row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(date_sort ORDER BY seq),
-                                      array_agg(qlen_text ORDER BY seq), array_agg(qlen_title ORDER BY seq),
-                                      array_agg(qlen_section ORDER BY seq), array_agg(qlen_chars ORDER BY seq)
+                                      array_agg(len_text ORDER BY seq), array_agg(len_title ORDER BY seq),
+                                      array_agg(len_section ORDER BY seq), array_agg(len_chars ORDER BY seq)
                                FROM {S}.paragraphs""").fetchone()
         self.seqs = np.array(row[0] or [], dtype=np.int64)
         self.size = len(self.seqs)
         self.date_sort = np.array(row[1] or [], dtype=np.int64)
-        self._lengths = {name: np.array(values or [], dtype=np.float64) for name, values in zip(LENGTH_FIELDS, row[2:])}
+        self._lengths = {name: quantize(np.array(values or [], dtype=np.int64))
+                         for name, values in zip(LENGTH_FIELDS, row[2:])}
         self.values_of = {field: [] for field in facets.fields()}
         by_field: dict[str, list] = {field: [] for field in facets.fields()}
         for entry, docs in self._facet_docs(conn):

@@ -37,7 +37,7 @@ from .connect import connect, redact
 from .lock import lock_ingest, release
 from .roles import carry_grants
 from .postings import POSTINGS_COLUMNS, compact, part_rows
-from .rows import Stats, lines, term_lines, word_tokens
+from .rows import Stats, lines, term_lines, unpack_info, word_tokens
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
 from .users import create_store
@@ -184,10 +184,14 @@ class PostgresIndexer:
         """Delete a source's rows, taking them out of the statistics."""
         s, stats = self.schema, self.stats
         with self.conn.cursor() as cur:
-            cur.execute(f"""DELETE FROM {s}.paragraphs WHERE source = %s RETURNING units, text, info->>'meeting_title',
-                            info->>'section', len_text, len_title, len_section, len_chars""", (source,))
-            for units, text, title, section, lt, lti, ls, lc in cur.fetchall():
-                stats.add_terms(units, word_tokens(text), word_tokens(title), word_tokens(section), sign=-1)
+            titles = dict(cur.execute(f"SELECT meeting_id, info->>'title' FROM {s}.meetings WHERE source = %s "
+                                      "ORDER BY seq DESC", (source,)).fetchall())  # (the first row's title last)
+            cur.execute(f"""DELETE FROM {s}.paragraphs WHERE source = %s RETURNING units, text, meeting_id, info,
+                            len_text, len_title, len_section, len_chars""", (source,))
+            for units, text, meeting_id, info, lt, lti, ls, lc in cur.fetchall():
+                info = unpack_info(info, titles.get(meeting_id)) or {}
+                stats.add_terms(units, word_tokens(text), word_tokens(info.get("meeting_title")),
+                                word_tokens(info.get("section")), sign=-1)
                 stats.add_lengths({"text": lt, "title": lti, "section": ls, "chars": lc}, sign=-1)
                 stats.documents -= 1
             for table in ("meetings", "files"):

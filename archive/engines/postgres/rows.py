@@ -4,7 +4,7 @@ What the Whoosh engine indexes, this engine stores: the units view (`chars`:
 every unit and every bigram of unit_string(text)) and the words views (text,
 title, section: archive.analysis.words, sub-words included), with field
 lengths as Whoosh counts them (chars: 2n - 1 for n units; words: tokens),
-stored raw (for the totals) and quantized to Whoosh's byte (for scoring).
+stored raw (for the totals; quantized to Whoosh's byte when read, for scoring).
 Facet values are tokenized as Whoosh's KEYWORD fields tokenize them and
 stored as "field:value" (one array, whatever facet fields records have).
 
@@ -13,11 +13,12 @@ Each paragraph's terms and their frequencies go to the run's postings
 units string only for the exact check of literal runs.
 """
 
-import bisect
 import json
 import re
 from collections import Counter
 from functools import lru_cache
+
+import numpy as np
 
 from ...analysis import normalize, unit_string, words
 from ... import facets
@@ -30,12 +31,12 @@ from .schema import CHARS, SECTION, TEXT, TITLE
 BYTE_LENGTHS = [int(round((pow(1.033, n) - 1) * 27)) for n in range(256)]
 
 
-def quantize(length: int) -> int:
-    """A field length as Whoosh's length column answers it."""
-    if not length:
-        return 0
-    byte = 255 if length >= BYTE_LENGTHS[-1] else bisect.bisect_left(BYTE_LENGTHS, length)
-    return BYTE_LENGTHS[byte]
+def quantize(lengths: np.ndarray) -> np.ndarray:
+    """Field lengths as Whoosh's length column answers them."""
+    return QUANTIZED[np.minimum(np.searchsorted(QUANTIZED, lengths), 255)]
+
+
+QUANTIZED = np.array(BYTE_LENGTHS, dtype=np.float64)
 
 
 @lru_cache(maxsize=20000)
@@ -118,6 +119,65 @@ def _json(value) -> str:
     return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain))
 
 
+# -- a paragraph's info, without its keys -------------------------------------------
+
+# A paragraph's info (archive/index/records.py) is stored as [bits of the keys present, their values]
+# when its keys are these, in this order (its date likewise); its meeting_title as 0 when it is its
+# meeting's title (restored from the meetings row). Any other info is stored as it is.
+PARAGRAPH_INFO = ("n", "meeting_title", "section", "line_start", "line_end", "is_heading", "regions", "topics",
+                  "date", "role", "page", "page_breaks")
+DATE_INFO = ("year", "month", "day", "text", "year_inferred", "source")
+FROM_MEETING = 0
+
+
+def _pack(value, keys):
+    """A dict whose keys are some of `keys` in their order as [bits, values]; else None."""
+    if not isinstance(value, dict):
+        return None
+    bits, at = 0, 0
+    for key in value:
+        while at < len(keys) and keys[at] != key:
+            at += 1
+        if at == len(keys):
+            return None
+        bits |= 1 << at
+    return [bits, *value.values()]
+
+
+def _unpack(packed, keys) -> dict:
+    values = iter(packed[1:])
+    return {key: next(values) for i, key in enumerate(keys) if packed[0] >> i & 1}
+
+
+def pack_info(info, meeting_title):
+    """A paragraph's info as stored: keys left out, the meeting's title left to the meetings row."""
+    packed = _pack(info, PARAGRAPH_INFO)
+    if packed is None or not isinstance(info.get("meeting_title", ""), (str, type(None))):  # (0: the meeting's)
+        return info
+    values = dict(zip((k for i, k in enumerate(PARAGRAPH_INFO) if packed[0] >> i & 1), range(1, len(packed))))
+    if "meeting_title" in values and isinstance(meeting_title, str) and packed[values["meeting_title"]] == meeting_title:
+        packed[values["meeting_title"]] = FROM_MEETING
+    if values.get("date") and packed[values["date"]] is not None:
+        date = _pack(packed[values["date"]], DATE_INFO)
+        packed[values["date"]] = date if date is not None else {"": packed[values["date"]]}
+    return packed
+
+
+def unpack_info(stored, meeting_title):
+    """A paragraph's info as its record had it (pack_info undone; meeting_title: the meetings row's)."""
+    if not isinstance(stored, list):
+        return stored
+    info = _unpack(stored, PARAGRAPH_INFO)
+    if info.get("meeting_title") == FROM_MEETING:
+        info["meeting_title"] = meeting_title
+    date = info.get("date")
+    if isinstance(date, list):
+        info["date"] = _unpack(date, DATE_INFO)
+    elif isinstance(date, dict):  # (a date that was not a dict of DATE_INFO's keys: kept as it was)
+        info["date"] = date[""]
+    return info
+
+
 class Stats:
     """What rows add to (or take from) the statistics: df per field and term, N, field length totals."""
 
@@ -148,8 +208,9 @@ class Stats:
             self.lengths[name] += value
 
 
-def paragraph_line(record: dict, stats: Stats) -> str:
-    """The paragraphs row of a paragraph record (schema.PARAGRAPH_COLUMNS), counted into `stats`."""
+def paragraph_line(record: dict, stats: Stats, titles: dict) -> str:
+    """The paragraphs row of a paragraph record (schema.PARAGRAPH_COLUMNS), counted into `stats`;
+    `titles`: the title of each meeting of the record's file."""
     text = record.get("text") or ""
     units = unit_string(text)
     tokens = word_tokens(text)
@@ -165,19 +226,19 @@ def paragraph_line(record: dict, stats: Stats) -> str:
     stats.documents += 1
     return "\t".join((
         _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(units),
-        *(str(n) for n in lengths), *(str(quantize(n)) for n in lengths),
-        str(int(record.get("date_sort") or 0)), _text(text), _json(record.get("info")),
+        *(str(n) for n in lengths), str(int(record.get("date_sort") or 0)), _text(text),
+        _json(pack_info(record.get("info"), titles.get(record["meeting_id"]))),
     )) + "\n"
 
 
-def meeting_line(record: dict, stats: Stats) -> str:
+def meeting_line(record: dict, stats: Stats, titles: dict) -> str:
     stats.documents += 1
     fields = [f for f in record if f not in NOT_VALUES]
     return "\t".join((_text(record["id"]), _text(record["source"]), _texts(facet_values(record, fields)),
                       _json(record.get("info")))) + "\n"
 
 
-def file_line(record: dict, stats: Stats) -> str:
+def file_line(record: dict, stats: Stats, titles: dict) -> str:
     stats.documents += 1
     return "\t".join((_text(record["source"]), _text(record["info"]["hash"]), _json(record["info"]))) + "\n"
 
@@ -187,9 +248,14 @@ LINE_OF = {PARAGRAPH: ("paragraphs", paragraph_line), MEETING: ("meetings", meet
 
 def lines(records, stats: Stats):
     """(table, COPY line) of each record, in order."""
+    records = list(records)
+    titles: dict = {}
+    for record in records:
+        if record["kind"] == MEETING:
+            titles.setdefault(record["id"], (record.get("info") or {}).get("title"))
     for record in records:
         table, make = LINE_OF[record["kind"]]
-        yield table, make(record, stats)
+        yield table, make(record, stats, titles)
 
 
 def term_lines(stats: Stats):

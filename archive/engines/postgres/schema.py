@@ -15,7 +15,7 @@
     meetings        meeting records, with their values (`facets`: "keyterm:…", "topic:…", "region:…";
                     GIN) for related meetings
     paragraphs      paragraph records: the text as written and its units string (the exact check of
-                    a literal run's candidates); field lengths, raw and quantized to Whoosh's byte;
+                    a literal run's candidates); field lengths (raw: quantized when read);
                     date_sort (their facet values, "field:value" of every facet field of
                     archive/index/records.py, are postings of the field FACET)
     seq             the sequence giving paragraphs and meetings their index order
@@ -39,7 +39,7 @@ READ_TABLES = ("state", "schema_version", "terms", "postings", "files", "meeting
 
 PARAGRAPH_COLUMNS = (
     "meeting_id", "id", "source", "units",
-    "len_text", "len_title", "len_section", "len_chars", "qlen_text", "qlen_title", "qlen_section", "qlen_chars",
+    "len_text", "len_title", "len_section", "len_chars",
     "date_sort", "text", "info")
 MEETING_COLUMNS = ("meeting_id", "source", "facets", "info")
 FILE_COLUMNS = ("source", "hash", "info")
@@ -58,10 +58,6 @@ PARAGRAPHS_TABLE = """(
             len_title integer NOT NULL,
             len_section integer NOT NULL,
             len_chars integer NOT NULL,
-            qlen_text integer NOT NULL,
-            qlen_title integer NOT NULL,
-            qlen_section integer NOT NULL,
-            qlen_chars integer NOT NULL,
             meeting_id text NOT NULL,
             id text NOT NULL,
             source text NOT NULL,
