@@ -582,3 +582,18 @@ def test_cli_takes_a_database(pg_server, sample_index, tmp_path):  # noqa: F811
     expected = SearchService(sample_index).search(SearchRequest(q="森林防火"))
     answer.pop("took_ms"), expected.pop("took_ms")
     assert answer == expected and answer["total"] > 0
+
+
+def test_units_made_by_sql_are_the_units_string(pg_server):  # noqa: F811
+    """Where a row leaves `units` NULL, the check of a literal run makes it from the text in SQL."""
+    from archive.engines.postgres.rows import FULL_WIDTH, HALF_WIDTH, TEXT_UNITS_SQL, stored_units
+    texts = ["第一条　为了保护环境，制定本条例。", "ＧＢ／Ｔ 16180 劳动能力鉴定", "Ａ（ａ） b\u3000c", "環境保護", "x\ty",
+             FULL_WIDTH, "Ｅｎｇｌｉｓｈ", "a\u00a0b", "（一）　依法；", ""]
+    with psycopg.connect(pg_server.create_database()) as conn:
+        for text in texts:
+            units = unit_string(text)
+            made = conn.execute(f"SELECT {TEXT_UNITS_SQL} FROM (SELECT %s::text AS text) AS p",
+                                (FULL_WIDTH, HALF_WIDTH, text)).fetchone()[0]
+            assert (made == units) == (stored_units(text, units) is None), text
+    assert stored_units("第一条　为了（一）", unit_string("第一条　为了（一）")) is None
+    assert stored_units("環境", unit_string("環境")) == "环境"

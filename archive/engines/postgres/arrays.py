@@ -32,7 +32,7 @@ from ... import facets
 from ..arrays.facets import FacetArrays
 from .cluster import layout
 from .postings import decode_parts
-from .rows import quantize
+from .rows import FULL_WIDTH, HALF_WIDTH, TEXT_UNITS_SQL, quantize
 from .schema import FACET, FIELDS, SCHEMA
 
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
@@ -45,7 +45,10 @@ POSTINGS_SQL = f"SELECT base, df, weighted, data FROM {S}.postings WHERE field =
 
 def check_sql(run: str, seqs: list[int]) -> tuple[str, list]:
     """(SQL, parameters) of the exact check of a literal run: which of the candidates hold it."""
-    return f"SELECT array_agg(seq) FROM {S}.paragraphs WHERE seq = ANY(%s) AND strpos(units, %s) > 0", [seqs, run]
+    # (no coalesce(): postgres_fdw would not send it to the shards)
+    return (f"""SELECT array_agg(seq) FROM {S}.paragraphs WHERE seq = ANY(%s)
+                AND (strpos(units, %s) > 0 OR (units IS NULL AND strpos({TEXT_UNITS_SQL}, %s) > 0))""",
+            [seqs, run, FULL_WIDTH, HALF_WIDTH, run])
 
 
 def _bigrams(run: str) -> list[str]:

@@ -29,7 +29,7 @@ import numpy as np
 import psycopg
 from psycopg.types.json import Json
 
-from ...analysis import ANALYZER_VERSION, SEGMENTER
+from ...analysis import ANALYZER_VERSION, SEGMENTER, unit_string
 from ...errors import IndexOutdated
 from ...workers import in_parallel, total_bytes, worker_count
 from .cluster import CLUSTER, Layout, diverged, layout, unavailable
@@ -190,7 +190,7 @@ class PostgresIndexer:
                             len_text, len_title, len_section, len_chars""", (source,))
             for units, text, meeting_id, info, lt, lti, ls, lc in cur.fetchall():
                 info = unpack_info(info, titles.get(meeting_id)) or {}
-                stats.add_terms(units, word_tokens(text), word_tokens(info.get("meeting_title")),
+                stats.add_terms(unit_string(text) if units is None else units, word_tokens(text), word_tokens(info.get("meeting_title")),
                                 word_tokens(info.get("section")), sign=-1)
                 stats.add_lengths({"text": lt, "title": lti, "section": ls, "chars": lc}, sign=-1)
                 stats.documents -= 1

@@ -55,6 +55,20 @@ def word_tokens(value: str | None) -> tuple[str, ...]:
 
 # -- the units view --------------------------------------------------------------
 
+# What SQL makes of a paragraph's text as its units string, when the row leaves `units` NULL: spaces
+# (ASCII and ideographic) dropped, full-width ASCII as ASCII. Python's unit_string folds more (case,
+# traditional script, other spaces): the row keeps `units` when the two differ.
+FULL_WIDTH = "".join(map(chr, range(0xFF01, 0xFF5F)))
+HALF_WIDTH = "".join(map(chr, range(0x21, 0x7F)))
+_SQL_FOLD = str.maketrans(FULL_WIDTH, HALF_WIDTH)
+TEXT_UNITS_SQL = "translate(replace(replace(text, ' ', ''), '\u3000', ''), %s, %s)"  # (FULL_WIDTH, HALF_WIDTH)
+
+
+def stored_units(text: str, units: str) -> str | None:
+    """The `units` column of a paragraph: None when TEXT_UNITS_SQL gives the units string from its text."""
+    return None if text.replace(" ", "").replace("\u3000", "").translate(_SQL_FOLD) == units else units
+
+
 def chars_terms(units: str) -> set[str]:
     """The distinct terms of the units view: each unit and each bigram of neighbouring units."""
     terms = set(units)
@@ -225,7 +239,7 @@ def paragraph_line(record: dict, stats: Stats, titles: dict) -> str:
     totals["chars"] += lengths[3]
     stats.documents += 1
     return "\t".join((
-        _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(units),
+        _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(stored_units(text, units)),
         *(str(n) for n in lengths), str(int(record.get("date_sort") or 0)), _text(text),
         _json(pack_info(record.get("info"), titles.get(record["meeting_id"]))),
     )) + "\n"

@@ -14,8 +14,8 @@
     files           the manifest: source -> SHA-256, with the file record
     meetings        meeting records, with their values (`facets`: "keyterm:…", "topic:…", "region:…";
                     GIN) for related meetings
-    paragraphs      paragraph records: the text as written and its units string (the exact check of
-                    a literal run's candidates); field lengths (raw: quantized when read);
+    paragraphs      paragraph records: the text as written and, where SQL cannot make it from the
+                    text (rows.UNITS_SQL), its units string (the exact check of a literal run's candidates); field lengths (raw: quantized when read);
                     date_sort (their facet values, "field:value" of every facet field of
                     archive/index/records.py, are postings of the field FACET)
     seq             the sequence giving paragraphs and meetings their index order
@@ -61,7 +61,7 @@ PARAGRAPHS_TABLE = """(
             meeting_id text NOT NULL,
             id text NOT NULL,
             source text NOT NULL,
-            units text NOT NULL,
+            units text,
             text text NOT NULL,
             info json NOT NULL)"""
 
@@ -109,8 +109,8 @@ def _sharded_tables(s: str, seq: str) -> list[str]:
     return [
         f"CREATE TABLE {s}.meetings {MEETINGS_TABLE.format(seq=seq)}",
         f"CREATE TABLE {s}.paragraphs {PARAGRAPHS_TABLE.format(seq=seq)}",
-        # (the exact check of a literal run reads units: kept in the row, uncompressed)
-        f"ALTER TABLE {s}.paragraphs ALTER COLUMN units SET STORAGE MAIN",
+        # (the exact check of a literal run reads text and units: kept in the row, uncompressed)
+        *(f"ALTER TABLE {s}.paragraphs ALTER COLUMN {c} SET STORAGE MAIN" for c in ("units", "text")),
     ]
 
 
