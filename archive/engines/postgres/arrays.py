@@ -12,9 +12,9 @@ first reader that sees it, and shared by the readers of the same generation:
   counting a result set with NumPy;
 * the statistics of BM25F: N, the total field lengths, and df per term,
   read as needed;
-* term postings (documents and term frequencies): a term's parts in the
-  `postings` table (postings.py), less the seqs this generation no longer
-  holds; and literal runs: their candidates (the documents holding each of
+* term postings (documents and term frequencies): a term's parts (its
+  terms row's, then the `postings` rows of incremental runs: postings.py),
+  less the seqs this generation no longer holds; and literal runs: their candidates (the documents holding each of
   their bigrams) checked with strpos on the rows' units. Kept in the LRU
   cache both engines share (archive/engines/arrays/facets.py).
 
@@ -32,7 +32,7 @@ from ... import facets
 from ..arrays.facets import FacetArrays
 from .cluster import layout
 from .postings import decode_parts
-from .rows import FULL_WIDTH, HALF_WIDTH, TEXT_UNITS_SQL, quantize
+from .rows import FULL_WIDTH, HALF_WIDTH, SPACELESS_SQL, TEXT_UNITS_SQL, quantize
 from .schema import FACET, FIELDS, SCHEMA
 
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
@@ -40,15 +40,24 @@ LENGTH_FIELDS = ("text", "title", "section", "chars")
 S = SCHEMA
 
 
-POSTINGS_SQL = f"SELECT base, df, weighted, data FROM {S}.postings WHERE field = %s AND term = %s ORDER BY base"
+# A term's parts: the rebuild's (in its terms row), then those of the incremental runs since.
+POSTINGS_SQL = f"""SELECT base, n, weighted, data FROM {S}.terms WHERE field = %(f)s AND term = %(t)s AND data IS NOT NULL
+                   UNION ALL SELECT base, n, weighted, data FROM {S}.postings WHERE field = %(f)s AND term = %(t)s
+                   ORDER BY base"""
+FACET_POSTINGS_SQL = f"""SELECT term, base, n, weighted, data FROM {S}.terms WHERE field = {FACET} AND data IS NOT NULL
+                         UNION ALL SELECT term, base, n, weighted, data FROM {S}.postings WHERE field = {FACET}
+                         ORDER BY term, base"""
 
 
 def check_sql(run: str, seqs: list[int]) -> tuple[str, list]:
     """(SQL, parameters) of the exact check of a literal run: which of the candidates hold it."""
-    # (no coalesce(): postgres_fdw would not send it to the shards)
-    return (f"""SELECT array_agg(seq) FROM {S}.paragraphs WHERE seq = ANY(%s)
-                AND (strpos(units, %s) > 0 OR (units IS NULL AND strpos({TEXT_UNITS_SQL}, %s) > 0))""",
-            [seqs, run, FULL_WIDTH, HALF_WIDTH, run])
+    # A run without ASCII meets no character the translation makes (a run is normalized: no full-width
+    # ASCII in it), so it is looked for in the text without spaces. (No coalesce(): postgres_fdw would
+    # not send it to the shards.)
+    folded = any(c in HALF_WIDTH for c in run)
+    return (f"""SELECT array_agg(seq) FROM {S}.paragraphs WHERE seq = ANY(%s) AND (strpos(units, %s) > 0
+                OR (units IS NULL AND strpos({TEXT_UNITS_SQL if folded else SPACELESS_SQL}, %s) > 0))""",
+            [seqs, run, *((FULL_WIDTH, HALF_WIDTH) if folded else ()), run])
 
 
 def _bigrams(run: str) -> list[str]:
@@ -98,8 +107,7 @@ class Generation(FacetArrays):
 
     def _facet_docs(self, conn):
         """("field:value", its documents) of every facet value a paragraph of this generation holds."""
-        rows = conn.execute(f"SELECT term, base, df, weighted, data FROM {S}.postings WHERE field = {FACET} "
-                            "ORDER BY term, base").fetchall()
+        rows = conn.execute(FACET_POSTINGS_SQL).fetchall()
         out, start = [], 0
         for i in range(1, len(rows) + 1):
             if i == len(rows) or rows[i][0] != rows[start][0]:
@@ -156,7 +164,7 @@ class Generation(FacetArrays):
         return self._cached((number, text), lambda: self._fetch_term(conn, number, text))
 
     def _fetch_term(self, conn, field: int, term: str):
-        return self._live(*decode_parts(conn.execute(POSTINGS_SQL, (field, term)).fetchall()))
+        return self._live(*decode_parts(conn.execute(POSTINGS_SQL, {"f": field, "t": term}).fetchall()))
 
     def _live(self, seqs: np.ndarray, tfs: np.ndarray):
         """(documents, frequencies) of the postings whose seqs this generation holds."""

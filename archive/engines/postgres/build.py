@@ -37,7 +37,7 @@ from .connect import connect, redact
 from .lock import lock_ingest, release
 from .roles import carry_grants
 from .postings import POSTINGS_COLUMNS, compact, part_rows
-from .rows import Stats, lines, term_lines, unpack_info, word_tokens
+from .rows import Stats, lines, unpack_info, word_tokens
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
 from .users import create_store
@@ -207,16 +207,7 @@ class PostgresIndexer:
         s, conn, stats = self.schema, self.conn, self.stats
         with conn.cursor() as cur:
             self._write_postings(cur)
-            if self.rebuilding:
-                with cur.copy(f"COPY {s}.terms (field, term, df) FROM STDIN") as copy:
-                    batch = []
-                    for line in term_lines(stats):
-                        batch.append(line)
-                        if len(batch) >= 100_000:
-                            copy.write("".join(batch).encode("utf-8"))
-                            batch.clear()
-                    copy.write("".join(batch).encode("utf-8"))
-            else:
+            if not self.rebuilding:
                 self._update_terms(cur)
             lengths, generation = stats.lengths, uuid.uuid4().hex
             if self.cluster is not None:  # every shard is stamped with the commit (see cluster.py)
@@ -244,24 +235,29 @@ class PostgresIndexer:
         conn.commit()
 
     def _write_postings(self, cur) -> None:
-        """The run's part of the postings (its terms' df counted into the statistics); a term that now
-        has too many parts, rewritten as one."""
+        """The run's postings: a rebuild's in the terms rows (with their df), an incremental run's as a part
+        of each term it adds to (its df added to the statistics; a term with too many parts, merged)."""
         postings = self.stats.postings
         if not postings:
             return
         seqs = np.concatenate(self.seqs)
         if len(seqs) != postings.n:
             raise RuntimeError(f"{postings.n} paragraphs analysed, {len(seqs)} written")
+        table, columns = (("terms", ("field", "term", "df", *POSTINGS_COLUMNS[2:])) if self.rebuilding
+                          else ("postings", POSTINGS_COLUMNS))
         df, touched = self.stats.df, []
-        with cur.copy(f"COPY {self.schema}.postings ({', '.join(POSTINGS_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int2", "text", "int8", "int4", "bool", "bytea"])
+        with cur.copy(f"COPY {self.schema}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int2", "text", *(["int4"] if self.rebuilding else []), "int8", "int4", "bool", "bytea"])
             for row in part_rows(postings, seqs):
+                scored = row[0] in df  # (not the facet values: df 0)
+                if self.rebuilding:
+                    copy.write_row((row[0], row[1], row[3] if scored else 0, *row[2:]))
+                    continue
                 copy.write_row(row)
-                if row[0] in df:  # (a scored field's: not the facet values)
+                if scored:
                     df[row[0]][row[1]] += row[3]
                 touched.append(row[:2])
-        if not self.rebuilding:
-            compact(cur, self.schema, touched)
+        compact(cur, self.schema, touched)
 
     def _swap(self, cur) -> None:
         """Drop the old schema and rename the new one in its place (in this transaction).

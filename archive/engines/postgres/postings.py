@@ -1,12 +1,13 @@
 """Postings stored per term, as Whoosh stores them: the `postings` table.
 
-Each ingest run writes one part: a row per (field, term) it added postings for, holding the
-paragraphs' seqs as varint gaps from the part's `base` and the term frequencies (only those that
-are not 1, flagged in the gaps: archive/engines/whoosh/postings.py's encoding, shared). A term's
-postings are its parts in order of base (seqs only grow), less the seqs its generation no longer
-holds (a deleted paragraph stays in its part until a rebuild rewrites the parts, or until
-compact() rewrites the term's parts once it has many). A first look at 的 is then one index probe
-and a few hundred kB of bytea, not a pass over every paragraph holding it.
+A rebuild writes each term's postings into its `terms` row; each incremental run then adds a part
+(a `postings` row) to every term it adds postings to. A part holds the paragraphs' seqs as varint
+gaps from its `base` and the term frequencies (only those that are not 1, flagged in the gaps:
+archive/engines/whoosh/postings.py's encoding, shared). A term's postings are its parts in order of
+base (seqs only grow), less the seqs its generation no longer holds: a deleted paragraph stays in its
+part until a rebuild, or until compact() merges the term's parts into its terms row, which it does
+once a term has PARTS_MAX parts. A first look at 的 is then one index probe and a few hundred kB
+of bytea, not a pass over every paragraph holding it.
 
 The frequencies are counted here, in Python, on the analysis the rows were made of: units and
 bigrams of the units view (a doubled bigram such as 哈哈 at each start, overlapping), words of text,
@@ -23,8 +24,8 @@ from ..whoosh.postings import decode_term, encode_field
 from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
 FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)
-PARTS_MAX = 8  # a term with more parts than this is rewritten as one by the next run that adds to it
-POSTINGS_COLUMNS = ("field", "term", "base", "df", "weighted", "data")
+PARTS_MAX = 8  # a term's incremental parts are merged into its terms row once it has this many
+POSTINGS_COLUMNS = ("field", "term", "base", "n", "weighted", "data")
 
 
 class Postings:
@@ -77,7 +78,7 @@ class Postings:
 
 
 def part_rows(postings: Postings, seqs: np.ndarray):
-    """(field, term, base, df, weighted, data) of each term of the run, its n-th paragraph at seqs[n]."""
+    """(field, term, base, n, weighted, data) of each term of the run, its i-th paragraph at seqs[i]."""
     base = int(seqs[0]) if len(seqs) else 0
     for field in FIELDS:
         found = postings.arrays(field)
@@ -97,10 +98,10 @@ def part_rows(postings: Postings, seqs: np.ndarray):
 
 
 def decode_parts(rows) -> tuple[np.ndarray, np.ndarray]:
-    """(seqs int64, frequencies float64) of a term's parts: (base, df, weighted, data) rows, by base."""
+    """(seqs int64, frequencies float64) of a term's parts: (base, n, weighted, data) rows, by base."""
     seqs, tfs = [], []
-    for base, df, weighted, data in rows:
-        docs, weights = decode_term(data, weighted, df)
+    for base, n, weighted, data in rows:
+        docs, weights = decode_term(data, weighted, n)
         seqs.append(docs.astype(np.int64) + base)
         tfs.append(weights.astype(np.float64))
     if not seqs:
@@ -109,14 +110,14 @@ def decode_parts(rows) -> tuple[np.ndarray, np.ndarray]:
 
 
 def compact(cur, schema: str, touched: list) -> None:
-    """Rewrite as one part each of the `touched` (field, term) that has more than PARTS_MAX parts, less
-    the seqs no paragraph holds any more (in the run's transaction: the paragraphs as it leaves them)."""
+    """Merge into its terms row the parts of each of the `touched` (field, term) that has PARTS_MAX parts,
+    less the seqs no paragraph holds any more (in the run's transaction: the paragraphs as it leaves them)."""
     if not touched:
         return
     crowded = cur.execute(f"""SELECT p.field, p.term FROM {schema}.postings p
                               JOIN unnest(%s::smallint[], %s::text[]) AS k(field, term)
                                 ON p.field = k.field AND p.term = k.term
-                              GROUP BY p.field, p.term HAVING count(*) > {PARTS_MAX}""",
+                              GROUP BY p.field, p.term HAVING count(*) >= {PARTS_MAX}""",
                           ([f for f, _ in touched], [t for _, t in touched])).fetchall()
     if not crowded:
         return
@@ -124,13 +125,17 @@ def compact(cur, schema: str, touched: list) -> None:
                     dtype=np.int64)
     for field, term in crowded:
         parts = cur.execute(f"""DELETE FROM {schema}.postings WHERE field = %s AND term = %s
-                                RETURNING base, df, weighted, data""", (field, term)).fetchall()
+                                RETURNING base, n, weighted, data""", (field, term)).fetchall()
+        parts += cur.execute(f"""SELECT base, n, weighted, data FROM {schema}.terms
+                                 WHERE field = %s AND term = %s AND data IS NOT NULL""", (field, term)).fetchall()
         seqs, tfs = decode_parts(sorted(parts, key=lambda part: part[0]))
         keep = np.isin(seqs, live)
         seqs, tfs = seqs[keep], tfs[keep].astype(np.int64)
-        if not len(seqs):
-            continue
-        base = int(seqs[0])
-        data, _, weighted = encode_field(np.array([0, len(seqs)]), seqs - base, tfs)
-        cur.execute(f"INSERT INTO {schema}.postings ({', '.join(POSTINGS_COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s)",
-                    (field, term, base, len(seqs), bool(weighted[0]), data))
+        part = (None, None, None, None)
+        if len(seqs):
+            data, _, weighted = encode_field(np.array([0, len(seqs)]), seqs - seqs[0], tfs)
+            part = (int(seqs[0]), len(seqs), bool(weighted[0]), data)
+        cur.execute(f"""INSERT INTO {schema}.terms AS t (field, term, df, base, n, weighted, data)
+                        VALUES (%s, %s, 0, %s, %s, %s, %s) ON CONFLICT (field, term) DO UPDATE
+                        SET base = excluded.base, n = excluded.n, weighted = excluded.weighted, data = excluded.data""",
+                    (field, term, *part))

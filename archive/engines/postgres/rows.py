@@ -61,7 +61,8 @@ def word_tokens(value: str | None) -> tuple[str, ...]:
 FULL_WIDTH = "".join(map(chr, range(0xFF01, 0xFF5F)))
 HALF_WIDTH = "".join(map(chr, range(0x21, 0x7F)))
 _SQL_FOLD = str.maketrans(FULL_WIDTH, HALF_WIDTH)
-TEXT_UNITS_SQL = "translate(replace(replace(text, ' ', ''), '\u3000', ''), %s, %s)"  # (FULL_WIDTH, HALF_WIDTH)
+SPACELESS_SQL = "replace(replace(text, ' ', ''), '\u3000', '')"
+TEXT_UNITS_SQL = f"translate({SPACELESS_SQL}, %s, %s)"  # (FULL_WIDTH, HALF_WIDTH)
 
 
 def stored_units(text: str, units: str) -> str | None:
@@ -270,12 +271,3 @@ def lines(records, stats: Stats):
     for record in records:
         table, make = LINE_OF[record["kind"]]
         yield table, make(record, stats, titles)
-
-
-def term_lines(stats: Stats):
-    """COPY lines of the terms table: every term with a positive document frequency."""
-    for field, counts in stats.df.items():
-        prefix = f"{field}\t"
-        for term, df in counts.items():
-            if df > 0:
-                yield f"{prefix}{_text(term)}\t{df}\n"

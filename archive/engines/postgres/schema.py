@@ -7,10 +7,12 @@
                     documents: paragraphs, meetings, files and the meta record) and the total length
                     of each scored field
     terms           df per (field, term) of the scored fields (chars: units and bigrams; text, title,
-                    section: words), kept current by every ingest; also the suggester's vocabulary
-    postings        the postings of those terms and of the paragraphs' facet values, a row per term
-                    and ingest run (postings.py): the paragraphs' seqs as varint gaps and their term
-                    frequencies
+                    section: words), kept current by every ingest; also the suggester's vocabulary;
+                    and the term's postings as the last rebuild wrote them (postings.py: the
+                    paragraphs' seqs as varint gaps and their frequencies), the facet values' too
+                    (df 0)
+    postings        the parts of postings each incremental run added since, merged into the terms row
+                    once a term has postings.PARTS_MAX of them
     files           the manifest: source -> SHA-256, with the file record
     meetings        meeting records, with their values (`facets`: "keyterm:…", "topic:…", "region:…";
                     GIN) for related meetings
@@ -87,16 +89,20 @@ def _local_tables(s: str) -> list[str]:
         f"""CREATE TABLE {s}.terms (
             field smallint NOT NULL,
             term text COLLATE "C" NOT NULL,
-            df integer NOT NULL)""",
+            df integer NOT NULL,
+            base bigint,
+            n integer,
+            weighted boolean,
+            data bytea)""",
         f"""CREATE TABLE {s}.postings (
             field smallint NOT NULL,
             term text COLLATE "C" NOT NULL,
             base bigint NOT NULL,
-            df integer NOT NULL,
+            n integer NOT NULL,
             weighted boolean NOT NULL,
             data bytea NOT NULL)""",
         # (varint gaps hardly compress: stored as they are, read without decompressing)
-        f"ALTER TABLE {s}.postings ALTER COLUMN data SET STORAGE EXTERNAL",
+        *(f"ALTER TABLE {s}.{t} ALTER COLUMN data SET STORAGE EXTERNAL" for t in ("terms", "postings")),
         f"""CREATE TABLE {s}.files (
             source text NOT NULL,
             hash text NOT NULL,
