@@ -70,6 +70,27 @@ def statements_per_search(server, url: str) -> None:
         print(f"  {n / len(QUERIES):5.1f}  {key}")
 
 
+def explain_probes(reader) -> None:
+    """EXPLAIN ANALYZE of each probe: a unit or bigram, its terms row; a longer run, the check of its candidates."""
+    import numpy as np
+    from archive.engines.postgres.arrays import POSTINGS_SQL, check_sql
+    from archive.engines.postgres.schema import CHARS
+    conn, gen = reader.conn, reader.gen
+    for term in PROBES:
+        if len(term) <= 2:
+            sql, params = POSTINGS_SQL, {"f": CHARS, "t": term}
+        else:
+            docs = None
+            for gram in gen.run_grams(term):
+                found = gen.postings(conn, "chars", gram)[0]
+                docs = found if docs is None else np.intersect1d(docs, found, assume_unique=True)
+            sql, params = check_sql(term, gen.seqs[docs].tolist())
+            print(f"\n{term}: {len(docs)} candidates")
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
+        print(f"\nEXPLAIN ANALYZE, postings of {term}:")
+        print("\n".join("  " + row[0] for row in plan))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default="law")
@@ -102,29 +123,13 @@ def main(argv=None) -> int:
         for kind, secs in sorted(by_kind.items(), key=lambda kv: -sum(kv[1])):
             print(f"  {sum(secs):8.1f} s  {len(secs):5d}×  {kind}")
 
-        import numpy as np
         from archive.engines.postgres import PostgresEngine
-        from archive.engines.postgres.arrays import POSTINGS_SQL, check_sql
-        from archive.engines.postgres.schema import CHARS
         engine = PostgresEngine(url)
         t = time.perf_counter()
         reader = engine.reader()
         print(f"first reader (loads the generation's arrays): {time.perf_counter() - t:.2f} s, "
               f"{reader.gen.size} paragraphs")
-        conn, gen = reader.conn, reader.gen
-        for term in PROBES:  # a unit or bigram: its terms row; a longer run: the check of its candidates
-            if len(term) <= 2:
-                sql, params = POSTINGS_SQL, {"f": CHARS, "t": term}
-            else:
-                docs = None
-                for gram in gen.run_grams(term):
-                    found = gen.postings(conn, "chars", gram)[0]
-                    docs = found if docs is None else np.intersect1d(docs, found, assume_unique=True)
-                sql, params = check_sql(term, gen.seqs[docs].tolist())
-                print(f"\n{term}: {len(docs)} candidates")
-            plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
-            print(f"\nEXPLAIN ANALYZE, postings of {term}:")
-            print("\n".join("  " + row[0] for row in plan))
+        explain_probes(reader)
         reader.close()
         engine.close()
         statements_per_search(server, url)
