@@ -16,7 +16,7 @@ a generation's facet arrays are read from them.
 """
 
 from array import array
-from collections import defaultdict
+from collections import Counter
 
 import numpy as np
 
@@ -28,59 +28,47 @@ PARTS_MAX = 8  # a term's incremental parts are merged into its terms row once i
 POSTINGS_COLUMNS = ("field", "term", "base", "n", "weighted", "data")
 
 
-def _numbering() -> defaultdict:
-    """A dict that numbers each new key it is asked for (0, 1, …)."""
-    numbers: defaultdict = defaultdict()
-    numbers.default_factory = numbers.__len__
-    return numbers
-
-
 class Postings:
     """The postings a run's paragraphs add, numbered in the order they were given (0, 1, …)."""
 
     def __init__(self):
         self.n = 0
-        self.ids: dict[int, dict[str, int]] = {f: _numbering() for f in FIELDS}
-        self.term = {f: array("i") for f in FIELDS}  # each occurrence's term (counted when written)
-        self.count = {f: array("i") for f in FIELDS}  # occurrences a paragraph added
-        self.merged: dict[int, list] = {f: [] for f in FIELDS}  # (term ids, docs) of merged runs
+        self.ids: dict[int, dict[str, int]] = {f: {} for f in FIELDS}
+        self.term = {f: array("i") for f in FIELDS}
+        self.doc = {f: array("i") for f in FIELDS}
+        self.tf = {f: array("i") for f in FIELDS}
+        self.merged: dict[int, list] = {f: [] for f in FIELDS}  # (term ids, docs, tfs) of merged runs
 
     def add(self, units: str, text, title, section, values) -> None:
         """One paragraph: its units string, the word tokens of its three words fields, its facet values."""
-        number, term, count = self.ids, self.term, self.count
-        term[CHARS].extend(map(number[CHARS].__getitem__, units))  # (a new term: numbered)
-        term[CHARS].extend(map(number[CHARS].__getitem__, map(str.__add__, units, units[1:])))
-        count[CHARS].append(max(0, 2 * len(units) - 1))
-        for field, found in ((TEXT, text), (TITLE, title), (SECTION, section), (FACET, values)):
-            term[field].extend(map(number[field].__getitem__, found))
-            count[field].append(len(found))
+        chars = Counter(units)
+        chars.update(map(str.__add__, units, units[1:]))
+        n = self.n
+        for field, counts in ((CHARS, chars), (TEXT, Counter(text)), (TITLE, Counter(title)),
+                              (SECTION, Counter(section)), (FACET, Counter(values))):
+            if not counts:
+                continue
+            ids = self.ids[field]
+            for t in counts:
+                if t not in ids:
+                    ids[t] = len(ids)
+            self.term[field].extend(map(ids.__getitem__, counts))
+            self.tf[field].extend(counts.values())
+            self.doc[field].extend([n] * len(counts))
         self.n += 1
 
     def merge(self, other: "Postings") -> None:
-        """Append another collector's paragraphs (a worker's run) after these (none added here)."""
-        if len(self.count[CHARS]):
-            raise RuntimeError("a collector takes paragraphs from add() or from merge(), not both")
+        """Append another collector's paragraphs (a worker's run) after these."""
         for field in FIELDS:
-            mapped = np.array(list(map(self.ids[field].__getitem__, other.ids[field])), dtype=np.int32)
-            for terms, docs in other.arrays(field):
-                self.merged[field].append((mapped[terms], docs + np.int32(self.n)))
+            ids = self.ids[field]
+            mapped = np.array([ids.setdefault(t, len(ids)) for t in other.ids[field]], dtype=np.int32)
+            for terms, docs, tfs in other.arrays(field):
+                self.merged[field].append((mapped[terms], docs + np.int32(self.n), tfs))
         self.n += other.n
 
-    def __getstate__(self) -> dict:  # (a worker's collector goes to the ingest process pickled)
-        return {**self.__dict__, "ids": {f: dict(ids) for f, ids in self.ids.items()}}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        for f, ids in state["ids"].items():
-            self.ids[f] = _numbering()
-            self.ids[f].update(ids)
-
     def arrays(self, field: int) -> list:
-        """(term ids, docs) of every occurrence, in the order of the paragraphs."""
-        counts = np.frombuffer(self.count[field], dtype=np.int32)
-        own = (np.frombuffer(self.term[field], dtype=np.int32),
-               np.repeat(np.arange(self.n - len(counts), self.n, dtype=np.int32), counts))
-        return self.merged[field] + [own]
+        own = [np.frombuffer(a, dtype=np.int32) for a in (self.term[field], self.doc[field], self.tf[field])]
+        return self.merged[field] + [tuple(own)]
 
     def terms(self, field: int) -> list[str]:
         return list(self.ids[field])
@@ -94,24 +82,19 @@ def part_rows(postings: Postings, seqs: np.ndarray):
     base = int(seqs[0]) if len(seqs) else 0
     for field in FIELDS:
         found = postings.arrays(field)
-        terms = np.concatenate([t for t, _ in found])
+        terms = np.concatenate([t for t, _, _ in found])
         if not len(terms):
             continue
         order = np.argsort(terms, kind="stable")  # docs were added in order: ascending within a term
         terms = terms[order]
-        docs = np.concatenate([d for _, d in found])[order]
-        first = np.ones(len(terms), dtype=bool)  # a term's first occurrence in a paragraph
-        first[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
-        at = np.flatnonzero(first)
-        tfs = np.diff(np.r_[at, len(terms)])
-        terms, docs = terms[at], seqs[docs[at]] - base
+        docs = seqs[np.concatenate([d for _, d, _ in found])[order]] - base
+        tfs = np.concatenate([f for _, _, f in found])[order]
         bounds = np.r_[0, np.flatnonzero(np.diff(terms)) + 1, len(terms)]
         data, offsets, weighted = encode_field(bounds, docs, tfs)
         names = postings.terms(field)
-        offsets = offsets.tolist()
-        for name, n, flag, start, end in zip(map(names.__getitem__, terms[bounds[:-1]].tolist()),
-                                             np.diff(bounds).tolist(), weighted.tolist(), offsets, offsets[1:]):
-            yield field, name, base, n, flag, data[start:end]
+        for i, start in enumerate(bounds[:-1].tolist()):
+            yield (field, names[terms[start]], base, int(bounds[i + 1] - start), bool(weighted[i]),
+                   data[offsets[i]:offsets[i + 1]])
 
 
 def decode_parts(rows) -> tuple[np.ndarray, np.ndarray]:
