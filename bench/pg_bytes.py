@@ -122,9 +122,10 @@ def main(argv=None) -> int:
             sys.exit(f"ingest failed:\n{r['stderr'][-3000:]}")
         summary = json.loads(r["stdout"])
         ingest = {"files": len(files), "mb": mb, "paragraphs": summary["paragraphs"], "wall": r["wall"],
-                  "client_cpu": r["cpu"], "server_cpu": server_cpu(server) - cpu_before}
+                  "client_cpu": r["cpu"], "server_cpu": server_cpu(server) - cpu_before, "rss_mb": r["rss_mb"]}
         print(f"ingest: {len(files)} files, {mb:.1f} MB, {summary['paragraphs']} paragraphs: {r['wall']:.1f} s wall, "
-              f"CPU client {r['cpu']:.1f} s, server {ingest['server_cpu']:.1f} s (load {os.getloadavg()[0]:.1f})")
+              f"CPU client {r['cpu']:.1f} s, server {ingest['server_cpu']:.1f} s, peak RSS {r['rss_mb']:.0f} MB "
+              f"(load {os.getloadavg()[0]:.1f})")
         res = {"ingest": ingest, "bytes": byte_breakdown(url, mb), "search": search_times(url, args.rounds)}
         if args.json:
             Path(args.json).write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

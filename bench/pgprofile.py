@@ -70,6 +70,27 @@ def statements_per_search(server, url: str) -> None:
         print(f"  {n / len(QUERIES):5.1f}  {key}")
 
 
+def explain_probes(reader) -> None:
+    """EXPLAIN ANALYZE of each probe: a unit or bigram, its terms row; a longer run, the check of its candidates."""
+    import numpy as np
+    from archive.engines.postgres.arrays import POSTINGS_SQL, check_sql
+    from archive.engines.postgres.schema import CHARS
+    conn, gen = reader.conn, reader.gen
+    for term in PROBES:
+        if len(term) <= 2:
+            sql, params = POSTINGS_SQL, {"f": CHARS, "t": term}
+        else:
+            docs = None
+            for gram in gen.run_grams(term):
+                found = gen.postings(conn, "chars", gram)[0]
+                docs = found if docs is None else np.intersect1d(docs, found, assume_unique=True)
+            sql, params = check_sql(term, gen.seqs[docs].tolist())
+            print(f"\n{term}: {len(docs)} candidates")
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
+        print(f"\nEXPLAIN ANALYZE, postings of {term}:")
+        print("\n".join("  " + row[0] for row in plan))
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default="law")
@@ -103,36 +124,12 @@ def main(argv=None) -> int:
             print(f"  {sum(secs):8.1f} s  {len(secs):5d}×  {kind}")
 
         from archive.engines.postgres import PostgresEngine
-        from archive.engines.postgres.arrays import _tf_sql
-        from archive.engines.postgres.rows import code
-        from archive.engines.postgres.schema import CHARS, SCHEMA
         engine = PostgresEngine(url)
         t = time.perf_counter()
         reader = engine.reader()
         print(f"first reader (loads the generation's arrays): {time.perf_counter() - t:.2f} s, "
               f"{reader.gen.size} paragraphs")
-        conn = reader.conn
-        for term in PROBES:
-            if len(term) == 1:
-                params: list = []
-                tf = _tf_sql(CHARS, term, params)
-                params.append([code(CHARS, term)])
-                sql = (f"SELECT array_agg(seq ORDER BY seq), array_agg(tf ORDER BY seq) FROM (SELECT seq, {tf} AS tf "
-                       f"FROM {SCHEMA}.paragraphs WHERE terms @> %s::integer[]) AS m WHERE tf > 0")
-            else:
-                grams = [term[i:i + 2] for i in range(len(term) - 1)]
-                params = [sorted({code(CHARS, g) for g in grams}), term]
-                sql = (f"SELECT array_agg(seq ORDER BY seq) FROM {SCHEMA}.paragraphs "
-                       f"WHERE terms @> %s::integer[] AND strpos(units, %s) > 0")
-            plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
-            print(f"\nEXPLAIN ANALYZE, postings of {term}:")
-            print("\n".join("  " + row[0] for row in plan))
-            for work_mem in ("4MB", "64MB"):  # the default, and enough for an exact bitmap: warm, both
-                conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
-                plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
-                keep = [r[0].strip() for r in plan if r[0].strip().startswith(("Heap Blocks", "Execution Time"))
-                        or "temp" in r[0]]
-                print(f"  again, warm, work_mem {work_mem}: " + "; ".join(keep))
+        explain_probes(reader)
         reader.close()
         engine.close()
         statements_per_search(server, url)

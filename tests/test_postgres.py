@@ -34,6 +34,7 @@ from archive.analysis import unit_string  # noqa: E402
 from archive.engines import open_engine  # noqa: E402
 from archive.engines.base import Filters  # noqa: E402
 from archive.engines.postgres import PostgresEngine  # noqa: E402
+from archive.engines.postgres import postings  # noqa: E402
 from archive.engines.postgres.lock import LOCK_KEY  # noqa: E402
 from archive.engines.postgres.connect import DatabaseUnavailable  # noqa: E402
 from archive.errors import IndexBusy, IndexMissing, IndexOutdated  # noqa: E402
@@ -288,7 +289,10 @@ def meeting_file(n: int, body: str = "") -> str:
 PER_FILE = 3  # paragraphs of a meeting_file, each holding 会议: its title and two
 
 
-def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path):  # noqa: F811
+@pytest.mark.parametrize("parts", [postings.PARTS_MAX, 1])
+def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path, monkeypatch, parts):  # noqa: F811
+    """Each run adds a part to its terms' postings; with PARTS_MAX 1, every run merges them into the terms rows."""
+    monkeypatch.setattr(postings, "PARTS_MAX", parts)
     corpus = tmp_path / "corpus"
     for n in range(1, 4):
         write(corpus / f"m{n}.md", meeting_file(n))
@@ -304,6 +308,10 @@ def test_incremental_ingest_answers_as_whoosh(pg_server, tmp_path):  # noqa: F81
     for i, step in enumerate(steps):
         step()
         sw, sp = ingest([corpus], whoosh), ingest([corpus], pg)
+        with psycopg.connect(pg.url) as conn:
+            most = conn.execute("SELECT coalesce(max(n), 0) FROM (SELECT count(*) AS n FROM archive.postings "
+                                "GROUP BY field, term) AS t").fetchone()[0]
+        assert most < parts, (i, most)  # (1: every part merged into the terms rows at once)
         keys = ("added", "updated", "unchanged", "removed", "meetings", "paragraphs")
         assert {k: getattr(sp, k) for k in keys} == {k: getattr(sw, k) for k in keys}, i
         # A fresh Whoosh index of the same files: the statistics without deleted documents.
@@ -574,3 +582,18 @@ def test_cli_takes_a_database(pg_server, sample_index, tmp_path):  # noqa: F811
     expected = SearchService(sample_index).search(SearchRequest(q="森林防火"))
     answer.pop("took_ms"), expected.pop("took_ms")
     assert answer == expected and answer["total"] > 0
+
+
+def test_units_made_by_sql_are_the_units_string(pg_server):  # noqa: F811
+    """Where a row leaves `units` NULL, the check of a literal run makes it from the text in SQL."""
+    from archive.engines.postgres.rows import FULL_WIDTH, HALF_WIDTH, TEXT_UNITS_SQL, stored_units
+    texts = ["第一条　为了保护环境，制定本条例。", "ＧＢ／Ｔ 16180 劳动能力鉴定", "Ａ（ａ） b\u3000c", "環境保護", "x\ty",
+             FULL_WIDTH, "Ｅｎｇｌｉｓｈ", "a\u00a0b", "（一）　依法；", ""]
+    with psycopg.connect(pg_server.create_database()) as conn:
+        for text in texts:
+            units = unit_string(text)
+            made = conn.execute(f"SELECT {TEXT_UNITS_SQL} FROM (SELECT %s::text AS text) AS p",
+                                (FULL_WIDTH, HALF_WIDTH, text)).fetchone()[0]
+            assert (made == units) == (stored_units(text, units) is None), text
+    assert stored_units("第一条　为了（一）", unit_string("第一条　为了（一）")) is None
+    assert stored_units("環境", unit_string("環境")) == "环境"

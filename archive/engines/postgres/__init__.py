@@ -2,6 +2,7 @@
 
     schema.py    the tables and indexes (all in the schema `archive`), the schema version
     rows.py      records (archive/index/records.py) as rows: the engine-neutral analysis done in Python
+    postings.py  postings per term (varint gaps and frequencies), written per ingest run, merged
     urls.py      database URLs parsed and redacted here (no message shows a password)
     connect.py   connections, the pool, the errors a front understands
     roles.py     `archive db init` on one node, `archive db grant ROLE` (the reader role `serve` runs as)

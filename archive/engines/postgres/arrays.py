@@ -12,19 +12,18 @@ first reader that sees it, and shared by the readers of the same generation:
   counting a result set with NumPy;
 * the statistics of BM25F: N, the total field lengths, and df per term,
   read as needed;
-* term postings (documents and term frequencies), fetched with SQL: the
-  candidates of a term's code from the GIN index, each checked and its
-  frequency counted on the row's strings; and literal runs, their
-  candidates checked with strpos. Kept in the LRU cache both engines share
-  (archive/engines/arrays/facets.py).
+* term postings (documents and term frequencies): a term's parts (its
+  terms row's, then the `postings` rows of incremental runs: postings.py),
+  less the seqs this generation no longer holds; and literal runs: their candidates (the documents holding each of
+  their bigrams) checked with strpos on the rows' units. Kept in the LRU
+  cache both engines share (archive/engines/arrays/facets.py).
 
 Every read is made through the reader's connection, in its snapshot of this
 generation: cached arrays and freshly fetched postings always agree.
 
-On a cluster (cluster.py) the same SQL runs on the coordinator: the
-conditions on a term's or run's candidates go to the shards in the Remote
-SQL, and the facet values are grouped by meeting (the partition key) so
-that the shards aggregate them.
+On a cluster (cluster.py) the same SQL runs on the coordinator: postings
+(the facet values' too) are the coordinator's, and the check of a run's
+candidates goes to the shards in the Remote SQL.
 """
 
 import numpy as np
@@ -32,56 +31,33 @@ import numpy as np
 from ... import facets
 from ..arrays.facets import FacetArrays
 from .cluster import layout
-from .rows import code, word_token
-from .schema import CHARS, FIELDS, SCHEMA, WORD_COLUMNS
+from .postings import decode_parts
+from .rows import FULL_WIDTH, HALF_WIDTH, SPACELESS_SQL, TEXT_UNITS_SQL, quantize
+from .schema import FACET, FIELDS, SCHEMA
 
 DF_CACHE_ENTRIES = 1_000_000  # document frequencies held
 LENGTH_FIELDS = ("text", "title", "section", "chars")
 S = SCHEMA
-FACET_GROUPS_SQL = f"SELECT facets, array_agg(seq) FROM {S}.paragraphs GROUP BY meeting_id, facets"
 
 
-def _regex_literal(char: str) -> str:
-    """A character as itself in a PostgreSQL regular expression, under any collation. Only ASCII
-    characters are special; a backslash before a letter or digit starts an escape, and which characters
-    are letters may follow the database's ctype (Python's isalnum and glibc's iswalnum differ, e.g. on the
-    Devanagari vowel sign ि), so only ASCII punctuation is escaped."""
-    return "\\" + char if char.isascii() and not char.isalnum() else char
+# A term's parts: the rebuild's (in its terms row), then those of the incremental runs since.
+POSTINGS_SQL = f"""SELECT base, n, weighted, data FROM {S}.terms WHERE field = %(f)s AND term = %(t)s AND data IS NOT NULL
+                   UNION ALL SELECT base, n, weighted, data FROM {S}.postings WHERE field = %(f)s AND term = %(t)s
+                   ORDER BY base"""
+FACET_POSTINGS_SQL = f"""SELECT term, base, n, weighted, data FROM {S}.terms WHERE field = {FACET} AND data IS NOT NULL
+                         UNION ALL SELECT term, base, n, weighted, data FROM {S}.postings WHERE field = {FACET}
+                         ORDER BY term, base"""
 
 
-def _tf_sql(field: int, term: str, params: list) -> str:
-    """SQL counting the occurrences of a term of a field in a row's strings (0: not there)."""
-    if field == CHARS:
-        if len(term) == 2 and term[0] == term[1]:  # occurrences of "aa" overlap in "aaa": count each start
-            params.append(_regex_literal(term[0]) + "(?=" + _regex_literal(term[1]) + ")")
-            return "regexp_count(units, %s)"
-        params += [term, len(term.encode("utf-8"))]
-        return "(octet_length(units) - octet_length(replace(units, %s, ''))) / %s"
-    token = word_token(term)
-    column = WORD_COLUMNS[field]
-    params += [token, len(token.encode("utf-8"))]
-    return f"(octet_length({column}) - octet_length(replace({column}, %s, ''))) / %s"
-
-
-def term_sql(field: int, term: str) -> tuple[str, list]:
-    """(SQL, parameters) of a term's postings: seqs and frequencies, candidates from the GIN index."""
-    params: list = []
-    tf = _tf_sql(field, term, params)
-    params.append([code(field, term)])
-    return f"""SELECT array_agg(seq ORDER BY seq), array_agg(tf ORDER BY seq) FROM
-                 (SELECT seq, {tf} AS tf FROM {S}.paragraphs WHERE terms @> %s::integer[]) AS m
-               WHERE tf > 0""", params
-
-
-def run_sql(run: str, grams: list[str]) -> tuple[str, list]:
-    """(SQL, parameters) of a literal run's postings: seqs and each distinct bigram's frequencies."""
-    params: list = []
-    tfs = ", ".join(f"{_tf_sql(CHARS, g, params)} AS tf{i}" for i, g in enumerate(grams))
-    params += [sorted({code(CHARS, g) for g in grams}), run]
-    aggregates = ", ".join(f"array_agg(tf{i} ORDER BY seq)" for i in range(len(grams)))
-    return f"""SELECT array_agg(seq ORDER BY seq), {aggregates} FROM
-                 (SELECT seq, {tfs} FROM {S}.paragraphs
-                  WHERE terms @> %s::integer[] AND strpos(units, %s) > 0) AS m""", params
+def check_sql(run: str, seqs: list[int]) -> tuple[str, list]:
+    """(SQL, parameters) of the exact check of a literal run: which of the candidates hold it."""
+    # A run without ASCII meets no character the translation makes (a run is normalized: no full-width
+    # ASCII in it), so it is looked for in the text without spaces. (No coalesce(): postgres_fdw would
+    # not send it to the shards.)
+    folded = any(c in HALF_WIDTH for c in run)
+    return (f"""SELECT array_agg(seq) FROM {S}.paragraphs WHERE seq = ANY(%s) AND (strpos(units, %s) > 0
+                OR (units IS NULL AND strpos({TEXT_UNITS_SQL if folded else SPACELESS_SQL}, %s) > 0))""",
+            [seqs, run, *((FULL_WIDTH, HALF_WIDTH) if folded else ()), run])
 
 
 def _bigrams(run: str) -> list[str]:
@@ -102,21 +78,22 @@ class Generation(FacetArrays):
                                     ).fetchone()[0]
         self.cluster = layout(conn) if self.sharded else None
         row = conn.execute(f"""SELECT array_agg(seq ORDER BY seq), array_agg(date_sort ORDER BY seq),
-                                      array_agg(qlen_text ORDER BY seq), array_agg(qlen_title ORDER BY seq),
-                                      array_agg(qlen_section ORDER BY seq), array_agg(qlen_chars ORDER BY seq)
+                                      array_agg(len_text ORDER BY seq), array_agg(len_title ORDER BY seq),
+                                      array_agg(len_section ORDER BY seq), array_agg(len_chars ORDER BY seq)
                                FROM {S}.paragraphs""").fetchone()
         self.seqs = np.array(row[0] or [], dtype=np.int64)
         self.size = len(self.seqs)
         self.date_sort = np.array(row[1] or [], dtype=np.int64)
-        self._lengths = {name: np.array(values or [], dtype=np.float64) for name, values in zip(LENGTH_FIELDS, row[2:])}
+        self._lengths = {name: quantize(np.array(values or [], dtype=np.int64))
+                         for name, values in zip(LENGTH_FIELDS, row[2:])}
         self.values_of = {field: [] for field in facets.fields()}
         by_field: dict[str, list] = {field: [] for field in facets.fields()}
-        for entry, seqs in self._facet_seqs(conn):
+        for entry, docs in self._facet_docs(conn):
             field, _, value = entry.partition(":")
-            by_field.setdefault(field, []).append((value, seqs))
+            by_field.setdefault(field, []).append((value, docs))
         for field, found in by_field.items():
             found.sort(key=lambda pair: pair[0])
-            docs = [np.sort(self.docnums(seqs)) for _, seqs in found]
+            docs = [d for _, d in found]
             self.values_of[field] = [v for v, _ in found]
             self.docs_of[field] = np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, dtype=np.int32)
             self.bounds_of[field] = np.cumsum([0] + [len(d) for d in docs]).astype(np.int64)
@@ -128,20 +105,17 @@ class Generation(FacetArrays):
         self.all_values = {field: sorted(found) for field, found in values.items()}
         self.everything = np.ones(self.size, dtype=bool)
 
-    def _facet_seqs(self, conn):
-        """("field:value", an array of the seqs of the paragraphs holding it) of every facet value."""
-        if not self.sharded:
-            return [(f, np.array(seqs, dtype=np.int64)) for f, seqs in conn.execute(
-                f"SELECT f, array_agg(seq) FROM {S}.paragraphs CROSS JOIN unnest(facets) AS f GROUP BY f").fetchall()]
-        # Grouped by meeting and the whole array of values, the shards aggregate (partitionwise;
-        # unnest() would keep the rows from being sent); the values are taken apart here.
-        conn.execute("SELECT set_config('enable_partitionwise_aggregate', 'on', true)")
-        parts: dict[str, list] = {}
-        for values, seqs in conn.execute(FACET_GROUPS_SQL).fetchall():
-            held = np.array(seqs, dtype=np.int64)
-            for entry in values:
-                parts.setdefault(entry, []).append(held)
-        return [(entry, np.concatenate(found)) for entry, found in parts.items()]
+    def _facet_docs(self, conn):
+        """("field:value", its documents) of every facet value a paragraph of this generation holds."""
+        rows = conn.execute(FACET_POSTINGS_SQL).fetchall()
+        out, start = [], 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i][0] != rows[start][0]:
+                docs = self._live(*decode_parts([r[1:] for r in rows[start:i]]))[0]
+                if len(docs):
+                    out.append((rows[start][0], docs))
+                start = i
+        return out
 
     # -- documents -----------------------------------------------------------------
 
@@ -190,8 +164,18 @@ class Generation(FacetArrays):
         return self._cached((number, text), lambda: self._fetch_term(conn, number, text))
 
     def _fetch_term(self, conn, field: int, term: str):
-        row = conn.execute(*term_sql(field, term)).fetchone()
-        return self._arrays(row[0], [row[1]])
+        return self._live(*decode_parts(conn.execute(POSTINGS_SQL, {"f": field, "t": term}).fetchall()))
+
+    def _live(self, seqs: np.ndarray, tfs: np.ndarray):
+        """(documents, frequencies) of the postings whose seqs this generation holds."""
+        docs = np.searchsorted(self.seqs, seqs)
+        if len(docs) and self.size:  # a deleted paragraph stays in its part until the part is rewritten
+            kept = self.seqs[np.minimum(docs, self.size - 1)] == seqs
+            if not kept.all():
+                docs, tfs = docs[kept], tfs[kept]
+        elif len(docs):
+            docs, tfs = docs[:0], tfs[:0]
+        return docs, tfs
 
     def run(self, conn, run: str):
         """(documents, frequencies of each distinct bigram) of a literal run of two units or more."""
@@ -202,11 +186,11 @@ class Generation(FacetArrays):
         return list(dict.fromkeys(_bigrams(run)))
 
     def _fetch_run(self, conn, run: str):
-        row = conn.execute(*run_sql(run, self.run_grams(run))).fetchone()
-        return self._arrays(row[0], list(row[1:]))
-
-    def _arrays(self, seqs, tfs: list):
-        if not seqs:
-            return (np.zeros(0, dtype=np.int64),) + tuple(np.zeros(0, dtype=np.float64) for _ in tfs)
-        docs = self.docnums(np.array(seqs, dtype=np.int64))
-        return (docs,) + tuple(np.array(t, dtype=np.float64) for t in tfs)
+        grams = [self.postings(conn, "chars", g) for g in self.run_grams(run)]
+        docs = grams[0][0]
+        for found, _ in grams[1:]:
+            docs = np.intersect1d(docs, found, assume_unique=True)
+        if len(run) > 2 and len(docs):  # the bigrams may be apart: the run itself, checked on the units
+            held = conn.execute(*check_sql(run, self.seqs[docs].tolist())).fetchone()[0] or []
+            docs = self.docnums(np.sort(np.array(held, dtype=np.int64)))
+        return (docs,) + tuple(tfs[np.searchsorted(found, docs)] for found, tfs in grams)

@@ -25,17 +25,19 @@ import time
 import uuid
 from contextlib import contextmanager
 
+import numpy as np
 import psycopg
 from psycopg.types.json import Json
 
-from ...analysis import ANALYZER_VERSION, SEGMENTER
+from ...analysis import ANALYZER_VERSION, SEGMENTER, unit_string
 from ...errors import IndexOutdated
 from ...workers import in_parallel, total_bytes, worker_count
 from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
 from .lock import lock_ingest, release
 from .roles import carry_grants
-from .rows import Stats, column_words, lines, term_lines
+from .postings import POSTINGS_COLUMNS, compact, part_rows
+from .rows import Stats, lines, unpack_info, word_tokens
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
 from .users import create_store
@@ -101,6 +103,7 @@ class PostgresIndexer:
         self.stats = Stats()  # what this run adds to the statistics (deletions subtract)
         self.buffers: dict[str, list] = {"meetings": [], "paragraphs": [], "files": []}
         self.staged: set[str] = set()  # a cluster's temporary tables made so far
+        self.seqs: list[np.ndarray] = []  # the seqs the run's paragraphs were given, in order
         self.committed = False
         if rebuilding:
             conn.execute(f"DROP SCHEMA IF EXISTS {BUILD_SCHEMA} CASCADE")
@@ -157,9 +160,13 @@ class PostgresIndexer:
                 target = f"{self.schema}.{table}"
                 if self.cluster is not None and table != "files":
                     target = self._stage(cur, table)
+                rows = sum(text.count("\n") for text in buffered)  # (one a line: COPY escapes newlines)
                 with cur.copy(f"COPY {target} ({', '.join(COLUMNS[table])}) FROM STDIN") as copy:
                     copy.write("".join(buffered).encode("utf-8"))
                 buffered.clear()
+                if table == "paragraphs":  # given by the sequence, one after the other (one ingest at a time)
+                    last = cur.execute(f"SELECT currval('{self.schema}.seq')").fetchone()[0]
+                    self.seqs.append(np.arange(last - rows + 1, last + 1, dtype=np.int64))
                 if target != f"{self.schema}.{table}":
                     cur.execute(f"INSERT INTO {self.schema}.{table} SELECT * FROM {target}")
                     cur.execute(f"TRUNCATE {target}")
@@ -177,10 +184,14 @@ class PostgresIndexer:
         """Delete a source's rows, taking them out of the statistics."""
         s, stats = self.schema, self.stats
         with self.conn.cursor() as cur:
-            cur.execute(f"""DELETE FROM {s}.paragraphs WHERE source = %s RETURNING units, words_text, words_title,
-                            words_section, len_text, len_title, len_section, len_chars""", (source,))
-            for units, wt, wti, ws, lt, lti, ls, lc in cur.fetchall():
-                stats.add_terms(units, column_words(wt), column_words(wti), column_words(ws), sign=-1)
+            titles = dict(cur.execute(f"SELECT meeting_id, info->>'title' FROM {s}.meetings WHERE source = %s "
+                                      "ORDER BY seq DESC", (source,)).fetchall())  # (the first row's title last)
+            cur.execute(f"""DELETE FROM {s}.paragraphs WHERE source = %s RETURNING units, text, meeting_id, info,
+                            len_text, len_title, len_section, len_chars""", (source,))
+            for units, text, meeting_id, info, lt, lti, ls, lc in cur.fetchall():
+                info = unpack_info(info, titles.get(meeting_id)) or {}
+                stats.add_terms(unit_string(text) if units is None else units, word_tokens(text), word_tokens(info.get("meeting_title")),
+                                word_tokens(info.get("section")), sign=-1)
                 stats.add_lengths({"text": lt, "title": lti, "section": ls, "chars": lc}, sign=-1)
                 stats.documents -= 1
             for table in ("meetings", "files"):
@@ -195,16 +206,8 @@ class PostgresIndexer:
         self._flush()
         s, conn, stats = self.schema, self.conn, self.stats
         with conn.cursor() as cur:
-            if self.rebuilding:
-                with cur.copy(f"COPY {s}.terms (field, term, df) FROM STDIN") as copy:
-                    batch = []
-                    for line in term_lines(stats):
-                        batch.append(line)
-                        if len(batch) >= 100_000:
-                            copy.write("".join(batch).encode("utf-8"))
-                            batch.clear()
-                    copy.write("".join(batch).encode("utf-8"))
-            else:
+            self._write_postings(cur)
+            if not self.rebuilding:
                 self._update_terms(cur)
             lengths, generation = stats.lengths, uuid.uuid4().hex
             if self.cluster is not None:  # every shard is stamped with the commit (see cluster.py)
@@ -220,18 +223,41 @@ class PostgresIndexer:
                 if self.cluster is None:
                     for sql in indexes(s):
                         cur.execute(sql)
-                    cur.execute(f"ANALYZE {s}.paragraphs, {s}.meetings, {s}.terms, {s}.files")
+                    cur.execute(f"ANALYZE {s}.paragraphs, {s}.meetings, {s}.terms, {s}.postings, {s}.files")
                 else:  # (the shards' tables have their indexes; ANALYZE of a foreign table reads all of it)
                     for sql in local_indexes(s):
                         cur.execute(sql)
-                    cur.execute(f"ANALYZE {s}.terms, {s}.files")
+                    cur.execute(f"ANALYZE {s}.terms, {s}.postings, {s}.files")
                 self._swap(cur)
-            elif self.cluster is None:
-                cur.execute(f"SELECT gin_clean_pending_list('{SCHEMA}.paragraphs_terms'::regclass)")
-            else:  # postgres_fdw commits the shards one after the other: no reader in between
+            elif self.cluster is not None:  # postgres_fdw commits the shards one after the other: no reader in between
                 lock_state(cur)
         self.committed = True
         conn.commit()
+
+    def _write_postings(self, cur) -> None:
+        """The run's postings: a rebuild's in the terms rows (with their df), an incremental run's as a part
+        of each term it adds to (its df added to the statistics; a term with too many parts, merged)."""
+        postings = self.stats.postings
+        if not postings:
+            return
+        seqs = np.concatenate(self.seqs)
+        if len(seqs) != postings.n:
+            raise RuntimeError(f"{postings.n} paragraphs analysed, {len(seqs)} written")
+        table, columns = (("terms", ("field", "term", "df", *POSTINGS_COLUMNS[2:])) if self.rebuilding
+                          else ("postings", POSTINGS_COLUMNS))
+        df, touched = self.stats.df, []
+        with cur.copy(f"COPY {self.schema}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int2", "text", *(["int4"] if self.rebuilding else []), "int8", "int4", "bool", "bytea"])
+            for row in part_rows(postings, seqs):
+                scored = row[0] in df  # (not the facet values: df 0)
+                if self.rebuilding:
+                    copy.write_row((row[0], row[1], row[3] if scored else 0, *row[2:]))
+                    continue
+                copy.write_row(row)
+                if scored:
+                    df[row[0]][row[1]] += row[3]
+                touched.append(row[:2])
+        compact(cur, self.schema, touched)
 
     def _swap(self, cur) -> None:
         """Drop the old schema and rename the new one in its place (in this transaction).

@@ -4,26 +4,26 @@ What the Whoosh engine indexes, this engine stores: the units view (`chars`:
 every unit and every bigram of unit_string(text)) and the words views (text,
 title, section: archive.analysis.words, sub-words included), with field
 lengths as Whoosh counts them (chars: 2n - 1 for n units; words: tokens),
-stored raw (for the totals) and quantized to Whoosh's byte (for scoring).
+stored raw (for the totals; quantized to Whoosh's byte when read, for scoring).
 Facet values are tokenized as Whoosh's KEYWORD fields tokenize them and
 stored as "field:value" (one array, whatever facet fields records have).
 
-Terms are indexed as 32-bit codes (a keyed BLAKE2b of field and term): every
-match found through a code is checked on the row's strings (a literal run or
-unit in `units`, a word in its words column), so a collision of two codes can
-only add a candidate that the check drops.
+Each paragraph's terms and their frequencies go to the run's postings
+(postings.py), written per term at the end of the run; the rows keep the
+units string only for the exact check of literal runs.
 """
 
-import bisect
-import hashlib
 import json
 import re
 from collections import Counter
 from functools import lru_cache
 
+import numpy as np
+
 from ...analysis import normalize, unit_string, words
 from ... import facets
 from ...schema import FILE, MEETING, PARAGRAPH
+from .postings import Postings
 from .schema import CHARS, SECTION, TEXT, TITLE
 
 # Whoosh's field-length byte (whoosh.util.numeric): the length each byte stands for, and the byte of
@@ -31,68 +31,17 @@ from .schema import CHARS, SECTION, TEXT, TITLE
 BYTE_LENGTHS = [int(round((pow(1.033, n) - 1) * 27)) for n in range(256)]
 
 
-def quantize(length: int) -> int:
-    """A field length as Whoosh's length column answers it."""
-    if not length:
-        return 0
-    byte = 255 if length >= BYTE_LENGTHS[-1] else bisect.bisect_left(BYTE_LENGTHS, length)
-    return BYTE_LENGTHS[byte]
+def quantize(lengths: np.ndarray) -> np.ndarray:
+    """Field lengths as Whoosh's length column answers them."""
+    return QUANTIZED[np.minimum(np.searchsorted(QUANTIZED, lengths), 255)]
 
 
-# -- term codes ------------------------------------------------------------------
-
-_PERSON = {f: f"archive-f{f}".encode() for f in (CHARS, TEXT, TITLE, SECTION)}
-_CODES: dict[int, dict[str, int]] = {f: {} for f in _PERSON}  # the codes computed so far, per field
-_CODES_HELD = 2_000_000
-
-
-def _new_code(field: int, term: str) -> int:
-    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=4, person=_PERSON[field]).digest()
-    value = int.from_bytes(digest, "little", signed=True)
-    cache = _CODES[field]
-    if len(cache) >= _CODES_HELD:
-        cache.clear()
-    cache[term] = value
-    return value
-
-
-def code(field: int, term: str) -> int:
-    """The term's 32-bit code in the GIN-indexed `terms` column."""
-    found = _CODES[field].get(term)
-    return found if found is not None else _new_code(field, term)
-
-
-def codes(field: int, terms) -> list[int]:
-    """The codes of many terms of a field."""
-    terms = list(terms)
-    found = list(map(_CODES[field].get, terms))
-    if None in found:
-        found = [c if c is not None else _new_code(field, t) for c, t in zip(found, terms)]
-    return found
-
-
-# -- words columns: a word's frequency is counted on the string ------------------
-
-OPEN, CLOSE = "\x01", "\x02"  # never in a word (control characters are no word characters)
-
-
-def word_token(word: str) -> str:
-    """A word as it stands in a words column; its frequency is the number of times this occurs."""
-    return OPEN + word + CLOSE
-
-
-def words_column(tokens) -> str:
-    return OPEN + (CLOSE + OPEN).join(tokens) + CLOSE if tokens else ""
-
-
-def column_words(column: str) -> list[str]:
-    """The tokens of a words column."""
-    return [w[:-1] for w in column.split(OPEN)[1:]]
+QUANTIZED = np.array(BYTE_LENGTHS, dtype=np.float64)
 
 
 @lru_cache(maxsize=20000)
 def _word_tokens(value: str) -> tuple[str, ...]:
-    return tuple(w.replace(OPEN, "").replace(CLOSE, "") for _, w, _, _ in words(normalize(value)))
+    return tuple(w for _, w, _, _ in words(normalize(value)))
 
 
 def word_tokens(value: str | None) -> tuple[str, ...]:
@@ -105,6 +54,21 @@ def word_tokens(value: str | None) -> tuple[str, ...]:
 
 
 # -- the units view --------------------------------------------------------------
+
+# What SQL makes of a paragraph's text as its units string, when the row leaves `units` NULL: spaces
+# (ASCII and ideographic) dropped, full-width ASCII as ASCII. Python's unit_string folds more (case,
+# traditional script, other spaces): the row keeps `units` when the two differ.
+FULL_WIDTH = "".join(map(chr, range(0xFF01, 0xFF5F)))
+HALF_WIDTH = "".join(map(chr, range(0x21, 0x7F)))
+_SQL_FOLD = str.maketrans(FULL_WIDTH, HALF_WIDTH)
+SPACELESS_SQL = "replace(replace(text, ' ', ''), '\u3000', '')"
+TEXT_UNITS_SQL = f"translate({SPACELESS_SQL}, %s, %s)"  # (FULL_WIDTH, HALF_WIDTH)
+
+
+def stored_units(text: str, units: str) -> str | None:
+    """The `units` column of a paragraph: None when TEXT_UNITS_SQL gives the units string from its text."""
+    return None if text.replace(" ", "").replace("\u3000", "").translate(_SQL_FOLD) == units else units
+
 
 def chars_terms(units: str) -> set[str]:
     """The distinct terms of the units view: each unit and each bigram of neighbouring units."""
@@ -170,6 +134,65 @@ def _json(value) -> str:
     return _text(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain))
 
 
+# -- a paragraph's info, without its keys -------------------------------------------
+
+# A paragraph's info (archive/index/records.py) is stored as [bits of the keys present, their values]
+# when its keys are these, in this order (its date likewise); its meeting_title as 0 when it is its
+# meeting's title (restored from the meetings row). Any other info is stored as it is.
+PARAGRAPH_INFO = ("n", "meeting_title", "section", "line_start", "line_end", "is_heading", "regions", "topics",
+                  "date", "role", "page", "page_breaks")
+DATE_INFO = ("year", "month", "day", "text", "year_inferred", "source")
+FROM_MEETING = 0
+
+
+def _pack(value, keys):
+    """A dict whose keys are some of `keys` in their order as [bits, values]; else None."""
+    if not isinstance(value, dict):
+        return None
+    bits, at = 0, 0
+    for key in value:
+        while at < len(keys) and keys[at] != key:
+            at += 1
+        if at == len(keys):
+            return None
+        bits |= 1 << at
+    return [bits, *value.values()]
+
+
+def _unpack(packed, keys) -> dict:
+    values = iter(packed[1:])
+    return {key: next(values) for i, key in enumerate(keys) if packed[0] >> i & 1}
+
+
+def pack_info(info, meeting_title):
+    """A paragraph's info as stored: keys left out, the meeting's title left to the meetings row."""
+    packed = _pack(info, PARAGRAPH_INFO)
+    if packed is None or not isinstance(info.get("meeting_title", ""), (str, type(None))):  # (0: the meeting's)
+        return info
+    values = dict(zip((k for i, k in enumerate(PARAGRAPH_INFO) if packed[0] >> i & 1), range(1, len(packed))))
+    if "meeting_title" in values and isinstance(meeting_title, str) and packed[values["meeting_title"]] == meeting_title:
+        packed[values["meeting_title"]] = FROM_MEETING
+    if values.get("date") and packed[values["date"]] is not None:
+        date = _pack(packed[values["date"]], DATE_INFO)
+        packed[values["date"]] = date if date is not None else {"": packed[values["date"]]}
+    return packed
+
+
+def unpack_info(stored, meeting_title):
+    """A paragraph's info as its record had it (pack_info undone; meeting_title: the meetings row's)."""
+    if not isinstance(stored, list):
+        return stored
+    info = _unpack(stored, PARAGRAPH_INFO)
+    if info.get("meeting_title") == FROM_MEETING:
+        info["meeting_title"] = meeting_title
+    date = info.get("date")
+    if isinstance(date, list):
+        info["date"] = _unpack(date, DATE_INFO)
+    elif isinstance(date, dict):  # (a date that was not a dict of DATE_INFO's keys: kept as it was)
+        info["date"] = date[""]
+    return info
+
+
 class Stats:
     """What rows add to (or take from) the statistics: df per field and term, N, field length totals."""
 
@@ -177,6 +200,7 @@ class Stats:
         self.df = {f: Counter() for f in (CHARS, TEXT, TITLE, SECTION)}
         self.documents = 0
         self.lengths = {"text": 0, "title": 0, "section": 0, "chars": 0}
+        self.postings = Postings()  # what the run's paragraphs add (df: counted from these when written)
 
     def add_terms(self, units: str, text, title, section, sign: int = 1) -> None:
         terms = ((CHARS, chars_terms(units)), (TEXT, set(text)), (TITLE, set(title)), (SECTION, set(section)))
@@ -193,53 +217,43 @@ class Stats:
     def merge(self, other: "Stats") -> None:
         for field, counts in other.df.items():
             self.df[field].update(counts)
+        self.postings.merge(other.postings)
         self.documents += other.documents
         for name, value in other.lengths.items():
             self.lengths[name] += value
 
 
-def paragraph_line(record: dict, stats: Stats) -> str:
-    """The paragraphs row of a paragraph record (schema.PARAGRAPH_COLUMNS), counted into `stats`."""
+def paragraph_line(record: dict, stats: Stats, titles: dict) -> str:
+    """The paragraphs row of a paragraph record (schema.PARAGRAPH_COLUMNS), counted into `stats`;
+    `titles`: the title of each meeting of the record's file."""
     text = record.get("text") or ""
     units = unit_string(text)
     tokens = word_tokens(text)
     title = word_tokens(record.get("title"))
     section = word_tokens(record.get("section"))
     lengths = (len(tokens), len(title), len(section), chars_length(units))
-    chars = chars_terms(units)
-    text_set, title_set, section_set = set(tokens), set(title), set(section)
-    df = stats.df
-    df[CHARS].update(chars)
-    df[TEXT].update(text_set)
-    df[TITLE].update(title_set)
-    df[SECTION].update(section_set)
+    stats.postings.add(units, tokens, title, section, facet_values(record, facets.fields()))
     totals = stats.lengths
     totals["text"] += lengths[0]
     totals["title"] += lengths[1]
     totals["section"] += lengths[2]
     totals["chars"] += lengths[3]
     stats.documents += 1
-    found = set(codes(CHARS, chars))
-    found.update(codes(TEXT, text_set))
-    found.update(codes(TITLE, title_set))
-    found.update(codes(SECTION, section_set))
     return "\t".join((
-        _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(units),
-        _text(words_column(tokens)), _text(words_column(title)), _text(words_column(section)),
-        *(str(n) for n in lengths), *(str(quantize(n)) for n in lengths),
-        str(int(record.get("date_sort") or 0)), _texts(facet_values(record, facets.fields())),
-        "{" + ",".join(map(str, sorted(found))) + "}", _text(text), _json(record.get("info")),
+        _text(record["meeting_id"]), _text(record["id"]), _text(record["source"]), _text(stored_units(text, units)),
+        *(str(n) for n in lengths), str(int(record.get("date_sort") or 0)), _text(text),
+        _json(pack_info(record.get("info"), titles.get(record["meeting_id"]))),
     )) + "\n"
 
 
-def meeting_line(record: dict, stats: Stats) -> str:
+def meeting_line(record: dict, stats: Stats, titles: dict) -> str:
     stats.documents += 1
     fields = [f for f in record if f not in NOT_VALUES]
     return "\t".join((_text(record["id"]), _text(record["source"]), _texts(facet_values(record, fields)),
                       _json(record.get("info")))) + "\n"
 
 
-def file_line(record: dict, stats: Stats) -> str:
+def file_line(record: dict, stats: Stats, titles: dict) -> str:
     stats.documents += 1
     return "\t".join((_text(record["source"]), _text(record["info"]["hash"]), _json(record["info"]))) + "\n"
 
@@ -249,15 +263,11 @@ LINE_OF = {PARAGRAPH: ("paragraphs", paragraph_line), MEETING: ("meetings", meet
 
 def lines(records, stats: Stats):
     """(table, COPY line) of each record, in order."""
+    records = list(records)
+    titles: dict = {}
+    for record in records:
+        if record["kind"] == MEETING:
+            titles.setdefault(record["id"], (record.get("info") or {}).get("title"))
     for record in records:
         table, make = LINE_OF[record["kind"]]
-        yield table, make(record, stats)
-
-
-def term_lines(stats: Stats):
-    """COPY lines of the terms table: every term with a positive document frequency."""
-    for field, counts in stats.df.items():
-        prefix = f"{field}\t"
-        for term, df in counts.items():
-            if df > 0:
-                yield f"{prefix}{_text(term)}\t{df}\n"
+        yield table, make(record, stats, titles)

@@ -7,16 +7,19 @@
                     documents: paragraphs, meetings, files and the meta record) and the total length
                     of each scored field
     terms           df per (field, term) of the scored fields (chars: units and bigrams; text, title,
-                    section: words), kept current by every ingest; also the suggester's vocabulary
+                    section: words), kept current by every ingest; also the suggester's vocabulary;
+                    and the term's postings as the last rebuild wrote them (postings.py: the
+                    paragraphs' seqs as varint gaps and their frequencies), the facet values' too
+                    (df 0)
+    postings        the parts of postings each incremental run added since, merged into the terms row
+                    once a term has postings.PARTS_MAX of them
     files           the manifest: source -> SHA-256, with the file record
     meetings        meeting records, with their values (`facets`: "keyterm:…", "topic:…", "region:…";
                     GIN) for related meetings
-    paragraphs      paragraph records: the text as written and its units string (literal checks);
-                    the words of text, title and section encoded for counting a word's frequency
-                    (\\x01word\\x02 per token); field lengths, raw and quantized to Whoosh's byte;
-                    date_sort and the facet values (`facets`: "field:value" of every facet field of
-                    archive/index/records.py); `terms`, the distinct terms of all four fields as
-                    32-bit codes (GIN: candidates, each checked exactly on the strings)
+    paragraphs      paragraph records: the text as written and, where SQL cannot make it from the
+                    text (rows.UNITS_SQL), its units string (the exact check of a literal run's candidates); field lengths (raw: quantized when read);
+                    date_sort (their facet values, "field:value" of every facet field of
+                    archive/index/records.py, are postings of the field FACET)
     seq             the sequence giving paragraphs and meetings their index order
 
 Paragraphs and meetings carry meeting_id in every unique key, so that a cluster can
@@ -27,20 +30,19 @@ in one transaction; a rebuild builds the whole schema as `archive_build` and swa
 
 SCHEMA = "archive"
 BUILD_SCHEMA = "archive_build"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: term codes (GIN) and words columns in every paragraph row
 
-# Scored fields: their number in `terms` and in the term codes, and their words column.
-CHARS, TEXT, TITLE, SECTION = 0, 1, 2, 3
+# Scored fields: their number in `terms` and `postings`; and the facet values' number in `postings`.
+CHARS, TEXT, TITLE, SECTION, FACET = 0, 1, 2, 3, 4
 FIELDS = {"chars": CHARS, "text": TEXT, "title": TITLE, "section": SECTION}
-WORD_COLUMNS = {TEXT: "words_text", TITLE: "words_title", SECTION: "words_section"}
 
 # Tables a reader locks (in this order, the state first) before its snapshot is taken.
-READ_TABLES = ("state", "schema_version", "terms", "files", "meetings", "paragraphs")
+READ_TABLES = ("state", "schema_version", "terms", "postings", "files", "meetings", "paragraphs")
 
 PARAGRAPH_COLUMNS = (
-    "meeting_id", "id", "source", "units", "words_text", "words_title", "words_section",
-    "len_text", "len_title", "len_section", "len_chars", "qlen_text", "qlen_title", "qlen_section", "qlen_chars",
-    "date_sort", "facets", "terms", "text", "info")
+    "meeting_id", "id", "source", "units",
+    "len_text", "len_title", "len_section", "len_chars",
+    "date_sort", "text", "info")
 MEETING_COLUMNS = ("meeting_id", "source", "facets", "info")
 FILE_COLUMNS = ("source", "hash", "info")
 
@@ -58,25 +60,17 @@ PARAGRAPHS_TABLE = """(
             len_title integer NOT NULL,
             len_section integer NOT NULL,
             len_chars integer NOT NULL,
-            qlen_text integer NOT NULL,
-            qlen_title integer NOT NULL,
-            qlen_section integer NOT NULL,
-            qlen_chars integer NOT NULL,
             meeting_id text NOT NULL,
             id text NOT NULL,
             source text NOT NULL,
-            facets text[] NOT NULL,
-            units text NOT NULL,
-            words_text text NOT NULL,
-            words_title text NOT NULL,
-            words_section text NOT NULL,
-            terms integer[] NOT NULL,
+            units text,
             text text NOT NULL,
             info json NOT NULL)"""
 
 
 def _local_tables(s: str) -> list[str]:
-    """The tables that stay on one node (a cluster's coordinator): version, state, sequence, terms, files."""
+    """The tables that stay on one node (a cluster's coordinator): version, state, sequence, terms, postings,
+    files."""
     return [
         f"CREATE SCHEMA {s}",
         f"CREATE TABLE {s}.schema_version (version integer NOT NULL)",
@@ -95,7 +89,20 @@ def _local_tables(s: str) -> list[str]:
         f"""CREATE TABLE {s}.terms (
             field smallint NOT NULL,
             term text COLLATE "C" NOT NULL,
-            df integer NOT NULL)""",
+            df integer NOT NULL,
+            base bigint,
+            n integer,
+            weighted boolean,
+            data bytea)""",
+        f"""CREATE TABLE {s}.postings (
+            field smallint NOT NULL,
+            term text COLLATE "C" NOT NULL,
+            base bigint NOT NULL,
+            n integer NOT NULL,
+            weighted boolean NOT NULL,
+            data bytea NOT NULL)""",
+        # (varint gaps hardly compress: stored as they are, read without decompressing)
+        *(f"ALTER TABLE {s}.{t} ALTER COLUMN data SET STORAGE EXTERNAL" for t in ("terms", "postings")),
         f"""CREATE TABLE {s}.files (
             source text NOT NULL,
             hash text NOT NULL,
@@ -108,11 +115,8 @@ def _sharded_tables(s: str, seq: str) -> list[str]:
     return [
         f"CREATE TABLE {s}.meetings {MEETINGS_TABLE.format(seq=seq)}",
         f"CREATE TABLE {s}.paragraphs {PARAGRAPHS_TABLE.format(seq=seq)}",
-        # What a search reads of every match stays in the row, uncompressed; the codes are read
-        # only to build the GIN index: out of line, so that rows stay narrow.
-        *(f"ALTER TABLE {s}.paragraphs ALTER COLUMN {c} SET STORAGE MAIN"
-          for c in ("units", "words_text", "words_title", "words_section")),
-        f"ALTER TABLE {s}.paragraphs ALTER COLUMN terms SET STORAGE EXTERNAL",
+        # (the exact check of a literal run reads text and units: kept in the row, uncompressed)
+        *(f"ALTER TABLE {s}.paragraphs ALTER COLUMN {c} SET STORAGE MAIN" for c in ("units", "text")),
     ]
 
 
@@ -147,6 +151,7 @@ def local_indexes(s: str) -> list[str]:
     return [
         f"ALTER TABLE {s}.terms ADD PRIMARY KEY (field, term)",
         f"CREATE INDEX terms_second ON {s}.terms (right(term, 1)) WHERE field = {CHARS} AND length(term) = 2",
+        f"ALTER TABLE {s}.postings ADD PRIMARY KEY (field, term, base)",
         f"ALTER TABLE {s}.files ADD PRIMARY KEY (source)",
     ]
 
@@ -161,7 +166,6 @@ def sharded_indexes(s: str) -> list[str]:
         f"CREATE INDEX paragraphs_seq ON {s}.paragraphs (seq)",
         f"CREATE INDEX paragraphs_id ON {s}.paragraphs (id)",
         f"CREATE INDEX paragraphs_source ON {s}.paragraphs (source)",
-        f"CREATE INDEX paragraphs_terms ON {s}.paragraphs USING gin (terms) WITH (gin_pending_list_limit = 16384)",
     ]
 
 

@@ -19,6 +19,7 @@ from ..arrays.found import ArrayFound, filter_masks
 from ..base import Filters
 from .arrays import Generation
 from .evaluate import PostgresPostings, leaves
+from .rows import unpack_info
 from .schema import CHARS, SCHEMA
 
 S = SCHEMA
@@ -54,7 +55,9 @@ class PostgresReader:
             return []
         rows = self.conn.execute(f"SELECT seq, id, meeting_id, source, text, info FROM {S}.paragraphs "
                                  "WHERE seq = ANY(%s)", (keys,)).fetchall()
-        by_seq = {seq: {"kind": "p", "id": id_, "meeting_id": mid, "source": source, "text": text, "info": info}
+        titles = meeting_titles(self.conn, {r[2] for r in rows if isinstance(r[5], list)})
+        by_seq = {seq: {"kind": "p", "id": id_, "meeting_id": mid, "source": source, "text": text,
+                        "info": unpack_info(info, titles.get(mid))}
                   for seq, id_, mid, source, text, info in rows}
         return [by_seq[k] for k in keys]
 
@@ -109,6 +112,14 @@ class PostgresReader:
 
     def bigram_frequency(self, bigram: str) -> int:
         return self.gen.df(self.conn, CHARS, bigram)
+
+
+def meeting_titles(conn, meeting_ids) -> dict:
+    """The title of each of these meetings (its first row's, as meeting() reads it)."""
+    if not meeting_ids:
+        return {}
+    return dict(conn.execute(f"""SELECT DISTINCT ON (meeting_id) meeting_id, info->>'title' FROM {S}.meetings
+                                 WHERE meeting_id = ANY(%s) ORDER BY meeting_id, seq""", (sorted(meeting_ids),)).fetchall())
 
 
 def _next_char(unit: str) -> str | None:

@@ -1,0 +1,61 @@
+"""What the PostgreSQL engine stores of a paragraph comes back as it was: its info without its keys,
+and its postings (no server needed: the encodings alone)."""
+
+import json
+import random
+
+import numpy as np
+
+from archive.engines.postgres.postings import FIELDS, Postings, decode_parts, part_rows
+from archive.engines.postgres.rows import PARAGRAPH_INFO, pack_info, unpack_info
+from archive.engines.postgres.schema import CHARS, FACET, TEXT
+
+DATE = {"year": 1994, "month": 4, "day": 28, "text": "1994年4月28日", "year_inferred": False, "source": "text"}
+
+
+def infos():
+    full = {"n": 73, "meeting_title": "河南省黄河工程管理条例", "section": "第六章", "line_start": 151, "line_end": 151,
+            "is_heading": False, "regions": ["河南省"], "topics": ["水环境治理"], "date": DATE, "role": None,
+            "page": None, "page_breaks": []}
+    yield full
+    yield {**full, "date": None, "meeting_title": "另一个标题"}
+    yield {**full, "date": {"month": 12, "text": "x年12月"}, "meeting_title": 0}
+    yield {**full, "date": {"text": "x", "year": 1}}  # keys out of order: kept as it is
+    yield {**full, "date": "2024-01-01", "extra": 1}  # another key: the whole info kept as it is
+    yield {k: full[k] for k in reversed(PARAGRAPH_INFO)}
+    rng = random.Random(7)
+    for _ in range(200):
+        yield {k: full[k] for k in PARAGRAPH_INFO if rng.random() < 0.6}
+    yield None
+    yield {}
+
+
+def test_paragraph_info_comes_back_as_it_was():
+    title = "河南省黄河工程管理条例"
+    for info in infos():
+        stored = json.loads(json.dumps(pack_info(info, title), ensure_ascii=False))
+        back = unpack_info(stored, title)
+        assert back == info and list(back or {}) == list(info or {}), (info, stored)
+    packed = json.dumps(pack_info(next(infos()), title), ensure_ascii=False, separators=(",", ":"))
+    assert "meeting_title" not in packed and title not in packed and len(packed) < 110, packed
+
+
+def test_postings_come_back_with_their_frequencies():
+    rng = random.Random(3)
+    paragraphs = ["".join(rng.choice("哈环境保护法") for _ in range(rng.randint(1, 30))) for _ in range(300)]
+    collected = Postings()
+    for units in paragraphs:
+        collected.add(units, tuple(units[:2]), (), (), [f"year:{len(units) % 3}"])
+    seqs = np.arange(1000, 1000 + 3 * len(paragraphs), 3, dtype=np.int64)  # seqs as a run gets them
+    rows = {(f, t): row for f, t, *row in part_rows(collected, seqs)}
+    assert {f for f, _ in rows} <= set(FIELDS)
+    for term in ("哈", "哈哈", "环境", "year:1"):
+        field = FACET if ":" in term else CHARS
+        found, tfs = decode_parts([rows[(field, term)]])
+        want = [(s, units.count(term[0]) if len(term) == 1 else sum(units[i:i + 2] == term
+                                                                     for i in range(len(units) - 1)))
+                for s, units in zip(seqs.tolist(), paragraphs)] if field == CHARS else \
+            [(s, 1) for s, units in zip(seqs.tolist(), paragraphs) if f"year:{len(units) % 3}" == term]
+        want = [(s, n) for s, n in want if n]
+        assert list(zip(found.tolist(), tfs.astype(int).tolist())) == want, term  # 哈哈 counted overlapping
+    assert decode_parts([rows[(TEXT, "哈")]])[0].size == sum("哈" in u[:2] for u in paragraphs)
