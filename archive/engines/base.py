@@ -102,6 +102,9 @@ class Found(Protocol):
 
 
 class Reader(Protocol):
+    generation: object  # the same object for every reader of one committed state (weak-referenceable): a key
+    #                     for what is worth computing once per state (the ledger)
+
     def facet_values(self, field: str) -> list[str]: ...
 
     def find(self, plan, filters: Filters, scored: bool) -> Found:

@@ -6,7 +6,7 @@ trusted service (every level), and kept with the level of each row's minutes; a 
 rows its viewer may read (the level, as the service filters paragraphs) — or, with a query or a filter
 of the search, the rows of the paragraphs the viewer's service finds — and adds statuses, the ledger's
 own filters and the sort. A generation is the object an engine shares between the readers of one
-committed state: the reader itself on Whoosh (one per state), its `gen` on PostgreSQL; weak keys, so a
+committed state (`Reader.generation`); weak keys, so a
 generation nobody reads any more is dropped with it.
 """
 
@@ -66,11 +66,6 @@ _BOOKS: "weakref.WeakKeyDictionary[object, Book]" = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()  # (one build per generation; the others wait for it rather than build it again)
 
 
-def _generation(engine) -> object:
-    reader = engine.reader()
-    return getattr(reader, "gen", reader)
-
-
 def _build(service) -> Book:
     trusted = service.for_viewer(EVERYONE)
     entries = [Entry(row, level, pid) for row, level, pid in collect(trusted, LedgerRequest(), [], BUILD_LIMIT)]
@@ -83,7 +78,7 @@ def _build(service) -> Book:
 
 def book_of(service) -> Book:
     """The ledger of the generation the service's engine reads now (built on first use)."""
-    key = _generation(service.engine)
+    key = service.engine.reader().generation
     with _LOCK:
         found = _BOOKS.get(key)
         if found is None:

@@ -30,6 +30,10 @@ class PostgresReader:
         self.conn, self.gen = conn, gen
         self._finalizer = weakref.finalize(self, release)
 
+    @property
+    def generation(self) -> Generation:
+        return self.gen
+
     def close(self) -> None:
         """Give the connection back now (it is given back anyway when the reader is dropped)."""
         self._finalizer()

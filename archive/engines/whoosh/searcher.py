@@ -27,6 +27,10 @@ class WhooshReader:
         self._stats: dict = {}  # term statistics, looked up once per searcher (Evaluator)
         self._meetings: dict[str, dict | None] = {}  # meeting records read (a reader is one state: they hold)
 
+    @property
+    def generation(self) -> "WhooshReader":
+        return self  # (the engine keeps one reader per committed state)
+
     def facet_values(self, field: str) -> list[str]:
         return self.arrays.values(field)
 
