@@ -11,7 +11,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.fields import TEXT, Schema
 
-from archive.engines.whoosh.postings import decode_field, decode_term, encode_field, varint_decode, varint_encode
+from archive.engines.arrays.codec import decode_field, decode_term, encode_field, varint_decode, varint_encode
 from archive.engines.whoosh.private import segment_terms
 
 from archive.engines.whoosh.schema import make_schema, to_fields

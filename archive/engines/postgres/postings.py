@@ -20,7 +20,7 @@ from collections import Counter
 
 import numpy as np
 
-from ..whoosh.postings import decode_term, encode_field
+from ..arrays.codec import decode_term, encode_field
 from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
 FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)

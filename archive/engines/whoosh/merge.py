@@ -20,7 +20,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec
 from whoosh.reading import SegmentReader
 
 from ...workers import forked_map, worker_count
-from .postings import encode_field
+from ..arrays.codec import encode_field
 from .private import (column_array, column_default, length_column, numeric_column_bytes, segment_field_lengths,
                       segment_terms, set_field_lengths)
 from .schema import UNITS_EXT, UNITS_OFFSETS_EXT
