@@ -75,14 +75,15 @@ _PH = r"(?:\\?\*|[xX×□某])"
 _SP = r"[ \u3000]{0,2}"  # law texts print "2021年1月 1日", "2015年12月3  日"
 _YEAR = (rf"(?P<Y>(?P<y>\d{{4}}|[〇零○O一二三四五六七八九]{{4}}"
          rf"|[\d〇零○一二三四五六七八九]{{0,3}}{_PH}{{1,4}}){_SP}年)(?![龄级]){_SP}")
-_MONTH = rf"(?P<M>(?P<m>1[0-2]|0?[1-9]|\d{{2}}|十[一二]?|[一二三四五六七八九]|{_PH}{{1,2}}){_SP}月)(?!度|革命){_SP}"
-_DAY = (rf"(?P<D>(?P<d>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?"
-        rf"|卅一?|[一二三四五六七八九]|{_PH}{{1,2}}){_SP}[日号])")
+_MONTH = rf"(?P<M>(?P<m>1[0-2]|0?[1-9]|\d{{2}}|十[一二]?|[一二三四五六七八九元]|{_PH}{{1,2}}){_SP}月)(?!度|革命){_SP}"
+_DAY_NUMBER = rf"\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九]"
+# A span of days in one month (2023年3月2-3日, 三月二至三日) is dated by its first day.
+_DAY = (rf"(?P<D>(?P<d>{_DAY_NUMBER}|{_PH}{{1,2}})(?:{_SP}[-~～—–至到]{_SP}(?:{_DAY_NUMBER}))?{_SP}[日号])")
 
 # Every part optional, so the empty match is skipped; the lookahead keeps the
 # scan from stopping at every character.
 _CJK_DATE = re.compile(
-    rf"(?=[\d{_CN_NUM}廿卅xX×□某\\*])(?<![\dA-Za-z.{_CN_NUM}])"
+    rf"(?=[\d{_CN_NUM}廿卅元xX×□某\\*])(?<![\dA-Za-z.{_CN_NUM}])"
     rf"(?:{_YEAR})?(?:{_MONTH}(?:{_DAY})?)?")
 # Numbers stand clear of letters (v2.0.3, CVE-2022-23491), digits, currency and further
 # separators (5.1.1, 2024-04-19-001, URL paths), so a version or an id is no date; eight
@@ -117,6 +118,8 @@ def _small_number(s: str) -> int | None:
     """1..39 in Arabic or Chinese numerals (十, 十二, 二十三, 廿一, 卅)."""
     if s.isdigit():
         return int(s)
+    if s == "元":  # 元月: January
+        return 1
     s = s.replace("廿", "二十").replace("卅", "三十")
     if "十" in s:
         tens, _, units = s.partition("十")
@@ -162,6 +165,8 @@ def _from_cjk(m: re.Match, norm: str, original: str):
             before = norm[max(0, start - 6):start]
             if before and (before[-1] in _NOT_MONTH_AFTER or _RANGE_END.search(before)
                            or _LUNAR.search(before)):
+                return None
+            if m.group("m") == "元" and not m.group("D"):  # 元月 alone may be 美元月…; with its day a date
                 return None
         raw = m.group("m")
         if not _is_placeholder(raw):
@@ -280,6 +285,7 @@ _TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上|晚间|早上|早晨|中午|
 _PERIOD_AFTER = re.compile(r"底|末|前|之前|以前|为止|止|起|以来|以后|之后|后")
 _NOT_EVENT_AFTER = re.compile(rf"{_PERIOD_AFTER.pattern}|至|到|—|-|~|～")
 _NOT_EVENT_BEFORE = re.compile(r"(?:截止|截至|至|到|自|从|直到|直至|前|去年|明年)$")
+_DAY_SPAN_END = re.compile(rf"{_SP}[至到\-~～—–]{_SP}(?:{_DAY_NUMBER}){_SP}[日号]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _CLAUSE_END = re.compile(r"[，,：:。！？；!?;\n]")
 _ATTACH_CHARS = 40  # how far after a date its 召开/会议 may stand, within the clause
@@ -301,6 +307,8 @@ def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     for start, stop, d in _mentions(sentence, day_first):
         if d.month is None:
             continue
+        span = _DAY_SPAN_END.match(sentence, stop)  # 3月2日至3日：the meeting opened on the first day
+        stop = span.end() if span and d.day else stop
         clause_end = _CLAUSE_END.search(sentence, stop)
         after = sentence[_TIME_OF_DAY.match(sentence, stop).end():
                          clause_end.start() if clause_end else len(sentence)]

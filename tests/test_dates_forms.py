@@ -1,0 +1,92 @@
+"""The date forms real Chinese and English-Chinese minutes write, each in minutes written here
+(a village 会议记录, a 常务会议 report on a web page, community meeting notes), read end to end."""
+
+import pytest
+
+from archive.extract.annotate import annotate
+from archive.extract.dates import find_dates
+from archive.ingest import parse_text
+
+BODY = "\n\n参加人员：张三、李四\n\n会议讨论了春耕工作安排。\n"
+
+
+def ymd(d):
+    return None if d is None else (d.year, d.month, d.day)
+
+
+def meeting_date(text, source="x.md"):
+    return ymd(annotate(parse_text(text, source)).records[0].date)
+
+
+@pytest.mark.parametrize("header, want", [
+    ("时间：二〇二〇年三月二日", (2020, 3, 2)),
+    ("时间：二○二三年十二月二十五日", (2023, 12, 25)),  # ○ for 〇
+    ("时间：二〇二三年元月廿五日", (2023, 1, 25)),
+    ("时间：２０２３年３月２日", (2023, 3, 2)),
+    ("时间：2023.3.2", (2023, 3, 2)),
+    ("时间：2023/03/02", (2023, 3, 2)),
+    ("时间：2023-3-2", (2023, 3, 2)),
+    ("时间：20230302", (2023, 3, 2)),
+    ("时间：2023年3月2日(星期四)", (2023, 3, 2)),
+    ("时间：2023年3月2日【星期四】下午", (2023, 3, 2)),
+    ("时间：2023年3月2日［周四］下午", (2023, 3, 2)),
+    ("时间：2023年3月2-3日", (2023, 3, 2)),
+    ("2023年3月2日至3日，村委会召开会议。", (2023, 3, 2)),
+    ("2023年3月2-3日，村委会召开会议。", (2023, 3, 2)),
+    ("会议时间：2023年3月2日 14:30-16:00", (2023, 3, 2)),
+    ("日期：2023年3月2日", (2023, 3, 2)),
+    ("开会时间：2023年3月2日", (2023, 3, 2)),
+    ("召开时间：2023年3月2日", (2023, 3, 2)),
+    ("**时间**：2023年3月2日 14:30-16:00", (2023, 3, 2)),
+    ("**会议时间：** 2023年3月2日 14:30", (2023, 3, 2)),
+    ("| 会议时间 | 2023年3月2日 14:30-16:00 |\n|---|---|\n| 地点 | 村委会议室 |", (2023, 3, 2)),
+    ("Date: March 2, 2023", (2023, 3, 2)),
+    ("Date: 2 March 2023", (2023, 3, 2)),
+    ("Date: Mar 2nd, 2023", (2023, 3, 2)),
+    ("Meeting date: 2023-03-02 (Thu)", (2023, 3, 2)),
+    ("When: 2023-03-02 14:30", (2023, 3, 2)),
+])
+def test_header_forms(header, want):
+    assert meeting_date(f"# 村委会会议记录\n\n{header}{BODY}") == want
+
+
+@pytest.mark.parametrize("header, want", [
+    ("时间：3月2日（周四）下午", (2023, 3, 2)),
+    ("时间：3月2日至3日", (2023, 3, 2)),
+    ("3月2日至3日，村委会召开会议。", (2023, 3, 2)),
+    ("元月5日上午，村委会召开会议。", (2023, 1, 5)),
+])
+def test_month_day_forms_take_the_titles_year(header, want):
+    assert meeting_date(f"# 2023年村委会会议记录\n\n{header}{BODY}") == want
+
+
+def test_a_first_heading_and_a_file_name():
+    assert meeting_date(f"## 2023-03-02 weekly sync{BODY}") == (2023, 3, 2)
+    assert meeting_date(f"# 村委会会议记录\n\n会议内容{BODY}", "20230302_会议记录.md") == (2023, 3, 2)
+
+
+@pytest.mark.parametrize("opening, want", [
+    ("发布时间：2023-03-10\n\n3月2日，区政府召开常务会议。", (2023, 3, 2)),
+    ("发布日期：2023-01-05\n\n12月28日，区政府召开常务会议。", (2022, 12, 28)),  # a later month: the year before
+    ("来源：区政府办 2023-03-10\n\n3月2日，区政府召开常务会议。", (2023, 3, 2)),
+    ("发布时间：2023-03-10 来源：区政府办\n\n3月2日上午，区政府召开常务会议。", (2023, 3, 2)),
+    ("发布时间：2023-03-10\n\n2022年12月2日，区政府召开常务会议。", (2022, 12, 2)),  # its own day wins
+])
+def test_a_publication_date_is_not_the_meetings(opening, want):
+    assert meeting_date(f"# 区政府常务会议\n\n{opening}{BODY}") == want
+
+
+@pytest.mark.parametrize("header", ["时间：20xx年x月x日", "时间：XXXX年XX月XX日", "时间：XXXX年", "时间：    年  月  日"])
+def test_placeholders_give_no_date(header):
+    assert meeting_date(f"# 会议记录\n\n{header}{BODY}") is None
+
+
+@pytest.mark.parametrize("text, want", [
+    ("三月二至三日", [(None, 3, 2)]),
+    ("元月5日上午", [(None, 1, 5)]),
+    ("二〇二三年元月", [(2023, 1, None)]),
+    ("1000美元月薪", []),  # 元月 with no year and no day is a word
+    ("工资500元月", []),
+])
+def test_spans_and_january(text, want):
+    assert [ymd(d) for d in find_dates(text)] == want
