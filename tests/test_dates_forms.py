@@ -90,3 +90,20 @@ def test_placeholders_give_no_date(header):
 ])
 def test_spans_and_january(text, want):
     assert [ymd(d) for d in find_dates(text)] == want
+
+
+@pytest.mark.parametrize("title, source, want", [
+    ("1954年政府工作报告", "x.md", (1954, None, None)),
+    ("2023年国务院政府工作报告", "x.md", (2023, None, None)),
+    ("政府工作报告", "1992_050_政府工作报告.md", (1992, None, None)),
+    ("2023年度工作总结会议", "x.md", None),  # a year's review may be held the next year
+    ("1990年代的回顾", "x.md", None),
+])
+def test_a_report_titled_by_its_year_is_dated_to_the_year(title, source, want):
+    doc = annotate(parse_text(f"# {title}\n\n各位代表：\n\n我代表政府向大会报告工作。\n", source))
+    assert meeting_date(f"# {title}\n\n各位代表：\n\n我代表政府向大会报告工作。\n", source) == want
+    assert all(ymd(p.date) == want for p in doc.records[0].paragraphs)  # the timeline counts each paragraph
+
+
+def test_a_year_titled_meeting_still_takes_its_day():
+    assert meeting_date(f"# 2023年第一次村民代表会议\n\n时间：3月2日{BODY}") == (2023, 3, 2)

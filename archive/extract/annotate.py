@@ -317,6 +317,9 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
     if (named and named.month and len(doc.records) == 1 and not meeting.is_preamble
             and (date is None or date.month is None and date.year in (None, named.year))):
         date = named  # the file name dates a file's only meeting, when nothing in it gives the day
+    if date is None and not meeting.is_preamble:  # a work report's year: `1954年政府工作报告`, `1992_….md`
+        date = dates.leading_year(meeting.title or "", "title") or (
+            dates.leading_year(Path(doc.source).name, "filename") if len(doc.records) == 1 else None)
     opening_year = _first(dates.named_year(t) for t in _opening(meeting.paragraphs))
     own_year = (year or dates.title_year(meeting.title) or (date and date.year) or opening_year
                 or (named and named.year) or _published_year(doc, date, day_first))

@@ -429,6 +429,17 @@ def named_year(text: str) -> int | None:
     return title_year(m.group(1) + "年") if m else None
 
 
+# A title or file name that begins with its year (`1954年政府工作报告`, `1992_050_…`): not 2023年度 (a
+# year's review may be held the next year), not 1990年代.
+_LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:\s*年(?![度代])|[_\-. ](?!\d\d?(?!\d)))")
+
+
+def leading_year(text: str, source: str) -> PartialDate | None:
+    """The year alone that a title or file name (`source`: "title", "filename") begins with, or None."""
+    m = _LEADING_YEAR.match(text)
+    return PartialDate(int(m.group(1)), None, None, m.group(0).strip(" _-."), source=source) if m else None
+
+
 def same_month(d: PartialDate | None, month: PartialDate) -> bool:
     """`d` is a day of the month `month` names (a year it leaves unsaid agrees)."""
     return bool(d and d.day and d.month == month.month and d.year in (None, month.year))
