@@ -4,7 +4,7 @@
 import pytest
 
 from archive.extract.annotate import annotate
-from archive.extract.dates import find_dates
+from archive.extract.dates import find_dates, path_date
 from archive.ingest import parse_text
 
 BODY = "\n\n参加人员：张三、李四\n\n会议讨论了春耕工作安排。\n"
@@ -107,3 +107,12 @@ def test_a_report_titled_by_its_year_is_dated_to_the_year(title, source, want):
 
 def test_a_year_titled_meeting_still_takes_its_day():
     assert meeting_date(f"# 2023年第一次村民代表会议\n\n时间：3月2日{BODY}") == (2023, 3, 2)
+
+
+@pytest.mark.parametrize("flat, nested", [
+    ("repo__meetings__2021__3月15日例会.md", "repo/meetings/2021/3月15日例会.md"),
+    ("repo__202011__05-11-2020 Meeting.md", "repo/202011/05-11-2020 Meeting.md"),
+    ("repo__2022__周会 4.8.md", "repo/2022/周会 4.8.md"),
+])
+def test_a_flattened_path_reads_its_folders(flat, nested):
+    assert ymd(path_date(flat)) == ymd(path_date(nested)) and path_date(flat).day is not None

@@ -494,7 +494,8 @@ def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
     ("2024/20240419_minutes.md" -> 2024-04-19, "2022/ActionItems.md" -> 2022,
     "2022/周会 4.8.md" -> 2022-04-08, "2021/3月15日例会.md" -> 2021-03-15,
     "202011/05-11-2020 Meeting.md" -> 2020-11-05: the folder's month settles the order)."""
-    *folders, name = source.split("/")
+    # A copied corpus flattens folders into the name (`repo__2021__3月15日例会.md`): read them as folders.
+    *folders, name = source.replace("__", "/").split("/")
     stem = name.rsplit(".", 1)[0]
     own, folder = _path_date(name, [], day_first), _path_date("", folders, day_first)
     if own and own.month is None and folder and folder.month and folder.year == own.year and day_first is None:
