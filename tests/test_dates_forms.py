@@ -116,3 +116,13 @@ def test_a_year_titled_meeting_still_takes_its_day():
 ])
 def test_a_flattened_path_reads_its_folders(flat, nested):
     assert ymd(path_date(flat)) == ymd(path_date(nested)) and path_date(flat).day is not None
+
+
+@pytest.mark.parametrize("opening", [
+    "一、会议时间：2023年3月2日\n\n二、会议地点：村部",  # numbered header lines read as headings
+    "（一）时间：2023年3月2日",
+    "2023年3月2日（星期四）上午，村委会召开会议。",
+    "2023年3月2日【周四】，村委会召开会议。",
+])
+def test_numbered_headers_and_a_weekday_before_the_comma(opening):
+    assert meeting_date(f"# 村委会会议记录\n\n{opening}{BODY}") == (2023, 3, 2)

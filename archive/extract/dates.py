@@ -279,7 +279,7 @@ _NAMED_BEFORE = re.compile(rf"(?:会议|{_MEETING_NOUN})[\s*_]*(?:[将定]?于|�
 # meeting that adopted it in passing; it reports no meeting of its own.
 _PROMULGATES = re.compile(r"现予印发|现印发给你们|现将.{0,30}印发")
 # Words between a date and its comma that keep it an event date: 12月5日下午，3月上旬，
-_TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?")
+_TIME_OF_DAY = re.compile(r"(?:[（(【\[［]?(?:星期|礼拜|周)[一二三四五六日天][）)】\]］]?)?(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?")
 # A date followed or preceded by these is a deadline or a period, not an event;
 # 去年/明年 would also make the title's year wrong.
 _PERIOD_AFTER = re.compile(r"底|末|前|之前|以前|为止|止|起|以来|以后|之后|后")
