@@ -126,3 +126,15 @@ def test_a_flattened_path_reads_its_folders(flat, nested):
 ])
 def test_numbered_headers_and_a_weekday_before_the_comma(opening):
     assert meeting_date(f"# 村委会会议记录\n\n{opening}{BODY}") == (2023, 3, 2)
+
+
+@pytest.mark.parametrize("byline", [
+    "来源：区政府办  时间：2023-03-10",
+    "时间：2023-03-10 来源：区政府办",
+    "作者：张三 时间：2023-03-10 浏览次数：120",
+    "日期：2023-03-10 来源：区政府办 字号：大 中 小",
+    "时间：2023-03-10 | 来源：区政府办",
+])
+def test_a_bylines_time_is_the_pages_not_the_meetings(byline):
+    text = f"# 区政府召开第3次常务会议\n\n{byline}\n\n3月2日，区政府召开常务会议。{BODY}"
+    assert meeting_date(text) == (2023, 3, 2)

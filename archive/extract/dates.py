@@ -380,12 +380,19 @@ def weekday(text: str) -> int | None:
     return _WEEKDAY_NUMBER[m.group(1) or m.group(2)] if m else None
 
 
+# A web page's byline (`时间：2023-03-10 来源：区政府办 字号：大 中 小`): its 时间 is when the page was published.
+_BYLINE = re.compile(r"(?:来源|作者|编辑|发布者|供稿)\s*[:：]|浏览|点击[数量率：:]|阅读[数量次：:]|字号|【打印】")
+
+
 def labelled_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     """A date a header line labels: "时间：2024年4月19日上午", "Data日期：2024-04-19", "| 会议时间 | …"."""
     for start, stop, d in _mentions(text, day_first):
         line_start = text.rfind("\n", 0, start) + 1
         label = _LABEL.search(text, line_start, start)
         if d.month is None or not label or _is_period(text, start, stop):
+            continue
+        line_end = text.find("\n", stop)
+        if _BYLINE.search(text, line_start, line_end if line_end >= 0 else len(text)):
             continue
         phrase = _PHRASES.split(text[line_start:label.start()])[-1]  # the label's own words
         if not _OTHER_LABEL.search(phrase[-16:]):
