@@ -138,3 +138,20 @@ def test_numbered_headers_and_a_weekday_before_the_comma(opening):
 def test_a_bylines_time_is_the_pages_not_the_meetings(byline):
     text = f"# 区政府召开第3次常务会议\n\n{byline}\n\n3月2日，区政府召开常务会议。{BODY}"
     assert meeting_date(text) == (2023, 3, 2)
+
+
+@pytest.mark.parametrize("opening", [
+    "3月2日下午，县委书记张三主持县委常委会，传达学习有关精神。",
+    "3月2日，县长张三主持县政府常务会，研究有关事项。",
+    "3月2日上午9时，县政府召开第5次常务会议。",
+    "3月2日上午9:00，县政府召开第5次常务会议。",
+    "3月2日（星期四）下午三时半，县政府召开常务会议。",
+])
+def test_a_reports_own_day_wins_over_its_publication(opening):
+    text = f"# 县政府召开常务会议\n\n发布时间：2023-03-05\n\n{opening}\n\n会议强调，要抓好落实。\n"
+    assert meeting_date(text) == (2023, 3, 2)
+
+
+def test_a_standing_committee_of_a_congress_is_a_body_not_a_meeting():
+    text = "# 关于加强生态保护的决议\n\n2023年5月24日至28日，全国人大常委会副委员长张三在本省检查。\n\n决议如下。\n"
+    assert meeting_date(text) is None

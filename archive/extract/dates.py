@@ -271,7 +271,8 @@ def find_dates(text: str, day_first: bool | None = None) -> list[PartialDate]:
 # --- the date a paragraph reports an event on -------------------------------
 
 # A meeting written by its kind: 启动会, 研讨会, 例会, 推进会 (not 社会, 机会, 协会, 委员会).
-_MEETING_NOUN = r"(?:启动|研讨|例|年|峰|交流|座谈|推进|调度|协调|联席|见面|发布|讨论|动员|部署|总结|评审|听证|议事|分享)会"
+_MEETING_NOUN = (r"(?:启动|研讨|例|年|峰|交流|座谈|推进|调度|协调|联席|见面|发布|讨论|动员|部署|总结|评审|听证|议事|分享"
+                 r"|常务|(?<!人大)常委|党组|党委|支委|办公|专题|碰头|务虚)会")  # (人大常委会: a body)
 _EVENT = re.compile(rf"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈|{_MEETING_NOUN}")
 # `…启动会 2018年11月17日 杭州`, `例会定于 6月3日`: the date the meeting named just before it is on.
 _NAMED_BEFORE = re.compile(rf"(?:会议|{_MEETING_NOUN})[\s*_]*(?:[将定]?于|在)?[\s*_]*$")
@@ -279,7 +280,10 @@ _NAMED_BEFORE = re.compile(rf"(?:会议|{_MEETING_NOUN})[\s*_]*(?:[将定]?于|�
 # meeting that adopted it in passing; it reports no meeting of its own.
 _PROMULGATES = re.compile(r"现予印发|现印发给你们|现将.{0,30}印发")
 # Words between a date and its comma that keep it an event date: 12月5日下午，3月上旬，
-_TIME_OF_DAY = re.compile(r"(?:[（(【\[［]?(?:星期|礼拜|周)[一二三四五六日天][）)】\]］]?)?(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?")
+_CN_CLOCK = r"[一二三四五六七八九十]{1,3}"
+_TIME_OF_DAY = re.compile(r"(?:[（(【\[［]?(?:星期|礼拜|周)[一二三四五六日天][）)】\]］]?)?"
+                          r"(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?"
+                          rf"(?:\d{{1,2}}(?:[:：]\d\d|[时点](?:\d{{1,2}}分|半)?)|{_CN_CLOCK}[时点](?:半|{_CN_CLOCK}分)?)?")
 # A date followed or preceded by these is a deadline or a period, not an event;
 # 去年/明年 would also make the title's year wrong.
 _PERIOD_AFTER = re.compile(r"底|末|前|之前|以前|为止|止|起|以来|以后|之后|后")
