@@ -155,3 +155,18 @@ def test_a_reports_own_day_wins_over_its_publication(opening):
 def test_a_standing_committee_of_a_congress_is_a_body_not_a_meeting():
     text = "# 关于加强生态保护的决议\n\n2023年5月24日至28日，全国人大常委会副委员长张三在本省检查。\n\n决议如下。\n"
     assert meeting_date(text) is None
+
+
+@pytest.mark.parametrize("opening", [
+    "The meeting was held on Thursday, March 2, 2023.",
+    "The TSC meeting took place on 2023-03-02.",
+    "**Date:** Thursday, 2 March 2023",
+    "- **When**: Mar 2, 2023, 10:00 PST",
+])
+def test_english_minutes(opening):
+    assert meeting_date(f"# Weekly meeting\n\n{opening}\n\nAttendees: Alice, Bob\n\nWe discussed the plan.\n") == (2023, 3, 2)
+
+
+def test_an_english_date_that_no_meeting_was_held_on():
+    text = "# Weekly meeting\n\nThe release was tagged on March 2, 2023.\n\nWe discussed the plan.\n"
+    assert meeting_date(text) is None

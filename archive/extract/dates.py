@@ -273,7 +273,11 @@ def find_dates(text: str, day_first: bool | None = None) -> list[PartialDate]:
 # A meeting written by its kind: 启动会, 研讨会, 例会, 推进会 (not 社会, 机会, 协会, 委员会).
 _MEETING_NOUN = (r"(?:启动|研讨|例|年|峰|交流|座谈|推进|调度|协调|联席|见面|发布|讨论|动员|部署|总结|评审|听证|议事|分享"
                  r"|常务|(?<!人大)常委|党组|党委|支委|办公|专题|碰头|务虚)会")  # (人大常委会: a body)
-_EVENT = re.compile(rf"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈|{_MEETING_NOUN}")
+_EVENT = re.compile(rf"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈|{_MEETING_NOUN}"
+                    r"|(?i:\b(?:meeting|held|met|took place|convened)\b)")
+# `The meeting was held on Thursday, March 2, 2023`: the English for …于3月2日召开.
+_HELD_ON = re.compile(r"\b(?:held|took place|met|convened)\s+on\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$",
+                      re.IGNORECASE)
 # `…启动会 2018年11月17日 杭州`, `例会定于 6月3日`: the date the meeting named just before it is on.
 _NAMED_BEFORE = re.compile(rf"(?:会议|{_MEETING_NOUN})[\s*_]*(?:[将定]?于|在)?[\s*_]*$")
 # `《…规则》已经2024年11月13日…会议通过，现予印发`: a notice that promulgates a document names the
@@ -319,7 +323,8 @@ def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
         if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(sentence[:start]):
             continue
         leads = sentence[:start].strip(" \t|｜>»") in ("", "今年") and not after.strip()  # (a page's `|`)
-        if leads or _EVENT.search(after[:_ATTACH_CHARS]) or _NAMED_BEFORE.search(sentence, 0, start):
+        named = _NAMED_BEFORE.search(sentence, 0, start) or _HELD_ON.search(sentence, 0, start)
+        if leads or named or _EVENT.search(after[:_ATTACH_CHARS]):
             return d
     return None
 
