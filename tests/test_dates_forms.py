@@ -170,3 +170,19 @@ def test_english_minutes(opening):
 def test_an_english_date_that_no_meeting_was_held_on():
     text = "# Weekly meeting\n\nThe release was tagged on March 2, 2023.\n\nWe discussed the plan.\n"
     assert meeting_date(text) is None
+
+
+@pytest.mark.parametrize("closing, want", [
+    ("某某村民委员会\n\n二〇二三年三月二日", (2023, 3, 2)),  # signed under its body
+    ("某某村民委员会\n\n2023年3月2日印发", (2023, 3, 2)),
+    ("下次会议时间：2023年3月9日", None),  # the next meeting's
+    ("2023年3月9日前完成。", None),
+])
+def test_minutes_dated_only_by_their_closing_line(closing, want):
+    text = f"# 村委会会议纪要\n\n参加人员：张三\n\n会议研究了春耕工作。\n\n{closing}\n"
+    assert meeting_date(text) == want
+
+
+@pytest.mark.parametrize("line", ["下次会议时间：2023年3月9日", "| 截止日期 | 2023年3月9日 |\n|---|---|"])
+def test_a_next_meeting_or_a_deadline_in_the_opening_dates_nothing(line):
+    assert meeting_date(f"# 村委会会议纪要\n\n{line}\n\n会议研究了春耕工作。\n") is None

@@ -307,6 +307,8 @@ def annotate(doc: Document) -> Document:
 
 # Rules about meetings (`常务会议议事规则`, `会议公开制度`, `…工作准则（印发通知）`) describe no meeting: the
 # date they were adopted or published on is no meeting's, unless a header line says it is.
+CLOSING_PARAGRAPHS = 2  # minutes close with the body that issued them and their date
+_MINUTES_TITLE = re.compile(r"纪要|记录|minutes", re.IGNORECASE)
 _RULES_OF_MEETINGS = re.compile(r"(?:会|议事|工作)[^，。；]{0,16}(?:规则|制度|准则|规程|细则)\s*(?:[（(][^（）()]*[)）]\s*)?$")
 
 
@@ -324,6 +326,8 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
     if (named and named.month and len(doc.records) == 1 and not meeting.is_preamble
             and (date is None or date.month is None and date.year in (None, named.year))):
         date = named  # the file name dates a file's only meeting, when nothing in it gives the day
+    if date is None and _MINUTES_TITLE.search(meeting.title or doc.title or ""):
+        date = dates.closing_date([p.text for p in _body(meeting.paragraphs)[-CLOSING_PARAGRAPHS:]], day_first)
     if date is None and not meeting.is_preamble:  # a work report's year: `1954年政府工作报告`, `1992_….md`
         date = dates.leading_year(meeting.title or "", "title") or (
             dates.leading_year(Path(doc.source).name, "filename") if len(doc.records) == 1 else None)

@@ -345,6 +345,8 @@ _LABEL = re.compile(r"(?:时[ \u3000]*间|日[ \u3000]*期|(?<![A-Za-z])(?:date|
 # ... unless it is another date's: 下次会议时间, 截止日期, 发布日期, 出生日期, Next meeting date
 _OTHER_LABEL = re.compile(r"下次|下一次|截止|截至|发布|发表|印发|生效|施行|出生|更新|next|deadline|due|update",
                           re.IGNORECASE)
+# A line's date under these is the next meeting's or a deadline: 下次会议时间：…, | 截止日期 | … |
+_NEXT_LABEL = re.compile(r"下次|下一次|截止|截至|next|deadline|due", re.IGNORECASE)
 _PHRASES = re.compile(r"[|：:，,。；;]")  # what ends the phrase before a label
 _SHORT_LINE = 40  # a line or table cell this short, without a sentence in it, is a header or a dateline
 _SENTENCE_PUNCT = re.compile(r"[，。；！？]")
@@ -445,6 +447,19 @@ def named_year(text: str) -> int | None:
     return title_year(m.group(1) + "年") if m else None
 
 
+def closing_date(texts: list[str], day_first: bool | None = None) -> PartialDate | None:
+    """The full date minutes close with, alone on its line (`二〇二三年三月二日`, `2023年3月2日印发`): the day
+    they were signed or issued, which dates minutes that give no other (`下次会议：3月9日` is not alone)."""
+    for text in reversed(texts):
+        for line in reversed(text.split("\n")):
+            line = line.strip()
+            found = _mentions(line, day_first)
+            if len(found) == 1 and found[0][0] == 0 and line[found[0][1]:].strip() in ("", "印发"):
+                d = found[0][2]
+                return d if d.year and d.day else None
+    return None
+
+
 # A title or file name that begins with its year (`1954年政府工作报告`, `1992_050_…`): not 2023年度 (a
 # year's review may be held the next year), not 1990年代.
 _LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:\s*年(?![度代])|[_\-. ](?!\d\d?(?!\d)))")
@@ -480,7 +495,8 @@ def line_date(text: str, day_first: bool | None = None) -> PartialDate | None:
                 continue
             for start, stop, d in _mentions(cell, day_first):
                 if d.month is not None and d.day is not None and not _is_period(cell, start, stop):
-                    return d
+                    if not _NEXT_LABEL.search(line[:line.index(cell) + start][-20:]):
+                        return d
     return None
 
 
