@@ -5,7 +5,7 @@ text (12月6日 -> None or today, 第一时间 -> 01:00, 一是 -> 1是) and dat
 slower, so the forms seen in the corpora are matched here directly and validated:
 
     2023年  2023年12月  2023年12月6日  12月6日  12月6号  十二月六日
-    二〇二三年十二月六日  一九九七年  2023-12-06  2023.12.6  2023/12/6  20231206
+    二〇二三年十二月六日  二○二三年元月廿五日  2023年3月2-3日  一九九七年  2023-12-06  2023.12.6  2023/12/6  20231206
     28-10-2020  10/28/2020  June 10, 2021  Feb.22, 2022  10 Jun 2021  2020 Sep 24th
 
 Template placeholders (20xx年, x年11月8日, 20\\*年, ××年, xx月, 某月) are unknown
