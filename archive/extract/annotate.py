@@ -130,6 +130,13 @@ def _opening(paragraphs) -> list[str]:
     return [p.text for p in body[:OPENING_PARAGRAPHS] if not p.is_heading]
 
 
+def _labelled(paragraphs, day_first: bool | None):
+    """The date a header line of the opening labels; a numbered one (`一、会议时间：…`) is read as a
+    heading, so the opening's headings count here."""
+    body = [p for p in _body(paragraphs) if not _CHROME.search(p.text.strip())]
+    return _first(dates.labelled_date(p.text, day_first) for p in body[:OPENING_PARAGRAPHS])
+
+
 def _reported_date(paragraphs, day_first: bool | None, title: str = ""):
     """What an opening reports: an event, else a dateline. A page runs its chrome, its title again and
     its byline into the report (`admin<title>1月14日上午，…`, `… 阅读次数:87 |12月28日，…`): each piece counts."""
@@ -146,7 +153,7 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
     """Its header's date (a labelled line, the title), else what its opening reports."""
     titled = dates.heading_date(title, day_first)
     titled = titled and titled.from_source("title")
-    header = _first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs)) or titled
+    header = _labelled(meeting.paragraphs, day_first) or titled
     if header and header.day is None:  # `2018年11月…启动会`, `时间：2024年3月`: the opening may say the day
         reported = _reported_date(meeting.paragraphs, day_first, meeting.title)
         if dates.same_month(reported, header):
@@ -300,6 +307,8 @@ def annotate(doc: Document) -> Document:
 
 # Rules about meetings (`常务会议议事规则`, `会议公开制度`, `…工作准则（印发通知）`) describe no meeting: the
 # date they were adopted or published on is no meeting's, unless a header line says it is.
+CLOSING_PARAGRAPHS = 2  # minutes close with the body that issued them and their date
+_MINUTES_TITLE = re.compile(r"纪要|记录|minutes", re.IGNORECASE)
 _RULES_OF_MEETINGS = re.compile(r"(?:会|议事|工作)[^，。；]{0,16}(?:规则|制度|准则|规程|细则)\s*(?:[（(][^（）()]*[)）]\s*)?$")
 
 
@@ -307,7 +316,7 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
     """(date, year): the meeting's date and the year that completes a date written without one."""
     stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
     if _RULES_OF_MEETINGS.search(meeting.title or doc.title or ""):
-        labelled = _first(dates.labelled_date(t, day_first) for t in _opening(meeting.paragraphs))
+        labelled = _labelled(meeting.paragraphs, day_first)
         return labelled, year or (labelled and labelled.year)
     date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
     date = date or dates.title_month_day(meeting.title or "")
@@ -317,6 +326,11 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
     if (named and named.month and len(doc.records) == 1 and not meeting.is_preamble
             and (date is None or date.month is None and date.year in (None, named.year))):
         date = named  # the file name dates a file's only meeting, when nothing in it gives the day
+    if date is None and _MINUTES_TITLE.search(meeting.title or doc.title or ""):
+        date = dates.closing_date([p.text for p in _body(meeting.paragraphs)[-CLOSING_PARAGRAPHS:]], day_first)
+    if date is None and not meeting.is_preamble:  # a work report's year: `1954年政府工作报告`, `1992_….md`
+        date = dates.leading_year(meeting.title or "", "title") or (
+            dates.leading_year(Path(doc.source).name, "filename") if len(doc.records) == 1 else None)
     opening_year = _first(dates.named_year(t) for t in _opening(meeting.paragraphs))
     own_year = (year or dates.title_year(meeting.title) or (date and date.year) or opening_year
                 or (named and named.year) or _published_year(doc, date, day_first))

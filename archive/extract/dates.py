@@ -5,7 +5,7 @@ text (12月6日 -> None or today, 第一时间 -> 01:00, 一是 -> 1是) and dat
 slower, so the forms seen in the corpora are matched here directly and validated:
 
     2023年  2023年12月  2023年12月6日  12月6日  12月6号  十二月六日
-    二〇二三年十二月六日  一九九七年  2023-12-06  2023.12.6  2023/12/6  20231206
+    二〇二三年十二月六日  二○二三年元月廿五日  2023年3月2-3日  一九九七年  2023-12-06  2023.12.6  2023/12/6  20231206
     28-10-2020  10/28/2020  June 10, 2021  Feb.22, 2022  10 Jun 2021  2020 Sep 24th
 
 Template placeholders (20xx年, x年11月8日, 20\\*年, ××年, xx月, 某月) are unknown
@@ -75,14 +75,15 @@ _PH = r"(?:\\?\*|[xX×□某])"
 _SP = r"[ \u3000]{0,2}"  # law texts print "2021年1月 1日", "2015年12月3  日"
 _YEAR = (rf"(?P<Y>(?P<y>\d{{4}}|[〇零○O一二三四五六七八九]{{4}}"
          rf"|[\d〇零○一二三四五六七八九]{{0,3}}{_PH}{{1,4}}){_SP}年)(?![龄级]){_SP}")
-_MONTH = rf"(?P<M>(?P<m>1[0-2]|0?[1-9]|\d{{2}}|十[一二]?|[一二三四五六七八九]|{_PH}{{1,2}}){_SP}月)(?!度|革命){_SP}"
-_DAY = (rf"(?P<D>(?P<d>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?"
-        rf"|卅一?|[一二三四五六七八九]|{_PH}{{1,2}}){_SP}[日号])")
+_MONTH = rf"(?P<M>(?P<m>1[0-2]|0?[1-9]|\d{{2}}|十[一二]?|[一二三四五六七八九元]|{_PH}{{1,2}}){_SP}月)(?!度|革命){_SP}"
+_DAY_NUMBER = rf"\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九]"
+# A span of days in one month (2023年3月2-3日, 三月二至三日) is dated by its first day.
+_DAY = (rf"(?P<D>(?P<d>{_DAY_NUMBER}|{_PH}{{1,2}})(?:{_SP}[-~～—–至到]{_SP}(?:{_DAY_NUMBER}))?{_SP}[日号])")
 
 # Every part optional, so the empty match is skipped; the lookahead keeps the
 # scan from stopping at every character.
 _CJK_DATE = re.compile(
-    rf"(?=[\d{_CN_NUM}廿卅xX×□某\\*])(?<![\dA-Za-z.{_CN_NUM}])"
+    rf"(?=[\d{_CN_NUM}廿卅元xX×□某\\*])(?<![\dA-Za-z.{_CN_NUM}])"
     rf"(?:{_YEAR})?(?:{_MONTH}(?:{_DAY})?)?")
 # Numbers stand clear of letters (v2.0.3, CVE-2022-23491), digits, currency and further
 # separators (5.1.1, 2024-04-19-001, URL paths), so a version or an id is no date; eight
@@ -117,6 +118,8 @@ def _small_number(s: str) -> int | None:
     """1..39 in Arabic or Chinese numerals (十, 十二, 二十三, 廿一, 卅)."""
     if s.isdigit():
         return int(s)
+    if s == "元":  # 元月: January
+        return 1
     s = s.replace("廿", "二十").replace("卅", "三十")
     if "十" in s:
         tens, _, units = s.partition("十")
@@ -162,6 +165,8 @@ def _from_cjk(m: re.Match, norm: str, original: str):
             before = norm[max(0, start - 6):start]
             if before and (before[-1] in _NOT_MONTH_AFTER or _RANGE_END.search(before)
                            or _LUNAR.search(before)):
+                return None
+            if m.group("m") == "元" and not m.group("D"):  # 元月 alone may be 美元月…; with its day a date
                 return None
         raw = m.group("m")
         if not _is_placeholder(raw):
@@ -266,20 +271,29 @@ def find_dates(text: str, day_first: bool | None = None) -> list[PartialDate]:
 # --- the date a paragraph reports an event on -------------------------------
 
 # A meeting written by its kind: 启动会, 研讨会, 例会, 推进会 (not 社会, 机会, 协会, 委员会).
-_MEETING_NOUN = r"(?:启动|研讨|例|年|峰|交流|座谈|推进|调度|协调|联席|见面|发布|讨论|动员|部署|总结|评审|听证|议事|分享)会"
-_EVENT = re.compile(rf"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈|{_MEETING_NOUN}")
+_MEETING_NOUN = (r"(?:启动|研讨|例|年|峰|交流|座谈|推进|调度|协调|联席|见面|发布|讨论|动员|部署|总结|评审|听证|议事|分享"
+                 r"|常务|(?<!人大)常委|党组|党委|支委|办公|专题|碰头|务虚)会")  # (人大常委会: a body)
+_EVENT = re.compile(rf"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈|{_MEETING_NOUN}"
+                    r"|(?i:\b(?:meeting|held|met|took place|convened)\b)")
+# `The meeting was held on Thursday, March 2, 2023`: the English for …于3月2日召开.
+_HELD_ON = re.compile(r"\b(?:held|took place|met|convened)\s+on\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$",
+                      re.IGNORECASE)
 # `…启动会 2018年11月17日 杭州`, `例会定于 6月3日`: the date the meeting named just before it is on.
 _NAMED_BEFORE = re.compile(rf"(?:会议|{_MEETING_NOUN})[\s*_]*(?:[将定]?于|在)?[\s*_]*$")
 # `《…规则》已经2024年11月13日…会议通过，现予印发`: a notice that promulgates a document names the
 # meeting that adopted it in passing; it reports no meeting of its own.
 _PROMULGATES = re.compile(r"现予印发|现印发给你们|现将.{0,30}印发")
 # Words between a date and its comma that keep it an event date: 12月5日下午，3月上旬，
-_TIME_OF_DAY = re.compile(r"(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?")
+_CN_CLOCK = r"[一二三四五六七八九十]{1,3}"
+_TIME_OF_DAY = re.compile(r"(?:[（(【\[［]?(?:星期|礼拜|周)[一二三四五六日天][）)】\]］]?)?"
+                          r"(?:上午|下午|晚上|晚间|早上|早晨|中午|凌晨|傍晚|晚|上旬|中旬|下旬|初|份)?"
+                          rf"(?:\d{{1,2}}(?:[:：]\d\d|[时点](?:\d{{1,2}}分|半)?)|{_CN_CLOCK}[时点](?:半|{_CN_CLOCK}分)?)?")
 # A date followed or preceded by these is a deadline or a period, not an event;
 # 去年/明年 would also make the title's year wrong.
 _PERIOD_AFTER = re.compile(r"底|末|前|之前|以前|为止|止|起|以来|以后|之后|后")
 _NOT_EVENT_AFTER = re.compile(rf"{_PERIOD_AFTER.pattern}|至|到|—|-|~|～")
 _NOT_EVENT_BEFORE = re.compile(r"(?:截止|截至|至|到|自|从|直到|直至|前|去年|明年)$")
+_DAY_SPAN_END = re.compile(rf"{_SP}[至到\-~～—–]{_SP}(?:{_DAY_NUMBER}){_SP}[日号]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _CLAUSE_END = re.compile(r"[，,：:。！？；!?;\n]")
 _ATTACH_CHARS = 40  # how far after a date its 召开/会议 may stand, within the clause
@@ -301,13 +315,16 @@ def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     for start, stop, d in _mentions(sentence, day_first):
         if d.month is None:
             continue
+        span = _DAY_SPAN_END.match(sentence, stop)  # 3月2日至3日：the meeting opened on the first day
+        stop = span.end() if span and d.day else stop
         clause_end = _CLAUSE_END.search(sentence, stop)
         after = sentence[_TIME_OF_DAY.match(sentence, stop).end():
                          clause_end.start() if clause_end else len(sentence)]
         if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(sentence[:start]):
             continue
         leads = sentence[:start].strip(" \t|｜>»") in ("", "今年") and not after.strip()  # (a page's `|`)
-        if leads or _EVENT.search(after[:_ATTACH_CHARS]) or _NAMED_BEFORE.search(sentence, 0, start):
+        named = _NAMED_BEFORE.search(sentence, 0, start) or _HELD_ON.search(sentence, 0, start)
+        if leads or named or _EVENT.search(after[:_ATTACH_CHARS]):
             return d
     return None
 
@@ -328,6 +345,8 @@ _LABEL = re.compile(r"(?:时[ \u3000]*间|日[ \u3000]*期|(?<![A-Za-z])(?:date|
 # ... unless it is another date's: 下次会议时间, 截止日期, 发布日期, 出生日期, Next meeting date
 _OTHER_LABEL = re.compile(r"下次|下一次|截止|截至|发布|发表|印发|生效|施行|出生|更新|next|deadline|due|update",
                           re.IGNORECASE)
+# A line's date under these is the next meeting's or a deadline: 下次会议时间：…, | 截止日期 | … |
+_NEXT_LABEL = re.compile(r"下次|下一次|截止|截至|next|deadline|due", re.IGNORECASE)
 _PHRASES = re.compile(r"[|：:，,。；;]")  # what ends the phrase before a label
 _SHORT_LINE = 40  # a line or table cell this short, without a sentence in it, is a header or a dateline
 _SENTENCE_PUNCT = re.compile(r"[，。；！？]")
@@ -372,12 +391,19 @@ def weekday(text: str) -> int | None:
     return _WEEKDAY_NUMBER[m.group(1) or m.group(2)] if m else None
 
 
+# A web page's byline (`时间：2023-03-10 来源：区政府办 字号：大 中 小`): its 时间 is when the page was published.
+_BYLINE = re.compile(r"(?:来源|作者|编辑|发布者|供稿)\s*[:：]|浏览|点击[数量率：:]|阅读[数量次：:]|字号|【打印】")
+
+
 def labelled_date(text: str, day_first: bool | None = None) -> PartialDate | None:
     """A date a header line labels: "时间：2024年4月19日上午", "Data日期：2024-04-19", "| 会议时间 | …"."""
     for start, stop, d in _mentions(text, day_first):
         line_start = text.rfind("\n", 0, start) + 1
         label = _LABEL.search(text, line_start, start)
         if d.month is None or not label or _is_period(text, start, stop):
+            continue
+        line_end = text.find("\n", stop)
+        if _BYLINE.search(text, line_start, line_end if line_end >= 0 else len(text)):
             continue
         phrase = _PHRASES.split(text[line_start:label.start()])[-1]  # the label's own words
         if not _OTHER_LABEL.search(phrase[-16:]):
@@ -421,6 +447,30 @@ def named_year(text: str) -> int | None:
     return title_year(m.group(1) + "年") if m else None
 
 
+def closing_date(texts: list[str], day_first: bool | None = None) -> PartialDate | None:
+    """The full date minutes close with, alone on its line (`二〇二三年三月二日`, `2023年3月2日印发`): the day
+    they were signed or issued, which dates minutes that give no other (`下次会议：3月9日` is not alone)."""
+    for text in reversed(texts):
+        for line in reversed(text.split("\n")):
+            line = line.strip()
+            found = _mentions(line, day_first)
+            if len(found) == 1 and found[0][0] == 0 and line[found[0][1]:].strip() in ("", "印发"):
+                d = found[0][2]
+                return d if d.year and d.day else None
+    return None
+
+
+# A title or file name that begins with its year (`1954年政府工作报告`, `1992_050_…`): not 2023年度 (a
+# year's review may be held the next year), not 1990年代.
+_LEADING_YEAR = re.compile(r"^\s*((?:19|20)\d\d)(?:\s*年(?![度代])|[_\-. ](?!\d\d?(?!\d)))")
+
+
+def leading_year(text: str, source: str) -> PartialDate | None:
+    """The year alone that a title or file name (`source`: "title", "filename") begins with, or None."""
+    m = _LEADING_YEAR.match(text)
+    return PartialDate(int(m.group(1)), None, None, m.group(0).strip(" _-."), source=source) if m else None
+
+
 def same_month(d: PartialDate | None, month: PartialDate) -> bool:
     """`d` is a day of the month `month` names (a year it leaves unsaid agrees)."""
     return bool(d and d.day and d.month == month.month and d.year in (None, month.year))
@@ -445,7 +495,8 @@ def line_date(text: str, day_first: bool | None = None) -> PartialDate | None:
                 continue
             for start, stop, d in _mentions(cell, day_first):
                 if d.month is not None and d.day is not None and not _is_period(cell, start, stop):
-                    return d
+                    if not _NEXT_LABEL.search(line[:line.index(cell) + start][-20:]):
+                        return d
     return None
 
 
@@ -475,7 +526,8 @@ def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
     ("2024/20240419_minutes.md" -> 2024-04-19, "2022/ActionItems.md" -> 2022,
     "2022/周会 4.8.md" -> 2022-04-08, "2021/3月15日例会.md" -> 2021-03-15,
     "202011/05-11-2020 Meeting.md" -> 2020-11-05: the folder's month settles the order)."""
-    *folders, name = source.split("/")
+    # A copied corpus flattens folders into the name (`repo__2021__3月15日例会.md`): read them as folders.
+    *folders, name = source.replace("__", "/").split("/")
     stem = name.rsplit(".", 1)[0]
     own, folder = _path_date(name, [], day_first), _path_date("", folders, day_first)
     if own and own.month is None and folder and folder.month and folder.year == own.year and day_first is None:
