@@ -182,6 +182,17 @@ def app(web_index):
     return create_app(web_index)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (the tests that use it skip without it)."""
+    from .printed import ARGS, CHROMIUM
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The real app under waitress on 127.0.0.1 and a free port, in a thread: its base URL."""

@@ -6,7 +6,7 @@ from web import create_app
 
 from .test_access import above
 from .test_access_web import PASSWORD, archive, serve  # noqa: F401 (archive: the fixture)
-from .test_browser import ARGS, CHROMIUM
+from .printed import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (scripts/test.sh installs it)")]

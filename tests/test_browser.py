@@ -13,24 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .printed import CHROMIUM
+
 OUT = Path(__file__).resolve().parent.parent / "test-output"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk; scripts/test.sh does it)")]
 expect = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')").expect
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture()

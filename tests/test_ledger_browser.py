@@ -13,12 +13,12 @@ from web import create_app
 
 from .conftest import engine_over
 from .test_access_web import serve
-from .test_browser import ARGS, CHROMIUM
+from .printed import CHROMIUM
 from .test_ledger import PASSWORD, build
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (scripts/test.sh installs it)")]
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
+pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
 SHOTS = Path("/tmp/ledger-shots")
 WIDTHS = (390, 1280)
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -34,14 +34,6 @@ def site(request, engine_kind, tmp_path_factory):
     store.add("chief", PASSWORD, "editor", "秘密")
     store.add("reader", PASSWORD, "reader", "秘密")
     return serve(create_app(engine, mode="network", store=store))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def signed_in(browser, base: str, width: int, name: str):

@@ -10,21 +10,13 @@ from archive.access.store import SQLiteStore
 from web import create_app
 
 from .test_access_web import serve
-from .test_browser import ARGS, CHROMIUM
+from .printed import CHROMIUM
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (scripts/test.sh installs it)")]
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
+pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
 SHOTS = Path("/tmp/web2")
 WIDTHS = (390, 1280)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def opened(browser, width: int, base: str):
