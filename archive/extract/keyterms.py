@@ -97,11 +97,11 @@ def _ids(words: list[str]) -> tuple[np.ndarray, list[str], dict[str, int]]:
     return np.where(content[a], a, 0), vocab, index
 
 
-def _joins(a: np.ndarray, vocab: list[str]) -> np.ndarray:
-    """Positions i where words i and i + 1 are joined this round (left to right, a word joins once)."""
-    size = len(vocab)
+def _joins(a: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Positions i where words i and i + 1 (of these lengths by id) are joined this round (left to right,
+    a word joins once)."""
+    size = len(lens)
     counts = np.bincount(a, minlength=size)
-    lens = np.fromiter(map(len, vocab), dtype=np.int64, count=size)
     left, right = a[:-1], a[1:]
     valid = (left != 0) & (right != 0)  # gaps are never part of a pair
     keys = left * size + right
@@ -144,13 +144,16 @@ def _merge_compounds(words: list[str]) -> tuple[np.ndarray, list[str], dict[str,
         return compound_idf.get(w) or idf.get(w, median)
 
     a, vocab, index = _ids(words)
+    lens = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
     for _ in range(_MERGE_ROUNDS):
         if len(a) < 2:
             break
-        at = _joins(a, vocab)
+        at = _joins(a, lens)
         if not len(at):
             break
+        size = len(vocab)
         joined = _compound_ids(a[at].tolist(), a[at + 1].tolist(), vocab, index, idf_of, compound_idf)
+        lens = np.concatenate([lens, np.fromiter(map(len, vocab[size:]), dtype=np.int64, count=len(vocab) - size)])
         a = a.copy()
         a[at] = joined
         keep = np.ones(len(a), dtype=bool)

@@ -120,13 +120,13 @@ class RegionExtractor:
     @functools.lru_cache(maxsize=4096)  # annotate asks for each paragraph twice: mentions, then regions
     def _matches(self, text: str) -> tuple[tuple[int, int, str], ...]:
         """(start, end, alias) of the names in text on word boundaries; longest wins."""
-        if not text:
-            return ()
         heads, hits = self._heads, []
         for m in self._head_pattern.finditer(text):
             start = m.start()
             hits += [(start, start + len(a), a) for a in heads.get(text[start:start + 2], ())
                      if text.startswith(a, start)]
+        if not hits:
+            return ()
         starts, ends = _word_bounds(text, hits)
         hits.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first: full names before stems
         kept: list[tuple[int, int, str]] = []
