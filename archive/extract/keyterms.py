@@ -12,12 +12,13 @@ words long (城乡环境综合治理); their occurrences then no longer count fo
 
 from __future__ import annotations
 
+import heapq
 import importlib.util
 import re
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import rjieba
 
 _MERGE_ROUNDS = 3  # joins of two: up to 8 words, though _MAX_COMPOUND stops most sooner
@@ -85,36 +86,92 @@ def _is_term(word: str) -> bool:
     return len(word) > 1 and word not in _GENERIC
 
 
-def _merge_compounds(words: list[str]) -> tuple[list[str], dict[str, float]]:
-    """Join recurring neighbours; returns the new word list and each compound's IDF."""
+def _ids(words: list[str]) -> tuple[np.ndarray, list[str], dict[str, int]]:
+    """Each word as an id into a vocabulary (the gap, "", is 0), non-content words as gaps."""
+    index = dict.fromkeys([""])
+    index.update(dict.fromkeys(words))  # (in C: the distinct words in text order)
+    vocab = list(index)
+    index = dict(zip(vocab, range(len(vocab))))
+    a = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
+    content = np.fromiter(map(_is_content, vocab), dtype=bool, count=len(vocab))
+    return np.where(content[a], a, 0), vocab, index
+
+
+def _joins(a: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Positions i where words i and i + 1 (of these lengths by id) are joined this round (left to right,
+    a word joins once)."""
+    size = len(lens)
+    counts = np.bincount(a, minlength=size)
+    left, right = a[:-1], a[1:]
+    valid = (left != 0) & (right != 0)  # gaps are never part of a pair
+    keys = left * size + right
+    pairs, c = np.unique(keys[valid], return_counts=True)
+    x, y = pairs // size, pairs % size
+    ok = ((c >= _MIN_PAIR) & (c >= _PAIR_SHARE * np.minimum(counts[x], counts[y]))
+          & (lens[x] + lens[y] <= _MAX_COMPOUND))
+    at = np.flatnonzero(valid & np.isin(keys, pairs[ok]))
+    if not len(at):
+        return at
+    # In a run of consecutive candidates (a b a b), the first joins, the next is taken by it, and so on.
+    run_start = np.maximum.accumulate(np.where(np.diff(at, prepend=-2) != 1, np.arange(len(at)), 0))
+    return at[(np.arange(len(at)) - run_start) % 2 == 0]
+
+
+def _compound_ids(firsts: list[int], seconds: list[int], vocab: list[str], index: dict[str, int],
+                  idf_of, compound_idf: dict[str, float]) -> list[int]:
+    """The id of each join's compound (new ones added to the vocabulary), setting each compound's IDF."""
+    pairs = dict.fromkeys(zip(firsts, seconds))
+    strings = {vocab[i] + vocab[j] for i, j in pairs}
+    parts = {vocab[i] for pair in pairs for i in pair}
+    if len(strings) < len(pairs) or not strings.isdisjoint(parts):
+        pairs = list(zip(firsts, seconds))  # a compound's IDF may change within the round: one by one, in order
+    for i, j in pairs:
+        first, second = vocab[i], vocab[j]
+        # A compound is at least as specific as its most specific part.
+        compound_idf[first + second] = max(idf_of(first), idf_of(second))
+        if first + second not in index:
+            index[first + second] = len(vocab)
+            vocab.append(first + second)
+    return [index[vocab[i] + vocab[j]] for i, j in zip(firsts, seconds)]
+
+
+def _merge_compounds(words: list[str]) -> tuple[np.ndarray, list[str], dict[str, float]]:
+    """Join recurring neighbours; returns the new words (ids into the vocabulary) and each compound's IDF."""
     idf, median = _idf_table()
     compound_idf: dict[str, float] = {}
 
     def idf_of(w: str) -> float:
         return compound_idf.get(w) or idf.get(w, median)
 
+    a, vocab, index = _ids(words)
+    lens = np.fromiter(map(len, vocab), dtype=np.int64, count=len(vocab))
     for _ in range(_MERGE_ROUNDS):
-        counts = Counter(words)  # (gaps, "", are counted but never part of a pair below)
-        pairs = Counter(zip(words, words[1:]))
-        joined = {p for p, c in pairs.items()
-                  if c >= _MIN_PAIR and p[0] and p[1] and c >= _PAIR_SHARE * min(counts[p[0]], counts[p[1]])
-                  and len(p[0]) + len(p[1]) <= _MAX_COMPOUND}
-        if not joined:
+        if len(a) < 2:
             break
-        firsts = {a for a, _ in joined}
-        out, i, n = [], 0, len(words)
-        while i < n:
-            if words[i] in firsts and i + 1 < n and (words[i], words[i + 1]) in joined:
-                a, b = words[i], words[i + 1]
-                # A compound is at least as specific as its most specific part.
-                compound_idf[a + b] = max(idf_of(a), idf_of(b))
-                out.append(a + b)
-                i += 2
-            else:
-                out.append(words[i])
-                i += 1
-        words = out
-    return words, compound_idf
+        at = _joins(a, lens)
+        if not len(at):
+            break
+        size = len(vocab)
+        joined = _compound_ids(a[at].tolist(), a[at + 1].tolist(), vocab, index, idf_of, compound_idf)
+        lens = np.concatenate([lens, np.fromiter(map(len, vocab[size:]), dtype=np.int64, count=len(vocab) - size)])
+        a = a.copy()
+        a[at] = joined
+        keep = np.ones(len(a), dtype=bool)
+        keep[at + 1] = False
+        a = a[keep]
+    return a, vocab, compound_idf
+
+
+def _distinct(ranked: list[str], k: int) -> list[str]:
+    """The first k terms of ranked that are no part of a term before them, nor hold one."""
+    chosen: list[str] = []
+    for w in ranked:
+        # 环保督察 adds nothing after 中央环保督察, nor 森林防火 after 防火.
+        if not any(w in c or c in w for c in chosen):
+            chosen.append(w)
+            if len(chosen) == k:
+                break
+    return chosen
 
 
 def key_terms(text: str, k: int = 8) -> list[str]:
@@ -123,18 +180,21 @@ def key_terms(text: str, k: int = 8) -> list[str]:
         return []
     idf, median = _idf_table()
     # Non-content words become gaps, so compounds never reach across them.
-    words = [w if _is_content(w) else "" for w in rjieba.cut(text)]
-    words, compound_idf = _merge_compounds(words)
-    counts = Counter(w for w in words if w and _is_term(w))
-    first_seen = {w: i for i, w in reversed(list(enumerate(words))) if w in counts}
-    # A word the IDF table lacks, seen once, is mostly segmentation debris (中写, 编为).
-    score = {w: c * (compound_idf.get(w) or idf.get(w, median)) for w, c in counts.items()
-             if c > 1 or w in idf or w in compound_idf}
-    chosen: list[str] = []
-    for w in sorted(score, key=lambda w: (-score[w], first_seen[w])):
-        # 环保督察 adds nothing after 中央环保督察, nor 森林防火 after 防火.
-        if not any(w in c or c in w for c in chosen):
-            chosen.append(w)
-            if len(chosen) == k:
-                break
+    a, vocab, compound_idf = _merge_compounds(rjieba.cut(text))
+    present, first, c = np.unique(a, return_index=True, return_counts=True)
+    score, first_seen = {}, {}
+    for i, at, n in zip(present.tolist(), first.tolist(), c.tolist()):
+        w = vocab[i]
+        # A word the IDF table lacks, seen once, is mostly segmentation debris (中写, 编为).
+        if i and _is_term(w) and (n > 1 or w in idf or w in compound_idf):
+            score[w] = n * (compound_idf.get(w) or idf.get(w, median))
+            first_seen[w] = at
+
+    def rank(w: str) -> tuple[float, int]:
+        return -score[w], first_seen[w]
+
+    # The best few are enough unless most of them are parts of others (then all, in order).
+    chosen = _distinct(heapq.nsmallest(8 * k, score, key=rank), k)
+    if len(chosen) < k and len(score) > 8 * k:
+        chosen = _distinct(sorted(score, key=rank), k)
     return chosen

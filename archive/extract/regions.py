@@ -2,7 +2,7 @@
 
 Names come from data/gazetteer.tsv (built by scripts/build_gazetteer.py from the Ministry of
 Civil Affairs code tables, current as of 2024): every province, prefecture and county with its
-full name, short forms and former names. One Aho-Corasick automaton finds them all; a match
+full name, short forms and former names. They are found by their first two characters; a match
 counts only if it starts and ends on an rjieba word boundary (长治久安 holds no 长治, 完成县委
 no 成县, 雨湖区 no 湖区) and a short form is not the head of a town or street (龙口乡).
 Some names must be backed by another place of the text or its context: a county's
@@ -15,12 +15,12 @@ its readings share (阿坝 -> 阿坝州) or dropped.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import ahocorasick
 import rjieba
 
 GAZETTEER = Path(__file__).resolve().parent / "data" / "gazetteer.tsv"
@@ -102,10 +102,7 @@ class RegionExtractor:
                 self._names[s].add(code)
             self._names[name].add(code)
         self._by_path = {r.path: r for r in self._by_code.values()}
-        self._automaton = ahocorasick.Automaton()
-        for s in self._aliases:
-            self._automaton.add_word(s, s)
-        self._automaton.make_automaton()
+        self._heads, self._head_pattern = _heads(self._aliases)
 
     def region(self, code: str) -> Region:
         return self._by_code[code]
@@ -123,9 +120,13 @@ class RegionExtractor:
     @functools.lru_cache(maxsize=4096)  # annotate asks for each paragraph twice: mentions, then regions
     def _matches(self, text: str) -> tuple[tuple[int, int, str], ...]:
         """(start, end, alias) of the names in text on word boundaries; longest wins."""
-        if not text:
+        heads, hits = self._heads, []
+        for m in self._head_pattern.finditer(text):
+            start = m.start()
+            hits += [(start, start + len(a), a) for a in heads.get(text[start:start + 2], ())
+                     if text.startswith(a, start)]
+        if not hits:
             return ()
-        hits = [(last + 1 - len(alias), last + 1, alias) for last, alias in self._automaton.iter(text)]
         starts, ends = _word_bounds(text, hits)
         hits.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first: full names before stems
         kept: list[tuple[int, int, str]] = []
@@ -172,6 +173,8 @@ class RegionExtractor:
         Each name is resolved as in regions() without context; a name that stays ambiguous
         gives the level all its readings share (阿坝 -> 阿坝州) or is left out."""
         matches = self._matches(text)
+        if not matches:  # (most paragraphs name no place)
+            return []
         resolved = self._resolve((a for _, _, a in matches), ())
         return [(s, e, resolved[a]) for s, e, a in matches if a in resolved]
 
@@ -183,6 +186,8 @@ class RegionExtractor:
         or dropped. A region whose descendant is also named collapses into that descendant.
         """
         matches = self._matches(text)
+        if not matches:
+            return []
         resolved = self._resolve((a for _, _, a in matches), context)
         count: dict[Region, int] = defaultdict(int)
         first: dict[Region, int] = {}
@@ -287,6 +292,20 @@ def _chain(following: dict[int, set[int]], start: int, end: int) -> list[int]:
         if cut < end and (rest := _chain(following, cut, end)):
             return [cut, *rest]
     return []
+
+
+def _heads(aliases) -> tuple[dict[str, list[str]], re.Pattern]:
+    """Names by their first two characters, and where a text may hold one: a character that begins a name
+    before one that is second in a name (a third of the characters of minutes, a tenth of the places; a
+    regular expression finds them faster than an automaton walks every character)."""
+    heads: dict[str, list[str]] = defaultdict(list)
+    for alias in aliases:
+        if len(alias) < 2:
+            raise ValueError(f"gazetteer: a name of one character would match everywhere: {alias!r}")
+        heads[alias[:2]].append(alias)
+    firsts, seconds = ({h[i] for h in heads} for i in (0, 1))
+    pattern = re.compile("[%s](?=[%s])" % tuple(re.escape("".join(sorted(c))) for c in (firsts, seconds)))
+    return dict(heads), pattern
 
 
 def _split(field: str) -> list[str]:

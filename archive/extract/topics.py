@@ -51,6 +51,7 @@ class Taxonomy:
         for i, topic in enumerate(topics):
             for signal, weight in topic.signals.items():
                 self._credits.setdefault(signal, []).append((i, weight))
+        self._nothing = (0.0,) * len(topics)
         self._pattern = re.compile("|".join(
             map(re.escape, sorted(self._credits, key=lambda s: (-len(s), s)))))
 
@@ -110,9 +111,12 @@ class Taxonomy:
         """Evidence per label for a whole meeting: capped paragraph scores plus the title's."""
         totals = [self.title_weight * s for s in self._vector(title)]
         caps = [self.paragraph_cap * t.threshold for t in self.topics]
+        nothing = self._nothing if min(caps, default=0) >= 0 else None  # (a paragraph without signals adds 0)
         for paragraph in paragraphs:
-            for i, s in enumerate(self._vector(paragraph)):
-                totals[i] += min(s, caps[i])
+            vec = self._vector(paragraph)
+            if vec != nothing:
+                for i, s in enumerate(vec):
+                    totals[i] += min(s, caps[i])
         return dict(zip(self.labels, totals))
 
     def tag_meeting(self, title: str, paragraphs: Sequence[str]) -> list[str]:

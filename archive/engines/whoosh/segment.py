@@ -75,12 +75,11 @@ class _Occurrences:
         found = self._cache.get(value)
         if found is not None:
             return found
-        vocab, ids = self.vocab, array("I")
-        for _, word, _, _ in words(normalize(value)):
-            i = vocab.get(word)
-            if i is None:
-                i = vocab[word] = len(vocab)
-            ids.append(i)
+        vocab = self.vocab
+        tokens = [word for _, word, _, _ in words(normalize(value))]
+        new = [word for word in dict.fromkeys(tokens) if word not in vocab]  # numbered in order of first use
+        vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
+        ids = array("I", map(vocab.__getitem__, tokens))
         if len(value) <= 200:  # titles and sections repeat for every paragraph of a meeting
             if len(self._cache) > 20000:
                 self._cache.clear()
@@ -430,7 +429,8 @@ class FastSegmentWriter(SegmentWriter):
                     length = self._add_text(docnum, occurrences, value)
                 else:
                     length = self.pool.add_indexed(name, fieldobj, value, docnum) if indexed else 0
-                perdocwriter.add_field(name, fieldobj, value if stored else None, length)
+                if stored or length:  # (else Whoosh's add_field has nothing to do: most facets)
+                    perdocwriter.add_field(name, fieldobj, value if stored else None, length)
                 if column:
                     perdocwriter.add_column_value(name, column, fieldobj.to_column_value(value))
         except Exception:
