@@ -36,7 +36,8 @@ from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
 from .lock import lock_ingest, release
 from .roles import carry_grants
-from .postings import POSTINGS_COLUMNS, compact, part_rows
+from . import postings as parts
+from .postings import POSTINGS_COLUMNS, Postings, compact, part_rows, spill, spilled_batches
 from .rows import Stats, lines, unpack_info, word_tokens
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
@@ -103,7 +104,8 @@ class PostgresIndexer:
         self.stats = Stats()  # what this run adds to the statistics (deletions subtract)
         self.buffers: dict[str, list] = {"meetings": [], "paragraphs": [], "files": []}
         self.staged: set[str] = set()  # a cluster's temporary tables made so far
-        self.seqs: list[np.ndarray] = []  # the seqs the run's paragraphs were given, in order
+        self.seqs: list[np.ndarray] = []  # the seqs given to the paragraphs whose postings are held, in order
+        self.spilled = False  # whether postings were written as parts (postings.spill) before the commit
         self.committed = False
         if rebuilding:
             conn.execute(f"DROP SCHEMA IF EXISTS {BUILD_SCHEMA} CASCADE")
@@ -170,6 +172,20 @@ class PostgresIndexer:
                 if target != f"{self.schema}.{table}":
                     cur.execute(f"INSERT INTO {self.schema}.{table} SELECT * FROM {target}")
                     cur.execute(f"TRUNCATE {target}")
+            if self.stats.postings.size >= parts.SPILL_POSTINGS:
+                self._spill(cur)
+
+    def _spill(self, cur) -> None:
+        """Write the postings held as parts (the paragraphs they were counted on are written), and let go."""
+        spill(cur, self.stats.postings, self._seqs(), f"{self.schema}.postings")
+        self.stats.postings, self.seqs, self.spilled = Postings(), [], True
+
+    def _seqs(self) -> np.ndarray:
+        """The seqs of the paragraphs whose postings are held (the i-th at [i])."""
+        seqs = np.concatenate(self.seqs) if self.seqs else np.zeros(0, dtype=np.int64)
+        if len(seqs) != self.stats.postings.n:
+            raise RuntimeError(f"{self.stats.postings.n} paragraphs analysed, {len(seqs)} written")
+        return seqs
 
     def _stage(self, cur, table: str) -> str:
         """A cluster's temporary table for COPYing a table's rows (its seq given here, in order)."""
@@ -238,25 +254,29 @@ class PostgresIndexer:
         """The run's postings: a rebuild's in the terms rows (with their df), an incremental run's as a part
         of each term it adds to (its df added to the statistics; a term with too many parts, merged)."""
         postings = self.stats.postings
-        if not postings:
+        if self.spilled:  # (a large run: its parts merged per term, a few million postings at a time)
+            if postings:
+                self._spill(cur)
+            batches = spilled_batches(self.conn)
+        elif postings:
+            batches = [part_rows(postings, self._seqs())]
+        else:
             return
-        seqs = np.concatenate(self.seqs)
-        if len(seqs) != postings.n:
-            raise RuntimeError(f"{postings.n} paragraphs analysed, {len(seqs)} written")
         table, columns = (("terms", ("field", "term", "df", *POSTINGS_COLUMNS[2:])) if self.rebuilding
                           else ("postings", POSTINGS_COLUMNS))
         df, touched = self.stats.df, []
-        with cur.copy(f"COPY {self.schema}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int2", "text", *(["int4"] if self.rebuilding else []), "int8", "int4", "bool", "bytea"])
-            for row in part_rows(postings, seqs):
-                scored = row[0] in df  # (not the facet values: df 0)
-                if self.rebuilding:
-                    copy.write_row((row[0], row[1], row[3] if scored else 0, *row[2:]))
-                    continue
-                copy.write_row(row)
-                if scored:
-                    df[row[0]][row[1]] += row[3]
-                touched.append(row[:2])
+        for rows in batches:
+            with cur.copy(f"COPY {self.schema}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int2", "text", *(["int4"] if self.rebuilding else []), "int8", "int4", "bool", "bytea"])
+                for row in rows:
+                    scored = row[0] in df  # (not the facet values: df 0)
+                    if self.rebuilding:
+                        copy.write_row((row[0], row[1], row[3] if scored else 0, *row[2:]))
+                        continue
+                    copy.write_row(row)
+                    if scored:
+                        df[row[0]][row[1]] += row[3]
+                    touched.append(row[:2])
         compact(cur, self.schema, touched)
 
     def _swap(self, cur) -> None:

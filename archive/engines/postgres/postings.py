@@ -20,12 +20,16 @@ from collections import Counter
 
 import numpy as np
 
-from ..whoosh.postings import decode_term, encode_field
+from ..whoosh.postings import decode_field, decode_term, encode_field
 from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
 FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)
 PARTS_MAX = 8  # a term's incremental parts are merged into its terms row once it has this many
 POSTINGS_COLUMNS = ("field", "term", "base", "n", "weighted", "data")
+POSTINGS_TYPES = ["int2", "text", "int8", "int4", "bool", "bytea"]
+SPILL_POSTINGS = 3_000_000  # postings a run holds in memory before it writes them as parts (spill())
+SPILLED = "run_postings"  # the temporary table of a run's spilled parts
+MERGE_POSTINGS = 2_000_000  # postings of spilled parts merged at a time
 
 
 class Postings:
@@ -38,6 +42,7 @@ class Postings:
         self.doc = {f: array("i") for f in FIELDS}
         self.tf = {f: array("i") for f in FIELDS}
         self.merged: dict[int, list] = {f: [] for f in FIELDS}  # (term ids, docs, tfs) of merged runs
+        self.size = 0  # postings held
 
     def add(self, units: str, text, title, section, values) -> None:
         """One paragraph: its units string, the word tokens of its three words fields, its facet values."""
@@ -55,6 +60,7 @@ class Postings:
             self.term[field].extend(map(ids.__getitem__, counts))
             self.tf[field].extend(counts.values())
             self.doc[field].extend([n] * len(counts))
+            self.size += len(counts)
         self.n += 1
 
     def merge(self, other: "Postings") -> None:
@@ -65,6 +71,7 @@ class Postings:
             for terms, docs, tfs in other.arrays(field):
                 self.merged[field].append((mapped[terms], docs + np.int32(self.n), tfs))
         self.n += other.n
+        self.size += other.size
 
     def arrays(self, field: int) -> list:
         own = [np.frombuffer(a, dtype=np.int32) for a in (self.term[field], self.doc[field], self.tf[field])]
@@ -139,3 +146,67 @@ def compact(cur, schema: str, touched: list) -> None:
                         VALUES (%s, %s, 0, %s, %s, %s, %s) ON CONFLICT (field, term) DO UPDATE
                         SET base = excluded.base, n = excluded.n, weighted = excluded.weighted, data = excluded.data""",
                     (field, term, *part))
+
+
+# -- a run's postings in parts: memory bounded whatever the corpus -----------------------
+
+def spill(cur, postings: Postings, seqs: np.ndarray, like: str) -> None:
+    """Write the postings held as parts of the temporary table SPILLED (made like `like`, the schema's
+    postings table, on the first call; dropped with the transaction), to be merged per term at commit."""
+    if cur.execute("SELECT to_regclass(%s)", (f"pg_temp.{SPILLED}",)).fetchone()[0] is None:
+        cur.execute(f"CREATE TEMPORARY TABLE {SPILLED} (LIKE {like} INCLUDING STORAGE) ON COMMIT DROP")
+    with cur.copy(f"COPY {SPILLED} ({', '.join(POSTINGS_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(POSTINGS_TYPES)
+        for row in part_rows(postings, seqs):
+            copy.write_row(row)
+
+
+def spilled_batches(conn):
+    """Lists of (field, term, base, n, weighted, data), one row a term: the spilled parts merged, a few
+    million postings at a time (read with a server-side cursor, between which the caller may write)."""
+    with conn.cursor(name="spilled_parts", binary=True) as cur:
+        cur.execute(f"SELECT {', '.join(POSTINGS_COLUMNS)} FROM {SPILLED} ORDER BY field, term, base")
+        held, count = [], 0
+        while True:
+            rows = cur.fetchmany(10000)
+            held += rows
+            count += sum(row[3] for row in rows)
+            if rows and count < MERGE_POSTINGS:
+                continue
+            cut = len(held)
+            if rows:  # the last term's parts may go on in the next rows
+                key = held[-1][:2]
+                while cut > 0 and held[cut - 1][:2] == key:
+                    cut -= 1
+                if cut == 0:  # (a term of more postings than a batch: read on to its end)
+                    continue
+            batch, held = held[:cut], held[cut:]
+            count = sum(row[3] for row in held)
+            if batch:
+                yield merge_parts(batch)
+            if not rows:
+                return
+
+
+def merge_parts(rows: list) -> list:
+    """One row a term of parts (field, term, base, n, weighted, data) ordered by field, term, base: a term of
+    one part as it is, the parts of another decoded and encoded again as one (for all of them at once)."""
+    keys = [row[:2] for row in rows]
+    starts = [0, *(i for i in range(1, len(rows)) if keys[i] != keys[i - 1])]
+    ends = [*starts[1:], len(rows)]
+    out = [rows[a] if b - a == 1 else None for a, b in zip(starts, ends)]
+    several = [k for k, row in enumerate(out) if row is None]
+    if not several:
+        return out
+    parts = [rows[i] for k in several for i in range(starts[k], ends[k])]
+    n = np.array([p[3] for p in parts], dtype=np.int64)
+    offsets = np.r_[0, np.cumsum([len(p[5]) for p in parts])]
+    _, docs, tfs = decode_field(b"".join(p[5] for p in parts), offsets, np.array([p[4] for p in parts]), n)
+    docs += np.repeat(np.array([p[2] for p in parts], dtype=np.int64), n)
+    df = np.add.reduceat(n, np.r_[0, np.cumsum([ends[k] - starts[k] for k in several])[:-1]])
+    bounds = np.r_[0, np.cumsum(df)]
+    bases = docs[bounds[:-1]]
+    data, at, weighted = encode_field(bounds, docs - np.repeat(bases, df), tfs)
+    for j, k in enumerate(several):
+        out[k] = (*keys[starts[k]], int(bases[j]), int(df[j]), bool(weighted[j]), data[at[j]:at[j + 1]])
+    return out
