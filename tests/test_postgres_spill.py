@@ -1,6 +1,6 @@
 """A large ingest run writes its postings in parts as it goes and merges them per term at commit.
 
-Forced here on a small corpus (a part every few postings, merged a few postings at a time): the
+Forced here on a small corpus (a part every few postings, encoded and merged a few at a time): the
 terms rows and parts hold the same postings, term for term, as a run that held them all until its
 commit, after a rebuild (files prepared by worker processes) and after incremental runs (adds, a
 change, a removal); and the searches answer the same.
@@ -60,6 +60,7 @@ def test_spilled_parts_hold_the_same_postings(pg_server, tmp_path, monkeypatch):
         with monkeypatch.context() as m:
             m.setattr(postings, "SPILL_POSTINGS", 50)
             m.setattr(postings, "MERGE_POSTINGS", 7)
+            m.setattr(postings, "ENCODE_POSTINGS", 5)
             m.setattr(build, "COPY_ROWS", 2)
             m.setattr(build, "spill", lambda *args: written.append(postings.spill(*args)))
             ingest([corpus], spilled)

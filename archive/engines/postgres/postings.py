@@ -27,9 +27,10 @@ FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)
 PARTS_MAX = 8  # a term's incremental parts are merged into its terms row once it has this many
 POSTINGS_COLUMNS = ("field", "term", "base", "n", "weighted", "data")
 POSTINGS_TYPES = ["int2", "text", "int8", "int4", "bool", "bytea"]
-SPILL_POSTINGS = 3_000_000  # postings a run holds in memory before it writes them as parts (spill())
+SPILL_POSTINGS = 2_000_000  # postings a run holds in memory before it writes them as parts (spill())
 SPILLED = "run_postings"  # the temporary table of a run's spilled parts
-MERGE_POSTINGS = 2_000_000  # postings of spilled parts merged at a time
+MERGE_POSTINGS = 1_000_000  # postings of spilled parts merged at a time
+ENCODE_POSTINGS = 500_000  # postings encoded at a time (encode_field's arrays: ≈ 100 bytes a posting)
 
 
 class Postings:
@@ -97,11 +98,20 @@ def part_rows(postings: Postings, seqs: np.ndarray):
         docs = seqs[np.concatenate([d for _, d, _ in found])[order]] - base
         tfs = np.concatenate([f for _, _, f in found])[order]
         bounds = np.r_[0, np.flatnonzero(np.diff(terms)) + 1, len(terms)]
-        data, offsets, weighted = encode_field(bounds, docs, tfs)
         names = postings.terms(field)
-        for i, start in enumerate(bounds[:-1].tolist()):
-            yield (field, names[terms[start]], base, int(bounds[i + 1] - start), bool(weighted[i]),
-                   data[offsets[i]:offsets[i + 1]])
+        for first, end in term_runs(bounds, ENCODE_POSTINGS):
+            a, b = bounds[first], bounds[end]
+            data, offsets, weighted = encode_field(bounds[first:end + 1] - a, docs[a:b], tfs[a:b])
+            for i, start in enumerate(bounds[first:end].tolist()):
+                yield (field, names[terms[start]], base, int(bounds[first + i + 1] - start), bool(weighted[i]),
+                       data[offsets[i]:offsets[i + 1]])
+
+
+def term_runs(bounds: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """(first, end) terms of runs of about `size` postings each (a term whole), of terms starting at `bounds`."""
+    cuts = np.searchsorted(bounds, np.arange(0, bounds[-1], size), side="right") - 1
+    cuts = np.unique(np.r_[cuts, len(bounds) - 1])
+    return list(zip(cuts[:-1].tolist(), cuts[1:].tolist()))
 
 
 def decode_parts(rows) -> tuple[np.ndarray, np.ndarray]:
