@@ -3,7 +3,7 @@
 Forced here on a small corpus (a part every few postings, encoded and merged a few at a time): the
 terms rows and parts hold the same postings, term for term, as a run that held them all until its
 commit, after a rebuild (files prepared by worker processes) and after incremental runs (adds, a
-change, a removal); and the searches answer the same.
+change, a removal), on one node and on two shards; and the searches answer the same.
 """
 
 import shutil
@@ -43,7 +43,9 @@ def term_postings(url: str) -> dict:
     return out
 
 
-def test_spilled_parts_hold_the_same_postings(pg_server, tmp_path, monkeypatch):  # noqa: F811
+@pytest.mark.parametrize("servers", ["pg_server", "pg_cluster"])  # (one node; a coordinator and two shards)
+def test_spilled_parts_hold_the_same_postings(request, servers, tmp_path, monkeypatch):
+    server = request.getfixturevalue(servers)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(SAMPLE, corpus / SAMPLE.name)
@@ -51,7 +53,7 @@ def test_spilled_parts_hold_the_same_postings(pg_server, tmp_path, monkeypatch):
         write(corpus / name, text)
     for n in range(1, 21):  # (16 files or more: a rebuild prepares them in worker processes)
         write(corpus / f"m{n}.md", meeting_file(n, "环境整治的工作。" * (n % 4)))
-    held, spilled = PostgresEngine(pg_server.create_database()), PostgresEngine(pg_server.create_database())
+    held, spilled = PostgresEngine(server.create_database()), PostgresEngine(server.create_database())
 
     def run(step) -> int:
         step()

@@ -9,6 +9,11 @@ part until a rebuild, or until compact() merges the term's parts into its terms 
 once a term has PARTS_MAX parts. A first look at 的 is then one index probe and a few hundred kB
 of bytea, not a pass over every paragraph holding it.
 
+A run holds at most SPILL_POSTINGS postings in memory: past that (the paragraphs they were counted
+on written), it writes them as parts of a temporary table of its transaction (spill()), and at commit
+merges each term's parts into one row, a million postings at a time (spilled_batches()): an ingest's
+memory does not grow with the corpus, and a killed one leaves nothing behind.
+
 The frequencies are counted here, in Python, on the analysis the rows were made of: units and
 bigrams of the units view (a doubled bigram such as 哈哈 at each start, overlapping), words of text,
 title and section. The facet values ("field:value", FACET) have postings too, every frequency 1:
