@@ -128,11 +128,13 @@ class PostgresIndexer:
     def write(self, files, prepare, report, progress) -> None:
         procs = worker_count(len(files), INGEST_PROCS, PARALLEL_MIN_FILES) if self.rebuilding else 1
         if procs > 1:
-            for data, stats in _prepare_parallel(files, procs, prepare, report, progress):
+            pace = Pace(procs)
+            for data, stats in _prepare_parallel(files, procs, prepare, report, progress, pace):
                 for table, text in data.items():
                     self.buffers[table].append(text)
                 self.stats.merge(stats)
                 self._flush()
+                pace.written()
             return
         for done, item in enumerate(files, start=1):
             if progress:
@@ -381,8 +383,37 @@ INGEST_PROCS = 2
 CHUNK_BYTES = 1_000_000  # runs of files the workers take in turn
 
 
-def _prepare_run(_, files, prepare, sent):
+class Pace:
+    """Keeps the workers a few runs ahead of what this process has written: the runs in between wait in
+    memory (in the workers' sending threads and here), so without it a server slower than the workers
+    made the ingest's memory grow with the corpus (the law corpus's workers: 600 MB)."""
+
+    def __init__(self, procs: int):
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")  # (as archive/workers.py: shared with the workers it forks)
+        self.ahead = 2 * procs  # (≥ procs: the run this process waits for never waits itself)
+        self.begun, self.done = ctx.Value("i", 0), ctx.Value("i", 0)
+
+    def wait(self) -> None:
+        """In a worker, before a run: wait while it is too far ahead (at most PACE_WAIT s: a pause, never a hang)."""
+        with self.begun.get_lock():
+            number = self.begun.value
+            self.begun.value += 1
+        deadline = time.monotonic() + PACE_WAIT
+        while number >= self.done.value + self.ahead and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def written(self) -> None:
+        with self.done.get_lock():
+            self.done.value += 1
+
+
+PACE_WAIT = 60.0
+
+
+def _prepare_run(pace, files, prepare, sent):
     """(COPY text per table, what they add to the statistics) of a run of files (in a worker process)."""
+    pace.wait()
     stats, held = Stats(), {"meetings": [], "paragraphs": [], "files": []}
     for item in files:
         outcome = prepare(item)
@@ -392,7 +423,7 @@ def _prepare_run(_, files, prepare, sent):
     return {t: "".join(v) for t, v in held.items()}, stats
 
 
-def _prepare_parallel(files, procs, prepare, report, progress):
+def _prepare_parallel(files, procs, prepare, report, progress, pace: Pace):
     """Yield (rows per table, statistics) of each run of files, in corpus order."""
     return in_parallel(files, procs, max(4 * procs, -(-total_bytes(files) // CHUNK_BYTES)),
-                       lambda: None, _prepare_run, prepare, report, progress)
+                       lambda: pace, _prepare_run, prepare, report, progress)
