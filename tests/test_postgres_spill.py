@@ -62,6 +62,7 @@ def test_spilled_parts_hold_the_same_postings(request, servers, tmp_path, monkey
         with monkeypatch.context() as m:
             m.setattr(postings, "SPILL_POSTINGS", 50)
             m.setattr(postings, "MERGE_POSTINGS", 7)
+            m.setattr(postings, "MERGE_ROWS", 3)
             m.setattr(postings, "ENCODE_POSTINGS", 5)
             m.setattr(build, "COPY_ROWS", 2)
             m.setattr(build, "spill", lambda *args: written.append(postings.spill(*args)))

@@ -385,8 +385,8 @@ CHUNK_BYTES = 1_000_000  # runs of files the workers take in turn
 
 class Pace:
     """Keeps the workers a few runs ahead of what this process has written: the runs in between wait in
-    memory (in the workers' sending threads and here), so without it a server slower than the workers
-    made the ingest's memory grow with the corpus (the law corpus's workers: 600 MB)."""
+    memory (in the workers' sending threads and here): without it, a server slower than the workers would
+    let the ingest's memory grow with the corpus."""
 
     def __init__(self, procs: int):
         import multiprocessing

@@ -11,7 +11,7 @@ of bytea, not a pass over every paragraph holding it.
 
 A run holds at most SPILL_POSTINGS postings in memory: past that (the paragraphs they were counted
 on written), it writes them as parts of a temporary table of its transaction (spill()), and at commit
-merges each term's parts into one row, a million postings at a time (spilled_batches()): an ingest's
+merges each term's parts into one row, half a million postings at a time (spilled_batches()): an ingest's
 memory does not grow with the corpus, and a killed one leaves nothing behind.
 
 The frequencies are counted here, in Python, on the analysis the rows were made of: units and
@@ -34,7 +34,8 @@ POSTINGS_COLUMNS = ("field", "term", "base", "n", "weighted", "data")
 POSTINGS_TYPES = ["int2", "text", "int8", "int4", "bool", "bytea"]
 SPILL_POSTINGS = 2_000_000  # postings a run holds in memory before it writes them as parts (spill())
 SPILLED = "run_postings"  # the temporary table of a run's spilled parts
-MERGE_POSTINGS = 1_000_000  # postings of spilled parts merged at a time
+MERGE_POSTINGS = 500_000  # postings of spilled parts merged at a time (decode and encode: ≈ 200 bytes a posting)
+MERGE_ROWS = 50_000  # and parts (rows held as tuples: rare terms have parts of a posting or two)
 ENCODE_POSTINGS = 500_000  # postings encoded at a time (encode_field's arrays: ≈ 100 bytes a posting)
 
 
@@ -186,7 +187,7 @@ def spilled_batches(conn):
             rows = cur.fetchmany(10000)
             held += rows
             count += sum(row[3] for row in rows)
-            if rows and count < MERGE_POSTINGS:
+            if rows and count < MERGE_POSTINGS and len(held) < MERGE_ROWS:
                 continue
             cut = len(held)
             if rows:  # the last term's parts may go on in the next rows
