@@ -36,7 +36,8 @@ from .cluster import CLUSTER, Layout, diverged, layout, unavailable
 from .connect import connect, redact
 from .lock import lock_ingest, release
 from .roles import carry_grants
-from .postings import POSTINGS_COLUMNS, compact, part_rows
+from . import postings as parts
+from .postings import POSTINGS_COLUMNS, Postings, compact, part_rows, spill, spilled_batches
 from .rows import Stats, lines, unpack_info, word_tokens
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
@@ -103,7 +104,8 @@ class PostgresIndexer:
         self.stats = Stats()  # what this run adds to the statistics (deletions subtract)
         self.buffers: dict[str, list] = {"meetings": [], "paragraphs": [], "files": []}
         self.staged: set[str] = set()  # a cluster's temporary tables made so far
-        self.seqs: list[np.ndarray] = []  # the seqs the run's paragraphs were given, in order
+        self.seqs: list[np.ndarray] = []  # the seqs given to the paragraphs whose postings are held, in order
+        self.spilled = False  # whether postings were written as parts (postings.spill) before the commit
         self.committed = False
         if rebuilding:
             conn.execute(f"DROP SCHEMA IF EXISTS {BUILD_SCHEMA} CASCADE")
@@ -126,11 +128,13 @@ class PostgresIndexer:
     def write(self, files, prepare, report, progress) -> None:
         procs = worker_count(len(files), INGEST_PROCS, PARALLEL_MIN_FILES) if self.rebuilding else 1
         if procs > 1:
-            for data, stats in _prepare_parallel(files, procs, prepare, report, progress):
+            pace = Pace(procs)
+            for data, stats in _prepare_parallel(files, procs, prepare, report, progress, pace):
                 for table, text in data.items():
                     self.buffers[table].append(text)
                 self.stats.merge(stats)
                 self._flush()
+                pace.written()
             return
         for done, item in enumerate(files, start=1):
             if progress:
@@ -170,6 +174,20 @@ class PostgresIndexer:
                 if target != f"{self.schema}.{table}":
                     cur.execute(f"INSERT INTO {self.schema}.{table} SELECT * FROM {target}")
                     cur.execute(f"TRUNCATE {target}")
+            if self.stats.postings.size >= parts.SPILL_POSTINGS:
+                self._spill(cur)
+
+    def _spill(self, cur) -> None:
+        """Write the postings held as parts (the paragraphs they were counted on are written), and let go."""
+        spill(cur, self.stats.postings, self._seqs(), f"{self.schema}.postings")
+        self.stats.postings, self.seqs, self.spilled = Postings(), [], True
+
+    def _seqs(self) -> np.ndarray:
+        """The seqs of the paragraphs whose postings are held (the i-th at [i])."""
+        seqs = np.concatenate(self.seqs) if self.seqs else np.zeros(0, dtype=np.int64)
+        if len(seqs) != self.stats.postings.n:
+            raise RuntimeError(f"{self.stats.postings.n} paragraphs analysed, {len(seqs)} written")
+        return seqs
 
     def _stage(self, cur, table: str) -> str:
         """A cluster's temporary table for COPYing a table's rows (its seq given here, in order)."""
@@ -238,25 +256,29 @@ class PostgresIndexer:
         """The run's postings: a rebuild's in the terms rows (with their df), an incremental run's as a part
         of each term it adds to (its df added to the statistics; a term with too many parts, merged)."""
         postings = self.stats.postings
-        if not postings:
+        if self.spilled:  # (a large run: its parts merged per term, a few million postings at a time)
+            if postings:
+                self._spill(cur)
+            batches = spilled_batches(self.conn)
+        elif postings:
+            batches = [part_rows(postings, self._seqs())]
+        else:
             return
-        seqs = np.concatenate(self.seqs)
-        if len(seqs) != postings.n:
-            raise RuntimeError(f"{postings.n} paragraphs analysed, {len(seqs)} written")
         table, columns = (("terms", ("field", "term", "df", *POSTINGS_COLUMNS[2:])) if self.rebuilding
                           else ("postings", POSTINGS_COLUMNS))
         df, touched = self.stats.df, []
-        with cur.copy(f"COPY {self.schema}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int2", "text", *(["int4"] if self.rebuilding else []), "int8", "int4", "bool", "bytea"])
-            for row in part_rows(postings, seqs):
-                scored = row[0] in df  # (not the facet values: df 0)
-                if self.rebuilding:
-                    copy.write_row((row[0], row[1], row[3] if scored else 0, *row[2:]))
-                    continue
-                copy.write_row(row)
-                if scored:
-                    df[row[0]][row[1]] += row[3]
-                touched.append(row[:2])
+        for rows in batches:
+            with cur.copy(f"COPY {self.schema}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int2", "text", *(["int4"] if self.rebuilding else []), "int8", "int4", "bool", "bytea"])
+                for row in rows:
+                    scored = row[0] in df  # (not the facet values: df 0)
+                    if self.rebuilding:
+                        copy.write_row((row[0], row[1], row[3] if scored else 0, *row[2:]))
+                        continue
+                    copy.write_row(row)
+                    if scored:
+                        df[row[0]][row[1]] += row[3]
+                    touched.append(row[:2])
         compact(cur, self.schema, touched)
 
     def _swap(self, cur) -> None:
@@ -361,8 +383,37 @@ INGEST_PROCS = 2
 CHUNK_BYTES = 1_000_000  # runs of files the workers take in turn
 
 
-def _prepare_run(_, files, prepare, sent):
+class Pace:
+    """Keeps the workers a few runs ahead of what this process has written: the runs in between wait in
+    memory (in the workers' sending threads and here): without it, a server slower than the workers would
+    let the ingest's memory grow with the corpus."""
+
+    def __init__(self, procs: int):
+        import multiprocessing
+        ctx = multiprocessing.get_context("fork")  # (as archive/workers.py: shared with the workers it forks)
+        self.ahead = 2 * procs  # (≥ procs: the run this process waits for never waits itself)
+        self.begun, self.done = ctx.Value("i", 0), ctx.Value("i", 0)
+
+    def wait(self) -> None:
+        """In a worker, before a run: wait while it is too far ahead (at most PACE_WAIT s: a pause, never a hang)."""
+        with self.begun.get_lock():
+            number = self.begun.value
+            self.begun.value += 1
+        deadline = time.monotonic() + PACE_WAIT
+        while number >= self.done.value + self.ahead and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def written(self) -> None:
+        with self.done.get_lock():
+            self.done.value += 1
+
+
+PACE_WAIT = 60.0
+
+
+def _prepare_run(pace, files, prepare, sent):
     """(COPY text per table, what they add to the statistics) of a run of files (in a worker process)."""
+    pace.wait()
     stats, held = Stats(), {"meetings": [], "paragraphs": [], "files": []}
     for item in files:
         outcome = prepare(item)
@@ -372,7 +423,7 @@ def _prepare_run(_, files, prepare, sent):
     return {t: "".join(v) for t, v in held.items()}, stats
 
 
-def _prepare_parallel(files, procs, prepare, report, progress):
+def _prepare_parallel(files, procs, prepare, report, progress, pace: Pace):
     """Yield (rows per table, statistics) of each run of files, in corpus order."""
     return in_parallel(files, procs, max(4 * procs, -(-total_bytes(files) // CHUNK_BYTES)),
-                       lambda: None, _prepare_run, prepare, report, progress)
+                       lambda: pace, _prepare_run, prepare, report, progress)
