@@ -3,7 +3,7 @@
 A rebuild writes each term's postings into its `terms` row; each incremental run then adds a part
 (a `postings` row) to every term it adds postings to. A part holds the paragraphs' seqs as varint
 gaps from its `base` and the term frequencies (only those that are not 1, flagged in the gaps:
-archive/engines/whoosh/postings.py's encoding, shared). A term's postings are its parts in order of
+archive/engines/arrays/codec.py, the encoding Whoosh's segments use too). A term's postings are its parts in order of
 base (seqs only grow), less the seqs its generation no longer holds: a deleted paragraph stays in its
 part until a rebuild, or until compact() merges the term's parts into its terms row, which it does
 once a term has PARTS_MAX parts. A first look at 的 is then one index probe and a few hundred kB
