@@ -179,15 +179,20 @@ class _Pool:
 
     def add_posting(self, fieldname, tbytes, docnum, weight):
         """(postings.py keeps documents and weights only: no per-posting values.)"""
+        entry = self._entry(fieldname, tbytes)
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        self._count += 1
+
+    def _entry(self, fieldname: str, tbytes: bytes) -> tuple:
+        """A term's (documents, weights) arrays, made on its first posting."""
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
         entry = terms.get(tbytes)
         if entry is None:
             entry = terms[tbytes] = (array("I"), array("f"))
-        entry[0].append(docnum)
-        entry[1].append(weight)
-        self._count += 1
+        return entry
 
     def add_indexed(self, fieldname: str, fieldobj, value, docnum: int) -> int:
         """Add a document's postings of a field's value (fieldobj.index(value)); returns the field length.
@@ -199,13 +204,7 @@ class _Pool:
         if found is None:
             entries, length = [], 0
             for tbytes, freq, weight, _ in fieldobj.index(value):
-                terms = self.fields.get(fieldname)
-                if terms is None:
-                    terms = self.fields[fieldname] = {}
-                entry = terms.get(tbytes)
-                if entry is None:
-                    entry = terms[tbytes] = (array("I"), array("f"))
-                entries.append((*entry, weight))
+                entries.append((*self._entry(fieldname, tbytes), weight))
                 length += freq
             found = (entries, length if fieldobj.scorable else 0)
             if key is not None:
