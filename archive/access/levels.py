@@ -239,5 +239,9 @@ class Viewer:
     levels: tuple[str, ...] | None = None
     role: str = "reader"
 
+    def may_read(self, level: str | None) -> bool:
+        """Whether minutes of this access level are this viewer's to read."""
+        return self.levels is None or level in self.levels
+
 
 EVERYONE = Viewer()

@@ -92,10 +92,6 @@ def _plain(req: LedgerRequest) -> bool:
     return not s.q.strip() and set(s.chosen) <= {"role"} and not (s.date_from or s.date_to or s.month or s.since)
 
 
-def _may_read(viewer, level: str) -> bool:
-    return viewer.levels is None or level in viewer.levels
-
-
 def _matched(service, req: LedgerRequest, book: Book, marked: bool) -> list[dict]:
     """The rows of the paragraphs the viewer's service finds for the request, highlighted for its query
     when `marked`."""
@@ -118,7 +114,7 @@ def ledger(service, req: LedgerRequest, statuses: dict[str, Status], today: date
     book = book_of(service)
     if _plain(req):
         kind, viewer = req.search.value("role"), service.viewer
-        base = [e.row for e in book.entries if _may_read(viewer, e.level) and (not kind or e.row["kind"] == kind)]
+        base = [e.row for e in book.entries if viewer.may_read(e.level) and (not kind or e.row["kind"] == kind)]
     else:
         base = _matched(service, req, book, marked)
     keep = keeper(req, today)
@@ -139,14 +135,14 @@ def _suggest(book: Book, viewer, rows: list[dict]) -> None:
     """Set each open row's `suggest_close` (the first later report the viewer may read) or None."""
     for row in rows:
         found = book.closing.get(row["id"], ()) if row["status"] == "open" else ()
-        row["suggest_close"] = next((s for level, s in found if _may_read(viewer, level)), None)
+        row["suggest_close"] = next((s for level, s in found if viewer.may_read(level)), None)
 
 
 def meeting_rows(service, meeting_id: str, statuses: dict[str, Status], today: date | None = None) -> list[dict]:
     """The rows of one meeting the viewer may read (its page's status forms), in paragraph order."""
     today, book = today or date.today(), book_of(service)
     rows = [with_status(e.row, statuses.get(e.row["id"], OPEN), today) for e in book.entries
-            if e.row["meeting_id"] == meeting_id and _may_read(service.viewer, e.level)]
+            if e.row["meeting_id"] == meeting_id and service.viewer.may_read(e.level)]
     _suggest(book, service.viewer, rows)
     return sorted(rows, key=lambda r: r["line_start"])
 
@@ -154,4 +150,4 @@ def meeting_rows(service, meeting_id: str, statuses: dict[str, Status], today: d
 def readable_item(service, item_id: str) -> dict | None:
     """An item's row when the viewer may read its minutes, else None (as if there were none)."""
     return next((e.row for e in book_of(service).entries
-                 if e.row["id"] == item_id and _may_read(service.viewer, e.level)), None)
+                 if e.row["id"] == item_id and service.viewer.may_read(e.level)), None)

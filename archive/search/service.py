@@ -95,7 +95,7 @@ class SearchService:
         return SearchService(self.engine, viewer)
 
     def _may_read(self, info: dict) -> bool:
-        return self.viewer.levels is None or info.get("access") in self.viewer.levels
+        return self.viewer.may_read(info.get("access"))
 
     # -- the search --------------------------------------------------------------
 
