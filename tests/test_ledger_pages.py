@@ -152,3 +152,21 @@ def test_the_ledger_is_built_once_per_generation_of_the_index(request, engine_ki
     again = book_of(service)
     assert again is not first and len(again.entries) == len(first.entries) + 1
     assert any(r["due"] == "2025-01-20" for r in ledger(service, LedgerRequest(), {}, TODAY))
+
+
+def test_the_ledger_api_gives_pages_when_asked_and_every_row_otherwise(demo):
+    client = create_app(demo).test_client()
+    whole = client.get("/api/items?q=完成").get_json()
+    assert "page" not in whole and whole["total"] == len(whole["items"]) >= 3
+    seen = []
+    for n in range(1, whole["total"] + 1):
+        part = client.get(f"/api/items?q=完成&per_page=1&page={n}").get_json()
+        assert (part["total"], part["page"], part["per_page"], part["pages"]) == (whole["total"], n, 1, whole["total"])
+        seen += part["items"]
+    assert seen == whole["items"]  # (the same rows, highlighted alike, in the same order)
+    assert client.get(f"/api/items?q=完成&per_page=1&page={whole['total'] + 1}").get_json()["items"] == []
+    first = client.get("/api/items?per_page=2").get_json()
+    assert first["page"] == 1 and len(first["items"]) == 2
+    for bad in ("page=0", "page=x", "per_page=0", "per_page=1001", "page=99999999"):
+        answer = client.get(f"/api/items?{bad}")
+        assert answer.status_code == 400 and "应为 1 到" in answer.get_json()["error"]

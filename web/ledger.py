@@ -35,7 +35,8 @@ EDITORS = ("editor", "admin")
 OWN_PARAMS = ("owner", "due_before", "status", "sort")  # beside a search's q, facets, from and to
 ITEM_ID = re.compile(r"^[0-9a-f]{16}$")
 FEED_ENTRIES = 50
-PER_PAGE = 100  # rows of a page of /items (the API, CSV and feed have them all)
+PER_PAGE = 100  # rows of a page of /items (and of /api/items when it is asked for pages)
+API_MAX_PER_PAGE = 1000
 
 
 def _book() -> StatusBook:
@@ -102,10 +103,7 @@ def page():
 def _page_number(total: int) -> int:
     """The page= of the ledger (1 …; 400 for what is not a number); past the last, the last (a status
     change may have taken the rows of the page it was made on out of the filter)."""
-    text = request.args.get("page", "1").strip() or "1"
-    if not text.isdigit() or int(text) < 1 or len(text) > 6:
-        raise BadRequest(f"page 应为正整数：{text!r}")
-    return min(int(text), max(1, -(-total // PER_PAGE)))
+    return min(_positive("page", "1", 999_999), max(1, -(-total // PER_PAGE)))
 
 
 def _pages(params: dict, number: int, total: int) -> dict | None:
@@ -126,8 +124,26 @@ def _pages(params: dict, number: int, total: int) -> dict | None:
 
 @bp.get("/api/items")
 def api():
-    _, rows = _rows(_params(), marked=True)
-    return jsonify(total=len(rows), today=date.today().isoformat(), items=rows)
+    """Every row, or with page= / per_page= one page of them (`page`, `per_page` and `pages` then say
+    where it is); only the rows sent are highlighted."""
+    req, rows = _rows(_params())
+    total, paged = len(rows), {}
+    if "page" in request.args or "per_page" in request.args:
+        per_page = _positive("per_page", str(PER_PAGE), API_MAX_PER_PAGE)
+        pages = max(1, -(-total // per_page))
+        number = _positive("page", "1", 999_999)
+        rows, paged = rows[(number - 1) * per_page:number * per_page], {
+            "page": number, "per_page": per_page, "pages": pages}
+    mark(rows, req.search.q)
+    return jsonify(total=total, today=date.today().isoformat(), **paged, items=rows)
+
+
+def _positive(name: str, default: str, high: int) -> int:
+    """A whole number 1 … high from the query string (400 otherwise)."""
+    text = request.args.get(name, default).strip() or default
+    if not text.isdigit() or len(text) > 7 or not 1 <= int(text) <= high:
+        raise BadRequest(f"{name} 应为 1 到 {high} 之间的整数：{text!r}")
+    return int(text)
 
 
 @bp.get("/items.csv")
