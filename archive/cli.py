@@ -213,6 +213,19 @@ def build_parser() -> Parser:
     common.add_argument("--database", metavar="URL",
                         help="用 PostgreSQL 数据库代替索引文件夹（默认：$ARCHIVE_DATABASE_URL）")
 
+    from .cli_users import add_parser as add_users
+    from .ledger.cli import add_parser as add_items
+    _add_ingest(sub, common)
+    _add_search(sub, common)
+    add_items(sub, common)
+    _add_serve(sub, common)
+    _add_db(sub)
+    add_users(sub, common)
+    _add_audit(sub, common)  # (the order of `archive --help`)
+    return parser
+
+
+def _add_ingest(sub, common: Parser) -> None:
     p = sub.add_parser("ingest", parents=[common], help="把新增和改动的会议记录导入索引",
                        description="读取会议记录（markdown、纯文本、Word .docx/.doc/.wps、PDF、扫描图片），"
                                    "导入新增和改动的文件，删除已不存在的文件")
@@ -232,6 +245,8 @@ def build_parser() -> Parser:
     p.add_argument("--allow-lower", action="store_true", help="允许 --config 的规则降低已导入文件的访问级别")
     p.set_defaults(func=cmd_ingest)
 
+
+def _add_search(sub, common: Parser) -> None:
     p = sub.add_parser("search", parents=[common], help="检索索引",
                        description="检索索引；查询可以不加引号：archive search 环境 保护 --region 甘肃。"
                                    "以 - 开头的查询写在 -- 之后：archive search -- -督察 环境")
@@ -253,9 +268,8 @@ def build_parser() -> Parser:
     p.add_argument("--timeline", action="store_true", help="同时按月份打印命中段落数的文字直方图")
     p.set_defaults(func=cmd_search)
 
-    from .ledger.cli import add_parser as add_items
-    add_items(sub, common)
 
+def _add_serve(sub, common: Parser) -> None:
     p = sub.add_parser("serve", parents=[common], help="提供检索网页和 /api/search",
                        description="在 waitress 下提供检索网页和 JSON 接口（还没有索引时先从 corpus/ 建立）")
     p.add_argument("--host", default="127.0.0.1", help="监听的地址（默认 127.0.0.1，只有本机可访问）")
@@ -267,6 +281,8 @@ def build_parser() -> Parser:
                    help="在一个反向代理之后：信任它的 X-Forwarded-For/-Proto/-Host（Werkzeug ProxyFix）")
     p.set_defaults(func=cmd_serve)
 
+
+def _add_db(sub) -> None:
     p = sub.add_parser("db", help="PostgreSQL：建立档案（单节点或多个分片），授权只读角色",
                        description="PostgreSQL：建立档案（单节点或多个分片），授权只读角色")
     db = p.add_subparsers(dest="db_command", required=True, title="子命令", metavar="命令")
@@ -286,9 +302,8 @@ def build_parser() -> Parser:
                    help="在协调节点上：ROLE 访问各分片所用的用户和密码，按 db init 的分片顺序（默认：所有者的）")
     p.set_defaults(func=cmd_db_grant)
 
-    from .cli_users import add_parser as add_users
-    add_users(sub, common)
 
+def _add_audit(sub, common: Parser) -> None:
     p = sub.add_parser("audit", parents=[common], help="查看审计日志（登录、检索、查看会议、导出）",
                        description="查看审计日志（登录、检索、查看会议、导出）")
     p.add_argument("--user", help="只看这个用户的事件")
@@ -297,7 +312,6 @@ def build_parser() -> Parser:
     p.add_argument("--since", metavar="TIME", help="从这个 UTC 时间起，如 2026-11-30 或 2026-11-30T08")
     p.add_argument("--json", action="store_true", help="每行一个 JSON 对象，与存储的相同")
     p.set_defaults(func=cmd_audit)
-    return parser
 
 
 def main(argv=None) -> int:
