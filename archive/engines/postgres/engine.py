@@ -40,7 +40,15 @@ class PostgresEngine:
 
     def exists(self) -> bool:
         """Whether the archive holds an ingest; if so, one reader is opened, so that a role lacking a
-        right (or a shard's user mapping) is told now, in one line (NotGranted), not at the first search."""
+        right (or a shard's user mapping) is told now, in one line (NotGranted), not at the first search;
+        the pool is then closed (a command that stops there leaves no connection open)."""
+        try:
+            return self._exists()
+        except BaseException:
+            self.pool.close()
+            raise
+
+    def _exists(self) -> bool:
         raw = self.pool.get()
         conn = Guarded(raw, self.location)
         try:  # (a cluster laid out by `archive db init` has its tables before its first ingest)
