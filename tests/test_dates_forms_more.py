@@ -173,3 +173,9 @@ def test_english_day_month_forms(header):
 def test_a_lowercase_month_word_is_no_date():
     from archive.extract.dates import find_dates
     assert find_dates("we may 5 times, mar 2 lines") == []
+
+
+@pytest.mark.parametrize("number", ["〔2022〕5号", "[2022]第5期", "【2022】5号"])
+def test_a_minutes_number_gives_the_year(number):
+    text = f"# 县政府常务会议纪要\n\n{number}\n\n12月11日上午，县长王伟主持召开县政府第5次常务会议。\n\n会议审议并原则同意有关方案。\n"
+    assert meeting_date(text) == (2022, 12, 11)

@@ -453,14 +453,16 @@ def dateline_date(lines: list[str], day_first: bool | None = None) -> PartialDat
     return None
 
 
-# `…召开区政府2020年第4次常务会议`, `2021年度第二次股东大会`: the year of the meeting it names.
-_NAMED_YEAR = re.compile(r"((?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年度?第[\d一二三四五六七八九十]+次")
+# `…召开区政府2020年第4次常务会议`, `2021年度第二次股东大会`: the year of the meeting it names; a 纪要's
+# number `〔2020〕5号`, `[2020]第5期`: the year it was issued in.
+_NAMED_YEAR = re.compile(r"((?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年度?第[\d一二三四五六七八九十]+次"
+                         r"|[〔\[［【]((?:19|20)\d\d)[〕\]］】]\s*第?\s*\d{1,4}\s*[号期]")
 
 
 def named_year(text: str) -> int | None:
     """The year of a meeting named with its ordinal in `text`, or None."""
     m = _NAMED_YEAR.search(text)
-    return title_year(m.group(1) + "年") if m else None
+    return title_year((m.group(1) or m.group(2)) + "年") if m else None
 
 
 def closing_date(texts: list[str], day_first: bool | None = None) -> PartialDate | None:
