@@ -343,3 +343,16 @@ def test_a_rule_run_together_by_conversion_is_still_a_rule():
     doc = parse_text(text, "规则.md")
     f = document_fields(doc)[doc.records[0].index]
     assert f.roles == {} and f.persons() == []
+
+
+def test_commenters_and_a_recorder_in_prose():
+    assert prose_people("会议由韩冬主持，李凯记录。") == [("host", ["韩冬"]), ("recorder", ["李凯"])]
+    assert prose_people("讨论了发布计划。\n-- 韩冬：建议推迟一周。\n-- dev_x7: +1") == [("attendees", ["韩冬", "dev_x7"])]
+    assert prose_people("讨论了发布计划。-- 韩冬：建议推迟一周。") == [("attendees", ["韩冬"])]  # run into one line
+    assert prose_people("-- 结论：下周再议。") == []  # a label, no one
+    assert prose_people("请做好记录。") == [] and prose_people("会议记录。") == []
+
+
+def test_a_page_comment_is_no_commenter():
+    assert prose_people("<!-- source: https://example.org/page -->") == []
+    assert prose_people("会议结束。<!-- source: https://example.org/page -->") == []

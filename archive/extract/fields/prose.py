@@ -16,9 +16,11 @@ from .items import _ARTICLE
 
 _SENTENCES = re.compile(r"[^。；;！!？?\n]+")
 # A role verb and what may follow it: the verb is the meeting's only when it ends its clause.
-_VERB = re.compile(r"(主持召开|召开|主持(?!人|词))|(出席|列席|参加|参会|到会|请假)(?=会议|会|并|了|。|，|,|；|;|\s|$)")
-_ROLE = {"主持召开": "host", "主持": "host", "召开": "host", "出席": "attendees", "参加": "attendees",
-         "参会": "attendees", "到会": "attendees", "列席": "observers", "请假": "absent"}
+_VERB = re.compile(r"(主持召开|召开|主持(?!人|词)|记录(?=[。，,；;]|\s*$))"
+                   r"|(出席|列席|参加|参会|到会|请假)(?=会议|会|并|了|。|，|,|；|;|\s|$)")
+_ROLE = {"主持召开": "host", "主持": "host", "召开": "host", "记录": "recorder", "出席": "attendees",
+         "参加": "attendees", "参会": "attendees", "到会": "attendees", "列席": "observers", "请假": "absent"}
+_ONE = {"host", "recorder"}  # roles one person holds: the name right before the verb
 _CLAUSE_END = re.compile(r"[，,、]")
 _PLACE_TAIL = re.compile(f"[在于][{_CJK}\\w]{{0,30}}$")  # `李四在区政府会议室主持召开`, `李四在主持会议时`
 _PLACE_NAME = re.compile(f"[{_CJK}]{{1,4}}[省市区县州镇乡村]$")  # `某某区召开…`: a place convenes, not a person
@@ -31,6 +33,10 @@ _AND = re.compile(r"以及|及")
 _MENTIONED = f"@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})"
 _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
                         r"(?:分享|介绍|汇报|讲解|演示|展示)")
+
+# `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
+_COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*([{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})[ \t]*[:：]",
+                        re.MULTILINE)
 
 # `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
@@ -117,14 +123,17 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
             verb = m.group(1) or m.group(2)
             role, subject = _ROLE[verb], s[start:m.start()]
             start = m.end()
-            if role == "host" and "由" not in subject and len(_CLAUSE_END.split(subject)[-1]) > 16:
+            if role in _ONE and "由" not in subject and len(_CLAUSE_END.split(subject)[-1]) > 16:
                 continue  # `…会议于3月召开`: no one hosts in that clause
-            names = _host(subject) if role == "host" else _group(subject)
+            names = _host(subject) if role in _ONE else _group(subject)
             if names:
                 out.append((role, names))
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
     if presenters:
         out.append(("presenters", presenters))
+    commenters = [m.group(1) for m in _COMMENTER.finditer(text) if split_people(m.group(1)) == [m.group(1)]]
+    if commenters:
+        out.append(("attendees", commenters))
     return out
 
 
