@@ -356,3 +356,9 @@ def test_commenters_and_a_recorder_in_prose():
 def test_a_page_comment_is_no_commenter():
     assert prose_people("<!-- source: https://example.org/page -->") == []
     assert prose_people("会议结束。<!-- source: https://example.org/page -->") == []
+
+
+def test_a_latin_name_before_a_label_run_into_it():
+    text = "# 架构例会\n\n**议题2、新增开源仓**  \n汇报人：Ann Lee  \n会议结论：  \n1、同意新增。\n"
+    doc = parse_text(text, "例会.md")
+    assert document_fields(doc)[doc.records[0].index].people["presenters"] == ["Ann Lee"]
