@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import rjieba
+
 from .vocab import _CJK, _IS_CJK, ACTION, DECISION
 from .people import split_people
 from .items import _ARTICLE
@@ -37,6 +39,12 @@ _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与
 # `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
 _COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*([{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})[ \t]*[:：]",
                         re.MULTILINE)
+
+# `2、某项申请汇报--段古纳（某单位）`, `…决策；---刘哲`, `…评审  ---杨超豪/范佳臣`: who brings an item, after
+# ASCII dashes (lines run together: the next item, a note or Latin words may follow the name at once);
+# `-- 某某：…` is a comment (_COMMENTER).
+_DASHED = re.compile(f"(?<![-—])-{{2,3}}\\s*([{_CJK}]{{2,4}}(?:\\s*[/、&]\\s*[{_CJK}]{{2,4}})*)"
+                     f"(?=\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]|[A-Za-z]))")
 
 # `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
@@ -131,9 +139,13 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
     if presenters:
         out.append(("presenters", presenters))
-    commenters = [m.group(1) for m in _COMMENTER.finditer(text) if split_people(m.group(1)) == [m.group(1)]]
-    if commenters:
-        out.append(("attendees", commenters))
+    # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
+    # are kept with the presenters, which add to any list of attendees (an attendee list may leave them out).
+    spoke = [x for m in _DASHED.finditer(text) for x in split_people(m.group(1))
+             if len(x) > 2 or not rjieba.has_word(x)]  # (`--安全`, `--同意：14`: words)
+    spoke += [m.group(1) for m in _COMMENTER.finditer(text) if split_people(m.group(1)) == [m.group(1)]]
+    if spoke:
+        out.append(("presenters", spoke))
     return out
 
 
