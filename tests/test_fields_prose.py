@@ -309,7 +309,8 @@ AGENDA = """# 技术委员会例会
 def test_presenters_written_at_the_end_of_agenda_lines():
     doc = parse_text(AGENDA, "例会.md")
     f = document_fields(doc)[doc.records[0].index]
-    assert f.people["presenters"] == ["周海燕", "李凯", "方远", "王一鸣", "Edward Tan"]  # 计划 is no name
+    # 计划 is no name; 胡峰 commented on item 3 (`-- 胡峰：…`)
+    assert f.people["presenters"] == ["周海燕", "李凯", "方远", "王一鸣", "胡峰", "Edward Tan"]
 
 
 DISCUSSION = """# 技术委员会例会

@@ -39,6 +39,7 @@ _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与
 # `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
 _COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*([{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})[ \t]*[:：]",
                         re.MULTILINE)
+_COMMENT_RUN_ON = re.compile(f"(?<![-—])--[ \t]*([{_CJK}]{{2,4}})[ \t]*[:：]")  # `…朱健伟-- 魏建刚：…`: lines run together
 
 # `2、某项申请汇报--段古纳（某单位）`, `…决策；---刘哲`, `…评审  ---杨超豪/范佳臣`: who brings an item, after
 # ASCII dashes (lines run together: the next item, a note or Latin words may follow the name at once);
@@ -144,8 +145,10 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
     spoke = [x for m in _DASHED.finditer(text) for x in split_people(m.group(1))
              if len(x) > 2 or not rjieba.has_word(x)]  # (`--安全`, `--同意：14`: words)
     spoke += [m.group(1) for m in _COMMENTER.finditer(text) if split_people(m.group(1)) == [m.group(1)]]
+    spoke += [m.group(1) for m in _COMMENT_RUN_ON.finditer(text) if split_people(m.group(1)) == [m.group(1)]
+              and (len(m.group(1)) > 2 or not rjieba.has_word(m.group(1)))]
     if spoke:
-        out.append(("presenters", spoke))
+        out.append(("presenters", list(dict.fromkeys(spoke))))
     return out
 
 
