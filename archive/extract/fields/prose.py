@@ -42,10 +42,10 @@ _COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \
 _COMMENT_RUN_ON = re.compile(f"(?<![-—])--[ \t]*([{_CJK}]{{2,4}})[ \t]*[:：]")  # `…朱健伟-- 魏建刚：…`: lines run together
 
 # `2、某项申请汇报--段古纳（某单位）`, `…决策；---刘哲`, `…评审  ---杨超豪/范佳臣`: who brings an item, after
-# ASCII dashes (lines run together: the next item, a note or Latin words may follow the name at once);
+# ASCII dashes (lines run together: the next item or a note may follow the name at once);
 # `-- 某某：…` is a comment (_COMMENTER).
 _DASHED = re.compile(f"(?<![-—])-{{2,3}}\\s*([{_CJK}]{{2,4}}(?:\\s*[/、&]\\s*[{_CJK}]{{2,4}})*)"
-                     f"(?=\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]|[A-Za-z]))")
+                     f"(?=\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]))")  # (not `-- 毕昇JDK`: a product)
 
 # `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
