@@ -333,11 +333,12 @@ def numeric_mentions(root, paths):
 @pytest.mark.skipif(not MINUTES.is_dir(), reason="shared corpus not mounted")
 def test_numeric_dates_of_the_community_minutes_are_dates():
     # Version numbers (22.03 LTS, 24.03, 5.10, 6.6), times, CVE ids, e-mail addresses and
-    # URLs abound; the communities met from 2020 on, so any other year is a misreading.
+    # URLs abound; the communities met from 2020 on, so any other year is a misreading
+    # (`Sep 20th` has none: the title's or the file's year completes it).
     found = list(numeric_mentions(MINUTES, sorted(MINUTES.glob("*.md"))))
     assert len(found) > 50
     for d, line in found:
-        assert 2020 <= d.year <= 2026 and d.month, (d, line)
+        assert d.month and (2020 <= d.year <= 2026 if d.year else d.day), (d, line)
 
 
 @pytest.mark.skipif(not LAWS.is_dir(), reason="shared corpus not mounted")

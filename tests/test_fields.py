@@ -323,6 +323,10 @@ Minutes taker: Alan Lee
     ("[kim-dev](https://example.org/kim-dev)、[@lee99](https://example.org/lee99)", ["kim-dev", "lee99"]),
     ("何小川@hexc01", ["何小川"]), ("何小川 @hexc01", ["何小川"]), ("Mei Lin @meil", ["Mei Lin"]),
     ("openEuler", []), ("v2.0", []), ("2024-05-01", []), ("@all", []),
+    # A meeting app's nickname with the real name in brackets; a name and its Latin alias run together.
+    ("Lydia(某某科技-刘一婷)", ["刘一婷"]), ("Jianyu Liu(刘建宇)", ["刘建宇"]), ("(刘锐鑫)", ["刘锐鑫"]),
+    ("Alice(华为)", ["Alice"]), ("user_a(阿里)", ["user_a"]), ("Kevin(Kevin)", ["Kevin"]),
+    ("孙炼Feline(孙炼Feline)", ["孙炼"]), ("韩冬Tony", ["韩冬"]), ("华为Cloud", []),
 ])
 def test_split_people(value, names):
     assert split_people(value) == names

@@ -309,7 +309,8 @@ AGENDA = """# 技术委员会例会
 def test_presenters_written_at_the_end_of_agenda_lines():
     doc = parse_text(AGENDA, "例会.md")
     f = document_fields(doc)[doc.records[0].index]
-    assert f.people["presenters"] == ["周海燕", "李凯", "方远", "王一鸣", "Edward Tan"]  # 计划 is no name
+    # 计划 is no name; 胡峰 commented on item 3 (`-- 胡峰：…`)
+    assert f.people["presenters"] == ["周海燕", "李凯", "方远", "王一鸣", "胡峰", "Edward Tan"]
 
 
 DISCUSSION = """# 技术委员会例会
@@ -343,3 +344,31 @@ def test_a_rule_run_together_by_conversion_is_still_a_rule():
     doc = parse_text(text, "规则.md")
     f = document_fields(doc)[doc.records[0].index]
     assert f.roles == {} and f.persons() == []
+
+
+def test_commenters_and_a_recorder_in_prose():
+    assert prose_people("会议由韩冬主持，李凯记录。") == [("host", ["韩冬"]), ("recorder", ["李凯"])]
+    assert prose_people("讨论了发布计划。\n-- 韩冬：建议推迟一周。\n-- dev_x7: +1") == [("presenters", ["韩冬", "dev_x7"])]
+    assert prose_people("讨论了发布计划。-- 韩冬：建议推迟一周。") == [("presenters", ["韩冬"])]  # run into one line
+    assert prose_people("-- 结论：下周再议。") == []  # a label, no one
+    assert prose_people("请做好记录。") == [] and prose_people("会议记录。") == []
+
+
+def test_a_page_comment_is_no_commenter():
+    assert prose_people("<!-- source: https://example.org/page -->") == []
+    assert prose_people("会议结束。<!-- source: https://example.org/page -->") == []
+
+
+def test_a_latin_name_before_a_label_run_into_it():
+    text = "# 架构例会\n\n**议题2、新增开源仓**  \n汇报人：Ann Lee  \n会议结论：  \n1、同意新增。\n"
+    doc = parse_text(text, "例会.md")
+    assert document_fields(doc)[doc.records[0].index].people["presenters"] == ["Ann Lee"]
+
+
+def test_who_brings_an_item_after_dashes():
+    assert prose_people("2、某sig小组申请汇报--段古纳（某单位）；3、成立SIG决策；---刘哲--反对：0--同意：14") == [
+        ("presenters", ["段古纳", "刘哲"])]
+    assert prose_people("5、CVE功能  ---赵艳珍/罗钰凯--遗留问题1：流程？") == [("presenters", ["赵艳珍", "罗钰凯"])]
+    assert prose_people("8、新增仓 --- 宋彦岭9、捐赠") == [("presenters", ["宋彦岭"])]
+    assert prose_people("- Compiler -- 毕昇JDK-21 积累 PR 多。") == []  # a product
+    assert prose_people("发展——金融，改革——安全。") == [] and prose_people("议题 --安全") == []

@@ -101,9 +101,10 @@ _TH = r"(?:st|nd|rd|th)?"
 _ENGLISH_DATE = re.compile(
     rf"(?=[A-Za-z\d])(?<![A-Za-z\d])(?:"
     rf"(?P<m1>{_MON})\.?\s*(?P<d1>\d{{1,2}}){_TH},?\s*(?P<y1>\d{{4}})"  # June 10, 2021  Feb.22, 2022
-    rf"|(?P<d2>\d{{1,2}}){_TH}(?:\s+of)?\s+(?P<m2>{_MON})\.?,?\s+(?P<y2>\d{{4}})"  # 10 Jun 2021
+    rf"|(?P<d2>\d{{1,2}}){_TH}(?:\s+of)?(?:\s+|-)(?P<m2>{_MON})\.?,?(?:\s+|-)(?P<y2>\d{{4}})"  # 10 Jun 2021  10-Jun-2021
     rf"|(?P<y3>\d{{4}})\s+(?P<m3>{_MON})\.?\s+(?P<d3>\d{{1,2}}){_TH}"  # 2020 Sep 24th
     rf"|(?P<m4>{_MON})\.?,?\s+(?P<y4>\d{{4}})"  # June 2021
+    rf"|(?P<m5>{_MON})\.?\s*(?P<d5>\d{{1,2}}){_TH}(?![:.]?\d)"  # Dec 11 (the year from the title)
     rf")(?![A-Za-z\d])", re.IGNORECASE)
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
@@ -217,13 +218,17 @@ def _day_month(a: int, b: int, year: int, text: str, day_first: bool | None) -> 
 
 
 def _from_english(m: re.Match, original: str) -> PartialDate | None:
-    n = next(i for i in (1, 2, 3, 4) if m.group(f"m{i}"))
+    n = next(i for i in (1, 2, 3, 4, 5) if m.group(f"m{i}"))
     month = _MONTH_NAMES.index(m.group(f"m{n}")[:3].lower()) + 1
     text = original[m.start():m.end()]
     if n == 4:  # a month and year only if the month is a name, not "may"
         year = int(m.group("y4"))
         ok = YEAR_MIN <= year <= YEAR_MAX and m.group("m4")[0].isupper()
         return PartialDate(year, month, None, text) if ok else None
+    if n == 5:  # a month and day without a year, likewise: `Dec 11`, not "may 5" or "mar 2"
+        day = int(m.group("d5"))
+        ok = m.group("m5")[0].isupper() and 1 <= day <= _days_in(month, None)
+        return PartialDate(None, month, day, text) if ok else None
     return _valid(int(m.group(f"y{n}")), month, int(m.group(f"d{n}")), text)
 
 
@@ -276,7 +281,7 @@ _MEETING_NOUN = (r"(?:启动|研讨|例|年|峰|交流|座谈|推进|调度|协�
 _EVENT = re.compile(rf"召开|举行|举办|召集|开幕|闭幕|会议|会上|大会|座谈|{_MEETING_NOUN}"
                     r"|(?i:\b(?:meeting|held|met|took place|convened)\b)")
 # `The meeting was held on Thursday, March 2, 2023`: the English for …于3月2日召开.
-_HELD_ON = re.compile(r"\b(?:held|took place|met|convened)\s+on\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$",
+_HELD_ON = re.compile(r"\b(?:held|took place|met|convened|meeting)\s+on\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?$",
                       re.IGNORECASE)
 # `…启动会 2018年11月17日 杭州`, `例会定于 6月3日`: the date the meeting named just before it is on.
 _NAMED_BEFORE = re.compile(rf"(?:会议|{_MEETING_NOUN})[\s*_]*(?:[将定]?于|在)?[\s*_]*$")
@@ -322,11 +327,22 @@ def event_date(text: str, day_first: bool | None = None) -> PartialDate | None:
                          clause_end.start() if clause_end else len(sentence)]
         if _NOT_EVENT_AFTER.match(after) or _NOT_EVENT_BEFORE.search(sentence[:start]):
             continue
-        leads = sentence[:start].strip(" \t|｜>»") in ("", "今年") and not after.strip()  # (a page's `|`)
+        leads = _leads(sentence[:start]) and not after.strip()
         named = _NAMED_BEFORE.search(sentence, 0, start) or _HELD_ON.search(sentence, 0, start)
-        if leads or named or _EVENT.search(after[:_ATTACH_CHARS]):
+        if (leads and _EVENT.search(sentence, stop)) or named or _EVENT.search(after[:_ATTACH_CHARS]):
             return d
     return None
+
+
+# What may stand before a date that still leads its report: a page's `|`, a clause of purpose
+# (`为…，12月11日上午，…召开`), or a byline run into the report (`来源：区政府办12月11日，…`).
+_LEAD_CLAUSE = re.compile(r"[，,]\s*$")
+_BYLINE_BEFORE = re.compile(r"(?:来源|作者|编辑|发布者|供稿)\s*[:：][^，。；,]*$")
+
+
+def _leads(before: str) -> bool:
+    return (before.strip(" \t|｜>»") in ("", "今年") or bool(_LEAD_CLAUSE.search(before))
+            or bool(_BYLINE_BEFORE.search(before)))
 
 
 def title_year(text: str) -> int | None:
@@ -437,14 +453,16 @@ def dateline_date(lines: list[str], day_first: bool | None = None) -> PartialDat
     return None
 
 
-# `…召开区政府2020年第4次常务会议`, `2021年度第二次股东大会`: the year of the meeting it names.
-_NAMED_YEAR = re.compile(r"((?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年度?第[\d一二三四五六七八九十]+次")
+# `…召开区政府2020年第4次常务会议`, `2021年度第二次股东大会`: the year of the meeting it names; a 纪要's
+# number `〔2020〕5号`, `[2020]第5期`: the year it was issued in.
+_NAMED_YEAR = re.compile(r"((?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年度?第[\d一二三四五六七八九十]+次"
+                         r"|[〔\[［【]((?:19|20)\d\d)[〕\]］】]\s*第?\s*\d{1,4}\s*[号期]")
 
 
 def named_year(text: str) -> int | None:
     """The year of a meeting named with its ordinal in `text`, or None."""
     m = _NAMED_YEAR.search(text)
-    return title_year(m.group(1) + "年") if m else None
+    return title_year((m.group(1) or m.group(2)) + "年") if m else None
 
 
 def closing_date(texts: list[str], day_first: bool | None = None) -> PartialDate | None:

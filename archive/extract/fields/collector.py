@@ -72,8 +72,8 @@ class _Collector:
     def prose_people(self, name: str, names: list[str], n: int) -> None:
         """Names a sentence gives a role (`甲主持召开…`): kept unless a label has given that role.
         (People only: `fields` holds what a header wrote, and a header is what dates and places a meeting.)"""
-        if self.sources.setdefault(name, "prose") != "prose":
-            return
+        if self.sources.setdefault(name, "prose") != "prose" and name not in _ACCUMULATE:
+            return  # (presenters add up wherever they are named, as labelled ones do)
         known = self.out.people.setdefault(name, [])
         keys = {_fold(x) for x in known}
         new = [x for x in names if _fold(x) not in keys]

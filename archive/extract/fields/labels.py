@@ -53,7 +53,8 @@ def _english_prefix(text: str, start: int, voc: _Vocabulary) -> int:
     words = m.group().split()
     for k in range(len(words)):  # the longest run first
         run = words[k:]
-        if voc.en.get(_key(" ".join(run))) or (len(run) == 1 and _CAPITALISED.fullmatch(run[0])):
+        # an unknown word as a gloss only when it is the whole run: `Jianyu Liu会议结论` ends a name
+        if voc.en.get(_key(" ".join(run))) or (len(words) == 1 and _CAPITALISED.fullmatch(run[0])):
             begin = _words_start(text, start, run)
             if _at_word_start(text, begin):
                 return begin

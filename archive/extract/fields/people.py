@@ -175,10 +175,14 @@ def _token_names(tok: str) -> list[str] | None:
     halves = [h for h in re.split("[和与及]", tok) if h]  # `张三和李四`
     if len(halves) > 1 and all(_cjk_name(h) for h in halves):
         return [_cjk_name(h) for h in halves]
+    glued = _GLUED_ALIAS.fullmatch(tok)  # `孙炼Feline`: a name and its Latin alias run together (not 华为Cloud)
+    if glued and _valid_cjk(glued.group(1)) and not rjieba.has_word(glued.group(1)):
+        return [glued.group(1)]
     return None
 
 
 _READING = re.compile(r"[A-Z][A-Za-z]{0,14}")
+_GLUED_ALIAS = re.compile(f"([{_CJK}]{{2,4}})[A-Za-z][A-Za-z.]{{1,14}}")
 
 
 def _unlisted_name(tok: str) -> bool:
@@ -245,16 +249,14 @@ def _chunk_names(chunk: str) -> list[str]:
         return []
     outside, inside = _outside_and_inside(chunk)
     outside = _ETC.sub("", outside.strip())
-    names = _names_in(outside)
-    if names:
+    names = _names_in(outside) or [h for h in [_handle(outside)] if h]
+    if names and not all(n.isascii() for n in names):
         return names
-    handle = _handle(outside)
-    if handle:
-        return [handle]
-    # `Lydina(深开鸿-刘艺婷)`, `(刘锐鑫)`: the bracket holds the real name.
+    # `Lydina(深开鸿-刘艺婷)`, `(刘锐鑫)`: the bracket holds the real name; beside a Latin nickname only
+    # a name that is no word (`Alice(华为)`: a company) or that follows an affiliation.
     for part in inside:
         found = [n for n in _names_in(part.replace(",", " ")) if _IS_CJK.match(n)]
-        if found:
+        if found and (not names or _AFFILIATION_SPLIT.search(part) or not rjieba.has_word(found[0])):
             return found[:1]
     return names
 

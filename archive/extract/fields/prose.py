@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import re
 
+import rjieba
+
 from .vocab import _CJK, _IS_CJK, ACTION, DECISION
 from .people import split_people
 from .items import _ARTICLE
 
 _SENTENCES = re.compile(r"[^。；;！!？?\n]+")
 # A role verb and what may follow it: the verb is the meeting's only when it ends its clause.
-_VERB = re.compile(r"(主持召开|召开|主持(?!人|词))|(出席|列席|参加|参会|到会|请假)(?=会议|会|并|了|。|，|,|；|;|\s|$)")
-_ROLE = {"主持召开": "host", "主持": "host", "召开": "host", "出席": "attendees", "参加": "attendees",
-         "参会": "attendees", "到会": "attendees", "列席": "observers", "请假": "absent"}
+_VERB = re.compile(r"(主持召开|召开|主持(?!人|词)|记录(?=[。，,；;]|\s*$))"
+                   r"|(出席|列席|参加|参会|到会|请假)(?=会议|会|并|了|。|，|,|；|;|\s|$)")
+_ROLE = {"主持召开": "host", "主持": "host", "召开": "host", "记录": "recorder", "出席": "attendees",
+         "参加": "attendees", "参会": "attendees", "到会": "attendees", "列席": "observers", "请假": "absent"}
+_ONE = {"host", "recorder"}  # roles one person holds: the name right before the verb
 _CLAUSE_END = re.compile(r"[，,、]")
 _PLACE_TAIL = re.compile(f"[在于][{_CJK}\\w]{{0,30}}$")  # `李四在区政府会议室主持召开`, `李四在主持会议时`
 _PLACE_NAME = re.compile(f"[{_CJK}]{{1,4}}[省市区县州镇乡村]$")  # `某某区召开…`: a place convenes, not a person
@@ -31,6 +35,17 @@ _AND = re.compile(r"以及|及")
 _MENTIONED = f"@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})"
 _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
                         r"(?:分享|介绍|汇报|讲解|演示|展示)")
+
+# `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
+_COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*([{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})[ \t]*[:：]",
+                        re.MULTILINE)
+_COMMENT_RUN_ON = re.compile(f"(?<![-—])--[ \t]*([{_CJK}]{{2,4}})[ \t]*[:：]")  # `…朱健伟-- 魏建刚：…`: lines run together
+
+# `2、某项申请汇报--段古纳（某单位）`, `…决策；---刘哲`, `…评审  ---杨超豪/范佳臣`: who brings an item, after
+# ASCII dashes (lines run together: the next item or a note may follow the name at once);
+# `-- 某某：…` is a comment (_COMMENTER).
+_DASHED = re.compile(f"(?<![-—])-{{2,3}}\\s*([{_CJK}]{{2,4}}(?:\\s*[/、&]\\s*[{_CJK}]{{2,4}})*)"
+                     f"(?=\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]))")  # (not `-- 毕昇JDK`: a product)
 
 # `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
@@ -117,14 +132,23 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
             verb = m.group(1) or m.group(2)
             role, subject = _ROLE[verb], s[start:m.start()]
             start = m.end()
-            if role == "host" and "由" not in subject and len(_CLAUSE_END.split(subject)[-1]) > 16:
+            if role in _ONE and "由" not in subject and len(_CLAUSE_END.split(subject)[-1]) > 16:
                 continue  # `…会议于3月召开`: no one hosts in that clause
-            names = _host(subject) if role == "host" else _group(subject)
+            names = _host(subject) if role in _ONE else _group(subject)
             if names:
                 out.append((role, names))
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
     if presenters:
         out.append(("presenters", presenters))
+    # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
+    # are kept with the presenters, which add to any list of attendees (an attendee list may leave them out).
+    spoke = [x for m in _DASHED.finditer(text) for x in split_people(m.group(1))
+             if len(x) > 2 or not rjieba.has_word(x)]  # (`--安全`, `--同意：14`: words)
+    spoke += [m.group(1) for m in _COMMENTER.finditer(text) if split_people(m.group(1)) == [m.group(1)]]
+    spoke += [m.group(1) for m in _COMMENT_RUN_ON.finditer(text) if split_people(m.group(1)) == [m.group(1)]
+              and (len(m.group(1)) > 2 or not rjieba.has_word(m.group(1)))]
+    if spoke:
+        out.append(("presenters", list(dict.fromkeys(spoke))))
     return out
 
 
