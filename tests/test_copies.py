@@ -151,6 +151,9 @@ def test_files_scanned_by_two_processes_give_the_same_keys_and_documents(tmp_pat
     for procs in ("1", "2"):
         monkeypatch.setenv("ARCHIVE_INGEST_PROCS", procs)
         scans.append(pipeline.scan(files, {"m00.md": "x"}, False, AccessConfig(), None))
-    assert scans[0] == scans[1] and list(scans[0]) == list(scans[1])
+    assert list(scans[0]) == list(scans[1])
+    assert all(isinstance(s.doc, bytes) for s in scans[1].values())  # (pickled by the reading processes)
+    assert [(s.digest, s.key, s.document()) for s in scans[0].values()] == \
+        [(s.digest, s.key, s.document()) for s in scans[1].values()]
     assert "gone.md" not in scans[0] and len(scans[0]) == 42  # (the sample, 40 minutes, bad.md read as it can be)
     assert len({s.key for s in scans[0].values()}) == 9  # seven texts among the 40

@@ -15,6 +15,7 @@ copy is promoted).
 """
 
 import hashlib
+import pickle
 import re
 from functools import lru_cache
 import unicodedata
@@ -106,10 +107,13 @@ def to_meta(roles: dict[str, list]) -> dict:
 @dataclass
 class Scan:
     """What reading a changed file before the run told: its hash, key and (within the budget) the
-    document itself, so that preparing it does not read it twice."""
+    document itself, or the bytes of it pickled, so that preparing it does not read it twice."""
     digest: str
     key: str
     doc: object = None
+
+    def document(self):
+        return pickle.loads(self.doc) if isinstance(self.doc, bytes) else self.doc
 
 
 @dataclass
