@@ -175,8 +175,8 @@ def scan(files, manifest: dict[str, str], retag: bool, config: AccessConfig, cac
     within SCAN_BUDGET; a file that cannot be read is left out (preparing it reports why).
 
     Many files are read by forked processes, in order; they send each document back pickled, and the
-    parent keeps the bytes as they came: the worker that prepares the file unpickles it (in parallel, and
-    a third of the memory the documents would take unpickled in the parent)."""
+    parent keeps the bytes as they came: the worker that prepares the file unpickles it (in parallel; the
+    bytes take far less memory than the documents' objects, which the forked workers would also touch)."""
     def one(item, pack: bool):
         path, root, source = item
         try:
