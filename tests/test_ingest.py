@@ -138,3 +138,29 @@ def test_a_meetings_title_is_its_first_paragraph_and_opens_no_section():
     assert [is_title(p) for p in first.paragraphs] == [True, False, False, False]
     single = parse_text("开头一句。\n\n# 标题\n\n正文。\n", "s.md").records[0]
     assert [(p.text, p.section) for p in single.paragraphs] == [("开头一句。", ""), ("标题", ""), ("正文。", "")]
+
+
+def test_inline_text_read_without_markdown_it_is_what_its_inline_parser_gives():
+    # Inline tokens are parsed only when they hold markup (blocks._children); the text of the others is
+    # read line by line (blocks._plain_lines): the same lines, and bold-only paragraphs, on random markdown.
+    import random
+    from archive.ingest import blocks
+    from archive.ingest.dialect import markdown_parser
+    full = markdown_parser()
+    rnd = random.Random(5)
+    plain = marked = 0
+    pool = ["会议", "纪要", "，", "。", " ", "  ", "   ", "\t", "\n", "\n\t", "\n  ", " \n", "  \n", "\n\n", "a", "1", "**", "*", "_", "\\",
+            "`", "[x]", "[x]: /u\n", "![图](p.png)", "<b>", "<http://a.b>", "&amp;", "&#x41;", "!", "# ", "| a | b |\n|---|---|\n"]
+    for n in range(600):  # (every other text without markup: line ends, spaces and tabs read without it)
+        text = "".join(rnd.choice(pool[:17] if n % 2 else pool) for _ in range(rnd.randrange(1, 40)))
+        env: dict = {}
+        lazy = blocks._md.parse(text, env)
+        whole = full.parse(text)
+        pairs = [(a, b) for a, b in zip(lazy, whole) if a.type == "inline"]
+        assert [a.type for a in lazy] == [b.type for b in whole]
+        for a, b in pairs:
+            plain, marked = (plain + 1, marked) if not blocks._MARKUP.search(a.content) else (plain, marked + 1)
+            b.meta["parsed"] = True  # (read through its children, as markdown-it's core parsed them)
+            assert blocks.inline_lines(a, env) == blocks.inline_lines(b), text
+            assert blocks._is_bold_only(a, env) == blocks._is_bold_only(b, {}), text
+    assert plain > 200 and marked > 200  # (both ways taken)

@@ -154,6 +154,22 @@ strong = ["经济发展环境"]
     assert tx.tag("优化经济发展环境，促进经济发展") == ["乙", "丙"]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["党", "党建", "党风廉政", "环保", "环保督察", "中央环保督察", "督察", "经济发展",
+                                 "经济发展环境", "营商", "PM2.5", "，", "工作", "的"]), max_size=30))
+def test_signals_are_counted_as_one_alternation_longest_first_finds_them(parts):
+    # Signals are found by their first characters (topics._heads): the counts of the alternation of all
+    # signals, longest first, that this replaced.
+    tx = default_taxonomy()
+    text = "".join(parts)
+    alternation = re.compile("|".join(map(re.escape, sorted(tx._credits, key=lambda s: (-len(s), s)))))
+    expected = [0.0] * len(tx.topics)
+    for m in alternation.finditer(text.lower()):
+        for i, weight in tx._credits[m.group()]:
+            expected[i] += weight
+    assert tx.scores(text) == dict(zip(tx.labels, expected))
+
+
 def test_signals_ignore_ascii_case():
     tx = default_taxonomy()
     assert tx.tag("pm2.5浓度持续下降") == tx.tag("PM2.5浓度持续下降") == ["大气污染防治"]

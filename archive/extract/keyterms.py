@@ -103,13 +103,12 @@ def _joins(a: np.ndarray, lens: np.ndarray) -> np.ndarray:
     size = len(lens)
     counts = np.bincount(a, minlength=size)
     left, right = a[:-1], a[1:]
-    valid = (left != 0) & (right != 0)  # gaps are never part of a pair
-    keys = left * size + right
-    pairs, c = np.unique(keys[valid], return_counts=True)
+    valid = np.flatnonzero((left != 0) & (right != 0))  # gaps are never part of a pair
+    pairs, pair_of, c = np.unique(left[valid] * size + right[valid], return_inverse=True, return_counts=True)
     x, y = pairs // size, pairs % size
     ok = ((c >= _MIN_PAIR) & (c >= _PAIR_SHARE * np.minimum(counts[x], counts[y]))
           & (lens[x] + lens[y] <= _MAX_COMPOUND))
-    at = np.flatnonzero(valid & np.isin(keys, pairs[ok]))
+    at = valid[ok[pair_of]]
     if not len(at):
         return at
     # In a run of consecutive candidates (a b a b), the first joins, the next is taken by it, and so on.

@@ -15,6 +15,7 @@ copy is promoted).
 """
 
 import hashlib
+import pickle
 import re
 from functools import lru_cache
 import unicodedata
@@ -30,8 +31,13 @@ VERSION = 1  # of the key and the records: an index built before (or otherwise) 
 def text_key(lines: list[str], level: str) -> str:
     """The key of a document's meetings' text (its lines) at an access level; "" for a text with no
     letter or digit (an unread scan is no copy of another)."""
-    text = unicodedata.normalize("NFKC", "".join(lines))
-    dropped = "".join(re.escape(c) for c in set(text) if not _letter_or_digit(c))  # (each character tested once)
+    text = "".join(lines)
+    chars = set(text)
+    if all(_fold(c) is not None for c in chars):  # (the letters and digits kept as they are, the rest dropped)
+        dropped = "".join(re.escape(c) for c in chars if not _fold(c))
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        dropped = "".join(re.escape(c) for c in set(text) if not _letter_or_digit(c))  # (each tested once)
     folded = re.sub(f"[{dropped}]+", "", text) if dropped else text
     if not folded:
         return ""
@@ -41,6 +47,25 @@ def text_key(lines: list[str], level: str) -> str:
 @lru_cache(maxsize=65536)
 def _letter_or_digit(char: str) -> bool:
     return unicodedata.category(char)[0] in "LN"
+
+
+@lru_cache(maxsize=65536)
+def _fold(char: str) -> bool | None:
+    """True for a letter or digit that NFKC leaves as it is, False for a character whose NFKC form holds
+    no letter or digit, None for any other: a text of the first two alone is its NFKC form character by
+    character, as none of them, nor their NFKC forms, is a mark or a Hangul jamo (which compose or
+    reorder with their neighbours)."""
+    normal = unicodedata.normalize("NFKC", char)
+    if any(_composing(c) for c in char + normal):
+        return None
+    if normal == char and _letter_or_digit(char):
+        return True
+    return None if any(_letter_or_digit(c) for c in normal) else False
+
+
+def _composing(char: str) -> bool:
+    return unicodedata.category(char)[0] == "M" or unicodedata.combining(char) != 0 \
+        or "HANGUL" in unicodedata.name(char, "")
 
 
 def meeting_lines(doc) -> list[str]:
@@ -106,10 +131,13 @@ def to_meta(roles: dict[str, list]) -> dict:
 @dataclass
 class Scan:
     """What reading a changed file before the run told: its hash, key and (within the budget) the
-    document itself, so that preparing it does not read it twice."""
+    document itself, or the bytes of it pickled, so that preparing it does not read it twice."""
     digest: str
     key: str
     doc: object = None
+
+    def document(self):
+        return pickle.loads(self.doc) if isinstance(self.doc, bytes) else self.doc
 
 
 @dataclass

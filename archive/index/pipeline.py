@@ -8,6 +8,7 @@ the engine commits everything at once.
 
 import hashlib
 import os
+import pickle
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -142,7 +143,7 @@ def preparer(manifest: dict[str, str], retag: bool, config: AccessConfig | None 
             return Outcome(source, "unchanged", digest)
         early = scans.get(source)
         try:
-            doc = early.doc if early is not None and early.doc is not None and early.digest == digest \
+            doc = early.document() if early is not None and early.doc is not None and early.digest == digest \
                 else load(path, root, data, cache)
             level = config.level_of(source, doc.front_matter, doc.front_matter_error)
             primary = roles.primary_of.get(source, source)
@@ -173,9 +174,10 @@ def scan(files, manifest: dict[str, str], retag: bool, config: AccessConfig, cac
     """Read each file to be ingested for its text key (archive/index/copies.py), keeping the documents
     within SCAN_BUDGET; a file that cannot be read is left out (preparing it reports why).
 
-    Many files are read by forked processes, which send the documents back pickled (about half
-    the cost of reading them again), in order."""
-    def one(item):
+    Many files are read by forked processes, in order; they send each document back pickled, and the
+    parent keeps the bytes as they came: the worker that prepares the file unpickles it (in parallel; the
+    bytes take far less memory than the documents' objects, which the forked workers would also touch)."""
+    def one(item, pack: bool):
         path, root, source = item
         try:
             data = path.read_bytes()
@@ -186,15 +188,16 @@ def scan(files, manifest: dict[str, str], retag: bool, config: AccessConfig, cac
             level = config.level_of(source, doc.front_matter, doc.front_matter_error)
         except Exception:  # (reported by the file's own ingest)
             return None
-        return source, digest, copies.text_key(copies.meeting_lines(doc), level), doc
+        size = sum(len(line) for line in doc.lines)
+        kept = pickle.dumps(doc, pickle.HIGHEST_PROTOCOL) if pack else doc
+        return source, digest, copies.text_key(copies.meeting_lines(doc), level), kept, size
 
     procs = worker_count(len(files), SCAN_PROCS, 2 * SCAN_RUN)
     runs = [files[i:i + SCAN_RUN] for i in range(0, len(files), SCAN_RUN)]
-    done = forked_map(lambda run: [one(item) for item in run], runs, procs) if procs > 1 \
-        else ([one(item)] for item in files)
+    done = forked_map(lambda run: [one(item, True) for item in run], runs, procs) if procs > 1 \
+        else ([one(item, False)] for item in files)
     scans, kept = {}, 0
-    for source, digest, key, doc in (found for run in done for found in run if found is not None):
-        size = sum(len(line) for line in doc.lines)
+    for source, digest, key, doc, size in (found for run in done for found in run if found is not None):
         keep = kept + size <= SCAN_BUDGET
         kept += size if keep else 0
         scans[source] = copies.Scan(digest, key, doc if keep else None)

@@ -12,7 +12,9 @@ import yaml
 from .dialect import markdown_parser
 from .model import Block
 
-_md = markdown_parser()
+# Inline tokens are parsed when read (_children), not by markdown-it's core: most hold no markup at all.
+_md = markdown_parser().disable(["inline", "text_join"])
+_MARKUP = re.compile(r"[\\`*_\[!<&]")  # where an inline rule of the dialect may start, line ends apart
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 # markdown-it stops descending (and drops the text) below this many nested
@@ -37,10 +39,40 @@ def _join_lines(left: str, right: str) -> str:
     return left + right
 
 
-def inline_lines(token) -> list[str]:
+def _unparsed(token) -> bool:
+    return token.type == "inline" and "parsed" not in token.meta
+
+
+def _children(token, env: dict) -> list:
+    """A token's children; an inline token's parsed now as markdown-it's core would (rules inline, text_join)."""
+    if _unparsed(token):
+        token.children, token.meta["parsed"] = [], True
+        _md.inline.parse(token.content, _md, env, token.children)
+        for child in [*token.children, *(c for t in token.children for c in t.children or ())]:
+            if child.type == "text_special":
+                child.type = "text"
+    return token.children or []
+
+
+def _plain_lines(content: str) -> list[str]:
+    """The lines of inline text without markup as markdown-it reads them (rules_inline/newline.py): two
+    spaces or more before a line end (a hard break) dropped, else one; spaces and tabs after it skipped."""
+    lines = content.split("\n")
+    for i, line in enumerate(lines):
+        if i:
+            line = line.lstrip(" \t")
+        if i < len(lines) - 1 and line.endswith(" "):
+            line = line.rstrip(" ") if line.endswith("  ") else line[:-1]
+        lines[i] = line
+    return lines
+
+
+def inline_lines(token, env: dict | None = None) -> list[str]:
     """The source lines of an inline token as plain text: escapes resolved, markup dropped."""
+    if _unparsed(token) and not _MARKUP.search(token.content):
+        return _plain_lines(token.content)
     out = []
-    for child in token.children or ():
+    for child in _children(token, env if env is not None else {}):
         if child.type in ("text", "code_inline"):
             out.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -70,9 +102,9 @@ def join_lines(lines: list[str]) -> tuple[str, list[int]]:
     return "".join(parts), starts
 
 
-def inline_text(token) -> str:
+def inline_text(token, env: dict | None = None) -> str:
     """Plain text of an inline token: escapes resolved, markup dropped."""
-    return join_lines(inline_lines(token))[0].strip()
+    return join_lines(inline_lines(token, env))[0].strip()
 
 
 def _cut(text: str, offsets: list[int], lines: list[int], last_line: int, kind: str, **extra) -> list[Block]:
@@ -109,8 +141,10 @@ def _line_offsets(lines: list[str]) -> list[int]:
     return offsets
 
 
-def _is_bold_only(token) -> bool:
-    kids = [c for c in token.children or () if not (c.type == "text" and not c.content.strip())]
+def _is_bold_only(token, env: dict) -> bool:
+    if _unparsed(token) and not _MARKUP.search(token.content):
+        return False
+    kids = [c for c in _children(token, env) if not (c.type == "text" and not c.content.strip())]
     return len(kids) >= 3 and kids[0].type == "strong_open" and kids[-1].type == "strong_close" \
         and all(c.type != "strong_open" for c in kids[1:-1])
 
@@ -195,8 +229,9 @@ def exact_access(content: str) -> str | None:
 def parse(text: str) -> tuple[list[Block], dict, list[str], str]:
     """Blocks of a markdown text, its front matter, any warnings, and why its front matter cannot be read
     completely ("" when it can, or there is none)."""
-    tokens = _md.parse(text)
-    walk = _Walk(tokens)
+    env: dict = {}  # (link references, for inline tokens parsed later)
+    tokens = _md.parse(text, env)
+    walk = _Walk(tokens, env)
     for i, tok in enumerate(tokens):
         step = _Walk.STEPS.get(tok.type)
         if step:
@@ -214,8 +249,8 @@ class _Walk:
     """What parse() has read so far of markdown-it's tokens; a step for each token type that makes,
     opens or closes a block (STEPS)."""
 
-    def __init__(self, tokens):
-        self.tokens = tokens
+    def __init__(self, tokens, env: dict):
+        self.tokens, self.env = tokens, env
         self.blocks: list[Block] = []
         self.front: dict = {}
         self.broken = ""
@@ -237,16 +272,16 @@ class _Walk:
         self.containers.pop()
 
     def heading(self, i: int, tok):
-        text, offsets = join_lines(inline_lines(self.tokens[i + 1]))
+        text, offsets = join_lines(inline_lines(self.tokens[i + 1], self.env))
         lines = list(range(tok.map[0] + 1, tok.map[0] + 1 + len(offsets)))
         self.blocks += _cut(text, offsets, lines, tok.map[1], "heading", level=int(tok.tag[1]))
 
     def paragraph(self, i: int, tok):
         inline = self.tokens[i + 1]
-        text, offsets = join_lines(inline_lines(inline))
+        text, offsets = join_lines(inline_lines(inline, self.env))
         lines = list(range(tok.map[0] + 1, tok.map[0] + 1 + len(offsets)))
         kind = self.containers[-1] if self.containers else "paragraph"
-        bold = _is_bold_only(inline) if len(text) <= MAX_BLOCK_CHARS else False
+        bold = _is_bold_only(inline, self.env) if len(text) <= MAX_BLOCK_CHARS else False
         self.blocks += _cut(text, offsets, lines, tok.map[1], kind, bold=bold)
 
     def code(self, i: int, tok):
@@ -263,7 +298,7 @@ class _Walk:
 
     def cell(self, i: int, tok):
         if self.table_map is not None:  # the text of headings and paragraphs is read at their open token
-            self.cells.append(inline_text(tok))
+            self.cells.append(inline_text(tok, self.env))
 
     def row_close(self, i: int, tok):
         row = " | ".join(self.cells)
