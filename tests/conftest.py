@@ -29,7 +29,7 @@ _STATE = tempfile.mkdtemp(prefix="archive-tests-")
 os.environ["XDG_STATE_HOME"], os.environ["XDG_CACHE_HOME"] = f"{_STATE}/state", f"{_STATE}/cache"
 atexit.register(shutil.rmtree, _STATE, ignore_errors=True)
 
-from .pg import pg_cluster, pg_server  # noqa: E402,F401  (the session's PostgreSQL servers: one node; a coordinator and two shards)
+from .pg import pg_cluster, pg_server, pytest_runtest_setup  # noqa: E402,F401  (the session's PostgreSQL servers: one node; a coordinator and two shards; the guard that only slow tests start them)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
