@@ -194,6 +194,25 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory) -> Path:
+    """The sample printed to PDF by Chromium, once a session (read-only: tests copy it)."""
+    from .printed import CHROMIUM, print_pdf
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's Chromium (apt-get install chromium fonts-noto-cjk; scripts/test.sh)")
+    pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
+    return print_pdf(SAMPLE.read_text("utf-8"), tmp_path_factory.mktemp("printed") / f"{SAMPLE.stem}.pdf", SAMPLE.stem)
+
+
+@pytest.fixture(scope="session")
+def sample_docx(tmp_path_factory) -> Path:
+    """The sample turned into .docx by pandoc, once a session (read-only: tests copy it)."""
+    pypandoc = pytest.importorskip("pypandoc", reason="needs pypandoc-binary (pip install '.[test]')")
+    out = tmp_path_factory.mktemp("pandoc") / f"{SAMPLE.stem}.docx"
+    pypandoc.convert_file(str(SAMPLE), "docx", format="markdown", outputfile=str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
 def live_server(app):
     """The real app under waitress on 127.0.0.1 and a free port, in a thread: its base URL."""
     from web.server import create_server
