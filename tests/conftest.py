@@ -9,8 +9,11 @@ A test that is genuinely about one engine (its files, its locks) builds that eng
 """
 
 import atexit
+import functools
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -109,6 +112,14 @@ def cli_env(engine: Engine) -> dict[str, str]:
     """The environment variable that names this engine to `archive`."""
     url = getattr(engine, "url", None)
     return {"ARCHIVE_DATABASE_URL": url} if url else {"ARCHIVE_INDEX": engine.location}
+
+
+@functools.cache
+def cli_help(*command: str) -> subprocess.CompletedProcess:
+    """`archive COMMAND --help` as a user runs it, once a session (the help and README tests read the same)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "archive", *command, "--help"], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
 
 
 def stored_paragraphs(engine: Engine) -> list[dict]:

@@ -15,7 +15,7 @@ import pytest
 from archive.cli_errors import explain
 from web import create_app
 
-from .conftest import ROOT, cli_args, write
+from .conftest import ROOT, cli_args, cli_help, write
 from .test_fronts import run_cli
 
 SUBCOMMANDS = [[], ["ingest"], ["search"], ["serve"], ["db"], ["db", "init"], ["users"], ["audit"],
@@ -71,7 +71,7 @@ def test_cli_json_is_the_api_answer_for_several_words(sample_index):
 
 @pytest.mark.parametrize("command", SUBCOMMANDS, ids=lambda c: " ".join(c) or "archive")
 def test_help_is_chinese(command):
-    out = run_cli(*command, "--help")
+    out = cli_help(*command)
     assert out.returncode == 0 and not out.stderr and not _ARGPARSE_ENGLISH.search(out.stdout), out.stdout
     usage, _, rest = out.stdout.partition("\n\n")
     assert usage.startswith("用法：archive")
