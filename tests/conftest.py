@@ -262,6 +262,18 @@ COUNTY_MINUTES = """# 某县人民政府常务会议纪要
 """
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """The edit loop (`pytest -m "not slow"`, every file) runs on two worker processes, one a core, where
+    pytest-xdist is installed and no -n was given (`-n 0` runs it in one). Named files keep one process (two
+    workers' start costs more than they save there), and so does the full suite, as CI runs it."""
+    if (config.option.markexpr == "not slow" and config.args_source != pytest.Config.ArgsSource.ARGS
+            and config.pluginmanager.has_plugin("xdist")
+            and config.option.numprocesses is None and not hasattr(config, "workerinput")
+            and not config.option.usepdb):
+        config.option.numprocesses = 2
+
+
 def pytest_collection_modifyitems(items):
     """Every test that starts a PostgreSQL server is slow: `pytest -m "not slow"` needs no database."""
     for item in items:
