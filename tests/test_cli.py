@@ -41,8 +41,10 @@ def _json(*args, engine):
     return result
 
 
-@pytest.mark.parametrize("words", [["环境", "保护"], ["森林", "OR", "防火"], ['"严格整改标准"', "-督察"],
-                                   ["环境", "-督察", "保护"], ["(森林", "OR", "环境)", "防火"]])
+# (Plain words joined are the edit loop's test_cli_json_is_the_api_answer_for_several_words: slow here.)
+@pytest.mark.parametrize("words", [pytest.param(["环境", "保护"], marks=pytest.mark.slow),
+                                   pytest.param(["森林", "OR", "防火"], marks=pytest.mark.slow),
+                                   ['"严格整改标准"', "-督察"], ["环境", "-督察", "保护"], ["(森林", "OR", "环境)", "防火"]])
 def test_an_unquoted_query_is_the_quoted_one(sample_index, words):
     unquoted = _json(*words, engine=sample_index)
     assert unquoted == _json(" ".join(words), engine=sample_index) and unquoted["total"] > 0
