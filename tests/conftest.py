@@ -9,8 +9,11 @@ A test that is genuinely about one engine (its files, its locks) builds that eng
 """
 
 import atexit
+import functools
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -29,7 +32,7 @@ _STATE = tempfile.mkdtemp(prefix="archive-tests-")
 os.environ["XDG_STATE_HOME"], os.environ["XDG_CACHE_HOME"] = f"{_STATE}/state", f"{_STATE}/cache"
 atexit.register(shutil.rmtree, _STATE, ignore_errors=True)
 
-from .pg import pg_cluster, pg_server  # noqa: E402,F401  (the session's PostgreSQL servers: one node; a coordinator and two shards)
+from .pg import pg_cluster, pg_server, pytest_runtest_setup  # noqa: E402,F401  (the session's PostgreSQL servers: one node; a coordinator and two shards; the guard that only slow tests start them)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -109,6 +112,14 @@ def cli_env(engine: Engine) -> dict[str, str]:
     """The environment variable that names this engine to `archive`."""
     url = getattr(engine, "url", None)
     return {"ARCHIVE_DATABASE_URL": url} if url else {"ARCHIVE_INDEX": engine.location}
+
+
+@functools.cache
+def cli_help(*command: str) -> subprocess.CompletedProcess:
+    """`archive COMMAND --help` as a user runs it, once a session (the help and README tests read the same)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    return subprocess.run([sys.executable, "-m", "archive", *command, "--help"], capture_output=True, text=True,
+                          env=env, cwd=ROOT)
 
 
 def stored_paragraphs(engine: Engine) -> list[dict]:
@@ -194,6 +205,25 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory) -> Path:
+    """The sample printed to PDF by Chromium, once a session (read-only: tests copy it)."""
+    from .printed import CHROMIUM, print_pdf
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's Chromium (apt-get install chromium fonts-noto-cjk; scripts/test.sh)")
+    pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
+    return print_pdf(SAMPLE.read_text("utf-8"), tmp_path_factory.mktemp("printed") / f"{SAMPLE.stem}.pdf", SAMPLE.stem)
+
+
+@pytest.fixture(scope="session")
+def sample_docx(tmp_path_factory) -> Path:
+    """The sample turned into .docx by pandoc, once a session (read-only: tests copy it)."""
+    pypandoc = pytest.importorskip("pypandoc", reason="needs pypandoc-binary (pip install '.[test]')")
+    out = tmp_path_factory.mktemp("pandoc") / f"{SAMPLE.stem}.docx"
+    pypandoc.convert_file(str(SAMPLE), "docx", format="markdown", outputfile=str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
 def live_server(app):
     """The real app under waitress on 127.0.0.1 and a free port, in a thread: its base URL."""
     from web.server import create_server
@@ -230,6 +260,18 @@ COUNTY_MINUTES = """# 某县人民政府常务会议纪要
 
 护林员培训方案待县林业局下次会议汇报，责任人：李建国，完成时间：4月底。
 """
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """The edit loop (`pytest -m "not slow"`, every file) runs on two worker processes, one a core, where
+    pytest-xdist is installed and no -n was given (`-n 0` runs it in one). Named files keep one process (two
+    workers' start costs more than they save there), and so does the full suite, as CI runs it."""
+    if (config.option.markexpr == "not slow" and config.args_source != pytest.Config.ArgsSource.ARGS
+            and config.pluginmanager.has_plugin("xdist")
+            and config.option.numprocesses is None and not hasattr(config, "workerinput")
+            and not config.option.usepdb):
+        config.option.numprocesses = 2
 
 
 def pytest_collection_modifyitems(items):

@@ -285,9 +285,24 @@ except ImportError:  # (python -m tests.pg without pytest)
     pytest = None
 
 if pytest is not None:
+    _running: list = [None]  # the test being set up (a server is started for the first test that needs it)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(item):
+        _running[0] = item
+
+    def _refuse_unless_slow(name: str) -> None:
+        """`pytest -m "not slow"` starts no server: a test reaching one through getfixturevalue must say slow.
+        (A warning, not a failure: pytest would keep a failed session fixture's error for every later test.)"""
+        item = _running[0]
+        if item is not None and item.get_closest_marker("slow") is None:
+            import warnings
+            warnings.warn(pytest.PytestWarning(f"{item.nodeid} starts PostgreSQL ({name}) but is not marked slow"))
+
     @pytest.fixture(scope="session")
     def pg_server():
         """A throwaway server for the whole test session (skipped, saying why, where none can start)."""
+        _refuse_unless_slow("pg_server")
         reason = missing_reason()
         if reason:
             pytest.skip(reason)
@@ -306,6 +321,7 @@ if pytest is not None:
         `pg_cluster.stop_shard(i)` / `start_shard(i)` take a shard down and up (a test that stops one
         starts it again, in a `finally`).
         """
+        _refuse_unless_slow("pg_cluster")
         reason = missing_reason()
         if reason:
             pytest.skip(reason)

@@ -173,6 +173,7 @@ def test_rules_that_lower_a_level_are_refused_without_allow_lower(new_engine, tm
     assert _levels(engine) == {"内部资料/in.md": "公开", "open.md": "公开"}
 
 
+@pytest.mark.slow  # three `archive ingest` processes: the refusal itself is test_rules_that_lower_a_level_…
 def test_the_cli_refuses_a_lowering_config_with_exit_2(tmp_path):
     corpus, index = _two_level_corpus(tmp_path / "corpus"), str(tmp_path / "index")
     assert _archive(tmp_path, "ingest", str(corpus), "--index", index,

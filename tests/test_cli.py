@@ -15,7 +15,7 @@ import pytest
 from archive.cli_errors import explain
 from web import create_app
 
-from .conftest import ROOT, cli_args, write
+from .conftest import ROOT, cli_args, cli_help, write
 from .test_fronts import run_cli
 
 SUBCOMMANDS = [[], ["ingest"], ["search"], ["serve"], ["db"], ["db", "init"], ["users"], ["audit"],
@@ -41,8 +41,10 @@ def _json(*args, engine):
     return result
 
 
-@pytest.mark.parametrize("words", [["环境", "保护"], ["森林", "OR", "防火"], ['"严格整改标准"', "-督察"],
-                                   ["环境", "-督察", "保护"], ["(森林", "OR", "环境)", "防火"]])
+# (Plain words joined are the edit loop's test_cli_json_is_the_api_answer_for_several_words: slow here.)
+@pytest.mark.parametrize("words", [pytest.param(["环境", "保护"], marks=pytest.mark.slow),
+                                   pytest.param(["森林", "OR", "防火"], marks=pytest.mark.slow),
+                                   ['"严格整改标准"', "-督察"], ["环境", "-督察", "保护"], ["(森林", "OR", "环境)", "防火"]])
 def test_an_unquoted_query_is_the_quoted_one(sample_index, words):
     unquoted = _json(*words, engine=sample_index)
     assert unquoted == _json(" ".join(words), engine=sample_index) and unquoted["total"] > 0
@@ -71,7 +73,7 @@ def test_cli_json_is_the_api_answer_for_several_words(sample_index):
 
 @pytest.mark.parametrize("command", SUBCOMMANDS, ids=lambda c: " ".join(c) or "archive")
 def test_help_is_chinese(command):
-    out = run_cli(*command, "--help")
+    out = cli_help(*command)
     assert out.returncode == 0 and not out.stderr and not _ARGPARSE_ENGLISH.search(out.stdout), out.stdout
     usage, _, rest = out.stdout.partition("\n\n")
     assert usage.startswith("用法：archive")

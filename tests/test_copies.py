@@ -13,21 +13,17 @@ from archive.search.service import SearchService
 from web import create_app
 
 from .conftest import SAMPLE, stored_paragraphs
-from .printed import CHROMIUM, print_pdf
 
 pypandoc = pytest.importorskip("pypandoc", reason="needs pypandoc-binary (pip install '.[test]')")
 MD, DOCX, PDF = (f"{SAMPLE.stem}.{ext}" for ext in ("md", "docx", "pdf"))
 
 
 @pytest.fixture(scope="module")
-def formats(tmp_path_factory):
+def formats(tmp_path_factory, sample_docx, sample_pdf):
     """A folder holding the sample in three formats (read-only: tests copy it)."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Chromium to print the PDF")
     folder = tmp_path_factory.mktemp("three")
-    shutil.copy(SAMPLE, folder / MD)
-    pypandoc.convert_file(str(SAMPLE), "docx", format="markdown", outputfile=str(folder / DOCX))
-    print_pdf(SAMPLE.read_text(encoding="utf-8"), folder / PDF, SAMPLE.stem)
+    for name, source in ((MD, SAMPLE), (DOCX, sample_docx), (PDF, sample_pdf)):
+        shutil.copy(source, folder / name)
     return folder
 
 

@@ -94,7 +94,8 @@ def growing(request, tmp_path):
         engine.close()
 
 
-both_engines = pytest.mark.parametrize("growing", ["whoosh", "postgres"], indirect=True)
+both_engines = pytest.mark.parametrize("growing", ["whoosh", pytest.param("postgres", marks=pytest.mark.slow)],
+                                       indirect=True)
 
 
 def test_a_feed_of_a_search_shows_new_minutes_after_the_next_ingest(growing):

@@ -19,7 +19,7 @@ from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
 from .conftest import SAMPLE
-from .printed import CHROMIUM, print_pdf, scan
+from .printed import CHROMIUM, scan
 
 
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -99,13 +99,11 @@ def test_low_confidence_pages_are_listed():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium (apt-get install chromium fonts-noto-cjk)")
-def test_scanned_sample_recall(tmp_path):
+def test_scanned_sample_recall(tmp_path, sample_pdf):
     """The sample printed, rasterised at 150 dpi into an image-only PDF: recall ≥ 0.90 of 4-character runs."""
-    pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
     corpus = tmp_path / "c"
     corpus.mkdir()
-    printed = print_pdf(SAMPLE.read_text("utf-8"), tmp_path / "printed.pdf", title=SAMPLE.stem)
-    scan(printed, corpus / f"{SAMPLE.stem}.pdf")
+    scan(sample_pdf, corpus / f"{SAMPLE.stem}.pdf")
     engine = open_engine(tmp_path / "ix")
     summary = ingest([corpus], engine)
     assert summary.added == 1 and not summary.failed

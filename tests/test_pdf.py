@@ -7,6 +7,7 @@ each page.
 """
 
 import re
+import shutil
 
 import pytest
 
@@ -18,7 +19,7 @@ from archive.search.request import SearchRequest
 from archive.search.service import SearchService
 
 from .conftest import SAMPLE, write
-from .printed import CHROMIUM, print_pdf
+from .printed import CHROMIUM
 from .test_search import cjk_runs
 
 BODY = 12.0
@@ -143,10 +144,9 @@ chromium = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install '.[test]')")
+def printed(tmp_path_factory, sample_pdf):
     corpus = tmp_path_factory.mktemp("pdf-corpus")
-    pdf = print_pdf(SAMPLE.read_text("utf-8"), corpus / f"{SAMPLE.stem}.pdf", title=SAMPLE.stem)
+    pdf = shutil.copy(sample_pdf, corpus / sample_pdf.name)
     engine = open_engine(tmp_path_factory.mktemp("pdf-index"))
     summary = ingest([corpus], engine)
     assert summary.added == 1 and not summary.failed

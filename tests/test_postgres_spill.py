@@ -43,6 +43,7 @@ def term_postings(url: str) -> dict:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("servers", ["pg_server", "pg_cluster"])  # (one node; a coordinator and two shards)
 def test_spilled_parts_hold_the_same_postings(request, servers, tmp_path, monkeypatch):
     server = request.getfixturevalue(servers)

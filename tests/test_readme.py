@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, cli_help
 from .test_fronts import run_cli
 
 _CHINESE = re.compile(r"[\u2e80-\u9fff\uff00-\uffef]")
@@ -69,7 +69,7 @@ def test_every_synopsis_names_flags_the_command_has(number, line):
     words = shlex.split(line, comments=True)[1:]
     command = [w for w in words[:2] if re.fullmatch(r"[a-z]+", w)]
     flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", line))
-    out = run_cli(*command, "--help")
+    out = cli_help(*command)
     assert out.returncode == 0, out.stderr
     missing = {flag for flag in flags if flag not in out.stdout}
     assert not missing, f"README.md:{number} names {missing}, which `archive {' '.join(command)} --help` lacks"

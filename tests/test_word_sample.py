@@ -1,5 +1,7 @@
 """The sample turned into .docx by pandoc (pypandoc-binary ships it) reads as the same minutes as the markdown."""
 
+import shutil
+
 import pytest
 
 from archive.engines import open_engine
@@ -14,11 +16,8 @@ pypandoc = pytest.importorskip("pypandoc", reason="needs pypandoc-binary (pip in
 
 
 @pytest.fixture(scope="module")
-def docx(tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("docx-corpus")
-    out = corpus / f"{SAMPLE.stem}.docx"
-    pypandoc.convert_file(str(SAMPLE), "docx", format="markdown", outputfile=str(out))
-    return out
+def docx(tmp_path_factory, sample_docx):
+    return shutil.copy(sample_docx, tmp_path_factory.mktemp("docx-corpus") / sample_docx.name)
 
 
 def shape(doc):
