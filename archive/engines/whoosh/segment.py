@@ -24,16 +24,20 @@ The few private Whoosh names still needed are in private.py.
 """
 
 from array import array
+from itertools import chain
 
 import numpy as np
 from whoosh.codec.base import FieldWriter
 from whoosh.fields import UnknownFieldError
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.formats import Existence, Frequency
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
 
-from ...analysis import normalize, unit_string, words
+from ...analysis import index_terms, main_words, normalize, unit_string, units_of_normalized
 from .postings import POSTS_EXT, TERMS_EXT, TermsWriter
-from .private import NO_LOCK_ARG, StoredColumnPerDocWriter, mark_added, release_writer, write_segment
+from .private import (NO_LOCK_ARG, STORED_COLUMN_NAME, StoredColumnPerDocWriter, column_writer, length_column,
+                      mark_added, release_writer, segment_field_lengths, set_field_lengths, write_segment)
 from .schema import UNITS_EXT, UNITS_OFFSETS_EXT, Counts
 from .stored import STORED_COLUMN, LeanCodec
 from .tokenizers import UnitTokenizer, WordTokenizer
@@ -41,6 +45,17 @@ from .tokenizers import UnitTokenizer, WordTokenizer
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
 _UNIT_BITS = 22  # a units term as a number: first code point << 22 | (second code point + 1, or 0)
+
+
+_LENGTH_BYTES: dict[int, int] = {}
+
+
+def _length_byte(length: int) -> int:
+    """Whoosh's one-byte code of a field length (a bisection each), remembered."""
+    code = _LENGTH_BYTES.get(length)
+    if code is None:
+        code = _LENGTH_BYTES[length] = length_to_byte(length)
+    return code
 
 
 def _unit_key(term: str) -> int:
@@ -54,6 +69,44 @@ def _unit_key(term: str) -> int:
 def _unit_term(key: int) -> str:
     second = key & ((1 << _UNIT_BITS) - 1)
     return chr(key >> _UNIT_BITS) + (chr(second - 1) if second else "")
+
+
+def _counted(keys: np.ndarray, docs: np.ndarray, freqs: np.ndarray, given: bool):
+    """Occurrences (term key, document, frequency) sorted by term and document, one per pair, frequencies summed.
+
+    Term and document packed in one integer sort at twice the speed of np.lexsort; without given
+    frequencies (all 1: a new segment's) a pair's frequency is its number of occurrences."""
+    doc_bits = max(1, int(docs.max()).bit_length())
+    if int(keys.max()).bit_length() + doc_bits > 63:  # (not met: term keys fit 43 bits, documents far fewer)
+        order = np.lexsort((docs, keys))
+        packed = None
+    else:
+        packed = keys << doc_bits | docs
+        order = np.argsort(packed) if given else None
+        packed = np.sort(packed) if order is None else packed[order]
+    if packed is None or order is not None:
+        keys, docs, freqs = keys[order], docs[order], freqs[order]
+        first = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])])
+        return keys[first], docs[first], np.add.reduceat(freqs, first)
+    first = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
+    packed = packed[first]
+    return packed >> doc_bits, packed & ((1 << doc_bits) - 1), np.diff(np.r_[first, len(keys)])
+
+
+class _WordIds(dict):
+    """Main word -> the numbers of its index terms (analysis.index_terms), numbered on first use."""
+
+    def __init__(self, vocab: dict[str, int]):
+        super().__init__()
+        self.vocab = vocab
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        vocab = self.vocab
+        for term in index_terms(word):
+            if term not in vocab:
+                vocab[term] = len(vocab)
+        ids = self[word] = tuple(map(vocab.__getitem__, index_terms(word)))
+        return ids
 
 
 class _Occurrences:
@@ -70,25 +123,24 @@ class _Occurrences:
         # Postings given one by one (documents copied from other segments when merging).
         self._ptids, self._pdocs, self._pfreqs = array("I"), array("I"), array("I")
         self._cache: dict[str, array] = {}
+        self._word_ids = _WordIds(self.vocab)
 
-    def _term_ids(self, value: str) -> array:
+    def _term_ids(self, value: str, norm: str | None = None) -> array:
+        """The term numbers of a value's words (`norm`: its normalized text, when the caller has it)."""
         found = self._cache.get(value)
         if found is not None:
             return found
-        vocab = self.vocab
-        tokens = [word for _, word, _, _ in words(normalize(value))]
-        new = [word for word in dict.fromkeys(tokens) if word not in vocab]  # numbered in order of first use
-        vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
-        ids = array("I", map(vocab.__getitem__, tokens))
+        text = normalize(value) if norm is None else norm
+        ids = array("I", chain.from_iterable(map(self._word_ids.__getitem__, main_words(text))))
         if len(value) <= 200:  # titles and sections repeat for every paragraph of a meeting
             if len(self._cache) > 20000:
                 self._cache.clear()
             self._cache[value] = ids
         return ids
 
-    def add_words(self, docnum: int, value: str) -> int:
+    def add_words(self, docnum: int, value: str, norm: str | None = None) -> int:
         """Add a document's words; returns the field length (tokens, sub-words included)."""
-        ids = self._term_ids(value)
+        ids = self._term_ids(value, norm)
         self._tids.extend(ids)
         self._docs.append(docnum)
         self._ns.append(len(ids))
@@ -135,12 +187,9 @@ class _Occurrences:
             freqs = np.ones(len(tids), dtype=np.int64)
         docs = np.concatenate([docs, pdocs])
         freqs = np.concatenate([freqs, pfreqs])
-        order = np.lexsort((docs, keys))
-        keys, docs, freqs = keys[order], docs[order], freqs[order]
         if not len(keys):
             return [], np.zeros(1, dtype=np.int64), docs, freqs
-        first = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])])
-        keys, docs, freqs = keys[first], docs[first], np.add.reduceat(freqs, first)
+        keys, docs, freqs = _counted(keys, docs, freqs, given=len(pfreqs) > 0)
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         if self.units:
             terms = [_unit_term(k).encode("utf-8") for k in keys[starts].tolist()]
@@ -243,6 +292,9 @@ class _PerDocWriter(StoredColumnPerDocWriter):
         self.docnum = -1
         self.doccount = 0
         self.units: dict[int, str] = {}
+        self.lengths: dict[str, int] = {}  # each field's total length, of documents given by add_document
+        self._length_adds: dict[str, object] = {}
+        self._stored_add = column_writer(self, STORED_COLUMN_NAME, self.stored_column).add
 
     def start_doc(self, docnum):
         super().start_doc(docnum)
@@ -258,8 +310,31 @@ class _PerDocWriter(StoredColumnPerDocWriter):
             self.units[self.docnum] = unit_string(value)  # documents copied from another segment
         super().add_field(fieldname, fieldobj, value, length)
 
+    def add_document(self, docnum: int, stored: dict, lengths: list) -> None:
+        """A document in one call (FastSegmentWriter): its stored fields, and (field, length) of its counted
+        fields; what start_doc, add_field for each field and finish_doc would write."""
+        self.start_doc(docnum)
+        if UNITS_STORED in stored and docnum not in self.units and isinstance(stored[UNITS_STORED], str):
+            self.units[docnum] = unit_string(stored[UNITS_STORED])
+        for name, length in lengths:
+            add = self._length_adds.get(name) or self._length_add(name)
+            add(docnum, _length_byte(length))
+            self.lengths[name] += length
+        if stored:
+            self._stored_add(docnum, stored)
+        self.finish_doc()
+
+    def _length_add(self, name: str):
+        add = self._length_adds[name] = column_writer(self, length_column(name), LENGTHS_COLUMN).add
+        self.lengths[name] = 0
+        return add
+
     def close(self):
         super().close()
+        if self.lengths:
+            totals = segment_field_lengths(self.segment)
+            set_field_lengths(self.segment, {**totals, **{
+                name: totals.get(name, 0) + n for name, n in self.lengths.items()}})
         parts = [self.units.get(i, "").encode("utf-8") for i in range(self.doccount)]
         offsets, pos = array("q", [0]), 0
         for part in parts:
@@ -399,6 +474,8 @@ class FastSegmentWriter(SegmentWriter):
             raise ValueError(f"fields with per-posting values (positions, frequencies) cannot be written: {valued}")
         self.general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
         self._plans: dict[str, tuple] = {}
+        self._last = (None, "")
+        self._column_adds: dict[str, object] = {}
 
     @property
     def held(self) -> int:
@@ -417,25 +494,25 @@ class FastSegmentWriter(SegmentWriter):
             return super().add_document(**fields)
         if self.is_closed:
             raise IndexingError("This writer is closed")
-        perdocwriter, docnum = self.perdocwriter, self.docnum
-        perdocwriter.start_doc(docnum)
-        try:
-            for name, (fieldobj, occurrences, indexed, stored, column) in zip(names, plans):
-                value = fields[name]
-                if value is None:
-                    continue
-                if occurrences is not None and isinstance(value, str):
-                    length = self._add_text(docnum, occurrences, value)
-                else:
-                    length = self.pool.add_indexed(name, fieldobj, value, docnum) if indexed else 0
-                if stored or length:  # (else Whoosh's add_field has nothing to do: most facets)
-                    perdocwriter.add_field(name, fieldobj, value if stored else None, length)
-                if column:
-                    perdocwriter.add_column_value(name, column, fieldobj.to_column_value(value))
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
+        docnum, stored, lengths, columns = self.docnum, {}, [], []
+        for name, (fieldobj, occurrences, indexed, keep, column) in zip(names, plans):
+            value = fields[name]
+            if value is None:
+                continue
+            if occurrences is not None and isinstance(value, str):
+                length = self._add_text(docnum, occurrences, value)
+            else:
+                length = self.pool.add_indexed(name, fieldobj, value, docnum) if indexed else 0
+            if keep:
+                stored[name] = value
+            if length:
+                lengths.append((name, length))
+            if column:
+                columns.append((name, column, fieldobj.to_column_value(value)))
+        for name, column, value in columns:  # (written once nothing above can fail)
+            add = self._column_adds.get(name) or self._column_add(name, column)
+            add(docnum, value)
+        self.perdocwriter.add_document(docnum, stored, lengths)
         mark_added(self)
         self.docnum += 1
 
@@ -450,11 +527,22 @@ class FastSegmentWriter(SegmentWriter):
         plan = self._plans[name] = (f, self.text_fields.get(name), f.indexed, f.stored, f.column_type)
         return plan
 
+    def _column_add(self, name: str, column):
+        add = self._column_adds[name] = column_writer(self.perdocwriter, name, column).add
+        return add
+
     def _add_text(self, docnum: int, occurrences, value: str) -> int:
+        norm = self._normalized(value)
         if occurrences.units:
-            seq = self.perdocwriter.units[docnum] = unit_string(value)
+            seq = self.perdocwriter.units[docnum] = units_of_normalized(norm)
             return occurrences.add_units(docnum, seq)
-        return occurrences.add_words(docnum, value)
+        return occurrences.add_words(docnum, value, norm)
+
+    def _normalized(self, value: str) -> str:
+        """normalize(value), kept for the next call: a paragraph's text is both its chars and its text field."""
+        if value is not self._last[0]:
+            self._last = (value, normalize(value))
+        return self._last[1]
 
     def finish_segment(self):
         """Write this writer's segment without committing it; a parent writer commits it."""
