@@ -216,7 +216,8 @@ class _Pool:
         self.fields: dict[str, dict[bytes, tuple]] = {}
         self.text_fields = text_fields
         self._count = 0
-        self._entries: dict[tuple, tuple] = {}  # (field, type, value) -> its terms' (documents, weights, weight), length
+        # field -> value -> (its documents, its terms as (term bytes, weight), its field length)
+        self.values: dict[str, dict] = {}
 
     def add(self, item):  # Whoosh's pool interface: postings copied from segments being merged
         fieldname, tbytes, docnum, weight, _ = item
@@ -246,23 +247,46 @@ class _Pool:
     def add_indexed(self, fieldname: str, fieldobj, value, docnum: int) -> int:
         """Add a document's postings of a field's value (fieldobj.index(value)); returns the field length.
 
-        The terms of a value met before in this segment are appended to at once: kind, meeting, source,
-        the facets and date_sort repeat for every paragraph of a meeting (a unique field's, id, do not)."""
-        key = None if fieldobj.unique or type(value) not in (str, int) else (fieldname, type(value), value)
-        found = self._entries.get(key) if key is not None else None
-        if found is None:
-            entries, length = [], 0
+        A value met before in this segment only has the document added to its own list: kind, meeting,
+        source, the facets and date_sort repeat for every paragraph of a meeting (a unique field's, id,
+        do not); its terms are given the documents of each of their values when the segment is written."""
+        if fieldobj.unique or type(value) not in (str, int):
+            length = 0
             for tbytes, freq, weight, _ in fieldobj.index(value):
-                entries.append((*self._entry(fieldname, tbytes), weight))
+                self.add_posting(fieldname, tbytes, docnum, weight)
                 length += freq
-            found = (entries, length if fieldobj.scorable else 0)
-            if key is not None:
-                self._entries[key] = found
-        for docs, weights, weight in found[0]:
-            docs.append(docnum)
-            weights.append(weight)
-        self._count += len(found[0])
-        return found[1]
+            return length if fieldobj.scorable else 0
+        values = self.values.get(fieldname)
+        if values is None:
+            values = self.values[fieldname] = {}
+        found = values.get(value)
+        if found is None:
+            terms, length = [], 0
+            for tbytes, freq, weight, _ in fieldobj.index(value):
+                terms.append((tbytes, weight))
+                length += freq
+            found = values[value] = (array("I"), terms, length if fieldobj.scorable else 0)
+        found[0].append(docnum)
+        self._count += len(found[1])
+        return found[2]
+
+    def field_postings(self, fieldname: str):
+        """(sorted term bytes, term bounds, documents, weights) of a field given by add_posting and add_indexed;
+        None if it has no term (its values had none, e.g. "")."""
+        parts = [(t, ids, ws) for t, (ids, ws) in self.fields.get(fieldname, {}).items()]
+        parts += [(t, ids, w) for ids, terms, _ in self.values.get(fieldname, {}).values() for t, w in terms]
+        if not parts:
+            return None
+        tbytes = sorted({t for t, _, _ in parts})
+        rank = dict(zip(tbytes, range(len(tbytes))))
+        sizes = np.fromiter((len(ids) for _, ids, _ in parts), dtype=np.int64, count=len(parts))
+        keys = np.repeat(np.fromiter((rank[t] for t, _, _ in parts), dtype=np.int64, count=len(parts)), sizes)
+        docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for _, ids, _ in parts]).astype(np.int64)
+        weights = np.concatenate([np.frombuffer(w, dtype=np.float32) if isinstance(w, array)
+                                  else np.full(len(ids), w, dtype=np.float32) for _, ids, w in parts])
+        order = np.lexsort((docs, keys))  # (a document has a term once: no ties)
+        bounds = np.searchsorted(keys[order], np.arange(len(tbytes) + 1))
+        return tbytes, bounds, docs[order].astype(np.uint32), weights[order].astype(np.float64)
 
     @property
     def count(self) -> int:
@@ -273,7 +297,7 @@ class _Pool:
 
     def cleanup(self):
         self.fields.clear()
-        self._entries.clear()
+        self.values.clear()
         for name, o in self.text_fields.items():
             self.text_fields[name] = _Occurrences(o.units)
 
@@ -404,20 +428,13 @@ class _FieldWriter(FieldWriter):
             super().add_postings(schema, lengths, items)
 
     def _write_pool(self, pool: _Pool) -> None:
-        names = sorted(set(pool.fields) | {n for n, o in pool.text_fields.items() if o.count})
+        names = sorted(set(pool.fields) | set(pool.values) | {n for n, o in pool.text_fields.items() if o.count})
         for fieldname in names:
             occurrences = pool.text_fields.get(fieldname)
             if occurrences is not None:
                 self.write_field(fieldname, *occurrences.postings())
-                continue
-            terms = pool.fields[fieldname]
-            tbytes = sorted(terms)
-            parts = [terms[t] for t in tbytes]
-            sizes = np.fromiter((len(ids) for ids, _ in parts), dtype=np.int64, count=len(parts))
-            docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for ids, _ in parts]) if parts else []
-            weights = np.concatenate([np.frombuffer(ws, dtype=np.float32) for _, ws in parts]) if parts else []
-            self.write_field(fieldname, tbytes, np.r_[0, np.cumsum(sizes)], np.asarray(docs, dtype=np.uint32),
-                             np.asarray(weights, dtype=np.float64))
+            elif (postings := pool.field_postings(fieldname)) is not None:
+                self.write_field(fieldname, *postings)
 
     def write_field(self, fieldname: str, terms: list, bounds: np.ndarray, docs: np.ndarray, weights) -> None:
         self.start_field(fieldname, None)
