@@ -30,6 +30,7 @@ editing either, the next ingest rebuilds the index.
 import hashlib
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import rjieba
@@ -89,15 +90,51 @@ def is_word(token: str) -> bool:
     return any(_is_word_char(c) for c in token)
 
 
+@lru_cache(maxsize=1 << 18)
+def _search_subs(word: str) -> tuple[tuple[str, int, int], ...]:
+    """The search-mode sub-words of a main word (shorter than it), with their offsets in it."""
+    if len(word) <= 2:
+        return ()
+    return tuple((sub, s, e) for sub, s, e in rjieba.tokenize(word, mode="search") if e - s < len(word))
+
+
+class _Expansions(dict):
+    """Main word -> its index terms: its sub-words, then itself; () for punctuation. Each word is
+    worked out once (a word's sub-words do not depend on its context)."""
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        terms = (*(sub for sub, _, _ in _search_subs(word)), word) if is_word(word) else ()
+        if len(self) > 1_000_000:  # (a bound; a corpus's vocabulary is far smaller)
+            self.clear()
+        self[word] = terms
+        return terms
+
+
+_EXPANSIONS = _Expansions()
+
+
+def main_words(text: str) -> list[str]:
+    """The segmenter's cut of normalized text, punctuation included (as words() cuts it)."""
+    return rjieba.cut(text)
+
+
+def index_terms(word: str) -> tuple[str, ...]:
+    """The terms a main word is indexed as, in words() order: its sub-words, then itself; () if not a word."""
+    return _EXPANSIONS[word]
+
+
+def word_terms(text: str) -> list[str]:
+    """The words of normalized text as words() gives them, without positions and offsets."""
+    return list(chain.from_iterable(map(_EXPANSIONS.__getitem__, rjieba.cut(text))))
+
+
 def words(text: str) -> list[tuple[int, str, int, int]]:
     """(position, word, start, end) of normalized text; sub-words share their word's position."""
     main = [(w, s, e) for w, s, e in rjieba.tokenize(text) if is_word(w)]
     out = []
     for pos, (word, start, end) in enumerate(main):
-        if end - start > 2:
-            for sub, s, e in rjieba.tokenize(word, mode="search"):
-                if e - s < end - start:
-                    out.append((pos, sub, start + s, start + e))
+        for sub, s, e in _search_subs(word):
+            out.append((pos, sub, start + s, start + e))
         out.append((pos, word, start, end))
     return out
 
@@ -136,6 +173,10 @@ def bigrams(chars: list[str]) -> list[str]:
 
 def unit_string(value: str) -> str:
     """The units of `value` as one string: what literal matching compares."""
-    norm = normalize(value)
+    return units_of_normalized(normalize(value))
+
+
+def units_of_normalized(norm: str) -> str:
+    """unit_string of text normalized already."""
     # Printable text has only ASCII spaces to skip; anything else takes the general test.
     return norm.replace(" ", "") if norm.isprintable() else "".join(c for c in norm if is_unit(c))

@@ -172,6 +172,27 @@ def test_stored_column_hook(tmp_path):
             {"id": d["id"], "body": d["body"]} for d in docs], _changed(name, "stored fields read back differently")
 
 
+def test_column_writer(tmp_path):
+    """column_writer's add writes what add_column_value writes, into the same column: documents given a day
+    through it and through Whoosh's own add_document read back alike."""
+    folder = tmp_path / "ix"
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), _schema())
+    w = SegmentWriter(ix)
+    name = "W3PerDocWriter._has_column/_create_column/_get_column"
+    with _item(name):
+        add = private.column_writer(w.perdocwriter, "day", ix.schema["day"].column_type).add
+        for i in range(4):
+            w.add_document(id=f"d{i}")
+            add(i, ix.schema["day"].to_column_value(20200101 + i))
+        w.add_document(id="d4", day=20200105)
+        assert private.column_writer(w.perdocwriter, "day", None).add == add, _changed(name, "a second writer")
+        w.commit()
+    with ix.searcher() as s:
+        col = s.reader().column_reader("day")
+        assert [col[i] for i in range(5)] == [20200101 + i for i in range(5)], _changed(name, "other values")
+
+
 # -- reading --------------------------------------------------------------------------
 
 

@@ -93,7 +93,7 @@ def paragraph_doc(doc: Document, meeting: Meeting, para: Paragraph, level: str, 
             "page": page_of(doc.pages, para.line_start),  # PDFs and scans; None for text and Word
             # [offset, page] where the paragraph runs on to the next page: a hit cites its match's page
             "page_breaks": break_offsets(para.text, para.line_start, para.line_end, doc.page_breaks,
-                                         doc.pages, doc.lines),
+                                         doc.pages, doc.lines) if doc.page_breaks or doc.pages else [],
         },
     }
     source = Source(para, meeting, participants, level, ingest.ingested if ingest else "")

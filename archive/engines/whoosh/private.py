@@ -48,6 +48,17 @@ def release_writer(writer) -> None:
     writer._finish()
 
 
+def column_writer(perdocwriter, fieldname: str, column):
+    """A W3PerDocWriter's writer of a per-document column, created on first use as add_column_value creates it.
+
+    Its add(docnum, value) is what add_column_value calls for the current document; holding it spares a
+    writer adding each document's few values three look-ups a value (_has_column, _create_column, _get_column).
+    """
+    if not perdocwriter._has_column(fieldname):
+        perdocwriter._create_column(fieldname, column)
+    return perdocwriter._get_column(fieldname)
+
+
 class StoredColumnPerDocWriter(W3PerDocWriter):
     """W3PerDocWriter storing the stored fields with `stored_column` instead of whoosh3.STORED_COLUMN.
 

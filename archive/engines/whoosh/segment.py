@@ -24,16 +24,20 @@ The few private Whoosh names still needed are in private.py.
 """
 
 from array import array
+from itertools import chain
 
 import numpy as np
 from whoosh.codec.base import FieldWriter
 from whoosh.fields import UnknownFieldError
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.formats import Existence, Frequency
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
 
-from ...analysis import normalize, unit_string, words
+from ...analysis import index_terms, main_words, normalize, unit_string, units_of_normalized
 from .postings import POSTS_EXT, TERMS_EXT, TermsWriter
-from .private import NO_LOCK_ARG, StoredColumnPerDocWriter, mark_added, release_writer, write_segment
+from .private import (NO_LOCK_ARG, STORED_COLUMN_NAME, StoredColumnPerDocWriter, column_writer, length_column,
+                      mark_added, release_writer, segment_field_lengths, set_field_lengths, write_segment)
 from .schema import UNITS_EXT, UNITS_OFFSETS_EXT, Counts
 from .stored import STORED_COLUMN, LeanCodec
 from .tokenizers import UnitTokenizer, WordTokenizer
@@ -41,6 +45,17 @@ from .tokenizers import UnitTokenizer, WordTokenizer
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
 _UNIT_BITS = 22  # a units term as a number: first code point << 22 | (second code point + 1, or 0)
+
+
+_LENGTH_BYTES: dict[int, int] = {}
+
+
+def _length_byte(length: int) -> int:
+    """Whoosh's one-byte code of a field length (a bisection each), remembered."""
+    code = _LENGTH_BYTES.get(length)
+    if code is None:
+        code = _LENGTH_BYTES[length] = length_to_byte(length)
+    return code
 
 
 def _unit_key(term: str) -> int:
@@ -54,6 +69,44 @@ def _unit_key(term: str) -> int:
 def _unit_term(key: int) -> str:
     second = key & ((1 << _UNIT_BITS) - 1)
     return chr(key >> _UNIT_BITS) + (chr(second - 1) if second else "")
+
+
+def _counted(keys: np.ndarray, docs: np.ndarray, freqs: np.ndarray, given: bool):
+    """Occurrences (term key, document, frequency) sorted by term and document, one per pair, frequencies summed.
+
+    Term and document packed in one integer sort at twice the speed of np.lexsort; without given
+    frequencies (all 1: a new segment's) a pair's frequency is its number of occurrences."""
+    doc_bits = max(1, int(docs.max()).bit_length())
+    if int(keys.max()).bit_length() + doc_bits > 63:  # (not met: term keys fit 43 bits, documents far fewer)
+        order = np.lexsort((docs, keys))
+        packed = None
+    else:
+        packed = keys << doc_bits | docs
+        order = np.argsort(packed) if given else None
+        packed = np.sort(packed) if order is None else packed[order]
+    if packed is None or order is not None:
+        keys, docs, freqs = keys[order], docs[order], freqs[order]
+        first = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])])
+        return keys[first], docs[first], np.add.reduceat(freqs, first)
+    first = np.flatnonzero(np.r_[True, packed[1:] != packed[:-1]])
+    packed = packed[first]
+    return packed >> doc_bits, packed & ((1 << doc_bits) - 1), np.diff(np.r_[first, len(keys)])
+
+
+class _WordIds(dict):
+    """Main word -> the numbers of its index terms (analysis.index_terms), numbered on first use."""
+
+    def __init__(self, vocab: dict[str, int]):
+        super().__init__()
+        self.vocab = vocab
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        vocab = self.vocab
+        for term in index_terms(word):
+            if term not in vocab:
+                vocab[term] = len(vocab)
+        ids = self[word] = tuple(map(vocab.__getitem__, index_terms(word)))
+        return ids
 
 
 class _Occurrences:
@@ -70,25 +123,24 @@ class _Occurrences:
         # Postings given one by one (documents copied from other segments when merging).
         self._ptids, self._pdocs, self._pfreqs = array("I"), array("I"), array("I")
         self._cache: dict[str, array] = {}
+        self._word_ids = _WordIds(self.vocab)
 
-    def _term_ids(self, value: str) -> array:
+    def _term_ids(self, value: str, norm: str | None = None) -> array:
+        """The term numbers of a value's words (`norm`: its normalized text, when the caller has it)."""
         found = self._cache.get(value)
         if found is not None:
             return found
-        vocab = self.vocab
-        tokens = [word for _, word, _, _ in words(normalize(value))]
-        new = [word for word in dict.fromkeys(tokens) if word not in vocab]  # numbered in order of first use
-        vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
-        ids = array("I", map(vocab.__getitem__, tokens))
+        text = normalize(value) if norm is None else norm
+        ids = array("I", chain.from_iterable(map(self._word_ids.__getitem__, main_words(text))))
         if len(value) <= 200:  # titles and sections repeat for every paragraph of a meeting
             if len(self._cache) > 20000:
                 self._cache.clear()
             self._cache[value] = ids
         return ids
 
-    def add_words(self, docnum: int, value: str) -> int:
+    def add_words(self, docnum: int, value: str, norm: str | None = None) -> int:
         """Add a document's words; returns the field length (tokens, sub-words included)."""
-        ids = self._term_ids(value)
+        ids = self._term_ids(value, norm)
         self._tids.extend(ids)
         self._docs.append(docnum)
         self._ns.append(len(ids))
@@ -135,12 +187,9 @@ class _Occurrences:
             freqs = np.ones(len(tids), dtype=np.int64)
         docs = np.concatenate([docs, pdocs])
         freqs = np.concatenate([freqs, pfreqs])
-        order = np.lexsort((docs, keys))
-        keys, docs, freqs = keys[order], docs[order], freqs[order]
         if not len(keys):
             return [], np.zeros(1, dtype=np.int64), docs, freqs
-        first = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])])
-        keys, docs, freqs = keys[first], docs[first], np.add.reduceat(freqs, first)
+        keys, docs, freqs = _counted(keys, docs, freqs, given=len(pfreqs) > 0)
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         if self.units:
             terms = [_unit_term(k).encode("utf-8") for k in keys[starts].tolist()]
@@ -167,7 +216,8 @@ class _Pool:
         self.fields: dict[str, dict[bytes, tuple]] = {}
         self.text_fields = text_fields
         self._count = 0
-        self._entries: dict[tuple, tuple] = {}  # (field, type, value) -> its terms' (documents, weights, weight), length
+        # field -> value -> (its documents, its terms as (term bytes, weight), its field length)
+        self.values: dict[str, dict] = {}
 
     def add(self, item):  # Whoosh's pool interface: postings copied from segments being merged
         fieldname, tbytes, docnum, weight, _ = item
@@ -197,23 +247,46 @@ class _Pool:
     def add_indexed(self, fieldname: str, fieldobj, value, docnum: int) -> int:
         """Add a document's postings of a field's value (fieldobj.index(value)); returns the field length.
 
-        The terms of a value met before in this segment are appended to at once: kind, meeting, source,
-        the facets and date_sort repeat for every paragraph of a meeting (a unique field's, id, do not)."""
-        key = None if fieldobj.unique or type(value) not in (str, int) else (fieldname, type(value), value)
-        found = self._entries.get(key) if key is not None else None
-        if found is None:
-            entries, length = [], 0
+        A value met before in this segment only has the document added to its own list: kind, meeting,
+        source, the facets and date_sort repeat for every paragraph of a meeting (a unique field's, id,
+        do not); its terms are given the documents of each of their values when the segment is written."""
+        if fieldobj.unique or type(value) not in (str, int):
+            length = 0
             for tbytes, freq, weight, _ in fieldobj.index(value):
-                entries.append((*self._entry(fieldname, tbytes), weight))
+                self.add_posting(fieldname, tbytes, docnum, weight)
                 length += freq
-            found = (entries, length if fieldobj.scorable else 0)
-            if key is not None:
-                self._entries[key] = found
-        for docs, weights, weight in found[0]:
-            docs.append(docnum)
-            weights.append(weight)
-        self._count += len(found[0])
-        return found[1]
+            return length if fieldobj.scorable else 0
+        values = self.values.get(fieldname)
+        if values is None:
+            values = self.values[fieldname] = {}
+        found = values.get(value)
+        if found is None:
+            terms, length = [], 0
+            for tbytes, freq, weight, _ in fieldobj.index(value):
+                terms.append((tbytes, weight))
+                length += freq
+            found = values[value] = (array("I"), terms, length if fieldobj.scorable else 0)
+        found[0].append(docnum)
+        self._count += len(found[1])
+        return found[2]
+
+    def field_postings(self, fieldname: str):
+        """(sorted term bytes, term bounds, documents, weights) of a field given by add_posting and add_indexed;
+        None if it has no term (its values had none, e.g. "")."""
+        parts = [(t, ids, ws) for t, (ids, ws) in self.fields.get(fieldname, {}).items()]
+        parts += [(t, ids, w) for ids, terms, _ in self.values.get(fieldname, {}).values() for t, w in terms]
+        if not parts:
+            return None
+        tbytes = sorted({t for t, _, _ in parts})
+        rank = dict(zip(tbytes, range(len(tbytes))))
+        sizes = np.fromiter((len(ids) for _, ids, _ in parts), dtype=np.int64, count=len(parts))
+        keys = np.repeat(np.fromiter((rank[t] for t, _, _ in parts), dtype=np.int64, count=len(parts)), sizes)
+        docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for _, ids, _ in parts]).astype(np.int64)
+        weights = np.concatenate([np.frombuffer(w, dtype=np.float32) if isinstance(w, array)
+                                  else np.full(len(ids), w, dtype=np.float32) for _, ids, w in parts])
+        order = np.lexsort((docs, keys))  # (a document has a term once: no ties)
+        bounds = np.searchsorted(keys[order], np.arange(len(tbytes) + 1))
+        return tbytes, bounds, docs[order].astype(np.uint32), weights[order].astype(np.float64)
 
     @property
     def count(self) -> int:
@@ -224,7 +297,7 @@ class _Pool:
 
     def cleanup(self):
         self.fields.clear()
-        self._entries.clear()
+        self.values.clear()
         for name, o in self.text_fields.items():
             self.text_fields[name] = _Occurrences(o.units)
 
@@ -243,6 +316,9 @@ class _PerDocWriter(StoredColumnPerDocWriter):
         self.docnum = -1
         self.doccount = 0
         self.units: dict[int, str] = {}
+        self.lengths: dict[str, int] = {}  # each field's total length, of documents given by add_document
+        self._length_adds: dict[str, object] = {}
+        self._stored_add = column_writer(self, STORED_COLUMN_NAME, self.stored_column).add
 
     def start_doc(self, docnum):
         super().start_doc(docnum)
@@ -258,8 +334,31 @@ class _PerDocWriter(StoredColumnPerDocWriter):
             self.units[self.docnum] = unit_string(value)  # documents copied from another segment
         super().add_field(fieldname, fieldobj, value, length)
 
+    def add_document(self, docnum: int, stored: dict, lengths: list) -> None:
+        """A document in one call (FastSegmentWriter): its stored fields, and (field, length) of its counted
+        fields; what start_doc, add_field for each field and finish_doc would write."""
+        self.start_doc(docnum)
+        if UNITS_STORED in stored and docnum not in self.units and isinstance(stored[UNITS_STORED], str):
+            self.units[docnum] = unit_string(stored[UNITS_STORED])
+        for name, length in lengths:
+            add = self._length_adds.get(name) or self._length_add(name)
+            add(docnum, _length_byte(length))
+            self.lengths[name] += length
+        if stored:
+            self._stored_add(docnum, stored)
+        self.finish_doc()
+
+    def _length_add(self, name: str):
+        add = self._length_adds[name] = column_writer(self, length_column(name), LENGTHS_COLUMN).add
+        self.lengths[name] = 0
+        return add
+
     def close(self):
         super().close()
+        if self.lengths:
+            totals = segment_field_lengths(self.segment)
+            set_field_lengths(self.segment, {**totals, **{
+                name: totals.get(name, 0) + n for name, n in self.lengths.items()}})
         parts = [self.units.get(i, "").encode("utf-8") for i in range(self.doccount)]
         offsets, pos = array("q", [0]), 0
         for part in parts:
@@ -329,20 +428,13 @@ class _FieldWriter(FieldWriter):
             super().add_postings(schema, lengths, items)
 
     def _write_pool(self, pool: _Pool) -> None:
-        names = sorted(set(pool.fields) | {n for n, o in pool.text_fields.items() if o.count})
+        names = sorted(set(pool.fields) | set(pool.values) | {n for n, o in pool.text_fields.items() if o.count})
         for fieldname in names:
             occurrences = pool.text_fields.get(fieldname)
             if occurrences is not None:
                 self.write_field(fieldname, *occurrences.postings())
-                continue
-            terms = pool.fields[fieldname]
-            tbytes = sorted(terms)
-            parts = [terms[t] for t in tbytes]
-            sizes = np.fromiter((len(ids) for ids, _ in parts), dtype=np.int64, count=len(parts))
-            docs = np.concatenate([np.frombuffer(ids, dtype=np.uint32) for ids, _ in parts]) if parts else []
-            weights = np.concatenate([np.frombuffer(ws, dtype=np.float32) for _, ws in parts]) if parts else []
-            self.write_field(fieldname, tbytes, np.r_[0, np.cumsum(sizes)], np.asarray(docs, dtype=np.uint32),
-                             np.asarray(weights, dtype=np.float64))
+            elif (postings := pool.field_postings(fieldname)) is not None:
+                self.write_field(fieldname, *postings)
 
     def write_field(self, fieldname: str, terms: list, bounds: np.ndarray, docs: np.ndarray, weights) -> None:
         self.start_field(fieldname, None)
@@ -399,6 +491,8 @@ class FastSegmentWriter(SegmentWriter):
             raise ValueError(f"fields with per-posting values (positions, frequencies) cannot be written: {valued}")
         self.general = any(f.separate_spelling() or f.vector for _, f in self.schema.items())
         self._plans: dict[str, tuple] = {}
+        self._last = (None, "")
+        self._column_adds: dict[str, object] = {}
 
     @property
     def held(self) -> int:
@@ -417,25 +511,25 @@ class FastSegmentWriter(SegmentWriter):
             return super().add_document(**fields)
         if self.is_closed:
             raise IndexingError("This writer is closed")
-        perdocwriter, docnum = self.perdocwriter, self.docnum
-        perdocwriter.start_doc(docnum)
-        try:
-            for name, (fieldobj, occurrences, indexed, stored, column) in zip(names, plans):
-                value = fields[name]
-                if value is None:
-                    continue
-                if occurrences is not None and isinstance(value, str):
-                    length = self._add_text(docnum, occurrences, value)
-                else:
-                    length = self.pool.add_indexed(name, fieldobj, value, docnum) if indexed else 0
-                if stored or length:  # (else Whoosh's add_field has nothing to do: most facets)
-                    perdocwriter.add_field(name, fieldobj, value if stored else None, length)
-                if column:
-                    perdocwriter.add_column_value(name, column, fieldobj.to_column_value(value))
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
+        docnum, stored, lengths, columns = self.docnum, {}, [], []
+        for name, (fieldobj, occurrences, indexed, keep, column) in zip(names, plans):
+            value = fields[name]
+            if value is None:
+                continue
+            if occurrences is not None and isinstance(value, str):
+                length = self._add_text(docnum, occurrences, value)
+            else:
+                length = self.pool.add_indexed(name, fieldobj, value, docnum) if indexed else 0
+            if keep:
+                stored[name] = value
+            if length:
+                lengths.append((name, length))
+            if column:
+                columns.append((name, column, fieldobj.to_column_value(value)))
+        for name, column, value in columns:  # (written once nothing above can fail)
+            add = self._column_adds.get(name) or self._column_add(name, column)
+            add(docnum, value)
+        self.perdocwriter.add_document(docnum, stored, lengths)
         mark_added(self)
         self.docnum += 1
 
@@ -450,11 +544,22 @@ class FastSegmentWriter(SegmentWriter):
         plan = self._plans[name] = (f, self.text_fields.get(name), f.indexed, f.stored, f.column_type)
         return plan
 
+    def _column_add(self, name: str, column):
+        add = self._column_adds[name] = column_writer(self.perdocwriter, name, column).add
+        return add
+
     def _add_text(self, docnum: int, occurrences, value: str) -> int:
+        norm = self._normalized(value)
         if occurrences.units:
-            seq = self.perdocwriter.units[docnum] = unit_string(value)
+            seq = self.perdocwriter.units[docnum] = units_of_normalized(norm)
             return occurrences.add_units(docnum, seq)
-        return occurrences.add_words(docnum, value)
+        return occurrences.add_words(docnum, value, norm)
+
+    def _normalized(self, value: str) -> str:
+        """normalize(value), kept for the next call: a paragraph's text is both its chars and its text field."""
+        if value is not self._last[0]:
+            self._last = (value, normalize(value))
+        return self._last[1]
 
     def finish_segment(self):
         """Write this writer's segment without committing it; a parent writer commits it."""
