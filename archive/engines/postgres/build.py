@@ -420,6 +420,7 @@ def _prepare_run(pace, files, prepare, sent):
         for table, line in lines(outcome.records, stats):
             held[table].append(line)
         sent(outcome)
+    stats.postings.count()  # (here, in the worker: what it sends back is counted)
     return {t: "".join(v) for t, v in held.items()}, stats
 
 

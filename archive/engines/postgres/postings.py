@@ -14,14 +14,14 @@ on written), it writes them as parts of a temporary table of its transaction (sp
 merges each term's parts into one row, half a million postings at a time (spilled_batches()): an ingest's
 memory does not grow with the corpus, and a killed one leaves nothing behind.
 
-The frequencies are counted here, in Python, on the analysis the rows were made of: units and
-bigrams of the units view (a doubled bigram such as 哈哈 at each start, overlapping), words of text,
-title and section. The facet values ("field:value", FACET) have postings too, every frequency 1:
+The frequencies are counted here, with NumPy (a sort of the occurrences, as Whoosh's writer counts
+them), on the analysis the rows were made of: units and bigrams of the units view (a doubled bigram
+such as 哈哈 at each start, overlapping), words of text, title and section. The facet values ("field:value", FACET) have postings too, every frequency 1:
 a generation's facet arrays are read from them.
 """
 
 from array import array
-from collections import Counter
+from itertools import filterfalse
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from ..arrays.codec import decode_field, decode_term, encode_field
 from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
 FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)
+WORD_FIELDS = (TEXT, TITLE, SECTION, FACET)  # (the facet values too: terms counted as words)
 PARTS_MAX = 8  # a term's incremental parts are merged into its terms row once it has this many
 POSTINGS_COLUMNS = ("field", "term", "base", "n", "weighted", "data")
 POSTINGS_TYPES = ["int2", "text", "int8", "int4", "bool", "bytea"]
@@ -40,76 +41,146 @@ ENCODE_POSTINGS = 500_000  # postings encoded at a time (encode_field's arrays: 
 
 
 class Postings:
-    """The postings a run's paragraphs add, numbered in the order they were given (0, 1, …)."""
+    """The postings a run's paragraphs add, numbered in the order they were given (0, 1, …).
+
+    Held as term occurrences (the units strings; the words fields' term numbers), counted with NumPy
+    every COUNT_OCCURRENCES occurrences and when asked for (count()): each count gives a field's
+    (term keys, paragraphs, frequencies) sorted by term, then paragraph. A units term's key is its
+    code points (unit_key(): no dictionary of units and bigrams); a words field's, its number in `vocab`.
+    """
 
     def __init__(self):
         self.n = 0
-        self.ids: dict[int, dict[str, int]] = {f: {} for f in FIELDS}
-        self.term = {f: array("i") for f in FIELDS}
-        self.doc = {f: array("i") for f in FIELDS}
-        self.tf = {f: array("i") for f in FIELDS}
-        self.merged: dict[int, list] = {f: [] for f in FIELDS}  # (term ids, docs, tfs) of merged runs
-        self.size = 0  # postings held
+        self.vocab: dict[int, dict[str, int]] = {f: {} for f in WORD_FIELDS}
+        self.counted: dict[int, list] = {f: [] for f in FIELDS}
+        self.held = 0  # postings counted
+        self._clear()
+
+    def _clear(self) -> None:
+        self._first = self.n  # the first paragraph of the occurrences not counted yet
+        self._units, self._unit_docs = [], array("i")
+        self._tids = {f: array("i") for f in WORD_FIELDS}
+        self._docs = {f: array("i") for f in WORD_FIELDS}
+        self._ns = {f: array("i") for f in WORD_FIELDS}
+        self._pending = 0
 
     def add(self, units: str, text, title, section, values) -> None:
         """One paragraph: its units string, the word tokens of its three words fields, its facet values."""
-        chars = Counter(units)
-        chars.update(map(str.__add__, units, units[1:]))
         n = self.n
-        for field, counts in ((CHARS, chars), (TEXT, Counter(text)), (TITLE, Counter(title)),
-                              (SECTION, Counter(section)), (FACET, Counter(values))):
-            if not counts:
+        if units:
+            self._units.append(units)
+            self._unit_docs.append(n)
+            self._pending += 2 * len(units) - 1
+        for field, tokens in ((TEXT, text), (TITLE, title), (SECTION, section), (FACET, values)):
+            if not tokens:
                 continue
-            ids = self.ids[field]
-            for t in counts:
-                if t not in ids:
-                    ids[t] = len(ids)
-            self.term[field].extend(map(ids.__getitem__, counts))
-            self.tf[field].extend(counts.values())
-            self.doc[field].extend([n] * len(counts))
-            self.size += len(counts)
+            vocab = self.vocab[field]
+            new = list(filterfalse(vocab.__contains__, dict.fromkeys(tokens)))
+            if new:
+                vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
+            self._tids[field].extend(map(vocab.__getitem__, tokens))
+            self._docs[field].append(n)
+            self._ns[field].append(len(tokens))
+            self._pending += len(tokens)
         self.n += 1
+        if self._pending >= COUNT_OCCURRENCES or n - self._first >= COUNT_OCCURRENCES:  # (paragraphs < 2**20)
+            self.count()
+
+    def count(self) -> None:
+        """Count the occurrences held into postings (sorted by term, then paragraph)."""
+        if self.n == self._first:
+            return
+        first, shift = self._first, (self.n - self._first).bit_length()
+        if self._units:
+            self._counted(CHARS, *unit_occurrences(self._units, self._unit_docs), first, shift)
+        for field in WORD_FIELDS:
+            if self._tids[field]:
+                docs = np.repeat(np.frombuffer(self._docs[field], dtype=np.int32).astype(np.int64),
+                                 np.frombuffer(self._ns[field], dtype=np.int32))
+                self._counted(field, np.frombuffer(self._tids[field], dtype=np.int32).astype(np.int64), docs,
+                              first, shift)
+        self._clear()
+
+    def _counted(self, field: int, keys: np.ndarray, docs: np.ndarray, first: int, shift: int) -> None:
+        """Count occurrences (keys below 2**43, paragraphs in [first, first + 2**shift)) as postings."""
+        combined = np.sort(keys << shift | (docs - first))
+        starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
+        tfs = np.diff(np.r_[starts, len(combined)]).astype(np.int32)
+        combined = combined[starts]
+        self.counted[field].append((combined >> shift, (combined & ((1 << shift) - 1)) + first, tfs))
+        self.held += len(starts)
+
+    @property
+    def size(self) -> int:
+        """Postings held (those not counted yet: at most their occurrences)."""
+        return self.held + self._pending
 
     def merge(self, other: "Postings") -> None:
-        """Append another collector's paragraphs (a worker's run) after these."""
+        """Append another collector's paragraphs (a worker's run, counted) after these."""
+        self.count()
+        other.count()
         for field in FIELDS:
-            ids = self.ids[field]
-            mapped = np.array([ids.setdefault(t, len(ids)) for t in other.ids[field]], dtype=np.int32)
-            for terms, docs, tfs in other.arrays(field):
-                self.merged[field].append((mapped[terms], docs + np.int32(self.n), tfs))
+            if field == CHARS:
+                mapped = None
+            else:
+                vocab = self.vocab[field]
+                mapped = np.array([vocab.setdefault(t, len(vocab)) for t in other.vocab[field]], dtype=np.int64)
+            for keys, docs, tfs in other.counted[field]:
+                self.counted[field].append((keys if mapped is None else mapped[keys], docs + self.n, tfs))
         self.n += other.n
-        self.size += other.size
+        self._first = self.n
+        self.held += other.held
 
-    def arrays(self, field: int) -> list:
-        own = [np.frombuffer(a, dtype=np.int32) for a in (self.term[field], self.doc[field], self.tf[field])]
-        return self.merged[field] + [tuple(own)]
-
-    def terms(self, field: int) -> list[str]:
-        return list(self.ids[field])
+    def terms(self, field: int, keys: np.ndarray) -> list[str]:
+        """The terms of these keys of a field."""
+        if field == CHARS:
+            return [unit_term(k) for k in keys.tolist()]
+        names = list(self.vocab[field])
+        return [names[k] for k in keys.tolist()]
 
     def __bool__(self) -> bool:
         return self.n > 0
 
 
+UNIT_BITS = 22  # a units term as a number: its first code point << 22 | (its second + 1, or 0)
+COUNT_OCCURRENCES = 1_000_000  # term occurrences held before they are counted (≈ 40 bytes each then)
+
+
+def unit_term(key: int) -> str:
+    second = key & ((1 << UNIT_BITS) - 1)
+    return chr(key >> UNIT_BITS) + (chr(second - 1) if second else "")
+
+
+def unit_occurrences(texts: list[str], docs) -> tuple[np.ndarray, np.ndarray]:
+    """(term key, paragraph) of every unit and every bigram of neighbouring units of each units string."""
+    cps = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    docs = np.repeat(np.frombuffer(docs, dtype=np.int32).astype(np.int64), lengths)
+    same = docs[1:] == docs[:-1]  # a bigram never spans two paragraphs
+    keys = np.concatenate([cps << UNIT_BITS, (cps[:-1][same] << UNIT_BITS) | (cps[1:][same] + 1)])
+    return keys, np.concatenate([docs, docs[:-1][same]])
+
+
 def part_rows(postings: Postings, seqs: np.ndarray):
     """(field, term, base, n, weighted, data) of each term of the run, its i-th paragraph at seqs[i]."""
+    postings.count()
     base = int(seqs[0]) if len(seqs) else 0
     for field in FIELDS:
-        found = postings.arrays(field)
-        terms = np.concatenate([t for t, _, _ in found])
-        if not len(terms):
+        found = postings.counted[field]
+        if not found:
             continue
-        order = np.argsort(terms, kind="stable")  # docs were added in order: ascending within a term
+        terms = np.concatenate([t for t, _, _ in found])
+        order = np.argsort(terms, kind="stable")  # (each count sorted, and after the ones before: a merge)
         terms = terms[order]
         docs = seqs[np.concatenate([d for _, d, _ in found])[order]] - base
         tfs = np.concatenate([f for _, _, f in found])[order]
         bounds = np.r_[0, np.flatnonzero(np.diff(terms)) + 1, len(terms)]
-        names = postings.terms(field)
+        names = postings.terms(field, terms[bounds[:-1]])
         for first, end in term_runs(bounds, ENCODE_POSTINGS):
             a, b = bounds[first], bounds[end]
             data, offsets, weighted = encode_field(bounds[first:end + 1] - a, docs[a:b], tfs[a:b])
             for i, start in enumerate(bounds[first:end].tolist()):
-                yield (field, names[terms[start]], base, int(bounds[first + i + 1] - start), bool(weighted[i]),
+                yield (field, names[first + i], base, int(bounds[first + i + 1] - start), bool(weighted[i]),
                        data[offsets[i]:offsets[i + 1]])
 
 
