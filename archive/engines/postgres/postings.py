@@ -43,10 +43,10 @@ ENCODE_POSTINGS = 500_000  # postings encoded at a time (encode_field's arrays: 
 class Postings:
     """The postings a run's paragraphs add, numbered in the order they were given (0, 1, …).
 
-    Held as term occurrences (the units strings; the words fields' term numbers), counted with NumPy
+    Held as term occurrences (the units strings; the words fields' tokens), counted with NumPy
     every COUNT_OCCURRENCES occurrences and when asked for (count()): each count gives a field's
     (term keys, paragraphs, frequencies) sorted by term, then paragraph. A units term's key is its
-    code points (unit_key(): no dictionary of units and bigrams); a words field's, its number in `vocab`.
+    code points (unit_term(): no dictionary of units and bigrams); a words field's, its number in `vocab`.
     """
 
     def __init__(self):
@@ -58,32 +58,26 @@ class Postings:
 
     def _clear(self) -> None:
         self._first = self.n  # the first paragraph of the occurrences not counted yet
-        self._units, self._unit_docs = [], array("i")
-        self._tids = {f: array("i") for f in WORD_FIELDS}
-        self._docs = {f: array("i") for f in WORD_FIELDS}
-        self._ns = {f: array("i") for f in WORD_FIELDS}
+        self._units: list[str] = []  # each paragraph's units string (empty ones too)
+        self._tokens: dict[int, list[str]] = {f: [] for f in WORD_FIELDS}  # the paragraphs' tokens, one after the other
+        self._ns = {f: array("i") for f in WORD_FIELDS}  # and how many each paragraph has
         self._pending = 0
 
     def add(self, units: str, text, title, section, values) -> None:
         """One paragraph: its units string, the word tokens of its three words fields, its facet values."""
-        n = self.n
-        if units:
-            self._units.append(units)
-            self._unit_docs.append(n)
-            self._pending += 2 * len(units) - 1
-        for field, tokens in ((TEXT, text), (TITLE, title), (SECTION, section), (FACET, values)):
-            if not tokens:
-                continue
-            vocab = self.vocab[field]
-            new = list(filterfalse(vocab.__contains__, dict.fromkeys(tokens)))
-            if new:
-                vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
-            self._tids[field].extend(map(vocab.__getitem__, tokens))
-            self._docs[field].append(n)
-            self._ns[field].append(len(tokens))
-            self._pending += len(tokens)
+        self._units.append(units)
+        tokens, ns = self._tokens, self._ns
+        tokens[TEXT] += text
+        ns[TEXT].append(len(text))
+        tokens[TITLE] += title
+        ns[TITLE].append(len(title))
+        tokens[SECTION] += section
+        ns[SECTION].append(len(section))
+        tokens[FACET] += values
+        ns[FACET].append(len(values))
+        self._pending += 2 * len(units) + len(text) + len(title) + len(section) + len(values)
         self.n += 1
-        if self._pending >= COUNT_OCCURRENCES or n - self._first >= COUNT_OCCURRENCES:  # (paragraphs < 2**20)
+        if self._pending >= COUNT_OCCURRENCES or self.n - self._first >= COUNT_OCCURRENCES:  # (paragraphs < 2**20)
             self.count()
 
     def count(self) -> None:
@@ -91,14 +85,19 @@ class Postings:
         if self.n == self._first:
             return
         first, shift = self._first, (self.n - self._first).bit_length()
-        if self._units:
-            self._counted(CHARS, *unit_occurrences(self._units, self._unit_docs), first, shift)
+        paragraphs = np.arange(first, self.n, dtype=np.int64)
+        if any(self._units):
+            self._counted(CHARS, *unit_occurrences(self._units, paragraphs), first, shift)
         for field in WORD_FIELDS:
-            if self._tids[field]:
-                docs = np.repeat(np.frombuffer(self._docs[field], dtype=np.int32).astype(np.int64),
-                                 np.frombuffer(self._ns[field], dtype=np.int32))
-                self._counted(field, np.frombuffer(self._tids[field], dtype=np.int32).astype(np.int64), docs,
-                              first, shift)
+            found = self._tokens[field]
+            if not found:
+                continue
+            vocab = self.vocab[field]
+            new = list(filterfalse(vocab.__contains__, dict.fromkeys(found)))  # numbered in order of first use
+            vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
+            ids = np.fromiter(map(vocab.__getitem__, found), dtype=np.int64, count=len(found))
+            docs = np.repeat(paragraphs, np.frombuffer(self._ns[field], dtype=np.int32))
+            self._counted(field, ids, docs, first, shift)
         self._clear()
 
     def _counted(self, field: int, keys: np.ndarray, docs: np.ndarray, first: int, shift: int) -> None:
@@ -151,11 +150,10 @@ def unit_term(key: int) -> str:
     return chr(key >> UNIT_BITS) + (chr(second - 1) if second else "")
 
 
-def unit_occurrences(texts: list[str], docs) -> tuple[np.ndarray, np.ndarray]:
+def unit_occurrences(texts: list[str], paragraphs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(term key, paragraph) of every unit and every bigram of neighbouring units of each units string."""
     cps = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    docs = np.repeat(np.frombuffer(docs, dtype=np.int32).astype(np.int64), lengths)
+    docs = np.repeat(paragraphs, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     same = docs[1:] == docs[:-1]  # a bigram never spans two paragraphs
     keys = np.concatenate([cps << UNIT_BITS, (cps[:-1][same] << UNIT_BITS) | (cps[1:][same] + 1)])
     return keys, np.concatenate([docs, docs[:-1][same]])
