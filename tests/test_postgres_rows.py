@@ -101,3 +101,36 @@ def test_postings_counted_in_batches_and_merged_as_a_counter_counts(monkeypatch)
     seqs = np.arange(50, 50 + len(paragraphs), dtype=np.int64)
     assert counted(one, seqs) == want
     assert counted(runs[0], seqs) == want
+
+
+def test_spilled_parts_merge_into_the_postings_held_at_once(monkeypatch):
+    """A run written in parts (Spills, merged a few postings and terms at a time) gives each term the postings
+    of the run that held them all, a term of one part with the part's own base."""
+    from archive.engines.postgres import postings as module
+    for name, value in (("MERGE_POSTINGS", 7), ("MERGE_ROWS", 3), ("ENCODE_POSTINGS", 5)):
+        monkeypatch.setattr(module, name, value)
+    rng = random.Random(11)
+    paragraphs = [("".join(rng.choice("哈环境保护法𠀀") for _ in range(rng.randint(0, 12))),
+                   tuple(rng.choice(["环境", "保护", "法"]) for _ in range(rng.randint(0, 4))), (), (),
+                   [f"year:{rng.randint(1, 3)}"]) for _ in range(90)]
+    seqs = np.arange(7, 7 + 2 * len(paragraphs), 2, dtype=np.int64)
+    whole = Postings()
+    for paragraph in paragraphs:
+        whole.add(*paragraph)
+    spills, collected, at = module.Spills(), Postings(), 0
+    for end in (10, 11, 40, 90):  # (parts of 10, 1, 29 and 50 paragraphs)
+        for paragraph in paragraphs[at:end]:
+            collected.add(*paragraph)
+        spills.add(collected, seqs[at:end])
+        collected, at = collected.emptied(), end
+    merged, bases = {}, {}
+    for field, term, *row in spills.rows(collected):
+        assert (field, term) not in merged
+        found, tfs = decode_parts([row])
+        merged[(field, term)] = list(zip(found.tolist(), tfs.astype(int).tolist()))
+        bases[(field, term)] = row[0]
+    assert merged == counted(whole, seqs)
+    starts = [int(seqs[i]) for i in (0, 10, 11, 40)]
+    for key, found in merged.items():  # one part: its base; several, merged: the term's first seq
+        part = {max(s for s in starts if s <= seq) for seq, _ in found}
+        assert bases[key] == (part.pop() if len(part) == 1 else found[0][0]), key
