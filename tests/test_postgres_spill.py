@@ -66,7 +66,8 @@ def test_spilled_parts_hold_the_same_postings(request, servers, tmp_path, monkey
             m.setattr(postings, "MERGE_ROWS", 3)
             m.setattr(postings, "ENCODE_POSTINGS", 5)
             m.setattr(build, "COPY_ROWS", 2)
-            m.setattr(build, "spill", lambda *args: written.append(postings.spill(*args)))
+            add = postings.Spills.add
+            m.setattr(postings.Spills, "add", lambda self, *args: written.append(add(self, *args)))
             ingest([corpus], spilled)
         counts = []
         for engine in (held, spilled):

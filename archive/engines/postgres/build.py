@@ -37,7 +37,7 @@ from .connect import connect, redact
 from .lock import lock_ingest, release
 from .roles import carry_grants
 from . import postings as parts
-from .postings import POSTINGS_COLUMNS, Postings, compact, part_rows, spill, spilled_batches
+from .postings import POSTINGS_COLUMNS, Spills, compact, part_rows
 from .rows import Stats, lines, unpack_info, word_tokens
 from .schema import (BUILD_SCHEMA, FILE_COLUMNS, MEETING_COLUMNS, PARAGRAPH_COLUMNS, SCHEMA, SCHEMA_VERSION,
                      coordinator_tables, indexes, local_indexes, tables)
@@ -105,7 +105,7 @@ class PostgresIndexer:
         self.buffers: dict[str, list] = {"meetings": [], "paragraphs": [], "files": []}
         self.staged: set[str] = set()  # a cluster's temporary tables made so far
         self.seqs: list[np.ndarray] = []  # the seqs given to the paragraphs whose postings are held, in order
-        self.spilled = False  # whether postings were written as parts (postings.spill) before the commit
+        self.spills: Spills | None = None  # the postings written as parts before the commit, if any
         self.committed = False
         if rebuilding:
             conn.execute(f"DROP SCHEMA IF EXISTS {BUILD_SCHEMA} CASCADE")
@@ -175,12 +175,14 @@ class PostgresIndexer:
                     cur.execute(f"INSERT INTO {self.schema}.{table} SELECT * FROM {target}")
                     cur.execute(f"TRUNCATE {target}")
             if self.stats.postings.size >= parts.SPILL_POSTINGS:
-                self._spill(cur)
+                self._spill()
 
-    def _spill(self, cur) -> None:
+    def _spill(self) -> None:
         """Write the postings held as parts (the paragraphs they were counted on are written), and let go."""
-        spill(cur, self.stats.postings, self._seqs(), f"{self.schema}.postings")
-        self.stats.postings, self.seqs, self.spilled = Postings(), [], True
+        if self.spills is None:
+            self.spills = Spills()
+        self.spills.add(self.stats.postings, self._seqs())
+        self.stats.postings, self.seqs = self.stats.postings.emptied(), []
 
     def _seqs(self) -> np.ndarray:
         """The seqs of the paragraphs whose postings are held (the i-th at [i])."""
@@ -256,10 +258,10 @@ class PostgresIndexer:
         """The run's postings: a rebuild's in the terms rows (with their df), an incremental run's as a part
         of each term it adds to (its df added to the statistics; a term with too many parts, merged)."""
         postings = self.stats.postings
-        if self.spilled:  # (a large run: its parts merged per term, a few million postings at a time)
+        if self.spills is not None:  # (a large run: its parts merged per term, half a million postings at a time)
             if postings:
-                self._spill(cur)
-            batches = spilled_batches(self.conn)
+                self._spill()
+            batches = [self.spills.rows(self.stats.postings)]
         elif postings:
             batches = [part_rows(postings, self._seqs())]
         else:
@@ -279,6 +281,8 @@ class PostgresIndexer:
                     if scored:
                         df[row[0]][row[1]] += row[3]
                     touched.append(row[:2])
+        if self.spills is not None:
+            self.spills.file.close()
         compact(cur, self.schema, touched)
 
     def _swap(self, cur) -> None:
@@ -420,6 +424,7 @@ def _prepare_run(pace, files, prepare, sent):
         for table, line in lines(outcome.records, stats):
             held[table].append(line)
         sent(outcome)
+    stats.postings.count()  # (here, in the worker: what it sends back is counted)
     return {t: "".join(v) for t, v in held.items()}, stats
 
 

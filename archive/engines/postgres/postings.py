@@ -10,18 +10,19 @@ once a term has PARTS_MAX parts. A first look at 的 is then one index probe and
 of bytea, not a pass over every paragraph holding it.
 
 A run holds at most SPILL_POSTINGS postings in memory: past that (the paragraphs they were counted
-on written), it writes them as parts of a temporary table of its transaction (spill()), and at commit
-merges each term's parts into one row, half a million postings at a time (spilled_batches()): an ingest's
-memory does not grow with the corpus, and a killed one leaves nothing behind.
+on written), it encodes them as parts into an unlinked temporary file (Spills: gone with the process,
+however it ends; a killed ingest leaves nothing behind), and at commit merges each term's parts into one
+row, half a million postings at a time, with NumPy: an ingest's memory does not grow with its postings.
 
-The frequencies are counted here, in Python, on the analysis the rows were made of: units and
-bigrams of the units view (a doubled bigram such as 哈哈 at each start, overlapping), words of text,
-title and section. The facet values ("field:value", FACET) have postings too, every frequency 1:
-a generation's facet arrays are read from them.
+The frequencies are counted here, with NumPy (a sort of the occurrences, as Whoosh's writer counts
+them), on the analysis the rows were made of: units and bigrams of the units view (a doubled bigram
+such as 哈哈 at each start, overlapping), words of text, title and section. The facet values
+("field:value", FACET) have postings too, every frequency 1: a generation's facet arrays are read from them.
 """
 
+import tempfile
 from array import array
-from collections import Counter
+from itertools import filterfalse
 
 import numpy as np
 
@@ -29,88 +30,180 @@ from ..arrays.codec import decode_field, decode_term, encode_field
 from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
 FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)
+WORD_FIELDS = (TEXT, TITLE, SECTION, FACET)  # (the facet values too: terms counted as words)
 PARTS_MAX = 8  # a term's incremental parts are merged into its terms row once it has this many
 POSTINGS_COLUMNS = ("field", "term", "base", "n", "weighted", "data")
 POSTINGS_TYPES = ["int2", "text", "int8", "int4", "bool", "bytea"]
 SPILL_POSTINGS = 2_000_000  # postings a run holds in memory before it writes them as parts (spill())
-SPILLED = "run_postings"  # the temporary table of a run's spilled parts
-MERGE_POSTINGS = 500_000  # postings of spilled parts merged at a time (decode and encode: ≈ 200 bytes a posting)
-MERGE_ROWS = 50_000  # and parts (rows held as tuples: rare terms have parts of a posting or two)
+MERGE_POSTINGS = 500_000  # postings of spilled parts merged at a time (decode and encode: ≈ 100 bytes a posting)
+MERGE_ROWS = 50_000  # and terms (rare terms have parts of a posting or two)
 ENCODE_POSTINGS = 500_000  # postings encoded at a time (encode_field's arrays: ≈ 100 bytes a posting)
 
 
 class Postings:
-    """The postings a run's paragraphs add, numbered in the order they were given (0, 1, …)."""
+    """The postings a run's paragraphs add, numbered in the order they were given (0, 1, …).
+
+    Held as term occurrences (the units strings; the words fields' tokens), counted with NumPy
+    every COUNT_OCCURRENCES occurrences and when asked for (count()): each count gives a field's
+    (term keys, paragraphs, frequencies) sorted by term, then paragraph. A units term's key is its
+    code points (unit_term(): no dictionary of units and bigrams); a words field's, its number in `vocab`.
+    """
 
     def __init__(self):
         self.n = 0
-        self.ids: dict[int, dict[str, int]] = {f: {} for f in FIELDS}
-        self.term = {f: array("i") for f in FIELDS}
-        self.doc = {f: array("i") for f in FIELDS}
-        self.tf = {f: array("i") for f in FIELDS}
-        self.merged: dict[int, list] = {f: [] for f in FIELDS}  # (term ids, docs, tfs) of merged runs
-        self.size = 0  # postings held
+        self.vocab: dict[int, dict[str, int]] = {f: {} for f in WORD_FIELDS}
+        self.counted: dict[int, list] = {f: [] for f in FIELDS}
+        self.held = 0  # postings counted
+        self._clear()
+
+    def _clear(self) -> None:
+        self._first = self.n  # the first paragraph of the occurrences not counted yet
+        self._units: list[str] = []  # each paragraph's units string (empty ones too)
+        self._tokens: dict[int, list[str]] = {f: [] for f in WORD_FIELDS}  # the paragraphs' tokens, one after the other
+        self._ns = {f: array("i") for f in WORD_FIELDS}  # and how many each paragraph has
+        self._pending = 0
 
     def add(self, units: str, text, title, section, values) -> None:
         """One paragraph: its units string, the word tokens of its three words fields, its facet values."""
-        chars = Counter(units)
-        chars.update(map(str.__add__, units, units[1:]))
-        n = self.n
-        for field, counts in ((CHARS, chars), (TEXT, Counter(text)), (TITLE, Counter(title)),
-                              (SECTION, Counter(section)), (FACET, Counter(values))):
-            if not counts:
-                continue
-            ids = self.ids[field]
-            for t in counts:
-                if t not in ids:
-                    ids[t] = len(ids)
-            self.term[field].extend(map(ids.__getitem__, counts))
-            self.tf[field].extend(counts.values())
-            self.doc[field].extend([n] * len(counts))
-            self.size += len(counts)
+        self._units.append(units)
+        tokens, ns = self._tokens, self._ns
+        tokens[TEXT] += text
+        ns[TEXT].append(len(text))
+        tokens[TITLE] += title
+        ns[TITLE].append(len(title))
+        tokens[SECTION] += section
+        ns[SECTION].append(len(section))
+        tokens[FACET] += values
+        ns[FACET].append(len(values))
+        self._pending += 2 * len(units) + len(text) + len(title) + len(section) + len(values)
         self.n += 1
+        if self._pending >= COUNT_OCCURRENCES or self.n - self._first >= COUNT_OCCURRENCES:  # (paragraphs < 2**20)
+            self.count()
+
+    def count(self) -> None:
+        """Count the occurrences held into postings (sorted by term, then paragraph)."""
+        if self.n == self._first:
+            return
+        first, shift = self._first, (self.n - self._first).bit_length()
+        paragraphs = np.arange(first, self.n, dtype=np.int64)
+        if any(self._units):
+            self._counted(CHARS, *unit_occurrences(self._units, paragraphs), first, shift)
+        for field in WORD_FIELDS:
+            found = self._tokens[field]
+            if not found:
+                continue
+            vocab = self.vocab[field]
+            new = list(filterfalse(vocab.__contains__, dict.fromkeys(found)))  # numbered in order of first use
+            vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
+            ids = np.fromiter(map(vocab.__getitem__, found), dtype=np.int64, count=len(found))
+            docs = np.repeat(paragraphs, np.frombuffer(self._ns[field], dtype=np.int32))
+            self._counted(field, ids, docs, first, shift)
+        self._clear()
+
+    def _counted(self, field: int, keys: np.ndarray, docs: np.ndarray, first: int, shift: int) -> None:
+        """Count occurrences (keys below 2**43, paragraphs in [first, first + 2**shift)) as postings."""
+        combined = np.sort(keys << shift | (docs - first))
+        starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
+        tfs = np.diff(np.r_[starts, len(combined)]).astype(np.int32)
+        combined = combined[starts]
+        self.counted[field].append((combined >> shift, (combined & ((1 << shift) - 1)) + first, tfs))
+        self.held += len(starts)
+
+    @property
+    def size(self) -> int:
+        """Postings held (those not counted yet: at most their occurrences)."""
+        return self.held + self._pending
 
     def merge(self, other: "Postings") -> None:
-        """Append another collector's paragraphs (a worker's run) after these."""
+        """Append another collector's paragraphs (a worker's run, counted) after these."""
+        self.count()
+        other.count()
         for field in FIELDS:
-            ids = self.ids[field]
-            mapped = np.array([ids.setdefault(t, len(ids)) for t in other.ids[field]], dtype=np.int32)
-            for terms, docs, tfs in other.arrays(field):
-                self.merged[field].append((mapped[terms], docs + np.int32(self.n), tfs))
+            if field == CHARS:
+                mapped = None
+            else:
+                vocab = self.vocab[field]
+                mapped = np.array([vocab.setdefault(t, len(vocab)) for t in other.vocab[field]], dtype=np.int64)
+            for keys, docs, tfs in other.counted[field]:
+                self.counted[field].append((keys if mapped is None else mapped[keys], docs + self.n, tfs))
         self.n += other.n
-        self.size += other.size
+        self._first = self.n
+        self.held += other.held
 
-    def arrays(self, field: int) -> list:
-        own = [np.frombuffer(a, dtype=np.int32) for a in (self.term[field], self.doc[field], self.tf[field])]
-        return self.merged[field] + [tuple(own)]
+    def namer(self, field: int):
+        """A function giving the terms of keys of a field (an array)."""
+        if field == CHARS:
+            return lambda keys: [unit_term(k) for k in keys.tolist()]
+        names = list(self.vocab[field])
+        return lambda keys: [names[k] for k in keys.tolist()]
 
-    def terms(self, field: int) -> list[str]:
-        return list(self.ids[field])
+    def emptied(self) -> "Postings":
+        """A collector for the paragraphs after these, numbering words as this one (spilled parts' keys agree)."""
+        fresh = Postings()
+        fresh.vocab = self.vocab
+        return fresh
 
     def __bool__(self) -> bool:
         return self.n > 0
 
 
+UNIT_BITS = 22  # a units term as a number: its first code point << 22 | (its second + 1, or 0)
+COUNT_OCCURRENCES = 1_000_000  # term occurrences held before they are counted (≈ 40 bytes each then)
+
+
+def unit_term(key: int) -> str:
+    second = key & ((1 << UNIT_BITS) - 1)
+    return chr(key >> UNIT_BITS) + (chr(second - 1) if second else "")
+
+
+def unit_occurrences(texts: list[str], paragraphs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(term key, paragraph) of every unit and every bigram of neighbouring units of each units string."""
+    cps = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.int64)
+    docs = np.repeat(paragraphs, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    same = docs[1:] == docs[:-1]  # a bigram never spans two paragraphs
+    keys = np.concatenate([cps << UNIT_BITS, (cps[:-1][same] << UNIT_BITS) | (cps[1:][same] + 1)])
+    return keys, np.concatenate([docs, docs[:-1][same]])
+
+
+def encoded(postings: Postings, seqs: np.ndarray, field: int):
+    """(term keys, df, weighted, byte offsets (n + 1), data as uint8) of a field's terms in the run, by key,
+    its i-th paragraph at seqs[i] less seqs[0]; None when it has none."""
+    found = postings.counted[field]
+    if not found:
+        return None
+    terms = np.concatenate([t for t, _, _ in found])
+    order = np.argsort(terms, kind="stable")  # (each count sorted, and after the ones before: a merge)
+    terms = terms[order]
+    docs = seqs[np.concatenate([d for _, d, _ in found])[order]] - seqs[0]
+    tfs = np.concatenate([f for _, _, f in found])[order]
+    bounds = np.r_[0, np.flatnonzero(np.diff(terms)) + 1, len(terms)]
+    datas, offsets, weights, total = [], [np.zeros(1, dtype=np.int64)], [], 0
+    for first, end in term_runs(bounds, ENCODE_POSTINGS):
+        a, b = bounds[first], bounds[end]
+        data, at, weighted = encode_field(bounds[first:end + 1] - a, docs[a:b], tfs[a:b])
+        datas.append(np.frombuffer(data, dtype=np.uint8))
+        offsets.append(at[1:] + total)
+        weights.append(weighted)
+        total += len(data)
+    return terms[bounds[:-1]], np.diff(bounds), np.concatenate(weights), np.concatenate(offsets), np.concatenate(datas)
+
+
 def part_rows(postings: Postings, seqs: np.ndarray):
     """(field, term, base, n, weighted, data) of each term of the run, its i-th paragraph at seqs[i]."""
-    base = int(seqs[0]) if len(seqs) else 0
+    postings.count()
     for field in FIELDS:
-        found = postings.arrays(field)
-        terms = np.concatenate([t for t, _, _ in found])
-        if not len(terms):
-            continue
-        order = np.argsort(terms, kind="stable")  # docs were added in order: ascending within a term
-        terms = terms[order]
-        docs = seqs[np.concatenate([d for _, d, _ in found])[order]] - base
-        tfs = np.concatenate([f for _, _, f in found])[order]
-        bounds = np.r_[0, np.flatnonzero(np.diff(terms)) + 1, len(terms)]
-        names = postings.terms(field)
-        for first, end in term_runs(bounds, ENCODE_POSTINGS):
-            a, b = bounds[first], bounds[end]
-            data, offsets, weighted = encode_field(bounds[first:end + 1] - a, docs[a:b], tfs[a:b])
-            for i, start in enumerate(bounds[first:end].tolist()):
-                yield (field, names[terms[start]], base, int(bounds[first + i + 1] - start), bool(weighted[i]),
-                       data[offsets[i]:offsets[i + 1]])
+        found = encoded(postings, seqs, field)
+        if found is not None:
+            keys, df, weighted, offsets, data = found
+            yield from rows_of(field, postings.namer(field)(keys), np.full(len(keys), seqs[0]), df, weighted,
+                               offsets[:-1], np.diff(offsets), data.tobytes())
+
+
+def rows_of(field: int, names: list, bases, df, weighted, starts, lengths, data: bytes):
+    """(field, term, base, n, weighted, data) rows of terms whose bytes are data[start:start + length]."""
+    for name, base, n, w, a, size in zip(names, bases.tolist(), df.tolist(), weighted.tolist(), starts.tolist(),
+                                         lengths.tolist()):
+        yield field, name, base, n, w, data[a:a + size]
 
 
 def term_runs(bounds: np.ndarray, size: int) -> list[tuple[int, int]]:
@@ -166,63 +259,91 @@ def compact(cur, schema: str, touched: list) -> None:
 
 # -- a run's postings in parts: memory bounded whatever the corpus -----------------------
 
-def spill(cur, postings: Postings, seqs: np.ndarray, like: str) -> None:
-    """Write the postings held as parts of the temporary table SPILLED (made like `like`, the schema's
-    postings table, on the first call; dropped with the transaction), to be merged per term at commit."""
-    if cur.execute("SELECT to_regclass(%s)", (f"pg_temp.{SPILLED}",)).fetchone()[0] is None:
-        cur.execute(f"CREATE TEMPORARY TABLE {SPILLED} (LIKE {like} INCLUDING STORAGE) ON COMMIT DROP")
-    with cur.copy(f"COPY {SPILLED} ({', '.join(POSTINGS_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
-        copy.set_types(POSTINGS_TYPES)
-        for row in part_rows(postings, seqs):
-            copy.write_row(row)
+class Spills:
+    """A run's postings written in parts to an unlinked temporary file (gone with the process, however it
+    ends), each part every field's terms by key as encoded() gives them, then merged per term: a term of one
+    part as it is, the parts of another decoded and encoded again as one, MERGE_POSTINGS at a time."""
 
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="archive-postings-")
+        self.parts: list[tuple[int, dict]] = []  # (its base, {field: where its arrays are in the file})
 
-def spilled_batches(conn):
-    """Lists of (field, term, base, n, weighted, data), one row a term: the spilled parts merged, a few
-    million postings at a time (read with a server-side cursor, between which the caller may write)."""
-    with conn.cursor(name="spilled_parts", binary=True) as cur:
-        cur.execute(f"SELECT {', '.join(POSTINGS_COLUMNS)} FROM {SPILLED} ORDER BY field, term, base")
-        held, count = [], 0
-        while True:
-            rows = cur.fetchmany(10000)
-            held += rows
-            count += sum(row[3] for row in rows)
-            if rows and count < MERGE_POSTINGS and len(held) < MERGE_ROWS:
+    def add(self, postings: Postings, seqs: np.ndarray) -> None:
+        postings.count()
+        held = {}
+        for field in FIELDS:
+            found = encoded(postings, seqs, field)
+            if found is not None:
+                held[field] = [self._write(values) for values in found]
+        self.parts.append((int(seqs[0]), held))
+
+    def _write(self, values: np.ndarray) -> tuple[int, str, int]:
+        at = self.file.seek(0, 2)
+        self.file.write(np.ascontiguousarray(values).data)
+        return at, values.dtype.str, len(values)
+
+    def _read(self, where: tuple, lo: int = 0, hi: int | None = None) -> np.ndarray:
+        at, dtype, n = where
+        size = np.dtype(dtype).itemsize
+        self.file.seek(at + lo * size)
+        return np.frombuffer(self.file.read(((n if hi is None else hi) - lo) * size), dtype=dtype)
+
+    def rows(self, postings: Postings):
+        """(field, term, base, n, weighted, data) of every term, one row a term (postings: the run's last
+        collector, whose words' numbers the parts' keys are)."""
+        for field in FIELDS:
+            parts = [(base, held[field]) for base, held in self.parts if field in held]
+            if not parts:
                 continue
-            cut = len(held)
-            if rows:  # the last term's parts may go on in the next rows
-                key = held[-1][:2]
-                while cut > 0 and held[cut - 1][:2] == key:
-                    cut -= 1
-                if cut == 0:  # (a term of more postings than a batch: read on to its end)
-                    continue
-            batch, held = held[:cut], held[cut:]
-            count = sum(row[3] for row in held)
-            if batch:
-                yield merge_parts(batch)
-            if not rows:
-                return
+            keys = [self._read(where[0]) for _, where in parts]
+            distinct = np.unique(np.concatenate(keys))
+            counts = np.zeros(len(distinct), dtype=np.int64)
+            for found, (_, where) in zip(keys, parts):
+                counts[np.searchsorted(distinct, found)] += self._read(where[1])
+            cuts = np.searchsorted(np.cumsum(counts), np.arange(MERGE_POSTINGS, counts.sum(), MERGE_POSTINGS))
+            cuts = np.unique(np.r_[0, cuts, np.arange(0, len(distinct), MERGE_ROWS), len(distinct)])
+            names = postings.namer(field)
+            for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+                yield from self._merged(field, parts, keys, distinct[lo], distinct[hi] if hi < len(distinct) else None,
+                                        names)
+
+    def _merged(self, field: int, parts: list, keys: list, first_key, end_key, names):
+        """The rows of the terms from first_key up to end_key (None: the last), their parts merged."""
+        held = []
+        for (base, where), found in zip(parts, keys):
+            lo = int(np.searchsorted(found, first_key))
+            hi = len(found) if end_key is None else int(np.searchsorted(found, end_key))
+            if hi > lo:
+                offsets = self._read(where[3], lo, hi + 1)
+                held.append((found[lo:hi], self._read(where[1], lo, hi), self._read(where[2], lo, hi),
+                             np.diff(offsets), self._read(where[4], int(offsets[0]), int(offsets[-1])),
+                             np.full(hi - lo, base, dtype=np.int64)))
+        pk, pdf, pw, plen, blob, pbase = (np.concatenate(column) for column in zip(*held))
+        pstart = np.cumsum(plen) - plen
+        order = np.argsort(pk, kind="stable")  # (parts in order of base within a term)
+        pk, pdf, pw, plen, pstart, pbase = (a[order] for a in (pk, pdf, pw, plen, pstart, pbase))
+        starts = np.flatnonzero(np.r_[True, pk[1:] != pk[:-1]])
+        df = np.add.reduceat(pdf, starts)
+        several = np.diff(np.r_[starts, len(pk)]) > 1
+        bases, weighted = pbase[starts], pw[starts].copy()
+        lengths, at = plen[starts].copy(), pstart[starts].copy()
+        data = blob.tobytes()
+        if several.any():
+            merged, bases[several], weighted[several], at[several], lengths[several] = merge_parts(
+                blob, several[np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(pk)]))],
+                pstart, plen, pw, pdf, pbase, df[several], len(data))
+            data += merged
+        yield from rows_of(field, names(pk[starts]), bases, df, weighted, at, lengths, data)
 
 
-def merge_parts(rows: list) -> list:
-    """One row a term of parts (field, term, base, n, weighted, data) ordered by field, term, base: a term of
-    one part as it is, the parts of another decoded and encoded again as one (for all of them at once)."""
-    keys = [row[:2] for row in rows]
-    starts = [0, *(i for i in range(1, len(rows)) if keys[i] != keys[i - 1])]
-    ends = [*starts[1:], len(rows)]
-    out = [rows[a] if b - a == 1 else None for a, b in zip(starts, ends)]
-    several = [k for k, row in enumerate(out) if row is None]
-    if not several:
-        return out
-    parts = [rows[i] for k in several for i in range(starts[k], ends[k])]
-    n = np.array([p[3] for p in parts], dtype=np.int64)
-    offsets = np.r_[0, np.cumsum([len(p[5]) for p in parts])]
-    _, docs, tfs = decode_field(b"".join(p[5] for p in parts), offsets, np.array([p[4] for p in parts]), n)
-    docs += np.repeat(np.array([p[2] for p in parts], dtype=np.int64), n)
-    df = np.add.reduceat(n, np.r_[0, np.cumsum([ends[k] - starts[k] for k in several])[:-1]])
+def merge_parts(blob, chosen, pstart, plen, pw, pdf, pbase, df, after: int):
+    """The parts `chosen` (in order of term, then base) decoded and encoded again as one per term of df
+    postings: (their bytes, and per term: base, weighted, start (counted from `after`), length)."""
+    sel_start, sel_len, sel_df = pstart[chosen], plen[chosen], pdf[chosen]
+    idx = np.repeat(sel_start - (np.cumsum(sel_len) - sel_len), sel_len) + np.arange(int(sel_len.sum()))
+    _, docs, tfs = decode_field(blob[idx], np.r_[0, np.cumsum(sel_len)], pw[chosen], sel_df)
+    docs += np.repeat(pbase[chosen], sel_df)
     bounds = np.r_[0, np.cumsum(df)]
     bases = docs[bounds[:-1]]
     data, at, weighted = encode_field(bounds, docs - np.repeat(bases, df), tfs)
-    for j, k in enumerate(several):
-        out[k] = (*keys[starts[k]], int(bases[j]), int(df[j]), bool(weighted[j]), data[at[j]:at[j + 1]])
-    return out
+    return data, bases, weighted, at[:-1] + after, np.diff(at)

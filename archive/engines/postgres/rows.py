@@ -102,7 +102,24 @@ def keyword_values(field: str, value) -> list[str]:
 
 def facet_values(record: dict, fields) -> list[str]:
     """"field:value" of every value of the given fields of a record."""
-    return [f"{field}:{v}" for field in fields for v in keyword_values(field, record.get(field))]
+    out = []
+    for field in fields:
+        value = record.get(field)
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = tuple(value)
+        try:
+            out += _field_values(field, value)
+        except TypeError:  # (a value that cannot be a key: not remembered)
+            out += _field_values.__wrapped__(field, value)
+    return out
+
+
+@lru_cache(maxsize=20000, typed=True)  # (typed: True is not 1)
+def _field_values(field: str, value) -> tuple[str, ...]:
+    """Facet values repeat for every paragraph of a meeting: tokenized once."""
+    return tuple(f"{field}:{v}" for v in keyword_values(field, value))
 
 
 # -- rows, as lines of COPY's text format ---------------------------------------------
