@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ...analysis import normalize, unit_string, words
+from ...analysis import normalize, unit_string, word_terms
 from ... import facets
 from ...schema import FILE, MEETING, PARAGRAPH
 from .postings import Postings
@@ -41,7 +41,7 @@ QUANTIZED = np.array(BYTE_LENGTHS, dtype=np.float64)
 
 @lru_cache(maxsize=20000)
 def _word_tokens(value: str) -> tuple[str, ...]:
-    return tuple(w for _, w, _, _ in words(normalize(value)))
+    return tuple(word_terms(normalize(value)))
 
 
 def word_tokens(value: str | None) -> tuple[str, ...]:
