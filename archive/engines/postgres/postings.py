@@ -27,6 +27,7 @@ from itertools import filterfalse
 import numpy as np
 
 from ..arrays.codec import decode_field, decode_term, encode_field
+from ..arrays.units import unit_occurrences, unit_term
 from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
 FIELDS = (CHARS, TEXT, TITLE, SECTION, FACET)
@@ -147,22 +148,7 @@ class Postings:
         return self.n > 0
 
 
-UNIT_BITS = 22  # a units term as a number: its first code point << 22 | (its second + 1, or 0)
 COUNT_OCCURRENCES = 1_000_000  # term occurrences held before they are counted (≈ 40 bytes each then)
-
-
-def unit_term(key: int) -> str:
-    second = key & ((1 << UNIT_BITS) - 1)
-    return chr(key >> UNIT_BITS) + (chr(second - 1) if second else "")
-
-
-def unit_occurrences(texts: list[str], paragraphs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(term key, paragraph) of every unit and every bigram of neighbouring units of each units string."""
-    cps = np.frombuffer("".join(texts).encode("utf-32-le"), dtype="<u4").astype(np.int64)
-    docs = np.repeat(paragraphs, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    same = docs[1:] == docs[:-1]  # a bigram never spans two paragraphs
-    keys = np.concatenate([cps << UNIT_BITS, (cps[:-1][same] << UNIT_BITS) | (cps[1:][same] + 1)])
-    return keys, np.concatenate([docs, docs[:-1][same]])
 
 
 def encoded(postings: Postings, seqs: np.ndarray, field: int):

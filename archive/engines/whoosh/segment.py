@@ -35,6 +35,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import IndexingError, SegmentWriter
 
 from ...analysis import index_terms, main_words, normalize, unit_string, units_of_normalized
+from ..arrays.units import unit_key, unit_occurrences, unit_term
 from .postings import POSTS_EXT, TERMS_EXT, TermsWriter
 from .private import (NO_LOCK_ARG, STORED_COLUMN_NAME, StoredColumnPerDocWriter, column_writer, length_column,
                       mark_added, release_writer, segment_field_lengths, set_field_lengths, write_segment)
@@ -44,7 +45,6 @@ from .tokenizers import UnitTokenizer, WordTokenizer
 
 # The units field, and the stored field holding the same text (whose units text is kept next to the segment).
 UNITS_FIELD, UNITS_STORED = "chars", "text"
-_UNIT_BITS = 22  # a units term as a number: first code point << 22 | (second code point + 1, or 0)
 
 
 _LENGTH_BYTES: dict[int, int] = {}
@@ -56,19 +56,6 @@ def _length_byte(length: int) -> int:
     if code is None:
         code = _LENGTH_BYTES[length] = length_to_byte(length)
     return code
-
-
-def _unit_key(term: str) -> int:
-    if len(term) == 1:
-        return ord(term) << _UNIT_BITS
-    if len(term) == 2:
-        return ord(term[0]) << _UNIT_BITS | (ord(term[1]) + 1)
-    raise ValueError(f"not a units term: {term!r}")
-
-
-def _unit_term(key: int) -> str:
-    second = key & ((1 << _UNIT_BITS) - 1)
-    return chr(key >> _UNIT_BITS) + (chr(second - 1) if second else "")
 
 
 def _counted(keys: np.ndarray, docs: np.ndarray, freqs: np.ndarray, given: bool):
@@ -174,7 +161,7 @@ class _Occurrences:
         pfreqs = np.frombuffer(self._pfreqs, dtype=np.uint32).astype(np.int64)
         if self.units:
             keys, docs, freqs = self._unit_occurrences()
-            given = np.array([_unit_key(t) for t in vocab_terms], dtype=np.int64)
+            given = np.array([unit_key(t) for t in vocab_terms], dtype=np.int64)
             keys = np.concatenate([keys, given[ptids]])
         else:
             by_text = sorted(range(len(vocab_terms)), key=vocab_terms.__getitem__)  # code point order = UTF-8 order
@@ -192,20 +179,15 @@ class _Occurrences:
         keys, docs, freqs = _counted(keys, docs, freqs, given=len(pfreqs) > 0)
         starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         if self.units:
-            terms = [_unit_term(k).encode("utf-8") for k in keys[starts].tolist()]
+            terms = [unit_term(k).encode("utf-8") for k in keys[starts].tolist()]
         else:
             terms = [vocab_terms[by_text[k]].encode("utf-8") for k in keys[starts].tolist()]
         return terms, np.r_[starts, len(keys)], docs, freqs
 
     def _unit_occurrences(self):
         """(term key, document, 1) of every unit and every bigram of neighbouring units in each document."""
-        text = "".join(self._unit_texts)
-        cps = np.frombuffer(text.encode("utf-32-le"), dtype="<u4").astype(np.int64)
-        lengths = np.fromiter((len(t) for t in self._unit_texts), dtype=np.int64, count=len(self._unit_texts))
-        docs = np.repeat(np.frombuffer(self._unit_docs, dtype=np.uint32).astype(np.int64), lengths)
-        same = docs[1:] == docs[:-1]  # a bigram never spans two documents
-        keys = np.concatenate([cps << _UNIT_BITS, (cps[:-1][same] << _UNIT_BITS) | (cps[1:][same] + 1)])
-        docs = np.concatenate([docs, docs[:-1][same]])
+        docs = np.frombuffer(self._unit_docs, dtype=np.uint32).astype(np.int64)
+        keys, docs = unit_occurrences(self._unit_texts, docs)
         return keys, docs, np.ones(len(keys), dtype=np.int64)
 
 
