@@ -272,6 +272,16 @@ def slow_corpus(tmp_path) -> Corpus:
     return corpus
 
 
+@pytest.fixture()
+def held_corpus(tmp_path) -> Corpus:
+    """Long enough (≈ 4 s of ingest) that a second ingest started on the first's progress line meets its lock:
+    the 60-paragraph corpus is now read before a second process has started."""
+    corpus = Corpus(tmp_path / "corpus", paragraphs=600)
+    for n in range(12):
+        corpus.put(n, 0)
+    return corpus
+
+
 def _wait_for(run: Run, pattern: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while run.when(pattern) is None:
@@ -280,34 +290,34 @@ def _wait_for(run: Run, pattern: str, timeout: float = 60) -> None:
         time.sleep(0.02)
 
 
-def test_second_ingest_exits_2_naming_the_lock_or_waits(new_engine, slow_corpus):
+def test_second_ingest_exits_2_naming_the_lock_or_waits(new_engine, held_corpus):
     engine = new_engine()
-    first = Run(slow_corpus.dir, engine)
+    first = Run(held_corpus.dir, engine)
     _wait_for(first, PROGRESS)  # it holds the lock while it reads files
-    refused = Run(slow_corpus.dir, engine)
+    refused = Run(held_corpus.dir, engine)
     assert refused.wait() == 2, refused.stderr()
     assert first.proc.poll() is None, "the first ingest ended too soon for this test"
     message = refused.stderr()
     assert f"pid {first.proc.pid}" in message and engine.location in message and "--wait" in message, message
-    waiting = Run(slow_corpus.dir, engine, "--wait", "120")
+    waiting = Run(held_corpus.dir, engine, "--wait", "120")
     assert first.wait() == 0, first.stderr()
     assert waiting.wait() == 0, waiting.stderr()
     assert waiting.lines[-1][0] + waiting.t0 > first.lines[-1][0] + first.t0
     assert "未变 12" in waiting.stderr()  # it ran after the first, on its result
-    assert indexed(engine) == slow_corpus.expected()
+    assert indexed(engine) == held_corpus.expected()
 
 
-def test_waiting_ingest_takes_over_from_a_killed_one(new_engine, slow_corpus):
+def test_waiting_ingest_takes_over_from_a_killed_one(new_engine, held_corpus):
     engine = new_engine()
-    first = Run(slow_corpus.dir, engine)
+    first = Run(held_corpus.dir, engine)
     _wait_for(first, PROGRESS)
-    waiting = Run(slow_corpus.dir, engine, "--wait", "120")
+    waiting = Run(held_corpus.dir, engine, "--wait", "120")
     time.sleep(0.5)
     assert waiting.proc.poll() is None
     first.proc.send_signal(signal.SIGKILL)
     first.wait()
     assert waiting.wait() == 0, waiting.stderr()
-    assert indexed(engine) == slow_corpus.expected()
+    assert indexed(engine) == held_corpus.expected()
 
 
 def test_a_lock_file_left_behind_is_no_obstacle(tmp_path, slow_corpus):  # Whoosh-only: its lock is a file
