@@ -179,3 +179,29 @@ def test_a_lowercase_month_word_is_no_date():
 def test_a_minutes_number_gives_the_year(number):
     text = f"# 县政府常务会议纪要\n\n{number}\n\n12月11日上午，县长王伟主持召开县政府第5次常务会议。\n\n会议审议并原则同意有关方案。\n"
     assert meeting_date(text) == (2022, 12, 11)
+
+
+@pytest.mark.parametrize("opening, expected", [
+    ("发布时间：2022-12-13 09:30\n\n11日上午，区长王伟主持召开区政府第5次常务会议。", (2022, 12, 11)),
+    ("2022-12-13 来源：区政府办\n\n11日，王伟主持召开区政府常务会议。", (2022, 12, 11)),
+    ("发布时间：2022-12-13\n\n本报讯（记者 李明）十一日下午，县长王伟主持召开县政府常务会议。", (2022, 12, 11)),
+    ("发布日期：2023-01-03\n\n30日，县长王伟主持召开县政府常务会议。", (2022, 12, 30)),  # the month before
+    ("发布日期：2023-03-02\n\n30日，县长王伟主持召开县政府常务会议。", (2023, 3, 2)),  # no 30 February: the page's
+])
+def test_a_day_alone_is_in_the_month_of_the_page(opening, expected):
+    assert meeting_date(f"# 区政府常务会议\n\n{opening}\n\n会议审议并原则同意有关方案。\n") == expected
+
+
+@pytest.mark.parametrize("opening", [
+    "11日，王伟主持召开区政府常务会议。",  # no page date to take the month from
+    "发布时间：2022-12-13\n\n11日，全区降雨量达到50毫米。",  # a day, but no meeting
+    "发布时间：2022-12-13\n\n11日前，各单位报送材料。",  # a deadline
+])
+def test_a_day_alone_without_a_page_month_or_a_meeting_dates_nothing(opening):
+    d = meeting_date(f"# 区政府工作动态\n\n{opening}\n")
+    assert d is None or d == (2022, 12, 13)  # (the page's own line may date it, never the 11th)
+
+
+@pytest.mark.parametrize("header", ["时间：2022. 12. 11", "会议时间：2022. 12. 11 19:00"])
+def test_a_date_with_spaces_after_its_dots(header):
+    assert meeting_date(f"# 社区例会纪要\n\n{header}{BODY}") == (2022, 12, 11)

@@ -14,6 +14,7 @@ import pytest
 
 from archive.extract.fields import (ACTION, DECISION, ONLINE, document_fields, meeting_fields, person_key,
                                     place_of, split_people, title_place, vocabulary)
+from archive.extract.annotate import annotate
 from archive.extract.regions import default_extractor
 from archive.ingest import load, parse_text
 
@@ -538,3 +539,17 @@ def test_a_name_with_its_reading_whatever_the_surname():
     assert split_people("旷旭卿（腾讯） XQ Kuang (Tencent)、木轶（阿里巴巴） Yi Mu (Alibaba)") == ["旷旭卿", "木轶"]
     assert split_people("开发者 Nagesh Rao") == [] and split_people("旷旭卿") == []  # a word; no reading
     assert person_key("旷旭卿") == "旷旭卿" and person_key("开发者") == ""
+
+
+@pytest.mark.parametrize("text, people", [
+    ("参会：@张三 @李四", ["张三", "李四"]),
+    ("与会：王五、赵六", ["王五", "赵六"]),
+    ("参与者：alice, bob-k", ["alice", "bob-k"]),
+    ("未出席：钱七", ["钱七"]),
+    ("旁听：孙八", ["孙八"]),
+    ("参会：线上", []),
+    ("参会人数：12人", []),
+])
+def test_short_people_labels(text, people):
+    doc = annotate(parse_text(f"# 周会\n\n参会方式：腾讯会议\n\n{text}\n\n讨论了发布计划。\n", "x.md"))
+    assert doc.records[0].fields.persons() == people

@@ -372,3 +372,25 @@ def test_who_brings_an_item_after_dashes():
     assert prose_people("8、新增仓 --- 宋彦岭9、捐赠") == [("presenters", ["宋彦岭"])]
     assert prose_people("- Compiler -- 毕昇JDK-21 积累 PR 多。") == []  # a product
     assert prose_people("发展——金融，改革——安全。") == [] and prose_people("议题 --安全") == []
+
+
+def test_who_opens_a_sentence_by_presenting():
+    """A linked name reads as its text (`[陈晨](https://…)分享了…` -> `陈晨分享了…`)."""
+    assert prose_people("李华、dev-zhao 分别做了自我介绍。") == [("presenters", ["李华", "dev-zhao"])]
+    assert prose_people("陈晨分享了算子开发的经验。") == [("presenters", ["陈晨"])]
+    assert prose_people("王小明老师分享了经验。") == [("presenters", ["王小明"])]
+    for words in ("林业局汇报了工作。", "项目组介绍了进展。", "Kitex 介绍了新特性。", "会议介绍了情况。", "张家港分享了经验。",
+                  "大家分别做了自我介绍。", "开发者介绍了用法。", "王局长汇报了工作。"):
+        assert prose_people(words) == [], words
+
+
+def test_a_rotating_host_is_the_host():
+    for text in ("本次会议由轮值主持人王小明（[xmwang](https://github.com/xmwang)）主持。", "本次会议由轮值主席王小明主持。"):
+        assert prose_people(text) == [("host", ["王小明"])], text
+
+
+def test_a_mentioned_display_name_is_a_person_whatever_its_surname():
+    doc = parse_text("# 周报第12期\n\n主持：@阿强\n\n出席：@阿强 @小美 @老王 @Tony\n\n请假：@所有人\n\n讨论。\n", "x.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.persons() == ["阿强", "小美", "老王", "Tony"]

@@ -21,7 +21,7 @@ file name's.
 import datetime
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..ingest.model import Document, Meeting
@@ -114,9 +114,10 @@ def _body(paragraphs) -> list:
 _CHROME = re.compile(r"^[^\u4e00-\u9fff\d]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff\d]*)?$|首页\s*[>»]|当前(?:的)?位置")
 
 
-# A byline run on to the report (`2020-02-18 10:20 来源：区政府办2月17日下午，…`): the report starts at its day.
+# A byline run on to the report (`2020-02-18 10:20 来源：区政府办2月17日下午，…`, `…区政府办17日，…`): the report
+# starts at its day.
 _BYLINE = re.compile(r"来源|作者|编辑|发布|浏览|点击|阅读|字号|\d{1,2}:\d{2}")
-_MONTH_DAY = re.compile(r"\d{1,2}月\d{1,2}日")
+_MONTH_DAY = re.compile(r"(?:\d{1,2}月)?\d{1,2}日")
 
 
 def _after_byline(line: str) -> list[str]:
@@ -137,19 +138,22 @@ def _labelled(paragraphs, day_first: bool | None):
     return _first(dates.labelled_date(p.text, day_first) for p in body[:OPENING_PARAGRAPHS])
 
 
-def _reported_date(paragraphs, day_first: bool | None, title: str = ""):
-    """What an opening reports: an event, else a dateline. A page runs its chrome, its title again and
-    its byline into the report (`admin<title>1月14日上午，…`, `… 阅读次数:87 |12月28日，…`): each piece counts."""
+def _reported_date(paragraphs, day_first: bool | None, title: str = "", published=lambda: None):
+    """What an opening reports: an event, a day alone in the month of the page's publication date
+    (`published()`), else a dateline. A page runs its chrome, its title again and its byline into the report
+    (`admin<title>1月14日上午，…`, `… 阅读次数:87 |12月28日，…`): each piece counts."""
     opening = _opening(paragraphs)
     lead = re.compile(rf"^[\x00-\x7f]{{0,20}}{re.escape(title)}") if title else None  # (only where it leads)
     pieces = [re.split(r"[\n|]", lead.sub("\n", t) if lead else t) for t in opening]
     lines = [line for piece in pieces for line in piece if not _CHROME.search(line.strip())]
     lines = [rest for line in lines for rest in (line, *_after_byline(line))]
+    day = _first(dates.day_event(t) for t in lines)
     return (_first(dates.event_date(t, day_first) for t in lines)
+            or (day and (page := published()) and dates.in_month_of(day, page))
             or _first(dates.line_date(t, day_first) for t in opening))
 
 
-def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
+def _meeting_date(meeting: Meeting, title: str, day_first: bool | None, published=lambda: None):
     """Its header's date (a labelled line, the title), else what its opening reports."""
     titled = dates.heading_date(title, day_first)
     titled = titled and titled.from_source("title")
@@ -160,7 +164,7 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None):
             header = reported if reported.year or not header.year else reported.with_year(header.year)
     return (header
             or (None if _tracker(meeting.paragraphs, day_first) else
-                _reported_date(meeting.paragraphs, day_first, meeting.title)))
+                _reported_date(meeting.paragraphs, day_first, meeting.title, published)))
 
 
 def _by_weekday(source: str, opening: list[str]):
@@ -279,11 +283,16 @@ def _speeches(extractor, meeting: Meeting, year, day_first):
     return out
 
 
+def _published(doc: Document, day_first: bool | None):
+    """The date a page was published on (`发布时间：…`, a byline or dateline): never a meeting's own."""
+    return dates.published_date(doc.lines, day_first) or dates.dateline_date(doc.lines, day_first)
+
+
 def _published_year(doc: Document, date, day_first: bool | None) -> int | None:
     """The year of a meeting its page reports by month and day, from the page's publication date."""
     if date is None or date.month is None:
         return None
-    published = dates.published_date(doc.lines, day_first) or dates.dateline_date(doc.lines, day_first)
+    published = _published(doc, day_first)
     return published and dates.year_before(date, published)
 
 
@@ -318,7 +327,8 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
     if _RULES_OF_MEETINGS.search(meeting.title or doc.title or ""):
         labelled = _labelled(meeting.paragraphs, day_first)
         return labelled, year or (labelled and labelled.year)
-    date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first)
+    published = cache(lambda: _published(doc, day_first))  # (read only for a day written alone)
+    date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first, published)
     date = date or dates.title_month_day(meeting.title or "")
     if named and named.month is None and day_first is None:  # `05-01-2021.md`: its weekday may settle it
         opening = [meeting.title or "", *(p.text for p in _body(meeting.paragraphs)[:OPENING_PARAGRAPHS])]

@@ -241,6 +241,13 @@ def _handle(chunk: str) -> str | None:
     return None
 
 
+def _display_name(name: str) -> bool:
+    """Two to four Chinese characters after an @ that are no group, title or placeholder (`@所有人`)."""
+    voc = vocabulary()
+    return bool(re.fullmatch(f"[{_CJK}]{{2,4}}", name)) and _key(name) not in voc.placeholders \
+        and name not in voc.title_set and not voc.not_people_re.search(name) and not _is_title_phrase(name)
+
+
 def _chunk_names(chunk: str) -> list[str]:
     chunk = _ETC.sub("", chunk.strip()).strip(_TRAILING_PUNCT)
     if ":" in chunk:  # `PG：章清洁` — a sub-label
@@ -249,6 +256,10 @@ def _chunk_names(chunk: str) -> list[str]:
         return []
     outside, inside = _outside_and_inside(chunk)
     outside = _ETC.sub("", outside.strip())
+    if outside.startswith("@") and _IS_CJK.match(outside[1:]):  # `@小美`: a display name, whatever its surname
+        outside = outside[1:]
+        if _display_name(outside):
+            return [outside]
     names = _names_in(outside) or [h for h in [_handle(outside)] if h]
     if names and not all(n.isascii() for n in names):
         return names
@@ -277,7 +288,7 @@ def _leading_text(value: str) -> str:
 def _mention(m: re.Match) -> str:
     """`@甲@乙` and `@alice @bob` are names; `胡光明@hgm`, `Li Ming @lm` a name's account (its alias)."""
     if not m.group().strip("@ "):
-        return "、"  # `@` before a Chinese name
+        return "、@"  # `@` before a Chinese name (kept: _chunk_names reads it as a display name)
     tail = m.string[max(0, m.start() - 40):m.start()].rstrip()
     tail = tail.split()[-1] if tail.split() else ""
     alias = tail not in ("", "和", "与", "及", "and") and "@" not in tail and (tail[-1].isalnum() or tail[-1] in ")）")
@@ -341,5 +352,6 @@ def person_key(name: str) -> str:
     Handles, links, affiliations, titles, spaces, full-width forms, case and traditional
     characters do not matter: person_key("張燁（华为）") == person_key("张 烨") == "张烨".
     """
-    names = split_people(name) or ([name.strip()] if _unlisted_name(name.strip()) else [])  # (found with its reading)
+    bare = name.strip()  # (found with its reading, or after an @)
+    names = split_people(name) or ([bare] if _unlisted_name(bare) or _display_name(bare) else [])
     return _fold(names[0]) if names else ""

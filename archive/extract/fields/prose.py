@@ -13,7 +13,7 @@ import re
 import rjieba
 
 from .vocab import _CJK, _IS_CJK, ACTION, DECISION
-from .people import split_people
+from .people import _is_title_phrase, split_people
 from .items import _ARTICLE
 
 _SENTENCES = re.compile(r"[^。；;！!？?\n]+")
@@ -35,6 +35,31 @@ _AND = re.compile(r"以及|及")
 _MENTIONED = f"@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})"
 _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
                         r"(?:分享|介绍|汇报|讲解|演示|展示)")
+
+# `李华、dev-zhao 分别做了自我介绍`, `陈晨分享了…`: a sentence that opens with who presented (a linked name
+# reads so once its link is gone). Only names the segmenter tags as a person's or does not know, and
+# no body (`林业局汇报了…`, `项目组介绍…`).
+_NAMED = f"[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}}"
+_OPENS_WITH_PRESENTER = re.compile(f"^\\s*(?:[-*•+]\\s*)?由?((?:{_NAMED})(?:\\s*[、和与及]\\s*(?:{_NAMED}))*)\\s*"
+                                   r"(?:老师|同学|同志|先生|女士)?(?:分别|先后|依次)?(?:为大家|向大家|给大家)?(?:做了|作了|进行了)?"
+                                   r"(?:自我介绍|分享|介绍了|汇报了|讲解|演示|展示了)")
+_BODY_END = re.compile(r"[局区县市省港组部办委会站所队院厅处科室司社团校厂方]$")
+
+
+def _person_word(name: str) -> bool:
+    """A name the segmenter does not know, or tags as a person's (nr), that ends like no body."""
+    if _BODY_END.search(name) or _is_title_phrase(name):  # (`王局长`: an office, its holder unnamed)
+        return False
+    return not rjieba.has_word(name) or rjieba.tag(name) == [(name, "nr")]
+
+
+def _opening_presenters(sentence: str) -> list[str]:
+    m = _OPENS_WITH_PRESENTER.match(sentence)
+    if not m:
+        return []
+    names = split_people(m.group(1))
+    cjk = [x for x in names if not x.isascii() and _person_word(x)]
+    return [x for x in names if x in cjk or x.isascii()] if cjk else []  # (a Latin word alone: a product)
 
 # `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
 _COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*([{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})[ \t]*[:：]",
@@ -138,6 +163,7 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
             if names:
                 out.append((role, names))
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
+    presenters += [x for s in _SENTENCES.finditer(text) for x in _opening_presenters(s.group())]
     if presenters:
         out.append(("presenters", presenters))
     # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
