@@ -164,3 +164,12 @@ def test_inline_text_read_without_markdown_it_is_what_its_inline_parser_gives():
             assert blocks.inline_lines(a, env) == blocks.inline_lines(b), text
             assert blocks._is_bold_only(a, env) == blocks._is_bold_only(b, {}), text
     assert plain > 200 and marked > 200  # (both ways taken)
+
+
+def test_a_label_line_is_complete_and_latin_words_rejoin_with_a_space():
+    text = ("# 周会\n\n参会人员（排名不分先后）：张三、李四、alice-w\n\n讨论了发布计划\n\n"
+            "Meeting Date: December 11, 2022\n\nAttendees: alice, bob\n\n"
+            "libu introduced the dns code, and asked for an\n\nexception to the rule.\n")
+    paras = [p.text for p in parse_text(text, "x.md").records[0].paragraphs]
+    assert paras[1:] == ["参会人员（排名不分先后）：张三、李四、alice-w", "讨论了发布计划", "Meeting Date: December 11, 2022",
+                         "Attendees: alice, bob", "libu introduced the dns code, and asked for an exception to the rule."]

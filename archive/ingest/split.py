@@ -35,8 +35,10 @@ _CLOSERS = "”’」』)）]》"
 _INNER_PUNCT = re.compile(r"[，,、；;：:。]")
 _CLOCK = re.compile(r"(?<=\d)[:：](?=\d\d)")  # 20:00 is a time, no clause break
 _TITLE_SPACE = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
-# A form field such as 法定代表人：刘 or 起诉人：某公司 is complete on its line.
-_FORM_FIELD = re.compile(r"^[^，,。；;：:\s]{1,8}[：:]")
+# A form field such as 法定代表人：刘, 起诉人：某公司, 参会人员（排名不分先后）：… or Meeting Date: … is complete
+# on its line.
+_FORM_FIELD = re.compile(r"^(?:[^，,。；;：:\s]{1,8}(?:[（(][^（）()]{1,12}[)）])?|[A-Za-z][A-Za-z /&-]{1,23})[：:]")
+_LATIN = re.compile(r"[A-Za-z0-9]")
 MAX_HEADING_LINE = 60  # a longer line is prose, whatever its shape
 
 
@@ -73,7 +75,8 @@ def repair(blocks: list[Block]) -> list[Block]:
     for block in blocks:
         if out and is_broken(out[-1], block):
             prev = out[-1]
-            out[-1] = Block(prev.kind, prev.text + block.text, prev.line_start, block.line_end)
+            space = " " if _LATIN.match(prev.text[-1]) and _LATIN.match(block.text[0]) else ""  # (words, not 字)
+            out[-1] = Block(prev.kind, prev.text + space + block.text, prev.line_start, block.line_end)
         else:
             out.append(block)
     return out
