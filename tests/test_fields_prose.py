@@ -394,3 +394,11 @@ def test_a_mentioned_display_name_is_a_person_whatever_its_surname():
     (meeting,) = doc.records
     f = document_fields(doc)[meeting.index]
     assert f.persons() == ["阿强", "小美", "老王", "Tony"]
+
+
+def test_attendees_listed_after_their_count():
+    assert prose_people("本次会议共有5人参加，包括张三、李四、王五。") == [("attendees", ["张三", "李四", "王五"])]
+    assert prose_people("参会的有张三、李四和alice-w。") == [("attendees", ["张三", "李四", "alice-w"])]
+    for words in ("出席会议的有各乡镇负责人、县直各部门主要负责人。", "参加会议的有关单位包括县林业局、县水利局。",
+                  "本次会议共有12名成员参会，由来自全国各地的贡献者组成。"):
+        assert prose_people(words) == [], words

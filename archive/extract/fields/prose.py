@@ -61,6 +61,20 @@ def _opening_presenters(sentence: str) -> list[str]:
     cjk = [x for x in names if not x.isascii() and _person_word(x)]
     return [x for x in names if x in cjk or x.isascii()] if cjk else []  # (a Latin word alone: a product)
 
+# `本次会议共有5人参加，包括张三、李四、王五`: who came, listed after the count; only a list of names.
+_LISTED = re.compile(r"(?:参加|参会|出席|与会|到会)[^。；;]{0,12}?[，,]?\s*(?:包括|分别是|分别为|名单如下|有)[:：]?\s*"
+                     r"([^。；;！!？?]+)$")
+
+
+def _listed_attendees(sentence: str) -> list[str]:
+    m = _LISTED.search(sentence)
+    if not m:
+        return []
+    chunks = [c for c in re.split(r"[、，,]|以及|和|及", _ETC_TAIL.sub("", m.group(1)).strip()) if c.strip()]
+    names = [split_people(c) for c in chunks]
+    return [n[0] for n in names] if chunks and all(len(n) == 1 for n in names) else []
+
+
 # `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
 _COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*([{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})[ \t]*[:：]",
                         re.MULTILINE)
@@ -162,6 +176,9 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
             names = _host(subject) if role in _ONE else _group(subject)
             if names:
                 out.append((role, names))
+    listed = [x for s in _SENTENCES.finditer(text) for x in _listed_attendees(s.group())]
+    if listed:
+        out.append(("attendees", listed))
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
     presenters += [x for s in _SENTENCES.finditer(text) for x in _opening_presenters(s.group())]
     if presenters:
