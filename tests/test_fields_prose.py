@@ -1,7 +1,7 @@
 """People and decisions written as sentences (archive.extract.fields.prose), on minutes of our own."""
 
-from archive.extract.fields import DECISION, document_fields
-from archive.extract.fields.prose import prose_people, stated_outcome
+from archive.extract.fields import ACTION, DECISION, document_fields
+from archive.extract.fields.prose import prose_people, stated_action, stated_outcome
 from archive.ingest import parse_text
 
 REPORT = """# 东湖区政府第7次常务会议
@@ -402,3 +402,21 @@ def test_attendees_listed_after_their_count():
     for words in ("出席会议的有各乡镇负责人、县直各部门主要负责人。", "参加会议的有关单位包括县林业局、县水利局。",
                   "本次会议共有12名成员参会，由来自全国各地的贡献者组成。"):
         assert prose_people(words) == [], words
+
+
+def test_outcomes_written_as_sentences_of_many_shapes():
+    decided = ["会议研究了春季造林工作，同意县林业局提出的实施方案。", "经会议研究，同意成立工作专班。", "会议通过了2023年工作计划。",
+               "投票结果：赞成7票，反对0票，弃权1票，议案通过。", "达成共识：下个版本移除旧接口。", "会议确定了下一阶段的工作重点。",
+               "PMC同意该项目进入孵化阶段。", "TC投票通过了该提案。", "该提案获得通过。", "会议明确，由县住建局负责项目推进。",
+               "会议决定：免去张三的职务。", "该议题暂缓讨论。", "Approved: the new logo.", "Agreed to move the meeting to Thursday.",
+               "The TSC voted to accept the proposal.", "The meeting approved the budget."]
+    for text in decided:
+        assert stated_outcome(text) == DECISION, text
+    for text in ("会议要求，各单位要加强安全生产。", "会议通过视频形式召开。", "会议明确要求各单位加强管理。", "会议指出，同意的意见要落实。",
+                 "会议强调，要认真贯彻落实。", "I agreed with him."):
+        assert stated_outcome(text) is None, text
+
+
+def test_an_item_of_a_task_list_is_an_action():
+    assert stated_action("[ ] 李四 提交 PR") == ACTION and stated_action("- [x] 王五 修复文档") == ACTION
+    assert stated_action("[链接](https://example.org) 见附件") is None

@@ -242,10 +242,20 @@ def _handle(chunk: str) -> str | None:
 
 
 def _display_name(name: str) -> bool:
-    """Two to four Chinese characters after an @ that are no group, title or placeholder (`@所有人`)."""
+    """Two to four Chinese characters after an @ that are no group, title or placeholder (`@所有人`), and
+    no word the segmenter knows other than as a person's (`@运营`, `@开发者`: roles; `@老王`: a person)."""
     voc = vocabulary()
-    return bool(re.fullmatch(f"[{_CJK}]{{2,4}}", name)) and _key(name) not in voc.placeholders \
-        and name not in voc.title_set and not voc.not_people_re.search(name) and not _is_title_phrase(name)
+    if not re.fullmatch(f"[{_CJK}]{{2,4}}", name) or _key(name) in voc.placeholders or name in voc.title_set:
+        return False
+    if voc.not_people_re.search(name) or _is_title_phrase(name):
+        return False
+    return not known_word(name)
+
+
+def known_word(name: str) -> bool:
+    """Whether the segmenter knows `name` as a word, other than as a person's name (nr)."""
+    tags = rjieba.tag(name)
+    return rjieba.has_word(name) and not (len(tags) == 1 and tags[0][1].startswith("nr"))
 
 
 def _chunk_names(chunk: str) -> list[str]:

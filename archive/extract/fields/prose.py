@@ -13,7 +13,7 @@ import re
 import rjieba
 
 from .vocab import _CJK, _IS_CJK, ACTION, DECISION
-from .people import _is_title_phrase, split_people
+from .people import _is_title_phrase, known_word, split_people
 from .items import _ARTICLE
 
 _SENTENCES = re.compile(r"[^。；;！!？?\n]+")
@@ -48,9 +48,7 @@ _BODY_END = re.compile(r"[局区县市省港组部办委会站所队院厅处科
 
 def _person_word(name: str) -> bool:
     """A name the segmenter does not know, or tags as a person's (nr), that ends like no body."""
-    if _BODY_END.search(name) or _is_title_phrase(name):  # (`王局长`: an office, its holder unnamed)
-        return False
-    return not rjieba.has_word(name) or rjieba.tag(name) == [(name, "nr")]
+    return not (_BODY_END.search(name) or _is_title_phrase(name) or known_word(name))  # (`王局长`: an office)
 
 
 def _opening_presenters(sentence: str) -> list[str]:
@@ -94,7 +92,17 @@ _DECIDED = re.compile(r"原则上?同意|(?:审议|表决|讨论|协商|一致)�
                       f"|(?<!的)决定于{_WHEN}|确定下次会议|决策[一二三四五六七八九十\\d]+[:：]|^\\s*结论[:：]|人事任命|人事变动"
                       r"|通过了[《“\"]|不再担任|^\s*(?:[-*•+]\s*|[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]\s*)?(?:会议|会上)?(?:同意|赞同)(?!见)"
                       r"|(?:委员们?|成员们?|大家|与会[^，,]{0,4}|全体[^，,]{0,6})(?:一致|均|都)?(?:表示)?(?:同意|赞同)(?!见)"
-                      r"|一致(?:同意|赞同)(?!见)")
+                      r"|一致(?:同意|赞同)(?!见)"
+                      # `会议研究了…，同意…`, `经研究，同意…`: the consent closes what the meeting studied
+                      r"|^\s*(?:会议|会上)[^。；;]{0,60}[，,]\s*(?:并|会议)?(?:原则上?)?同意(?!见)"
+                      r"|^\s*经[^，,。]{0,12}(?:研究|讨论|审议|协商)[，,]\s*(?:会议)?(?:原则上?)?(?:同意|决定|通过)"
+                      r"|(?:会议|会上)(?:审议|讨论|表决)?通过了(?!解)|(?:获得?|予以|全票|投票|表决)通过|(?:议案|提案|动议)(?:获得?)?(?:一致)?通过|达成(?:了)?(?:共识|一致)"
+                      r"|(?:会议|会上)(?:研究)?(?:确定|明确|议定)(?!要求|指出|提出|强调)"
+                      r"|^\s*[A-Z][A-Za-z]{1,9}(?:委员会|成员们?)?(?:一致)?(?:同意|批准)(?!见)|(?:同意|决定|会议)任命"
+                      r"|免去[^。，,；;]{1,20}(?:职务|职)|(?:议题|提案|事项|方案|PR)[^。，,；;]{0,6}(?:搁置|取消|暂缓)"
+                      r"|(?i:^\s*(?:[-*•+]\s*)?(?:agreed|approved|resolved|decided)\b|\bvoted\s+to\b"
+                      r"|\b(?:was|were|is|are)\s+(?:approved|accepted|agreed)\b"
+                      r"|\b(?:meeting|committee|board|TSC|TC|PMC|group)\s+(?:approved|agreed|decided|resolved)\b)")
 # A consent a rule asks for (`未经…业主一致同意的`, `经全体合伙人一致同意`) is no consent given.
 _CONSENT_ASKED = re.compile(r"(?:未|非|经|须|如|若)[^，,。；;]{0,24}(?:同意|赞同)")
 _DIRECTIVE = re.compile(r"^\s*(?:会议|会上)?[^，,]{0,6}(?:要求|强调|指出|提出)")
@@ -200,12 +208,15 @@ _OWNER_MENTION = re.compile(f"(?:^|[\\s，,。；;])@\\s?(?:[{_CJK}]{{2,4}}|[A-Z
 _FOLLOW_UP = re.compile(r"(?:下次|下一次|下周|下个?月|会后|近期|本周内?|月底前|[一二三四五六七八九十\d]+月\d{0,2}日?前)[^，,。；;]{0,12}"
                         r"(?:给出|评审|讨论|提交|完成|跟进|输出|确认|反馈|同步|准备|整理|汇报|上会|review|提供)")
 
+_TASK = re.compile(r"\s*(?:[-*+]\s+)?\[[ xX]\]\s*\S")  # `- [ ] 李四 提交 PR`: an item of a task list
+
 
 def stated_action(text: str) -> str | None:
     """ACTION if `text` leaves work to an owner it mentions last or to a time to come, else None."""
     if _RULE.search(text) or _DIRECTIVE.match(text):
         return None
-    return ACTION if _OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) else None
+    found = _OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) or _TASK.match(text)
+    return ACTION if found else None
 
 
 def stated_outcome(text: str) -> str | None:
