@@ -205,3 +205,18 @@ def test_a_day_alone_without_a_page_month_or_a_meeting_dates_nothing(opening):
 @pytest.mark.parametrize("header", ["时间：2022. 12. 11", "会议时间：2022. 12. 11 19:00"])
 def test_a_date_with_spaces_after_its_dots(header):
     assert meeting_date(f"# 社区例会纪要\n\n{header}{BODY}") == (2022, 12, 11)
+
+
+@pytest.mark.parametrize("source, title", [
+    ("x.md", "【会议纪要】2022年第12期（12.11）"),
+    ("2022/w.md", "Weekly 12.11"),
+    ("2022/w.md", "周会 12/11"),
+    ("x.md", "20221211会议纪要"),
+])
+def test_a_title_that_ends_or_opens_with_its_day(source, title):
+    assert meeting_date(f"# {title}{BODY}", source) == (2022, 12, 11)
+
+
+@pytest.mark.parametrize("title", ["编号20221211", "周会（第3.1版）"])
+def test_numbers_in_titles_that_are_no_day(title):
+    assert meeting_date(f"# {title}{BODY}") is None

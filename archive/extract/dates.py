@@ -418,17 +418,31 @@ def heading_date(text: str, day_first: bool | None = None) -> PartialDate | None
     return None
 
 
-# A meeting's title that ends with its month and day (`社区周会 4.8`, `例会（4.8）`): not a version there.
-_TITLE_MONTH_DAY = re.compile(r"(?:会|纪要|记录|meeting|minutes)[^\d]{0,12}?[\s（(]"
-                              r"(1[0-2]|0?[1-9])\.(3[01]|[12]\d|0?[1-9])[)）]?\s*$", re.IGNORECASE)
+# A meeting's title that ends with its month and day (`社区周会 4.8`, `例会（4.8）`, `周会 12/11`, `【会议纪要】2022年
+# 第12期（12.11）`): not a version there.
+_MEETING_WORD = r"(?:会|纪要|记录|周报|meeting|minutes|weekly|sync)"
+_MD = r"(1[0-2]|0?[1-9])[./](3[01]|[12]\d|0?[1-9])"
+_TITLE_MONTH_DAY = re.compile(rf"{_MEETING_WORD}[^\d]{{0,12}}?[\s（(]{_MD}[)）]?\s*$"
+                              rf"|{_MEETING_WORD}.{{0,20}}[（(]{_MD}[)）]\s*$", re.IGNORECASE)
+# `20221211会议纪要`: eight digits glued to the words of a title are its date (elsewhere, 编号20240419, they are not).
+_GLUED_DAY = re.compile(rf"^\s*((?:19|20)\d\d)([01]\d)([0-3]\d)(?=\s*{_MEETING_WORD}|\s*例会|\s*双周)", re.IGNORECASE)
 
 
 def title_month_day(text: str) -> PartialDate | None:
-    """The month and day a meeting's title ends with, written `M.D` (see _TITLE_MONTH_DAY), or None."""
+    """The month and day a meeting's title ends with, written `M.D` or `M/D` (see _TITLE_MONTH_DAY), or
+    the full date it opens with glued to its words (`20221211会议纪要`); else None."""
+    glued = _GLUED_DAY.match(text)
+    if glued:
+        d = _valid(int(glued.group(1)), int(glued.group(2)), int(glued.group(3)), glued.group(0).strip())
+        return d and d.from_source("title")
     m = _TITLE_MONTH_DAY.search(text)
-    if not m or int(m.group(2)) > _days_in(int(m.group(1)), None):
+    if not m:
         return None
-    return PartialDate(None, int(m.group(1)), int(m.group(2)), f"{m.group(1)}.{m.group(2)}", source="title")
+    first = 1 if m.group(1) else 3
+    month, day = int(m.group(first)), int(m.group(first + 1))
+    if day > _days_in(month, None):
+        return None
+    return PartialDate(None, month, day, text[m.start(first):m.end(first + 1)], source="title")
 
 
 _WEEKDAYS = re.compile(r"(?:星期|礼拜|(?<![上下本])周)([一二三四五六日天])|\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\b")
