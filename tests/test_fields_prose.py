@@ -420,3 +420,8 @@ def test_outcomes_written_as_sentences_of_many_shapes():
 def test_an_item_of_a_task_list_is_an_action():
     assert stated_action("[ ] 李四 提交 PR") == ACTION and stated_action("- [x] 王五 修复文档") == ACTION
     assert stated_action("[链接](https://example.org) 见附件") is None
+
+
+def test_outcomes_not_reached_or_reached_elsewhere():
+    for text in ("对调解后仍未达成一致的问题，由计量局主持仲裁。", "确保省人大一次会议确定的发展目标的实现。", "双方没有达成共识。"):
+        assert stated_outcome(text) is None, text
