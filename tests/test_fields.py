@@ -553,3 +553,17 @@ def test_a_name_with_its_reading_whatever_the_surname():
 def test_short_people_labels(text, people):
     doc = annotate(parse_text(f"# 周会\n\n参会方式：腾讯会议\n\n{text}\n\n讨论了发布计划。\n", "x.md"))
     assert doc.records[0].fields.persons() == people
+
+
+@pytest.mark.parametrize("lines, people", [
+    ("参会人员：\n张三\n李四\n王五", ["张三", "李四", "王五"]),  # one a line, no blank lines: one paragraph
+    ("参会人员\n张三\n李四", ["张三", "李四"]),
+    ("参会人员：张三、李四\n王五、赵六", ["张三", "李四", "王五", "赵六"]),
+    ("## 参会人员\n\n张三\n李四\n王五", ["张三", "李四", "王五"]),
+    ("主持人：张三\n记录人：李四", ["张三", "李四"]),
+    ("5. 某项目申请    汇报人：\n索小聪<suo@example.cn>\n- 安全相关的工作", ["索小聪"]),
+])
+def test_people_written_one_a_line_do_not_run_together(lines, people):
+    doc = parse_text(f"# 周会\n\n{lines}\n\n讨论了发布计划。\n", "x.md")
+    assert any(p.breaks for p in doc.records[0].paragraphs)  # (one paragraph that knows where its lines start)
+    assert document_fields(doc)[1].persons() == people

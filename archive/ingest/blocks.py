@@ -113,8 +113,10 @@ def _cut(text: str, offsets: list[int], lines: list[int], last_line: int, kind: 
     offsets[i] is where source line lines[i] starts in `text`; the block ends on last_line.
     """
     if len(text) <= MAX_BLOCK_CHARS or len(text.strip()) <= MAX_BLOCK_CHARS:
+        shift = len(text) - len(text.lstrip())
         text = text.strip()
-        return [Block(kind, text, lines[0], last_line, **extra)] if text else []
+        breaks = tuple(o - shift for o in offsets[1:] if 0 < o - shift < len(text))
+        return [Block(kind, text, lines[0], last_line, breaks=breaks, **extra)] if text else []
     parts, pos = [], 0
     while pos < len(text):
         end = len(text)

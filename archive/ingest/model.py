@@ -13,6 +13,7 @@ class Block:
     line_end: int
     level: int = 0  # heading level; 0 for other blocks
     bold: bool = False  # the whole paragraph is one bold span: a heading in disguise
+    breaks: tuple[int, ...] = ()  # where in text each source line after the first starts (soft line breaks)
 
 
 @dataclass
@@ -28,6 +29,9 @@ class Paragraph:
     topics: list = field(default_factory=list)
     date: object = None
     role: str | None = None  # "decision" or "action" (an open item), under such a heading or label
+    # Where in text each source line after the first starts: a list or header lines written one a line
+    # without blank lines read as one paragraph, but extract reads its lines (not stored in the index).
+    breaks: tuple[int, ...] = ()
 
 
 @dataclass

@@ -76,7 +76,9 @@ def repair(blocks: list[Block]) -> list[Block]:
         if out and is_broken(out[-1], block):
             prev = out[-1]
             space = " " if _LATIN.match(prev.text[-1]) and _LATIN.match(block.text[0]) else ""  # (words, not 字)
-            out[-1] = Block(prev.kind, prev.text + space + block.text, prev.line_start, block.line_end)
+            shift = len(prev.text) + len(space)
+            out[-1] = Block(prev.kind, prev.text + space + block.text, prev.line_start, block.line_end,
+                            breaks=prev.breaks + tuple(b + shift for b in block.breaks))
         else:
             out.append(block)
     return out
@@ -128,7 +130,7 @@ def _paragraphs(blocks: list[Block], title: Block | None = None) -> list[Paragra
         if heading:
             section = block.text
         paras.append(Paragraph(len(paras) + 1, block.text, section, block.line_start,
-                               block.line_end, is_heading=heading))
+                               block.line_end, is_heading=heading, breaks=block.breaks))
     return paras
 
 

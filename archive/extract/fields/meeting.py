@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, PEOPLE, SINGLE, TEXT, _ACCUMULATE,
                     _BLOCK_KINDS, _HEADER_KINDS, _ITEM_PARTS)
 from .people import split_people
 from .places import place_of, title_place
-from .labels import _Hit, _bare_people, _scan, _starts_with_label, heading_label
+from .labels import _Hit, _Label, _bare_people, _scan, _starts_with_label, heading_label
 from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES, agenda_presenter,
                     _is_placeholder_text, _ordinal, _table_rows)
 from .collector import _Block, _Collector, _accept
@@ -61,7 +62,7 @@ class _Reader:
             self.seen_field = self.seen_field or hit.kind in _HEADER_KINDS
 
     def read(self, p) -> None:
-        self._fields(p)
+        self._fields(_lines(p, self.block is not None and self.block.kind == PEOPLE))
         if not p.is_heading:
             self._prose(p)
 
@@ -213,6 +214,31 @@ class _Reader:
         if self.block is not None and self.block.origin != "heading":
             self.block = None  # another label, not one of ours: `视频回放地址：`
         return False
+
+
+LIST_LINE = 30  # a paragraph's source lines this short may be a list of names, not a wrapped sentence
+
+
+def _lines(p, in_people: bool):
+    """Paragraph p, with its source lines joined by 、 where they list people one a line (read as one
+    paragraph, they would run together: 张三李四): below a people label that opens the first line
+    (`参会人员：` or `参会人员` alone, then `张三` `李四`), or in an open block of people (`## 参会人员`)."""
+    if not p.breaks or p.is_heading:
+        return p
+    bounds = [0, *p.breaks, len(p.text)]
+    first, *rest = [t for t in (p.text[a:b].strip() for a, b in zip(bounds, bounds[1:])) if t]
+    if not rest or any(len(t) > LIST_LINE or _scan(t) for t in rest):
+        return p
+    hits = _scan(first)
+    if len(hits) == 1 and _starts_with_label(first, hits) and hits[0].kind == PEOPLE:
+        head = first if not hits[0].value.strip() else first + "、"  # `参会人员：张三、李四` `王五、赵六`
+    elif not hits and (heading_label(first) or _Label("", "")).kind == PEOPLE:
+        head = first + "："
+    elif in_people and len(first) <= LIST_LINE and not hits:
+        head = first + "、"
+    else:
+        return p
+    return replace(p, text=head + "、".join(rest), breaks=())
 
 
 def _inline(col: _Collector, p, hits: list[_Hit], header: bool, starts: bool, meta: bool,
