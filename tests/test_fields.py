@@ -567,3 +567,9 @@ def test_people_written_one_a_line_do_not_run_together(lines, people):
     doc = parse_text(f"# 周会\n\n{lines}\n\n讨论了发布计划。\n", "x.md")
     assert any(p.breaks for p in doc.records[0].paragraphs)  # (one paragraph that knows where its lines start)
     assert document_fields(doc)[1].persons() == people
+
+
+def test_a_nickname_table_gives_the_real_names_where_it_has_them():
+    doc = parse_text("# 周会\n\n## 参会人员\n\n| 昵称 | 真实姓名 |\n|---|---|\n| 阿飞 | 王飞 |\n| 小鱼 | 于小雨 |\n"
+                     "| 阿强 |  |\n\n## 议题\n\n讨论了发布计划。\n", "x.md")
+    assert document_fields(doc)[1].persons() == ["王飞", "于小雨", "阿强"]

@@ -42,14 +42,19 @@ def _key_value_rows(col: _Collector, rows: list[list[str]], n: int, header: bool
 def _attendance(col: _Collector, head: list[str], data: list[list[str]], n: int, header: bool,
                 block: _Block | None) -> None:
     """An attendance table (`姓名 | 账号`) in the header or under a people heading."""
+    voc = vocabulary()
     people_block = block is not None and block.kind == PEOPLE
-    name_columns = [k for k, c in enumerate(head) if _key(_MARKUP.sub("", c)) in vocabulary().name_columns]
+    keys = [_key(_MARKUP.sub("", c)) for c in head]
+    name_columns = [k for k, key in enumerate(keys) if key in voc.name_columns]
     if not (name_columns and (header or people_block)):
         return
+    real = [k for k in name_columns if keys[k] not in voc.nickname_columns]
     role = block.name if people_block and block.name in PEOPLE_ROLES else "attendees"
     source = ("block", block.source) if block else ("table", n)
     for row in data:
-        for k in name_columns:
+        # `昵称 | 真实姓名`: a row's real name where it gives one, else its nickname
+        given = [k for k in real if k < len(row) and split_people(row[k])]
+        for k in given or name_columns:
             if k < len(row):
                 col.people(role, head[k], row[k], n, source)
 

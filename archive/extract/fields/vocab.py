@@ -72,6 +72,7 @@ class _Vocabulary:
         self.not_people = names["not_people_words"]
         self.placeholders = {_key(p) for p in names["placeholders"]}
         self.name_columns = {_key(c) for c in names["name_columns"]}
+        self.nickname_columns = {_key(c) for c in names["nickname_columns"]}
         place = data["place"]
         self.online = sorted((w.casefold() for w in place["online"]), key=len, reverse=True)
         self.physical = [w.casefold() for w in place["physical"]]
