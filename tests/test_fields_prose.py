@@ -409,11 +409,12 @@ def test_outcomes_written_as_sentences_of_many_shapes():
                "投票结果：赞成7票，反对0票，弃权1票，议案通过。", "达成共识：下个版本移除旧接口。", "会议确定了下一阶段的工作重点。",
                "PMC同意该项目进入孵化阶段。", "TC投票通过了该提案。", "该提案获得通过。", "会议明确，由县住建局负责项目推进。",
                "会议决定：免去张三的职务。", "该议题暂缓讨论。", "Approved: the new logo.", "Agreed to move the meeting to Thursday.",
-               "The TSC voted to accept the proposal.", "The meeting approved the budget."]
+               "The TSC voted to accept the proposal.", "The meeting approved the budget.", "该方案经讨论通过。",
+               "经全体委员表决，一致通过。"]
     for text in decided:
         assert stated_outcome(text) == DECISION, text
     for text in ("会议要求，各单位要加强安全生产。", "会议通过视频形式召开。", "会议明确要求各单位加强管理。", "会议指出，同意的意见要落实。",
-                 "会议强调，要认真贯彻落实。", "I agreed with him."):
+                 "会议强调，要认真贯彻落实。", "I agreed with him.", "本办法经市政府常务会议审议通过，自公布之日起施行。"):
         assert stated_outcome(text) is None, text
 
 
