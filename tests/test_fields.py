@@ -573,3 +573,8 @@ def test_a_nickname_table_gives_the_real_names_where_it_has_them():
     doc = parse_text("# 周会\n\n## 参会人员\n\n| 昵称 | 真实姓名 |\n|---|---|\n| 阿飞 | 王飞 |\n| 小鱼 | 于小雨 |\n"
                      "| 阿强 |  |\n\n## 议题\n\n讨论了发布计划。\n", "x.md")
     assert document_fields(doc)[1].persons() == ["王飞", "于小雨", "阿强"]
+
+
+def test_an_at_mention_of_words_is_a_display_name():
+    assert split_people("@YangRui @felix99 @li_ming @Zhang San") == ["YangRui", "felix99", "li_ming", "Zhang San"]
+    assert split_people("@The Team") == []

@@ -241,6 +241,9 @@ def _handle(chunk: str) -> str | None:
     return None
 
 
+_SPOKEN_NAME = re.compile(r"[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}")
+
+
 def _display_name(name: str) -> bool:
     """Two to four Chinese characters after an @ that are no group, title or placeholder (`@所有人`), and
     no word the segmenter knows other than as a person's (`@运营`, `@开发者`: roles; `@老王`: a person)."""
@@ -270,6 +273,11 @@ def _chunk_names(chunk: str) -> list[str]:
         outside = outside[1:]
         if _display_name(outside):
             return [outside]
+    elif outside.startswith("@"):  # `@Zhang San` a display name of words; `@alice 负责` an account
+        spoken = _SPOKEN_NAME.fullmatch(outside[1:])
+        if spoken and _valid_latin(spoken.group()):
+            return [spoken.group()]
+        outside = outside.split()[0]
     names = _names_in(outside) or [h for h in [_handle(outside)] if h]
     if names and not all(n.isascii() for n in names):
         return names
