@@ -67,3 +67,10 @@ def test_the_shipped_thesaurus_loads_and_is_symmetric():
     t = default_thesaurus()
     assert "环境保护" in t.synonyms("环保") and "环保" in t.synonyms("环境保护")
     assert t.synonyms("ｗｔｏ") == t.synonyms("WTO")  # looked up normalized
+
+
+def test_the_shipped_thesaurus_knows_community_and_office_abbreviations():
+    from archive.search.thesaurus import default_thesaurus
+    t = default_thesaurus()
+    assert "合并请求" in t.synonyms("PR") and "持续集成" in t.synonyms("CI") and "村民委员会" in t.synonyms("村委会")
+    assert t.synonyms("仓库") == ()  # (a warehouse too: no code repository for it)
