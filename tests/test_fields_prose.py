@@ -424,5 +424,6 @@ def test_an_item_of_a_task_list_is_an_action():
 
 
 def test_outcomes_not_reached_or_reached_elsewhere():
-    for text in ("对调解后仍未达成一致的问题，由计量局主持仲裁。", "确保省人大一次会议确定的发展目标的实现。", "双方没有达成共识。"):
+    for text in ("对调解后仍未达成一致的问题，由计量局主持仲裁。", "确保省人大一次会议确定的发展目标的实现。", "双方没有达成共识。",
+                 "会议听取了上次会议议定事项落实情况的汇报。"):
         assert stated_outcome(text) is None, text
