@@ -27,6 +27,7 @@ from itertools import filterfalse
 import numpy as np
 
 from ..arrays.codec import decode_field, decode_term, encode_field
+from ..arrays.pairs import count_pairs
 from ..arrays.units import unit_occurrences, unit_term
 from .schema import CHARS, FACET, SECTION, TEXT, TITLE
 
@@ -85,10 +86,9 @@ class Postings:
         """Count the occurrences held into postings (sorted by term, then paragraph)."""
         if self.n == self._first:
             return
-        first, shift = self._first, (self.n - self._first).bit_length()
-        paragraphs = np.arange(first, self.n, dtype=np.int64)
+        paragraphs = np.arange(self._first, self.n, dtype=np.int64)
         if any(self._units):
-            self._counted(CHARS, *unit_occurrences(self._units, paragraphs), first, shift)
+            self._counted(CHARS, *unit_occurrences(self._units, paragraphs))
         for field in WORD_FIELDS:
             found = self._tokens[field]
             if not found:
@@ -98,17 +98,14 @@ class Postings:
             vocab.update(zip(new, range(len(vocab), len(vocab) + len(new))))
             ids = np.fromiter(map(vocab.__getitem__, found), dtype=np.int64, count=len(found))
             docs = np.repeat(paragraphs, np.frombuffer(self._ns[field], dtype=np.int32))
-            self._counted(field, ids, docs, first, shift)
+            self._counted(field, ids, docs)
         self._clear()
 
-    def _counted(self, field: int, keys: np.ndarray, docs: np.ndarray, first: int, shift: int) -> None:
-        """Count occurrences (keys below 2**43, paragraphs in [first, first + 2**shift)) as postings."""
-        combined = np.sort(keys << shift | (docs - first))
-        starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
-        tfs = np.diff(np.r_[starts, len(combined)]).astype(np.int32)
-        combined = combined[starts]
-        self.counted[field].append((combined >> shift, (combined & ((1 << shift) - 1)) + first, tfs))
-        self.held += len(starts)
+    def _counted(self, field: int, keys: np.ndarray, docs: np.ndarray) -> None:
+        """Count occurrences as postings."""
+        keys, docs, tfs = count_pairs(keys, docs)
+        self.counted[field].append((keys, docs, tfs.astype(np.int32)))
+        self.held += len(keys)
 
     @property
     def size(self) -> int:
