@@ -578,3 +578,10 @@ def test_a_nickname_table_gives_the_real_names_where_it_has_them():
 def test_an_at_mention_of_words_is_a_display_name():
     assert split_people("@YangRui @felix99 @li_ming @Zhang San") == ["YangRui", "felix99", "li_ming", "Zhang San"]
     assert split_people("@The Team") == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("县政府党组成员刘洋", "刘洋"), ("四级调研员马丽", "马丽"), ("区政府二级巡视员韩梅", "韩梅"), ("县人民检察院检察长郑直", "郑直"),
+])
+def test_offices_of_county_government_before_a_name(text, name):
+    assert split_people(text) == [name]
