@@ -427,3 +427,7 @@ def test_outcomes_not_reached_or_reached_elsewhere():
     for text in ("对调解后仍未达成一致的问题，由计量局主持仲裁。", "确保省人大一次会议确定的发展目标的实现。", "双方没有达成共识。",
                  "会议听取了上次会议议定事项落实情况的汇报。"):
         assert stated_outcome(text) is None, text
+
+
+def test_a_host_with_offices_before_and_a_courtesy_after():
+    assert prose_people("会议由区委副书记、区长王大明同志主持。") == [("host", ["王大明"])]

@@ -115,8 +115,11 @@ def _strip_titles(token: str) -> str:
     if _valid_cjk(token):
         return token
     for suffix in _SUFFIX_TITLES:
-        if token.endswith(suffix) and _valid_cjk(token[:-len(suffix)]):
-            return token[:-len(suffix)]
+        if token.endswith(suffix) and len(token) > len(suffix):
+            if _valid_cjk(token[:-len(suffix)]):
+                return token[:-len(suffix)]
+            token = token[:-len(suffix)]  # `区长王大明同志`: the office before the name goes next
+            break
     found = list(voc.title_re.finditer(token))
     if found:
         last = found[-1]
