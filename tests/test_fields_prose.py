@@ -410,7 +410,8 @@ def test_outcomes_written_as_sentences_of_many_shapes():
                "PMC同意该项目进入孵化阶段。", "TC投票通过了该提案。", "该提案获得通过。", "会议明确，由县住建局负责项目推进。",
                "会议决定：免去张三的职务。", "该议题暂缓讨论。", "Approved: the new logo.", "Agreed to move the meeting to Thursday.",
                "The TSC voted to accept the proposal.", "The meeting approved the budget.", "该方案经讨论通过。",
-               "经全体委员表决，一致通过。"]
+               "经全体委员表决，一致通过。", "会议审议并原则通过县城乡供水一体化实施方案。", "会议研究同意了县财政局关于追加预算的请示。",
+               "会议同意县教育局提出的意见。"]
     for text in decided:
         assert stated_outcome(text) == DECISION, text
     for text in ("会议要求，各单位要加强安全生产。", "会议通过视频形式召开。", "会议明确要求各单位加强管理。", "会议指出，同意的意见要落实。",

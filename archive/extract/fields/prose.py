@@ -87,7 +87,7 @@ _DASHED = re.compile(f"(?<![-—])-{{2,3}}\\s*([{_CJK}]{{2,4}}(?:\\s*[/、&]\\s*
 # `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
 # Sentences whose predicate is an outcome; directives are not, unless a label says so.
-_DECIDED = re.compile(r"原则上?同意|(?:审议|表决|讨论|协商|一致)通过(?:了|《|“)|听取并通过|审定了|研究决定了"
+_DECIDED = re.compile(r"原则上?(?:同意|通过)|研究同意|(?:审议|表决|讨论|协商|一致)通过(?:了|《|“)|听取并通过|审定了|研究决定了"
                       r"|会议(?:研究)?决定(?![的】：:])|(?<!的)决定[^，,。于]{0,6}(?:暂时|采用|由|将)"
                       f"|(?<!的)决定于{_WHEN}|确定下次会议|决策[一二三四五六七八九十\\d]+[:：]|^\\s*结论[:：]|人事任命|人事变动"
                       r"|通过了[《“\"]|不再担任|^\s*(?:[-*•+]\s*|[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]\s*)?(?:会议|会上)?(?:同意|赞同)(?!见)"
@@ -106,7 +106,7 @@ _DECIDED = re.compile(r"原则上?同意|(?:审议|表决|讨论|协商|一致)�
                       r"|\b(?:meeting|committee|board|TSC|TC|PMC|group)\s+(?:approved|agreed|decided|resolved)\b)")
 # A consent a rule asks for (`未经…业主一致同意的`, `经全体合伙人一致同意`) is no consent given.
 _CONSENT_ASKED = re.compile(r"(?:未|非|经|须|如|若)[^，,。；;]{0,24}(?:同意|赞同)")
-_DIRECTIVE = re.compile(r"^\s*(?:会议|会上)?[^，,]{0,6}(?:要求|强调|指出|提出)")
+_DIRECTIVE = re.compile(r"^\s*(?:会议|会上)?[^，,]{0,6}(?:要求|强调|指出|提出)(?!的)")  # (`…提出的意见`: whose, not a directive)
 _RULE = re.compile(r"应当|必须|须|需要?由|应由|可以")  # a rule says what is to be decided, not what was
 # Who decides, not what was decided: `由主任会议决定列入议程`, `提请常务委员会会议决定`, and a case a rule
 # names (`主任会议决定列入议程的，…`).
