@@ -220,3 +220,9 @@ def test_a_title_that_ends_or_opens_with_its_day(source, title):
 @pytest.mark.parametrize("title", ["编号20221211", "周会（第3.1版）"])
 def test_numbers_in_titles_that_are_no_day(title):
     assert meeting_date(f"# {title}{BODY}") is None
+
+
+def test_a_month_folder_without_a_year_dates_no_day_of_a_file_name():
+    from archive.extract.dates import path_date
+    d = path_date("12月/1-1")  # (found by the property test: it raised a TypeError)
+    assert (d.year, d.month, d.day) == (None, 12, None)

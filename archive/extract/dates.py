@@ -602,8 +602,8 @@ def path_date(source: str, day_first: bool | None = None) -> PartialDate | None:
         own = next((d for d in read if d and d.month == folder.month), own)
     if own and own.month and own.year is None and folder and folder.year:
         return own.with_year(folder.year)
-    if (own is None or own.month is None) and (own or folder):
-        year = (own or folder).year
+    year = (own or folder).year if own or folder else None  # (`12月/1-1`: a month folder gives no year)
+    if (own is None or own.month is None) and year is not None:
         md = _NAME_MONTH_DAY.search(stem)
         dm = None if md else _NAME_DAY_MONTH.search(stem)
         day = md and _valid(year, int(md.group(1)), int(md.group(2)), md.group())
