@@ -363,7 +363,7 @@ DATEISH = st.lists(st.sampled_from(
 @given(DATEISH, st.sampled_from([None, True, False]))
 def test_header_and_path_dates_are_valid(text, order):
     for d in [heading_date(text, order), labelled_date(text, order), line_date(text, order),
-              path_date(text.replace("\n", "/"), order)]:
+              path_date(text.replace("\n", "/"), order), dates.title_month_day(text)]:
         if d:
             assert d.year is None or dates.YEAR_MIN <= d.year <= dates.YEAR_MAX
             assert d.month is None or 1 <= d.month <= 12
