@@ -147,9 +147,9 @@ def _reported_date(paragraphs, day_first: bool | None, title: str = "", publishe
     pieces = [re.split(r"[\n|]", lead.sub("\n", t) if lead else t) for t in opening]
     lines = [line for piece in pieces for line in piece if not _CHROME.search(line.strip())]
     lines = [rest for line in lines for rest in (line, *_after_byline(line))]
-    day = _first(dates.day_event(t) for t in lines)
     return (_first(dates.event_date(t, day_first) for t in lines)
-            or (day and (page := published()) and dates.in_month_of(day, page))
+            or ((day := _first(dates.day_event(t) for t in lines)) and (page := published())
+                and dates.in_month_of(day, page))
             or _first(dates.line_date(t, day_first) for t in opening))
 
 

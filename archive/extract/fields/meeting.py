@@ -8,7 +8,7 @@ from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, 
                     _BLOCK_KINDS, _HEADER_KINDS, _ITEM_PARTS)
 from .people import split_people
 from .places import place_of, title_place
-from .labels import _Hit, _Label, _bare_people, _scan, _starts_with_label, heading_label
+from .labels import _Hit, _bare_people, _scan, _starts_with_label, heading_label
 from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_LATIN, _TRAILING_NAMES, agenda_presenter,
                     _is_placeholder_text, _ordinal, _table_rows)
 from .collector import _Block, _Collector, _accept
@@ -230,9 +230,10 @@ def _lines(p, in_people: bool):
     if not rest or any(len(t) > LIST_LINE or _scan(t) for t in rest):
         return p
     hits = _scan(first)
+    alone = heading_label(first) if not hits else None  # `参会人员` on its own line, without a colon
     if len(hits) == 1 and _starts_with_label(first, hits) and hits[0].kind == PEOPLE:
         head = first if not hits[0].value.strip() else first + "、"  # `参会人员：张三、李四` `王五、赵六`
-    elif not hits and (heading_label(first) or _Label("", "")).kind == PEOPLE:
+    elif alone is not None and alone.kind == PEOPLE:
         head = first + "："
     elif in_people and len(first) <= LIST_LINE and not hits:
         head = first + "、"
