@@ -226,3 +226,12 @@ def test_a_month_folder_without_a_year_dates_no_day_of_a_file_name():
     from archive.extract.dates import path_date
     d = path_date("12月/1-1")  # (found by the property test: it raised a TypeError)
     assert (d.year, d.month, d.day) == (None, 12, None)
+
+
+@pytest.mark.parametrize("header, want", [
+    ("Date: 12/11/2022 (Sunday)", (2022, 12, 11)),  # 11 December 2022 was a Sunday, 12 November a Saturday
+    ("日期：05-01-2021 星期六", (2021, 5, 1)),
+    ("Date: 12/11/2022 (Mon)", None),  # neither reading: only the year is sure
+])
+def test_a_weekday_settles_an_ambiguous_date(header, want):
+    assert meeting_date(f"# 社区例会纪要\n\n{header}{BODY}") == want

@@ -18,6 +18,7 @@ other separators.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
 
@@ -204,12 +205,23 @@ def _from_numeric(m: re.Match, original: str, day_first: bool | None) -> Partial
         return _valid(int(m.group("y")), int(m.group("m")), int(m.group("d")), text)
     if m.group("y3"):
         return _valid(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")), text)
-    return _day_month(int(m.group("a")), int(m.group("b")), int(m.group("y2")), text, day_first)
+    named = weekday(original[m.end():m.end() + _WEEKDAY_AFTER])  # `12/11/2022 (Sunday)`, `05-01-2021 周三`
+    return _day_month(int(m.group("a")), int(m.group("b")), int(m.group("y2")), text, day_first, named)
 
 
-def _day_month(a: int, b: int, year: int, text: str, day_first: bool | None) -> PartialDate | None:
-    """a-b-year, day first when a cannot be a month or the text writes day first."""
+_WEEKDAY_AFTER = 16  # how far after an ambiguous date the weekday that settles it may stand
+
+
+def _day_month(a: int, b: int, year: int, text: str, day_first: bool | None,
+               named: int | None = None) -> PartialDate | None:
+    """a-b-year, day first when a cannot be a month, the text writes day first, or the weekday `named`
+    after it (Monday 0) is the day of one reading only."""
     if 1 <= a <= 12 and 1 <= b <= 12 and a != b:
+        if day_first is None and named is not None:
+            fits = [d for d in (_valid(year, b, a, text), _valid(year, a, b, text))
+                    if d and datetime.date(d.year, d.month, d.day).weekday() == named]
+            if len(fits) == 1:
+                return fits[0]
         if day_first is None:  # 05-01-2021: 5 January or 1 May; only the year is sure
             return PartialDate(year, None, None, text) if YEAR_MIN <= year <= YEAR_MAX else None
         first_is_day = day_first
