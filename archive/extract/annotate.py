@@ -288,12 +288,13 @@ def _published(doc: Document, day_first: bool | None):
     return dates.published_date(doc.lines, day_first) or dates.dateline_date(doc.lines, day_first)
 
 
-def _published_year(doc: Document, date, day_first: bool | None) -> int | None:
-    """The year of a meeting its page reports by month and day, from the page's publication date."""
+def _published_year(date, published) -> int | None:
+    """The year of a meeting its page reports by month and day, from the page's publication date
+    (`published()`)."""
     if date is None or date.month is None:
         return None
-    published = _published(doc, day_first)
-    return published and dates.year_before(date, published)
+    page = published()
+    return page and dates.year_before(date, page)
 
 
 def annotate(doc: Document) -> Document:
@@ -303,8 +304,9 @@ def annotate(doc: Document) -> Document:
     day_first = dates.day_first("\n".join([Path(doc.source).name, *doc.lines]))  # (`28-10-2020 纪要.md` too)
     named = dates.path_date(doc.source, day_first)
     header = document_fields(doc)
+    published = cache(lambda: _published(doc, day_first))  # (read once, and only if a meeting needs it)
     for meeting in doc.meetings:
-        date, own_year = _meeting_when(doc, meeting, year, named, day_first)
+        date, own_year = _meeting_when(doc, meeting, year, named, day_first, published)
         _annotate_meeting(meeting, header[meeting.index], date, own_year, day_first)
     overrides = _front_overrides(front, fdate)
     for meeting in doc.meetings:
@@ -321,13 +323,13 @@ _MINUTES_TITLE = re.compile(r"纪要|记录|minutes", re.IGNORECASE)
 _RULES_OF_MEETINGS = re.compile(r"(?:会|议事|工作)[^，。；]{0,16}(?:规则|制度|准则|规程|细则)\s*(?:[（(][^（）()]*[)）]\s*)?$")
 
 
-def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_first: bool | None):
-    """(date, year): the meeting's date and the year that completes a date written without one."""
+def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_first: bool | None, published):
+    """(date, year): the meeting's date and the year that completes a date written without one;
+    `published()` is the date its page was published on."""
     stem = Path(doc.source).stem  # the title of a file without headings: its date is the file name's
     if _RULES_OF_MEETINGS.search(meeting.title or doc.title or ""):
         labelled = _labelled(meeting.paragraphs, day_first)
         return labelled, year or (labelled and labelled.year)
-    published = cache(lambda: _published(doc, day_first))  # (read only for a day written alone)
     date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first, published)
     date = date or dates.title_month_day(meeting.title or "")
     if named and named.month is None and day_first is None:  # `05-01-2021.md`: its weekday may settle it
@@ -343,7 +345,7 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
             dates.leading_year(Path(doc.source).name, "filename") if len(doc.records) == 1 else None)
     opening_year = _first(dates.named_year(t) for t in _opening(meeting.paragraphs))
     own_year = (year or dates.title_year(meeting.title) or (date and date.year) or opening_year
-                or (named and named.year) or _published_year(doc, date, day_first))
+                or (named and named.year) or _published_year(date, published))
     return date, own_year
 
 

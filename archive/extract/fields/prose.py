@@ -32,14 +32,14 @@ _ETC_TAIL = re.compile(r"等[^、，,]{0,10}$")  # `甲、乙等常委会领导`
 _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")  # `请于3月1日（周一）前注册参会`: an aside, not a name
 _AND = re.compile(r"以及|及")
 # `@某某 分享了…`, `- @handle 介绍了…`: who presented, by the account the online document mentions.
-_MENTIONED = f"@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})"
+_NAMED = f"[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}}"  # a Chinese name or an account, as minutes write them
+_MENTIONED = f"@\\s?(?:{_NAMED})"
 _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
                         r"(?:分享|介绍|汇报|讲解|演示|展示)")
 
 # `李华、dev-zhao 分别做了自我介绍`, `陈晨分享了…`: a sentence that opens with who presented (a linked name
 # reads so once its link is gone). Only names the segmenter tags as a person's or does not know, and
 # no body (`林业局汇报了…`, `项目组介绍…`).
-_NAMED = f"[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}}"
 _OPENS_WITH_PRESENTER = re.compile(f"^\\s*(?:[-*•+]\\s*)?由?((?:{_NAMED})(?:\\s*[、和与及]\\s*(?:{_NAMED}))*)\\s*"
                                    r"(?:老师|同学|同志|先生|女士)?(?:分别|先后|依次)?(?:为大家|向大家|给大家)?(?:做了|作了|进行了)?"
                                    r"(?:自我介绍|分享|介绍了|汇报了|讲解|演示|展示了)")
@@ -74,7 +74,7 @@ def _listed_attendees(sentence: str) -> list[str]:
 
 
 # `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
-_COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*([{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})[ \t]*[:：]",
+_COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*({_NAMED})[ \t]*[:：]",
                         re.MULTILINE)
 _COMMENT_RUN_ON = re.compile(f"(?<![-—])--[ \t]*([{_CJK}]{{2,4}})[ \t]*[:：]")  # `…朱健伟-- 魏建刚：…`: lines run together
 
@@ -97,7 +97,8 @@ _DECIDED = re.compile(r"原则上?(?:同意|通过)|研究同意|(?:审议|表�
                       r"|^\s*(?:会议|会上)[^。；;]{0,60}[，,]\s*(?:并|会议)?(?:原则上?)?同意(?!见)"
                       r"|^\s*经[^，,。]{0,12}(?:研究|讨论|审议|协商)[，,]\s*(?:会议)?(?:原则上?)?(?:同意|决定|通过)"
                       r"|经(?:会议|大家|全体[^，,。]{0,4})?(?:研究|讨论|审议|协商|表决)后?[，,]?\s*(?:一致)?通过(?!的)"
-                      r"|(?:会议|会上)(?:审议|讨论|表决)?通过了(?!解)|(?:获得?|予以|全票|投票|表决)通过|(?:议案|提案|动议)(?:获得?)?(?:一致)?通过|(?<![未没无不有难])达成(?:了)?(?:共识|一致)"
+                      r"|(?:会议|会上)(?:审议|讨论|表决)?通过了(?!解)|(?:获得?|予以|全票|投票|表决)通过"
+                      r"|(?:议案|提案|动议)(?:获得?)?(?:一致)?通过|(?<![未没无不有难])达成(?:了)?(?:共识|一致)"
                       r"|(?<![次届])(?:会议|会上)(?:研究)?(?:确定|明确|议定)(?!的|事项|要求|指出|提出|强调)"
                       r"|^\s*[A-Z][A-Za-z]{1,9}(?:委员会|成员们?)?(?:一致)?(?:同意|批准)(?!见)|(?:同意|决定|会议)任命"
                       r"|免去[^。，,；;]{1,20}(?:职务|职)|(?:议题|提案|事项|方案|PR)[^。，,；;]{0,6}(?:搁置|取消|暂缓)"
@@ -172,8 +173,9 @@ def _group(subject: str) -> list[str]:
 def prose_people(text: str) -> list[tuple[str, list[str]]]:
     """(role, names) of each role verb in `text`: `甲主持召开…` -> ("host", ["甲"])."""
     out = []
-    for sentence in _SENTENCES.finditer(text):
-        s, start = sentence.group(), 0
+    sentences = _SENTENCES.findall(text)
+    for s in sentences:
+        start = 0
         if _RULE.search(s) or _CASE.search(s) or _ARTICLE.match(s):  # `会议由主任主持，应当…`: who is to
             continue
         for m in _VERB.finditer(s):
@@ -185,11 +187,11 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
             names = _host(subject) if role in _ONE else _group(subject)
             if names:
                 out.append((role, names))
-    listed = [x for s in _SENTENCES.finditer(text) for x in _listed_attendees(s.group())]
+    listed = [x for s in sentences for x in _listed_attendees(s)]
     if listed:
         out.append(("attendees", listed))
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
-    presenters += [x for s in _SENTENCES.finditer(text) for x in _opening_presenters(s.group())]
+    presenters += [x for s in sentences for x in _opening_presenters(s)]
     if presenters:
         out.append(("presenters", presenters))
     # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
@@ -205,7 +207,7 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
 
 
 # Work a discussion item leaves to someone or to a time: `…下次TSC会议给出方案 @于洋`, `…，下周进行评审`.
-_OWNER_MENTION = re.compile(f"(?:^|[\\s，,。；;])@\\s?(?:[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}})\\s*[。.]?\\s*$")
+_OWNER_MENTION = re.compile(f"(?:^|[\\s，,。；;]){_MENTIONED}\\s*[。.]?\\s*$")
 _FOLLOW_UP = re.compile(r"(?:下次|下一次|下周|下个?月|会后|近期|本周内?|月底前|[一二三四五六七八九十\d]+月\d{0,2}日?前)[^，,。；;]{0,12}"
                         r"(?:给出|评审|讨论|提交|完成|跟进|输出|确认|反馈|同步|准备|整理|汇报|上会|review|提供)")
 
