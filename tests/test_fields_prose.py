@@ -432,3 +432,33 @@ def test_outcomes_not_reached_or_reached_elsewhere():
 
 def test_a_host_with_offices_before_and_a_courtesy_after():
     assert prose_people("会议由区委副书记、区长王大明同志主持。") == [("host", ["王大明"])]
+
+
+def test_who_speaks_at_a_lines_start_before_a_colon():
+    lined = "1. 工具链SIG合并的结果？\n    孙小萌\\葛明远: 已咨询两个SIG，同意合并\n2. 默认开启PAC？\n    贺文涛：\n1）有性能影响"
+    assert prose_people(lined.replace("\n", ""), lined) == [("presenters", ["孙小萌", "葛明远", "贺文涛"])]
+    for line in ("纪要人：孙小萌", "王总：同意", "投票结果：同意14", "高度重视：各单位", "结论：下周再议", "另：邮件退信"):
+        assert prose_people(line, line) == [], line  # a label, how a speaker is called, words
+
+
+def test_who_brings_an_item_at_its_lines_end():
+    lined = "3. 双内核测试进展、发布件评审 -  葛明远 \n下一次会议闭环\n7、项目创建申请(sig-hpc); --- 孙小萌\n项目简介"
+    assert prose_people(lined.replace("\n", ""), lined) == [("presenters", ["孙小萌", "葛明远"])]
+    for line in ("版本 2023 - 2024", "议题 - 讨论", "第二阶段 - 试运行"):
+        assert prose_people(line, line) == [], line
+
+
+LINES_RUN = """# 技术委员会例会
+
+议题：
+1、开场致辞        9:00-9:15        15min        周海燕
+2、新型软件包分享     15:00~15:30   30min     吴一凡/段晓鹏
+3、发布件评审 -  葛明远
+下一次会议闭环
+"""
+
+
+def test_presenters_on_lines_written_without_blank_lines_between():
+    doc = parse_text(LINES_RUN, "例会.md")
+    f = document_fields(doc)[doc.records[0].index]
+    assert f.people["presenters"] == ["周海燕", "吴一凡", "段晓鹏", "葛明远"]

@@ -12,7 +12,7 @@ import re
 
 import rjieba
 
-from .vocab import _CJK, _IS_CJK, ACTION, DECISION
+from .vocab import _CJK, _IS_CJK, ACTION, DECISION, vocabulary
 from .people import _is_title_phrase, known_word, split_people
 from .items import _ARTICLE
 
@@ -82,7 +82,23 @@ _COMMENT_RUN_ON = re.compile(f"(?<![-—])--[ \t]*([{_CJK}]{{2,4}})[ \t]*[:：]"
 # ASCII dashes (lines run together: the next item or a note may follow the name at once);
 # `-- 某某：…` is a comment (_COMMENTER).
 _DASHED = re.compile(f"(?<![-—])-{{2,3}}\\s*([{_CJK}]{{2,4}}(?:\\s*[/、&]\\s*[{_CJK}]{{2,4}})*)"
-                     f"(?=\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]))")  # (not `-- 毕昇JDK`: a product)
+                     f"(?=[ \\t]*\\n|\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]))")  # (not `-- 毕昇JDK`: a product)
+_NAMES_RUN = f"[{_CJK}]{{2,4}}(?:[ \\t]*[\\\\/、&][ \\t]*[{_CJK}]{{2,4}})*"  # `朱泽旭\袁礼鹏`, `吴峰光/段鹏杰`
+# `张三：我认为…`, `  朱泽旭\袁礼鹏: 已咨询…`: who speaks to an item, named at a line's start before a colon.
+_SPEAKER = re.compile(f"^[ \\t]*(?:[-*•+][ \\t]*)?({_NAMES_RUN})[ \\t]*[:：]", re.MULTILINE)
+# `…发布件评审 -  李晓东`, `1、…致辞   9:00-9:15   15min   徐磊`: who brings an item, at its line's end
+# after a dash, or after the time an agenda gives it.
+_LINE_OWNER = re.compile(f"(?:[ \\t]-[ \\t]*|\\d[:：]\\d\\d[ \\t]+|\\d[ \\t]*(?:min|mins|分钟)[ \\t]+)({_NAMES_RUN})[ \\t]*$",
+                         re.MULTILINE)
+_HONORIFIC = re.compile(f"^[{_CJK}][总工董老]$")  # `王总：…`: how a speaker is called, not a name
+
+
+def _spoken_names(run: str) -> list[str]:
+    """The names of `run`, when every piece of it is a person's name (else none: `投票结果`, `高度重视`)."""
+    voc, names = vocabulary(), re.split(r"[ \t]*[\\/、&][ \t]*", run)
+    ok = all(split_people(x) == [x] and _person_word(x) and not _HONORIFIC.match(x) and not voc.label(x)
+             for x in names)  # (`纪要人：`: a label)
+    return names if ok else []
 
 # `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
@@ -170,8 +186,10 @@ def _group(subject: str) -> list[str]:
     return [x for x in split_people("".join(parts)) if not x.isascii()]  # `A vs B`: words in a sentence
 
 
-def prose_people(text: str) -> list[tuple[str, list[str]]]:
-    """(role, names) of each role verb in `text`: `甲主持召开…` -> ("host", ["甲"])."""
+def prose_people(text: str, lined: str | None = None) -> list[tuple[str, list[str]]]:
+    """(role, names) of each role verb in `text`: `甲主持召开…` -> ("host", ["甲"]). `lined` is the text
+    with its source lines apart, for who is named at a line's start or end."""
+    lined = lined or text
     out = []
     sentences = _SENTENCES.findall(text)
     for s in sentences:
@@ -196,9 +214,10 @@ def prose_people(text: str) -> list[tuple[str, list[str]]]:
         out.append(("presenters", presenters))
     # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
     # are kept with the presenters, which add to any list of attendees (an attendee list may leave them out).
-    spoke = [x for m in _DASHED.finditer(text) for x in split_people(m.group(1))
+    spoke = [x for m in _DASHED.finditer(lined) for x in split_people(m.group(1))
              if len(x) > 2 or not rjieba.has_word(x)]  # (`--安全`, `--同意：14`: words)
-    spoke += [m.group(1) for m in _COMMENTER.finditer(text) if split_people(m.group(1)) == [m.group(1)]]
+    spoke += [m.group(1) for m in _COMMENTER.finditer(lined) if split_people(m.group(1)) == [m.group(1)]]
+    spoke += [x for m in (*_SPEAKER.finditer(lined), *_LINE_OWNER.finditer(lined)) for x in _spoken_names(m.group(1))]
     spoke += [m.group(1) for m in _COMMENT_RUN_ON.finditer(text) if split_people(m.group(1)) == [m.group(1)]
               and (len(m.group(1)) > 2 or not rjieba.has_word(m.group(1)))]
     if spoke:
