@@ -462,3 +462,11 @@ def test_presenters_on_lines_written_without_blank_lines_between():
     doc = parse_text(LINES_RUN, "例会.md")
     f = document_fields(doc)[doc.records[0].index]
     assert f.people["presenters"] == ["周海燕", "吴一凡", "段晓鹏", "葛明远"]
+
+
+def test_a_vote_recorded_and_a_deadline_written_short():
+    assert stated_outcome("2) 工作组表决:  通过") == DECISION and stated_outcome("表决：未通过") is None
+    assert stated_outcome("-- 会议上赞同该项目放在SBC工作组下") == DECISION
+    assert stated_action("研讨版本的演进周期 -- 25年6月前有结论") == ACTION
+    assert stated_action("样例收集，最晚要求3.15之前开发完。") == ACTION
+    assert stated_action("应当在6月底前完成") is None  # a rule
