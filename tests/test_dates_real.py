@@ -460,3 +460,8 @@ def test_a_byline_run_on_to_the_report():
 def test_a_header_that_gives_only_the_month_takes_the_day_its_opening_reports():
     text = "# 理事会会议\n\n时间：2024年3月\n\n3月5日，理事会召开第二次会议。\n"
     assert ymd(annotate(parse_text(text, "a.md")).records[0].date) == (2024, 3, 5)
+
+
+def test_a_labelled_meeting_day_wins_over_the_day_a_post_was_published():
+    m = meeting_date("---\ntitle: 社区周会\ndate: 2022-12-13\n---\n# 社区周会\n\n会议时间：12月11日 20:00\n\n讨论了发布。\n")
+    assert ymd(m.date) == (2022, 12, 11) and all(ymd(p.date) == (2022, 12, 11) for p in m.paragraphs if p.date)

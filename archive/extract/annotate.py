@@ -310,10 +310,19 @@ def annotate(doc: Document) -> Document:
         _annotate_meeting(meeting, header[meeting.index], date, own_year, day_first)
     overrides = _front_overrides(front, fdate)
     for meeting in doc.meetings:
+        own = {**overrides}
+        if "date" in own and _labelled_day(meeting, day_first):
+            del own["date"]  # `会议时间：12月11日` under a blog post's `date:` (the day it was posted)
         for target in [meeting, *meeting.paragraphs]:
-            for name, value in overrides.items():
+            for name, value in own.items():
                 setattr(target, name, value)
     return doc
+
+
+def _labelled_day(meeting: Meeting, day_first: bool | None) -> bool:
+    """Whether a header line of the meeting labels the day it was held (`会议时间：12月11日 20:00`)."""
+    labelled = _labelled(meeting.paragraphs, day_first)
+    return bool(labelled and labelled.day)
 
 
 # Rules about meetings (`常务会议议事规则`, `会议公开制度`, `…工作准则（印发通知）`) describe no meeting: the
