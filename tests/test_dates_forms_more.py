@@ -235,3 +235,25 @@ def test_a_month_folder_without_a_year_dates_no_day_of_a_file_name():
 ])
 def test_a_weekday_settles_an_ambiguous_date(header, want):
     assert meeting_date(f"# 社区例会纪要\n\n{header}{BODY}") == want
+
+
+@pytest.mark.parametrize("page", [
+    # a news lead in half-width brackets and commas, as pages are often typed
+    "# 第8次县长办公会议召开\n\n发布时间:2021年07月03日\n来源:东湖新闻网\n\n"
+    "东湖新闻网讯(记者 林一 王二)7月2日下午,县长韩冬主持召开第8次县长办公会议。\n",
+    # a page's chrome, the title again and its publication line run into the report's paragraph
+    "# 学院召开第二届院务委员会第一次全体会议\n\n依法治院\n\n您的位置 : 首页 > 院务公开 > 院务委员会\n"
+    "学院召开第二届院务委员会第一次全体会议\n发布时间: 2021年07月03日\n\n"
+    "7月2日下午,第二届院务委员会第一次全体会议在学术交流中心三楼会议室举行。全体委员出席会议。\n",
+    # a byline of list items and a `打印` line, then the report
+    "# 东湖县召开重点项目第一次调度会\n\n东湖县召开重点项目第一次调度会\n  • 发布时间:2021-07-03 08:26\n"
+    "  • 信息来源:\n  • 编辑:林一\n打印\n\n7月2日,东湖县召开2021年重点项目建设第一次调度会。\n",
+])
+def test_a_reports_day_behind_a_pages_chrome_and_byline(page):
+    assert meeting_date(page) == (2021, 7, 2)
+
+
+def test_english_sentences_are_not_joined_across_blank_lines():
+    doc = parse_text("# Weekly meeting\n\nThe release was tagged on March 2, 2023.\n\nWe discussed the plan.\n", "x.md")
+    assert [p.text for p in doc.records[0].paragraphs][1:] == ["The release was tagged on March 2, 2023.",
+                                                                "We discussed the plan."]

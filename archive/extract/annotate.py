@@ -22,6 +22,7 @@ import datetime
 import hashlib
 import re
 from functools import cache, lru_cache
+from itertools import dropwhile
 from pathlib import Path
 
 from ..ingest.model import Document, Meeting
@@ -116,8 +117,9 @@ _CHROME = re.compile(r"^[^\u4e00-\u9fff\d]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff\d]*
 
 # A byline run on to the report (`2020-02-18 10:20 来源：区政府办2月17日下午，…`, `…区政府办17日，…`): the report
 # starts at its day.
-_BYLINE = re.compile(r"来源|作者|编辑|发布|浏览|点击|阅读|字号|\d{1,2}:\d{2}")
+_BYLINE = re.compile(r"来源|作者|编辑|发布|浏览|点击|阅读|字号|打印|\d{1,2}:\d{2}")
 _MONTH_DAY = re.compile(r"(?:\d{1,2}月)?\d{1,2}日")
+_BYLINE_ONLY = re.compile(r"^[^。！？]*(?:来源|作者|编辑|发布(?:时间|日期)?|浏览|点击|阅读|字号|供稿|审核)(?:次数|量)?\s*[:：][^。！？]*$")
 
 
 def _after_byline(line: str) -> list[str]:
@@ -125,17 +127,28 @@ def _after_byline(line: str) -> list[str]:
     return [line[m.start():]] if m and m.start() and _BYLINE.search(line, 0, m.start()) else []
 
 
+def _unchromed(paragraphs) -> list[tuple]:
+    """(paragraph, its text) of a meeting's first paragraphs without a page's chrome, which may lead a
+    paragraph (a page's lines written without blank lines run into one: `您的位置：首页 > …` `发布时间：…`
+    `12月31日下午，…`). A paragraph of a byline only (`来源：… 发布时间：…`) is kept but not counted."""
+    out, counted = [], 0
+    for p in _body(paragraphs):
+        lines = list(dropwhile(lambda line: _CHROME.search(line.strip()), p.lines()))
+        if lines and counted < OPENING_PARAGRAPHS:
+            out.append((p, "\n".join(lines)))
+            counted += not all(_BYLINE_ONLY.search(line) for line in lines)
+    return out
+
+
 def _opening(paragraphs) -> list[str]:
     """The first paragraphs of a meeting's body, not counting a page's chrome."""
-    body = [p for p in _body(paragraphs) if not _CHROME.search(p.text.strip())]
-    return [p.text for p in body[:OPENING_PARAGRAPHS] if not p.is_heading]
+    return [text for p, text in _unchromed(paragraphs) if not p.is_heading]
 
 
 def _labelled(paragraphs, day_first: bool | None):
     """The date a header line of the opening labels; a numbered one (`一、会议时间：…`) is read as a
     heading, so the opening's headings count here."""
-    body = [p for p in _body(paragraphs) if not _CHROME.search(p.text.strip())]
-    return _first(dates.labelled_date(p.text, day_first) for p in body[:OPENING_PARAGRAPHS])
+    return _first(dates.labelled_date(text, day_first) for _, text in _unchromed(paragraphs))
 
 
 def _reported_date(paragraphs, day_first: bool | None, title: str = "", published=lambda: None):

@@ -384,7 +384,8 @@ def in_month_of(day: int, published: PartialDate) -> PartialDate | None:
 # What may stand before a date that still leads its report: a page's `|`, a clause of purpose
 # (`为…，12月11日上午，…召开`), or a byline run into the report (`来源：区政府办12月11日，…`).
 _LEAD_CLAUSE = re.compile(r"[，,]\s*$")
-_BYLINE_BEFORE = re.compile(r"(?:来源|作者|编辑|发布者|供稿)\s*[:：][^，。；,]*$")
+_BYLINE_BEFORE = re.compile(r"(?:来源|作者|编辑|发布者|供稿)\s*[:：][^，。；,]*$"
+                            r"|^[^，。；,]{0,16}讯\s*(?:[（(][^（）()]{0,30}[)）])?\s*$|[（(](?:记者|通讯员)[^（）()]{0,30}[)）]\s*$")
 
 
 def _leads(before: str) -> bool:
@@ -412,7 +413,7 @@ _OTHER_LABEL = re.compile(r"下次|下一次|截止|截至|发布|发表|印发|
 _NEXT_LABEL = re.compile(r"下次|下一次|截止|截至|next|deadline|due", re.IGNORECASE)
 _PHRASES = re.compile(r"[|：:，,。；;]")  # what ends the phrase before a label
 _SHORT_LINE = 40  # a line or table cell this short, without a sentence in it, is a header or a dateline
-_SENTENCE_PUNCT = re.compile(r"[，。；！？]")
+_SENTENCE_PUNCT = re.compile(r"[，。；！？]|[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}.*\.$")  # (an English sentence too)
 
 
 def _is_period(text: str, start: int, stop: int) -> bool:

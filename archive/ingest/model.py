@@ -33,6 +33,11 @@ class Paragraph:
     # without blank lines read as one paragraph, but extract reads its lines (not stored in the index).
     breaks: tuple[int, ...] = ()
 
+    def lines(self) -> list[str]:
+        """The text cut where its source lines were."""
+        bounds = [0, *self.breaks, len(self.text)]
+        return [self.text[a:b] for a, b in zip(bounds, bounds[1:])]
+
 
 @dataclass
 class Meeting:

@@ -39,12 +39,13 @@ _TITLE_SPACE = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 # on its line.
 _FORM_FIELD = re.compile(r"^(?:[^，,。；;：:\s]{1,8}(?:[（(][^（）()]{1,12}[)）])?|[A-Za-z][A-Za-z /&-]{1,23})[：:]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
+_WORDS = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")  # an English sentence ends at its full stop
 MAX_HEADING_LINE = 60  # a longer line is prose, whatever its shape
 
 
 def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS + " ")
-    return bool(stripped) and stripped[-1] in _TERMINAL
+    return bool(stripped) and (stripped[-1] in _TERMINAL or stripped[-1] == "." and bool(_WORDS.search(stripped)))
 
 
 def looks_like_heading(block: Block) -> bool:
@@ -78,7 +79,7 @@ def repair(blocks: list[Block]) -> list[Block]:
             space = " " if _LATIN.match(prev.text[-1]) and _LATIN.match(block.text[0]) else ""  # (words, not 字)
             shift = len(prev.text) + len(space)
             out[-1] = Block(prev.kind, prev.text + space + block.text, prev.line_start, block.line_end,
-                            breaks=prev.breaks + tuple(b + shift for b in block.breaks))
+                            breaks=(*prev.breaks, shift, *(b + shift for b in block.breaks)))
         else:
             out.append(block)
     return out

@@ -70,7 +70,7 @@ class _Reader:
         """People and decisions stated as sentences (prose.py), where no label has said them."""
         if self.reported:
             return
-        for role, names in prose_people(p.text, "\n".join(source_lines(p))):
+        for role, names in prose_people(p.text, "\n".join(p.lines())):
             self.col.prose_people(role, names, p.n)
         stated = any(i.paragraph == p.n for i in self.col.out.items)  # by a label: `【会议决定】…`
         free = self.block is None or self.block.kind in (TEXT, BODY)  # (an agenda or the minutes proper)
@@ -216,12 +216,6 @@ class _Reader:
         return False
 
 
-def source_lines(p) -> list[str]:
-    """Paragraph p's text cut where its source lines were."""
-    bounds = [0, *p.breaks, len(p.text)]
-    return [p.text[a:b] for a, b in zip(bounds, bounds[1:])]
-
-
 LIST_LINE = 30  # a paragraph's source lines this short may be a list of names, not a wrapped sentence
 
 
@@ -231,7 +225,7 @@ def _lines(p, in_people: bool):
     (`参会人员：` or `参会人员` alone, then `张三` `李四`), or in an open block of people (`## 参会人员`)."""
     if not p.breaks or p.is_heading:
         return p
-    first, *rest = [t for t in (x.strip() for x in source_lines(p)) if t]
+    first, *rest = [t for t in (x.strip() for x in p.lines()) if t]
     if not rest or any(len(t) > LIST_LINE or _scan(t) for t in rest):
         return p
     hits = _scan(first)
