@@ -465,3 +465,8 @@ def test_a_header_that_gives_only_the_month_takes_the_day_its_opening_reports():
 def test_a_labelled_meeting_day_wins_over_the_day_a_post_was_published():
     m = meeting_date("---\ntitle: 社区周会\ndate: 2022-12-13\n---\n# 社区周会\n\n会议时间：12月11日 20:00\n\n讨论了发布。\n")
     assert ymd(m.date) == (2022, 12, 11) and all(ymd(p.date) == (2022, 12, 11) for p in m.paragraphs if p.date)
+
+
+def test_a_title_that_states_the_day_wins_over_the_day_a_post_was_published():
+    m = meeting_date("---\ntitle: 社区会议记录 - 20160218\ndate: 2016-02-23\n---\n\n笔记如下。\n\n* 记录员: 张三\n")
+    assert ymd(m.date) == (2016, 2, 18)

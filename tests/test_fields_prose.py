@@ -470,3 +470,47 @@ def test_a_vote_recorded_and_a_deadline_written_short():
     assert stated_action("研讨版本的演进周期 -- 25年6月前有结论") == ACTION
     assert stated_action("样例收集，最晚要求3.15之前开发完。") == ACTION
     assert stated_action("应当在6月底前完成") is None  # a rule
+
+
+SPOKEN = """# 国密工作组例会
+
+## 维护者更新
+
+- Sam: java-gm readme pr
+- Sam: 私钥导出格式确认
+- 1. 桂军：代码需要 rebase
+- kelvin_w: 我们现在用的单证书
+- Typo: 图中的版本号应该是24.03
+- Demonstration: automated deploy on metal
+- repo: https://example.org/fabric
+
+## 议题
+
+1. @zhaoxm gmssl-go 贡献到上游
+"""
+
+
+def test_who_said_what_in_latin_letters_where_a_meeting_is_written_so():
+    doc = parse_text(SPOKEN, "例会.md")
+    f = document_fields(doc)[doc.records[0].index]
+    # Sam speaks twice; an account is followed by Chinese; Typo, Demonstration and repo are labels
+    assert sorted(f.people["presenters"]) == sorted(["桂军", "Sam", "kelvin_w", "zhaoxm"])
+
+
+def test_one_latin_line_is_no_discussion():
+    doc = parse_text("# 例会\n\n- kelvin_w: 我们现在用的单证书\n", "例会.md")
+    assert document_fields(doc)[doc.records[0].index].persons() == []
+
+
+def test_an_outcome_a_form_records_in_a_table_row():
+    text = ("# 超大变更例外申请\n\n### 一、基本信息\n\n| 标题 | 资源中心优化 |\n|---|---|\n| 申请人 | 王超 |\n\n"
+            "### 四、评审结论\n\n| 会议时间 | 2025年7月7日 |\n|---|---|\n| 参与committer | 陈琛/胡正超/陈栋 |\n"
+            "| 会议结论 | 通过 |\n")
+    doc = parse_text(text, "MR1.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert f.people["attendees"] == ["陈琛", "胡正超", "陈栋"]
+    assert [i.text for i in f.items] == ["通过"] and list(f.roles.values()) == [DECISION]
+    from archive.extract.annotate import annotate
+    d = annotate(doc).records[0].date
+    assert (d.year, d.month, d.day) == (2025, 7, 7)  # the form's meeting time, at its end

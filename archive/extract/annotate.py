@@ -180,6 +180,16 @@ def _meeting_date(meeting: Meeting, title: str, day_first: bool | None, publishe
                 _reported_date(meeting.paragraphs, day_first, meeting.title, published)))
 
 
+# A form that records its meeting at its end (`| 会议时间 | 2025年7月7日 |` under `审视结论`): a line that
+# labels the meeting's own time, wherever it stands.
+_MEETING_TIME = re.compile(r"(?:会议|开会)(?:时间|日期)|(?i:meeting\s+(?:date|time))")
+
+
+def _stated_late(paragraphs, day_first: bool | None):
+    labelled = (dates.labelled_date(p.text, day_first) for p in _body(paragraphs) if _MEETING_TIME.search(p.text))
+    return next((d for d in labelled if d and d.day), None)
+
+
 def _by_weekday(source: str, opening: list[str]):
     """The reading of a file name's ambiguous date (05-01-2021) on the weekday the opening names."""
     day = _first(dates.weekday(t) for t in opening)
@@ -324,7 +334,7 @@ def annotate(doc: Document) -> Document:
     overrides = _front_overrides(front, fdate)
     for meeting in doc.meetings:
         own = {**overrides}
-        if "date" in own and _labelled_day(meeting, day_first):
+        if "date" in own and _own_day(meeting, front.get("title"), day_first):
             del own["date"]  # `会议时间：12月11日` under a blog post's `date:` (the day it was posted)
         for target in [meeting, *meeting.paragraphs]:
             for name, value in own.items():
@@ -332,10 +342,12 @@ def annotate(doc: Document) -> Document:
     return doc
 
 
-def _labelled_day(meeting: Meeting, day_first: bool | None) -> bool:
-    """Whether a header line of the meeting labels the day it was held (`会议时间：12月11日 20:00`)."""
-    labelled = _labelled(meeting.paragraphs, day_first)
-    return bool(labelled and labelled.day)
+def _own_day(meeting: Meeting, title, day_first: bool | None) -> bool:
+    """Whether a header line of the meeting labels the day it was held (`会议时间：12月11日 20:00`), or its
+    title states it (`社区会议记录 - 20160218`, `## 2月18号 - 演示…`)."""
+    found = [_labelled(meeting.paragraphs, day_first),
+             *(dates.heading_date(t, day_first) for t in (meeting.title, title) if isinstance(t, str))]
+    return any(d and d.day for d in found)
 
 
 # Rules about meetings (`常务会议议事规则`, `会议公开制度`, `…工作准则（印发通知）`) describe no meeting: the
@@ -353,7 +365,7 @@ def _meeting_when(doc: Document, meeting: Meeting, year: int | None, named, day_
         labelled = _labelled(meeting.paragraphs, day_first)
         return labelled, year or (labelled and labelled.year)
     date = _meeting_date(meeting, meeting.title if meeting.title != stem else "", day_first, published)
-    date = date or dates.title_month_day(meeting.title or "")
+    date = date or dates.title_month_day(meeting.title or "") or _stated_late(meeting.paragraphs, day_first)
     if named and named.month is None and day_first is None:  # `05-01-2021.md`: its weekday may settle it
         opening = [meeting.title or "", *(p.text for p in _body(meeting.paragraphs)[:OPENING_PARAGRAPHS])]
         named = _by_weekday(doc.source, opening) or named

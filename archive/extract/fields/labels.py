@@ -72,9 +72,10 @@ def _label_before(text: str, j: int, voc: _Vocabulary) -> tuple[_Label, int] | N
             if label:
                 return label, _english_prefix(text, j - size, voc)
         if " " in text[max(0, j - 2 * voc.cjk_max):j] or "\u3000" in text[max(0, j - 2 * voc.cjk_max):j]:
-            return _spaced_label_before(text, j, voc)  # `时　　间：`, `主 持 人：`
-        return None
-    if last.isascii() and last.isalpha():
+            spaced = _spaced_label_before(text, j, voc)  # `时　　间：`, `主 持 人：`
+            if spaced or not last.isascii():
+                return spaced
+    if last.isascii() and last.isalpha():  # (`Chair:` as well as `参与committer：`)
         m = _EN_RUN.search(text, max(0, j - 40), j)
         if not m:
             return None

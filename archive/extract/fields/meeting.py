@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from .vocab import (ACTION, BODY, DECISION, HEADER_SLACK, IGNORE, MODE, ONLINE, PEOPLE, SINGLE, TEXT, _ACCUMULATE,
@@ -14,8 +15,8 @@ from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
-from .prose import (_RULE as _LAW_RULE, only_directs, own_labels, reports_others, prose_people, stated_action,
-                    stated_outcome)
+from .prose import (_RULE as _LAW_RULE, line_speakers, only_directs, own_labels, reports_others, prose_people,
+                    stated_action, stated_outcome)
 from ...ingest.split import is_title
 
 
@@ -51,6 +52,8 @@ class _Reader:
         self.label_sections: set[str] = set()
         self.title_block: _Block | None = None
         self.title_after = title_after
+        self.speakers: list[tuple[str, bool, int]] = []  # (Latin name, Chinese after, paragraph): `Sam: …`
+        self.speaker_lines = 0  # lines that open with who speaks, in any script
         self.where = title_place(title)
         label = heading_label(title)
         if label and label.kind in (BODY, DECISION, ACTION):
@@ -70,8 +73,12 @@ class _Reader:
         """People and decisions stated as sentences (prose.py), where no label has said them."""
         if self.reported:
             return
-        for role, names in prose_people(p.text, "\n".join(p.lines())):
+        lined = "\n".join(p.lines())
+        for role, names in prose_people(p.text, lined):
             self.col.prose_people(role, names, p.n)
+        latin, lines = line_speakers(lined)
+        self.speakers += [(x, chinese, p.n) for x, chinese in latin]
+        self.speaker_lines += lines
         stated = any(i.paragraph == p.n for i in self.col.out.items)  # by a label: `【会议决定】…`
         free = self.block is None or self.block.kind in (TEXT, BODY)  # (an agenda or the minutes proper)
         if not free or stated or p.n in self.col.out.roles or _ARTICLE.match(p.text):
@@ -102,6 +109,14 @@ class _Reader:
             self._plain(p, hits, meta)
 
     def finish(self) -> MeetingFields:
+        # A discussion written as who said what: `Sam: …` names Sam where he speaks again, an account
+        # (`suyunlong: 我们…`) where Chinese follows (`Typo: 图中…`, `Demonstration: Automated deploy…`,
+        # `url: /blog/…` are labels).
+        if self.speaker_lines >= SPEAKER_LINES:
+            times = Counter(name for name, _, _ in self.speakers)
+            for name, chinese, n in self.speakers:
+                if times[name] > 1 or chinese and not name[0].isupper():
+                    self.col.prose_people("presenters", [name], n)
         out = self.col.out
         if "place" in out.fields:
             out.place = place_of(out.fields["place"])
@@ -216,6 +231,7 @@ class _Reader:
         return False
 
 
+SPEAKER_LINES = 2  # lines opening with a speaker's name before a meeting's Latin ones count as names
 LIST_LINE = 30  # a paragraph's source lines this short may be a list of names, not a wrapped sentence
 
 

@@ -13,7 +13,7 @@ import re
 import rjieba
 
 from .vocab import _CJK, _IS_CJK, ACTION, DECISION, vocabulary
-from .people import _is_title_phrase, known_word, split_people
+from .people import _ENGLISH_STOP, _is_title_phrase, known_word, split_people
 from .items import _ARTICLE
 
 _SENTENCES = re.compile(r"[^。；;！!？?\n]+")
@@ -34,9 +34,13 @@ _AND = re.compile(r"以及|及")
 # `@某某 分享了…`, `- @handle 介绍了…`: who presented, by the account the online document mentions.
 _NAMED = f"[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}}"  # a Chinese name or an account, as minutes write them
 _MENTIONED = f"@\\s?(?:{_NAMED})"
+_LINE_START = r"^[ \t]*(?:[-*•+]|\d{1,2}[.、)])?[ \t]*"  # (a list's bullet or number)
 _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
                         r"(?:分享|介绍|汇报|讲解|演示|展示)")
 
+# `1. @zhaoxiaomeng gmssl-go 贡献到上游`: an item opened by who brings it.
+_OPENS_WITH_MENTION = re.compile(f"{_LINE_START}({_MENTIONED}(?:[ \\t]*[、,，和&]?[ \\t]*{_MENTIONED})*)[ \\t]+(?=[^\\s:：])",
+                                 re.MULTILINE)
 # `李华、dev-zhao 分别做了自我介绍`, `陈晨分享了…`: a sentence that opens with who presented (a linked name
 # reads so once its link is gone). Only names the segmenter tags as a person's or does not know, and
 # no body (`林业局汇报了…`, `项目组介绍…`).
@@ -85,12 +89,44 @@ _DASHED = re.compile(f"(?<![-—])-{{2,3}}\\s*([{_CJK}]{{2,4}}(?:\\s*[/、&]\\s*
                      f"(?=[ \\t]*\\n|\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]))")  # (not `-- 毕昇JDK`: a product)
 _NAMES_RUN = f"[{_CJK}]{{2,4}}(?:[ \\t]*[\\\\/、&][ \\t]*[{_CJK}]{{2,4}})*"  # `朱泽旭\袁礼鹏`, `吴峰光/段鹏杰`
 # `张三：我认为…`, `  朱泽旭\袁礼鹏: 已咨询…`: who speaks to an item, named at a line's start before a colon.
-_SPEAKER = re.compile(f"^[ \\t]*(?:[-*•+][ \\t]*)?({_NAMES_RUN})[ \\t]*[:：]", re.MULTILINE)
+_SPEAKER = re.compile(f"{_LINE_START}({_NAMES_RUN})[ \\t]*[:：]", re.MULTILINE)
+# `- Sam: java-gm readme pr`, `1. suyunlong: 我们现在…`, `David, ghost: Review…`: the same in Latin letters,
+# which as often write a label (`Note:`, `Review:`); meeting.py counts them only where a meeting is written so.
+_LATIN_NAME = r"@?[A-Za-z][A-Za-z0-9_.\-]{1,38}"
+_LATIN_SPEAKER = re.compile(f"{_LINE_START}({_LATIN_NAME}(?:[ \\t]*[,，、/&][ \\t]*{_LATIN_NAME})*)[ \\t]*[:：][ \\t]*"
+                            r"(?![`\"'/]|https?:|www\.)(\S.*)$", re.MULTILINE)  # (not `repo: https://…`)
+_NAME_SHAPE = re.compile(r"[A-Z][a-z]{1,20}|[a-z][a-z0-9_.\-]{2,38}")  # `Sam`, `suyunlong`, `dev_x7` (not `BrainStorm`)
+_LABEL_WORDS = {"note", "review", "update", "updates", "todo", "action", "actions", "summary", "conclusion", "decision",
+                "question", "questions", "answer", "issue", "issues", "docs", "doc", "plan", "progress", "result",
+                "results", "background", "goal", "goals", "proposal", "problem", "feedback", "comment", "comments",
+                "discussion", "demo", "example", "reference", "solution", "next", "steps", "date", "time", "location",
+                "links", "code", "test", "tests", "bug", "bugs", "feature", "features", "design", "roadmap",
+                "milestone", "version", "tips", "warning", "info", "input", "output", "tbd", "none", "http", "https",
+                "mailto", "ftp", "done", "ongoing", "closed", "open", "yes", "no", "ok", "pass", "fail", "vote",
+                "votes", "approve", "approved", "reject", "rejected", "abstain", "memo", "remark", "remarks", "q", "a",
+                # roles, not who holds them
+                "mentor", "mentors", "maintainer", "maintainers", "committer", "committers", "reviewer", "reviewers",
+                "contributor", "contributors", "speaker", "speakers", "host", "moderator", "presenter", "guest",
+                "guests", "chair", "lead", "organizer", "sponsor", "user", "users", "developer", "developers"}
 # `…发布件评审 -  李晓东`, `1、…致辞   9:00-9:15   15min   徐磊`: who brings an item, at its line's end
 # after a dash, or after the time an agenda gives it.
 _LINE_OWNER = re.compile(f"(?:[ \\t]-[ \\t]*|\\d[:：]\\d\\d[ \\t]+|\\d[ \\t]*(?:min|mins|分钟)[ \\t]+)({_NAMES_RUN})[ \\t]*$",
                          re.MULTILINE)
 _HONORIFIC = re.compile(f"^[{_CJK}][总工董老]$")  # `王总：…`: how a speaker is called, not a name
+
+
+def line_speakers(lined: str) -> tuple[list[tuple[str, bool]], int]:
+    """(name, whether Chinese follows it) of each Latin name opening a line of `lined` before a colon, and how
+    many lines of it open so with names (Chinese or Latin)."""
+    latin, lines = [], sum(1 for m in _SPEAKER.finditer(lined) if _spoken_names(m.group(1)))
+    voc = vocabulary()
+    for m in _LATIN_SPEAKER.finditer(lined):
+        names = [x.lstrip("@") for x in re.split(r"[ \t]*[,，、/&][ \t]*", m.group(1))]
+        if all(_NAME_SHAPE.fullmatch(x) and x.casefold() not in _LABEL_WORDS | _ENGLISH_STOP and not voc.label(x)
+               for x in names):
+            latin += [(x, bool(_IS_CJK.search(m.group(2)))) for x in names]
+            lines += 1
+    return latin, lines
 
 
 def _spoken_names(run: str) -> list[str]:
@@ -209,9 +245,10 @@ def prose_people(text: str, lined: str | None = None) -> list[tuple[str, list[st
     if listed:
         out.append(("attendees", listed))
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
+    presenters += [x for m in _OPENS_WITH_MENTION.finditer(lined) for x in split_people(m.group(1))]
     presenters += [x for s in sentences for x in _opening_presenters(s)]
     if presenters:
-        out.append(("presenters", presenters))
+        out.append(("presenters", list(dict.fromkeys(presenters))))
     # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
     # are kept with the presenters, which add to any list of attendees (an attendee list may leave them out).
     spoke = [x for m in _DASHED.finditer(lined) for x in split_people(m.group(1))

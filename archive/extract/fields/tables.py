@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .vocab import ACTION, MODE, PEOPLE, PEOPLE_ROLES, SINGLE, _HEADER_KINDS, _key, vocabulary
+from .vocab import ACTION, DECISION, MODE, PEOPLE, PEOPLE_ROLES, SINGLE, _HEADER_KINDS, _key, vocabulary
 from .people import _MARKUP, split_people
 from .labels import _Hit
 from .items import _cell_label, _is_placeholder_text
@@ -31,11 +31,17 @@ def _table(col: _Collector, rows: list[list[str]], n: int, header: bool, block: 
 def _key_value_rows(col: _Collector, rows: list[list[str]], n: int, header: bool) -> bool:
     """`会议时间 | 3月1日 | 会议地点 | 二楼会议室`: label and value side by side."""
     pairs = [(lab, row[k], row[k + 1]) for row in rows for k in range(0, len(row) - 1, 2)
-             if (lab := _cell_label(row[k])) and lab.kind in _HEADER_KINDS and not _cell_label(row[k + 1])]
+             if (lab := _cell_label(row[k])) and lab.kind in _HEADER_KINDS | {DECISION, ACTION}
+             and not _cell_label(row[k + 1])]
     if not (len(pairs) >= 2 or (pairs and len(rows) == 1)):
         return False
     for lab, cell, value in pairs:
-        _accept(col, _Hit(lab.name, lab.kind, cell, 0, 0, value), n, header, True, True)
+        if lab.kind in (DECISION, ACTION):  # `| 会议结论 | 通过 |`: the table records an outcome
+            col.item(lab.kind, n, value)
+            if value.strip() and not _is_placeholder_text(value):
+                col.out.roles.setdefault(n, lab.kind)
+        else:
+            _accept(col, _Hit(lab.name, lab.kind, cell, 0, 0, value), n, header, True, True)
     return True
 
 
