@@ -173,3 +173,10 @@ def test_a_label_line_is_complete_and_latin_words_rejoin_with_a_space():
     paras = [p.text for p in parse_text(text, "x.md").records[0].paragraphs]
     assert paras[1:] == ["参会人员（排名不分先后）：张三、李四、alice-w", "讨论了发布计划", "Meeting Date: December 11, 2022",
                          "Attendees: alice, bob", "libu introduced the dns code, and asked for an exception to the rule."]
+
+
+def test_a_log_of_meetings_under_dated_headings_splits_by_day():
+    text = ("# 项目组会议记录\n\n### 20240723-工作安排\n\n与会人员：吴一 杨二\n\n### 20240708-问题讨论\n\n与会人员：吴一 陈三\n\n"
+            "### 2024-06-26 进度同步\n\n与会人员：杨二\n\n#### 讨论\n\n内容。\n")
+    doc = parse_text(text, "log.md")
+    assert [m.title for m in doc.records] == ["20240723-工作安排", "20240708-问题讨论", "2024-06-26 进度同步"]

@@ -94,13 +94,21 @@ def _candidates(blocks: list[Block]) -> list[int]:
             if b.kind == "heading" or (b.bold and looks_like_heading(b))]
 
 
+# A heading that opens with a day (`### 20240708-问题讨论`, `## 2022-12-11 周会`, `## 12月11日`): a log of
+# meetings dated so is one series at its level, whatever each meeting was about.
+_DATED = re.compile(r"^\s*(?:\d{8}(?!\d)|\d{4}[-./]\d{1,2}[-./]\d{1,2}(?!\d)|(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号])")
+
+
 def meeting_starts(blocks: list[Block]) -> list[int]:
-    """Indexes of the blocks that open meetings: the largest series of headings alike but for an ordinal."""
+    """Indexes of the blocks that open meetings: the largest series of headings alike but for an ordinal,
+    or of headings that open with a day."""
     series: dict[str, list[int]] = {}
     for i in _candidates(blocks):
         tpl = _template(blocks[i].text)
         if "#" in tpl and len(tpl.replace("#", "")) >= 2:
             series.setdefault(tpl, []).append(i)
+        if (day := _DATED.match(blocks[i].text)) and _template(blocks[i].text) != _template(day.group()):
+            series.setdefault(f"\0dated{blocks[i].level}", []).append(i)
     best: list[int] = []
     best_key = None
     for members in series.values():
