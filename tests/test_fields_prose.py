@@ -514,3 +514,37 @@ def test_an_outcome_a_form_records_in_a_table_row():
     from archive.extract.annotate import annotate
     d = annotate(doc).records[0].date
     assert (d.year, d.month, d.day) == (2025, 7, 7)  # the form's meeting time, at its end
+
+
+def test_what_a_meeting_shelved_and_work_left_to_do_inline():
+    for text in ("2. mesh暂时搁置；", "**[暂缓]** 桌面图像界面的支持", "6. **[延迟到11月]** 演示图形界面", "该方案暂缓实施。"):
+        assert stated_outcome(text) == DECISION, text
+    for text in ("不得搁置群众诉求。", "各单位要防止工作搁置。", "避免项目长期搁置。"):
+        assert stated_outcome(text) is None, text  # a directive or a rule
+    assert stated_action("David: TODO review PR#14") == ACTION and stated_action("TODO：联系赞助方") == ACTION
+    assert stated_action("讨论了TODOList组件的设计") is None
+
+
+def test_the_items_of_a_plan_for_the_weeks_to_come_are_actions():
+    doc = parse_text("# SIG双周报\n\n## 本期进展\n\n1. 完成构建\n\n## 未来两周计划\n\n1. 建立构建状态跟踪表格\n", "周报.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert [p.text for p in meeting.paragraphs if f.roles.get(p.n) == ACTION] == ["建立构建状态跟踪表格"]
+
+
+def test_hosts_named_so_that_a_place_word_might_swallow_them():
+    assert prose_people("4月8日上午,区委副书记、区长于晓东主持召开区政府第4次常务会议,研究部署了防汛工作。") == [
+        ("host", ["于晓东"])]  # 于 a surname, not `于区政府`
+    assert prose_people("3月24日,县长张中于在县政务服务中心会议室主持召开县政府第21次常务会议。") == [("host", ["张中于"])]
+    assert prose_people("6月17日,副区长张超在区政府一号楼三楼会议室主持召开区政府第9次常务会议。") == [("host", ["张超"])]
+    assert prose_people("王立新副校长主持了会议。") == [("host", ["王立新"])]  # the office after the name
+    assert prose_people("会议于3月召开。") == [] and prose_people("县长在会议室主持召开会议。") == []
+
+
+def test_office_holders_who_spoke_as_a_report_tells_it():
+    assert prose_people("会上,教研室主任叶一新首先就本学期工作作了相关布置和说明。") == [("presenters", ["叶一新"])]
+    assert prose_people("局党组书记、局长吴一荣肯定了去年的工作。") == [("presenters", ["吴一荣"])]
+    assert prose_people("最后,支部书记侯一同志对新党员提出了希望。") == [("presenters", ["侯一"])]
+    for text in ("会议传达学习了习近平总书记重要讲话精神。", "国家主席习近平强调，要坚持。", "各部门负责人对工作提出了意见。",
+                 "区委书记对下一步工作提出要求。", "会议强调，要抓好落实。"):
+        assert prose_people(text) == [], text

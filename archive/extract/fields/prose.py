@@ -24,7 +24,8 @@ _ROLE = {"主持召开": "host", "主持": "host", "召开": "host", "记录": "
          "参加": "attendees", "参会": "attendees", "到会": "attendees", "列席": "observers", "请假": "absent"}
 _ONE = {"host", "recorder"}  # roles one person holds: the name right before the verb
 _CLAUSE_END = re.compile(r"[，,、]")
-_PLACE_TAIL = re.compile(f"[在于][{_CJK}\\w]{{0,30}}$")  # `李四在区政府会议室主持召开`, `李四在主持会议时`
+# `李四在区政府会议室主持召开`, `李四在主持会议时`, `…于区政府`; 在 first (`县长张中于在…会议室`: 于 a name's).
+_PLACE_TAIL = re.compile(f"在[{_CJK}\\w]{{0,30}}$|(?<!在)于[{_CJK}\\w]{{0,30}}$")
 _PLACE_NAME = re.compile(f"[{_CJK}]{{1,4}}[省市区县州镇乡村]$")  # `某某区召开…`: a place convenes, not a person
 _ORGANISATIONS = re.compile(r"等(?:部门|单位|机构|企业|乡镇|街道|镇街|县区)")  # `发改、统计等部门`: not people
 _MANNER = re.compile(r"(?:应邀|分别|一同|也|均|并)(?=[、，,\s]|$)")
@@ -62,6 +63,24 @@ def _opening_presenters(sentence: str) -> list[str]:
     names = split_people(m.group(1))
     cjk = [x for x in names if not x.isascii() and _person_word(x)]
     return [x for x in names if x in cjk or x.isascii()] if cjk else []  # (a Latin word alone: a product)
+
+# `会上，局党组书记、局长吴建荣肯定了…`, `实验室秘书李丽珺总结了…`, `支部书记侯薄同志对…提出了希望`: an office
+# holder who spoke to the meeting, as a report tells it (an office before the name: not the leaders a
+# meeting quotes, `习近平总书记指出`, nor the country's, `国家主席某某强调`).
+_SPOKE = re.compile(r"^\s*(?:(?:会上|会议上|随后|最后|首先|接着|同时)[，,]?\s*)?([^，,。；;：:]{3,24}?)(?:同志)?"
+                    r"(?:首先|随后|最后|还|也|代表[^，,。]{1,16}?|就[^，,。]{1,30}?|对[^，,。]{1,30}?|围绕[^，,。]{1,30}?){0,2}"
+                    r"(?:指出|强调|总结了|肯定了|提出了?(?:要求|希望|意见)|讲话|发言"
+                    r"|作了[^，,。]{0,12}(?:讲话|说明|布置|总结|发言|报告))")
+_NATIONAL = re.compile(r"总书记|国家主席|总理|委员长|中央")
+
+
+def _speaking_officers(sentence: str) -> list[str]:
+    m = _SPOKE.match(sentence)
+    if not m or _NATIONAL.search(m.group(1)) or not vocabulary().title_re.search(m.group(1)):
+        return []
+    names = _host(m.group(1))
+    return names if names and all(_person_word(x) for x in names) else []
+
 
 # `本次会议共有5人参加，包括张三、李四、王五`: who came, listed after the count; only a list of names.
 _LISTED = re.compile(r"(?:参加|参会|出席|与会|到会)[^。；;]{0,12}?[，,]?\s*(?:包括|分别是|分别为|名单如下|有)[:：]?\s*"
@@ -154,6 +173,10 @@ _DECIDED = re.compile(r"原则上?(?:同意|通过)|研究同意|(?:审议|表�
                       r"|(?<![次届])(?:会议|会上)(?:研究)?(?:确定|明确|议定)(?!的|事项|要求|指出|提出|强调)"
                       r"|^\s*[A-Z][A-Za-z]{1,9}(?:委员会|成员们?)?(?:一致)?(?:同意|批准)(?!见)|(?:同意|决定|会议)任命"
                       r"|免去[^。，,；;]{1,20}(?:职务|职)|(?:议题|提案|事项|方案|PR)[^。，,；;]{0,6}(?:搁置|取消|暂缓)"
+                      # `mesh暂时搁置；`, `**[暂缓]** 桌面支持`, `[延迟到11月] 演示`: what the meeting shelved
+                      r"|(?:^|[，,；;。])(?:(?!防止|避免|不得|不能|不要|禁止|以免|严禁|导致)[^，,；;。])*?(?:搁置|暂缓)"
+                      r"(?=\s*(?:[；;。，,]|$))"
+                      r"|^\s*(?:[（(]?\d{1,2}[.、)）]\s*)?\**[\[【](?:暂缓|搁置|取消|延[迟后期][^\]】]{0,8}|推迟[^\]】]{0,8})[\]】]"
                       r"|(?i:^\s*(?:[-*•+]\s*)?(?:agreed|approved|resolved|decided)\b|\bvoted\s+to\b"
                       r"|\b(?:was|were|is|are)\s+(?:approved|accepted|agreed)\b"
                       r"|\b(?:meeting|committee|board|TSC|TC|PMC|group)\s+(?:approved|agreed|decided|resolved)\b)")
@@ -204,11 +227,20 @@ _CASE = re.compile(r"^[^，,]{2,30}的[，,]|拟(?:出席|参加|列席|主持)|
 _STANDS_IN = re.compile(r"(?:代为|亲自|共同|轮流|负责|临时)$")
 
 
+def _placeless(clause: str) -> str:
+    """The clause without where it happened: the tail from 在, else from 于."""
+    at = clause.find("在")
+    return clause[:at] if at >= 0 and len(clause) - at <= 31 else _PLACE_TAIL.sub("", clause)
+
+
 def _host(subject: str) -> list[str]:
     """The one person before a hosting verb: after the last clause break, or after 由."""
     clause = subject.rsplit("由", 1)[1] if "由" in subject else _CLAUSE_END.split(subject)[-1]
-    clause = _STANDS_IN.sub("", _PLACE_TAIL.sub("", clause.strip()))
-    names = split_people(clause)
+    clause = _STANDS_IN.sub("", clause.strip())
+    placeless = _STANDS_IN.sub("", _placeless(clause))
+    names = split_people(placeless) or split_people(clause)  # (`区长于晓东`: 于 a surname, not a place's 于)
+    if not names:  # `王立新副校长主持了会议`: the office after the name
+        names = split_people(re.sub(r"(?:常务)?副$", "", vocabulary().title_end_re.sub("", placeless)))
     if not names:  # `由轮值主席 somebody（…）`: a Latin name after Chinese words
         names = split_people(re.sub(f"[{_CJK}]+", " ", clause))
     return [x for x in names[-1:] if not _PLACE_NAME.fullmatch(x)]
@@ -236,7 +268,7 @@ def prose_people(text: str, lined: str | None = None) -> list[tuple[str, list[st
             verb = m.group(1) or m.group(2)
             role, subject = _ROLE[verb], s[start:m.start()]
             start = m.end()
-            if role in _ONE and "由" not in subject and len(_CLAUSE_END.split(subject)[-1]) > 16:
+            if role in _ONE and "由" not in subject and len(_placeless(_CLAUSE_END.split(subject)[-1])) > 16:
                 continue  # `…会议于3月召开`: no one hosts in that clause
             names = _host(subject) if role in _ONE else _group(subject)
             if names:
@@ -246,7 +278,7 @@ def prose_people(text: str, lined: str | None = None) -> list[tuple[str, list[st
         out.append(("attendees", listed))
     presenters = [x for m in _PRESENTER.finditer(text) for x in split_people(m.group(1))]
     presenters += [x for m in _OPENS_WITH_MENTION.finditer(lined) for x in split_people(m.group(1))]
-    presenters += [x for s in sentences for x in _opening_presenters(s)]
+    presenters += [x for s in sentences for x in _opening_presenters(s) + _speaking_officers(s)]
     if presenters:
         out.append(("presenters", list(dict.fromkeys(presenters))))
     # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
@@ -269,13 +301,14 @@ _FOLLOW_UP = re.compile(r"(?:下次|下一次|下周|下个?月|会后|近期|�
                         r"(?:给出|评审|讨论|提交|完成|跟进|输出|确认|反馈|同步|准备|整理|汇报|上会|review|提供|有结论|开发完|交付)")
 
 _TASK = re.compile(r"\s*(?:[-*+]\s+)?\[[ xX]\]\s*\S")  # `- [ ] 李四 提交 PR`: an item of a task list
+_TODO = re.compile(r"(?:^|[:：]\s*)(?:TODO|待办)(?![A-Za-z])\s*[:：]?\s*\S")  # `David: TODO review PR#14`
 
 
 def stated_action(text: str) -> str | None:
     """ACTION if `text` leaves work to an owner it mentions last or to a time to come, else None."""
     if _RULE.search(text) or _DIRECTIVE.match(text):
         return None
-    found = _OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) or _TASK.match(text)
+    found = _OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) or _TASK.match(text) or _TODO.search(text)
     return ACTION if found else None
 
 
