@@ -585,3 +585,10 @@ def test_an_at_mention_of_words_is_a_display_name():
 ])
 def test_offices_of_county_government_before_a_name(text, name):
     assert split_people(text) == [name]
+
+
+def test_a_label_on_a_line_of_its_own_then_its_list():
+    meeting, f = only_meeting("# 圆桌会议\n\n会议嘉宾\n\n- David Liu\n- 同济：陈一序\n- 北大: 关一志\n\n讨论了国密支持。\n")
+    assert f.people["attendees"] == ["David Liu", "陈一序", "关一志"]  # (an organisation before a guest: not a name)
+    meeting, f = only_meeting("# 例会\n\n会议结论\n\n1. 同意发布1.0版本\n2. 下周再议路线图\n")
+    assert [p.text for p in meeting.paragraphs if f.roles.get(p.n) == DECISION] == ["同意发布1.0版本", "下周再议路线图"]

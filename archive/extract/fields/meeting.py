@@ -101,6 +101,8 @@ class _Reader:
         starts = _starts_with_label(text, hits)
         if p.is_heading:
             self._heading(p, hits, starts, meta)
+        elif not hits and (label := _bare_label(text)):
+            self._label_heading(p, label)  # `会议嘉宾` on a line of its own, then its list
         elif not hits and len(text) <= 24 and self._bare(p, meta):
             return
         elif starts:
@@ -233,6 +235,12 @@ class _Reader:
 
 SPEAKER_LINES = 2  # lines opening with a speaker's name before a meeting's Latin ones count as names
 LIST_LINE = 30  # a paragraph's source lines this short may be a list of names, not a wrapped sentence
+
+
+def _bare_label(text: str):
+    """The label a line is, alone and without a colon, when a list of people or outcomes may follow it."""
+    label = heading_label(text) if len(text) <= 24 else None
+    return label if label and label.kind in (PEOPLE, DECISION, ACTION) else None
 
 
 def _lines(p, in_people: bool):
