@@ -180,3 +180,11 @@ def test_a_log_of_meetings_under_dated_headings_splits_by_day():
             "### 2024-06-26 进度同步\n\n与会人员：杨二\n\n#### 讨论\n\n内容。\n")
     doc = parse_text(text, "log.md")
     assert [m.title for m in doc.records] == ["20240723-工作安排", "20240708-问题讨论", "2024-06-26 进度同步"]
+
+
+def test_html_comments_are_not_text_and_lines_keep_their_numbers():
+    text = ("# 社区例会\n\n<!-- source: https://example.org/page -->\n\n<!--\n---\ndate: 2016-02-23\n---\n-->\n"
+            "会议讨论了发布<!-- 旧稿 -->计划。\n\n```html\n<!-- 代码里的注释 -->\n```\n")
+    doc = parse_text(text, "x.md")
+    assert [(p.text, p.line_start) for p in doc.records[0].paragraphs][1:] == [
+        ("会议讨论了发布计划。", 10), ("<!-- 代码里的注释 -->", 12)]

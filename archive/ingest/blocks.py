@@ -228,10 +228,25 @@ def exact_access(content: str) -> str | None:
     return next(g for g in found.groups() if g).strip() if found else None
 
 
+# An HTML comment is not shown (`<!-- source: … -->`, `<!-- INFO END -->`, a translation's original kept in
+# one): it is dropped before parsing but for its line ends, so that lines keep their numbers; a code fence
+# keeps its own.
+_COMMENT_OR_FENCE = re.compile(r"<!--.*?-->|^[ \t]{0,3}(```|~~~).*?(?:^[ \t]{0,3}\1|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def _blank(m: re.Match) -> str:
+    return m.group() if m.group(1) else "\n" * m.group().count("\n")
+
+
+def without_comments(text: str) -> str:
+    return _COMMENT_OR_FENCE.sub(_blank, text) if "<!--" in text else text
+
+
 def parse(text: str) -> tuple[list[Block], dict, list[str], str]:
     """Blocks of a markdown text, its front matter, any warnings, and why its front matter cannot be read
     completely ("" when it can, or there is none)."""
     env: dict = {}  # (link references, for inline tokens parsed later)
+    text = without_comments(text)
     tokens = _md.parse(text, env)
     walk = _Walk(tokens, env)
     for i, tok in enumerate(tokens):

@@ -194,7 +194,6 @@ _DECIDES_WHO = re.compile(r"由[^，,。；;]{1,12}决定|提请[^，,。；;]{0
 _SALUTATION = re.compile(r"^(?:[^，。；：:!！]{1,16}[、，,]\s*)?(?:同志们|同事们|各位代表|各位委员|各位来宾|朋友们|"
                          r"女士们、?先生们)[：:！!，,]?$")
 _REPORTS = re.compile(r"^[^。]{0,8}我代表[^。]{1,30}向[^。]{0,30}(?:报告|汇报)")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # a page's source note, run on to the salutation
 SPEECH_OPENING = 6  # the paragraphs after the title where a speech greets its audience
 
 
@@ -205,7 +204,7 @@ _ARTICLE_ANYWHERE = re.compile(r"第[一二三四五六七八九十百零〇\d]+
 
 def is_speech(paragraphs) -> bool:
     """True if the opening paragraphs greet an audience or report to one in the first person."""
-    opening = [_COMMENT.sub("", p.text).strip() for p in paragraphs[:SPEECH_OPENING] if not p.is_heading]
+    opening = [p.text.strip() for p in paragraphs[:SPEECH_OPENING] if not p.is_heading]
     return any(_SALUTATION.match(x) or _REPORTS.match(x) for x in opening)
 
 
