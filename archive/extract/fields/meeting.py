@@ -15,8 +15,9 @@ from .items import (_ACTION_WORDS, _ARTICLE, _DECISION_WORDS, _OPENS, _TRAILING_
 from .collector import _Block, _Collector, _accept
 from .model import MeetingFields
 from .tables import _table
-from .prose import (_RULE as _LAW_RULE, line_speakers, only_directs, own_labels, reports_others, prose_people,
-                    stated_action, stated_outcome)
+from .prose import (_RULE as _LAW_RULE, only_directs, own_labels, reports_others, prose_people, stated_action,
+                    stated_outcome)
+from .lines import line_speakers
 from ...ingest.split import is_title
 
 

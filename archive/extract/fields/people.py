@@ -264,6 +264,14 @@ def known_word(name: str) -> bool:
     return rjieba.has_word(name) and not (len(tags) == 1 and tags[0][1].startswith("nr"))
 
 
+_BODY_END = re.compile(r"[局区县市省港组部办委会站所队院厅处科室司社团校厂方]$")
+
+
+def _person_word(name: str) -> bool:
+    """A name the segmenter does not know, or tags as a person's (nr), that ends like no body."""
+    return not (_BODY_END.search(name) or _is_title_phrase(name) or known_word(name))  # (`王局长`: an office)
+
+
 def _chunk_names(chunk: str) -> list[str]:
     chunk = _ETC.sub("", chunk.strip()).strip(_TRAILING_PUNCT)
     if ":" in chunk:  # `PG：章清洁` — a sub-label

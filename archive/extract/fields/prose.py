@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-import rjieba
-
 from .vocab import _CJK, _IS_CJK, ACTION, DECISION, vocabulary
-from .people import _ENGLISH_STOP, _is_title_phrase, known_word, split_people
+from .people import _person_word, split_people
+from .lines import _LINE_START, _NAMED, line_people
 from .items import _ARTICLE
 
 _SENTENCES = re.compile(r"[^。；;！!？?\n]+")
@@ -33,9 +32,7 @@ _ETC_TAIL = re.compile(r"等[^、，,]{0,10}$")  # `甲、乙等常委会领导`
 _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")  # `请于3月1日（周一）前注册参会`: an aside, not a name
 _AND = re.compile(r"以及|及")
 # `@某某 分享了…`, `- @handle 介绍了…`: who presented, by the account the online document mentions.
-_NAMED = f"[{_CJK}]{{2,4}}|[A-Za-z][A-Za-z0-9_.\\-]{{1,38}}"  # a Chinese name or an account, as minutes write them
 _MENTIONED = f"@\\s?(?:{_NAMED})"
-_LINE_START = r"^[ \t]*(?:[-*•+]|\d{1,2}[.、)])?[ \t]*"  # (a list's bullet or number)
 _PRESENTER = re.compile(f"(?:^|(?<=[\\s、，,；;]))({_MENTIONED}(?:\\s*[和与、]\\s*{_MENTIONED})*)\\s*"
                         r"(?:分享|介绍|汇报|讲解|演示|展示)")
 
@@ -48,12 +45,6 @@ _OPENS_WITH_MENTION = re.compile(f"{_LINE_START}({_MENTIONED}(?:[ \\t]*[、,，�
 _OPENS_WITH_PRESENTER = re.compile(f"^\\s*(?:[-*•+]\\s*)?由?((?:{_NAMED})(?:\\s*[、和与及]\\s*(?:{_NAMED}))*)\\s*"
                                    r"(?:老师|同学|同志|先生|女士)?(?:分别|先后|依次)?(?:为大家|向大家|给大家)?(?:做了|作了|进行了)?"
                                    r"(?:自我介绍|分享|介绍了|汇报了|讲解|演示|展示了)")
-_BODY_END = re.compile(r"[局区县市省港组部办委会站所队院厅处科室司社团校厂方]$")
-
-
-def _person_word(name: str) -> bool:
-    """A name the segmenter does not know, or tags as a person's (nr), that ends like no body."""
-    return not (_BODY_END.search(name) or _is_title_phrase(name) or known_word(name))  # (`王局长`: an office)
 
 
 def _opening_presenters(sentence: str) -> list[str]:
@@ -95,65 +86,6 @@ def _listed_attendees(sentence: str) -> list[str]:
     names = [split_people(c) for c in chunks]
     return [n[0] for n in names] if chunks and all(len(n) == 1 for n in names) else []
 
-
-# `-- 某某：我认为…`, `—— handle: +1`: a comment under an item, signed by who spoke at the meeting.
-_COMMENTER = re.compile(f"(?:^|(?<=[。！？；]))[ \t]*(?:--|——|－－)[ \t]*({_NAMED})[ \t]*[:：]",
-                        re.MULTILINE)
-_COMMENT_RUN_ON = re.compile(f"(?<![-—])--[ \t]*([{_CJK}]{{2,4}})[ \t]*[:：]")  # `…朱健伟-- 魏建刚：…`: lines run together
-
-# `2、某项申请汇报--段古纳（某单位）`, `…决策；---刘哲`, `…评审  ---杨超豪/范佳臣`: who brings an item, after
-# ASCII dashes (lines run together: the next item or a note may follow the name at once);
-# `-- 某某：…` is a comment (_COMMENTER).
-_DASHED = re.compile(f"(?<![-—])-{{2,3}}\\s*([{_CJK}]{{2,4}}(?:\\s*[/、&]\\s*[{_CJK}]{{2,4}})*)"
-                     f"(?=[ \\t]*\\n|\\s*(?:$|[，,。；;（(\\-]|\\d{{1,2}}[、.]))")  # (not `-- 毕昇JDK`: a product)
-_NAMES_RUN = f"[{_CJK}]{{2,4}}(?:[ \\t]*[\\\\/、&][ \\t]*[{_CJK}]{{2,4}})*"  # `朱泽旭\袁礼鹏`, `吴峰光/段鹏杰`
-# `张三：我认为…`, `  朱泽旭\袁礼鹏: 已咨询…`: who speaks to an item, named at a line's start before a colon.
-_SPEAKER = re.compile(f"{_LINE_START}({_NAMES_RUN})[ \\t]*[:：]", re.MULTILINE)
-# `- Sam: java-gm readme pr`, `1. suyunlong: 我们现在…`, `David, ghost: Review…`: the same in Latin letters,
-# which as often write a label (`Note:`, `Review:`); meeting.py counts them only where a meeting is written so.
-_LATIN_NAME = r"@?[A-Za-z][A-Za-z0-9_.\-]{1,38}"
-_LATIN_SPEAKER = re.compile(f"{_LINE_START}({_LATIN_NAME}(?:[ \\t]*[,，、/&][ \\t]*{_LATIN_NAME})*)[ \\t]*[:：][ \\t]*"
-                            r"(?![`\"'/]|https?:|www\.)(\S.*)$", re.MULTILINE)  # (not `repo: https://…`)
-_NAME_SHAPE = re.compile(r"[A-Z][a-z]{1,20}|[a-z][a-z0-9_.\-]{2,38}")  # `Sam`, `suyunlong`, `dev_x7` (not `BrainStorm`)
-_LABEL_WORDS = {"note", "review", "update", "updates", "todo", "action", "actions", "summary", "conclusion", "decision",
-                "question", "questions", "answer", "issue", "issues", "docs", "doc", "plan", "progress", "result",
-                "results", "background", "goal", "goals", "proposal", "problem", "feedback", "comment", "comments",
-                "discussion", "demo", "example", "reference", "solution", "next", "steps", "date", "time", "location",
-                "links", "code", "test", "tests", "bug", "bugs", "feature", "features", "design", "roadmap",
-                "milestone", "version", "tips", "warning", "info", "input", "output", "tbd", "none", "http", "https",
-                "mailto", "ftp", "done", "ongoing", "closed", "open", "yes", "no", "ok", "pass", "fail", "vote",
-                "votes", "approve", "approved", "reject", "rejected", "abstain", "memo", "remark", "remarks", "q", "a",
-                # roles, not who holds them
-                "mentor", "mentors", "maintainer", "maintainers", "committer", "committers", "reviewer", "reviewers",
-                "contributor", "contributors", "speaker", "speakers", "host", "moderator", "presenter", "guest",
-                "guests", "chair", "lead", "organizer", "sponsor", "user", "users", "developer", "developers"}
-# `…发布件评审 -  李晓东`, `1、…致辞   9:00-9:15   15min   徐磊`: who brings an item, at its line's end
-# after a dash, or after the time an agenda gives it.
-_LINE_OWNER = re.compile(f"(?:[ \\t]-[ \\t]*|\\d[:：]\\d\\d[ \\t]+|\\d[ \\t]*(?:min|mins|分钟)[ \\t]+)({_NAMES_RUN})[ \\t]*$",
-                         re.MULTILINE)
-_HONORIFIC = re.compile(f"^[{_CJK}][总工董老]$")  # `王总：…`: how a speaker is called, not a name
-
-
-def line_speakers(lined: str) -> tuple[list[tuple[str, bool]], int]:
-    """(name, whether Chinese follows it) of each Latin name opening a line of `lined` before a colon, and how
-    many lines of it open so with names (Chinese or Latin)."""
-    latin, lines = [], sum(1 for m in _SPEAKER.finditer(lined) if _spoken_names(m.group(1)))
-    voc = vocabulary()
-    for m in _LATIN_SPEAKER.finditer(lined):
-        names = [x.lstrip("@") for x in re.split(r"[ \t]*[,，、/&][ \t]*", m.group(1))]
-        if all(_NAME_SHAPE.fullmatch(x) and x.casefold() not in _LABEL_WORDS | _ENGLISH_STOP and not voc.label(x)
-               for x in names):
-            latin += [(x, bool(_IS_CJK.search(m.group(2)))) for x in names]
-            lines += 1
-    return latin, lines
-
-
-def _spoken_names(run: str) -> list[str]:
-    """The names of `run`, when every piece of it is a person's name (else none: `投票结果`, `高度重视`)."""
-    voc, names = vocabulary(), re.split(r"[ \t]*[\\/、&][ \t]*", run)
-    ok = all(split_people(x) == [x] and _person_word(x) and not _HONORIFIC.match(x) and not voc.label(x)
-             for x in names)  # (`纪要人：`: a label)
-    return names if ok else []
 
 # `决定于3月1日召开` is a decision, `决定于生产的发展速度` (depends on) is none: a date or a time must follow.
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
@@ -280,16 +212,9 @@ def prose_people(text: str, lined: str | None = None) -> list[tuple[str, list[st
     presenters += [x for s in sentences for x in _opening_presenters(s) + _speaking_officers(s)]
     if presenters:
         out.append(("presenters", list(dict.fromkeys(presenters))))
-    # Who brings an item after dashes, and who comments on one: both spoke to the meeting's items, and
-    # are kept with the presenters, which add to any list of attendees (an attendee list may leave them out).
-    spoke = [x for m in _DASHED.finditer(lined) for x in split_people(m.group(1))
-             if len(x) > 2 or not rjieba.has_word(x)]  # (`--安全`, `--同意：14`: words)
-    spoke += [m.group(1) for m in _COMMENTER.finditer(lined) if split_people(m.group(1)) == [m.group(1)]]
-    spoke += [x for m in (*_SPEAKER.finditer(lined), *_LINE_OWNER.finditer(lined)) for x in _spoken_names(m.group(1))]
-    spoke += [m.group(1) for m in _COMMENT_RUN_ON.finditer(text) if split_people(m.group(1)) == [m.group(1)]
-              and (len(m.group(1)) > 2 or not rjieba.has_word(m.group(1)))]
+    spoke = line_people(text, lined)
     if spoke:
-        out.append(("presenters", list(dict.fromkeys(spoke))))
+        out.append(("presenters", spoke))
     return out
 
 
