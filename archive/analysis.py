@@ -51,12 +51,18 @@ def _lines(path: Path):
             yield line
 
 
+_T2S = {ord(a): ord(b) for a, b in (line.split("\t") for line in _lines(T2S))}
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # full-width ASCII
 _FOLD[0x3000] = 0x20
-_FOLD.update((ord(a), ord(b)) for a, b in (line.split("\t") for line in _lines(T2S)))
+_FOLD.update(_T2S)
 for _word in _lines(USERDICT):
     rjieba.add_word(_word.split()[0], None, None)  # (the segmenter works out a frequency that keeps it whole)
 _KEPT_PUNCT = set("%*#&@")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters to simplified, one for one (offsets stay): how labels and words are looked up."""
+    return text.translate(_T2S)
 
 
 def normalize(text: str) -> str:

@@ -592,3 +592,14 @@ def test_a_label_on_a_line_of_its_own_then_its_list():
     assert f.people["attendees"] == ["David Liu", "陈一序", "关一志"]  # (an organisation before a guest: not a name)
     meeting, f = only_meeting("# 例会\n\n会议结论\n\n1. 同意发布1.0版本\n2. 下周再议路线图\n")
     assert [p.text for p in meeting.paragraphs if f.roles.get(p.n) == DECISION] == ["同意发布1.0版本", "下周再议路线图"]
+
+
+def test_labels_in_traditional_script_and_values_that_end_with_their_line():
+    meeting, f = only_meeting("# 20200902 小黑客松\n\n時間：2020/09/02 週三 19:00-21:00\n地點：社會創新實驗中心\n"
+                              "出席：陳雨蒼、楊皓勻、tmonk\n線上組：isabel\nWifi：PDIS_Public_5G/ji394pdis\n\n"
+                              "主持人(facilitator)：\nTranslation：English\n\n討論了預算。\n")
+    assert f.fields["time"] == "2020/09/02 週三 19:00-21:00" and f.place == "社會創新實驗中心"
+    assert f.people["attendees"] == ["陳雨蒼", "楊皓勻", "tmonk"]  # as written; the next line's field ends the list
+    assert "host" not in f.people  # an empty label, and the next line is another field
+    meeting, f = only_meeting("# 例会\n\n结论：\n同意成立程序分析SIG：\n1、建议和其他SIG协同。\n")
+    assert [i.text for i in f.items][:1] == ["同意成立程序分析SIG：1、建议和其他SIG协同。"]  # a list's lead, no field

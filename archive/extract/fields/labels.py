@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ...analysis import simplified
 from .vocab import PEOPLE_ROLES, _CJK, _IS_CJK, _Label, _Vocabulary, _key, vocabulary
 from .people import _MARKUP, split_people
 
@@ -129,15 +130,28 @@ def _label_at(text: str, j: int, voc: _Vocabulary) -> tuple[_Label, int] | None:
     return found
 
 
-def _scan(text: str) -> list[_Hit]:
-    """Every label followed by a colon in `text`, each with its value: the text up to the next label."""
+# A line that opens with a word, a colon and its value (`线上组：isabel`, `Wifi：…`) ends the value above it,
+# label or not (not `同意成立SIG：` over a list, nor `https://…`).
+_LINE_LABEL = re.compile(r"[^\s:：，,。；;、]{1,12}\s*[:：](?!//)")
+
+
+def _opens_field(text: str, k: int, breaks: tuple[int, ...]) -> bool:
+    m = _LINE_LABEL.match(text, k)
+    line_end = next((b for b in breaks if b > k), len(text))
+    return bool(m) and m.end() < line_end and bool(text[m.end():line_end].strip())
+
+
+def _scan(text: str, breaks: tuple[int, ...] = ()) -> list[_Hit]:
+    """Every label followed by a colon in `text`, each with its value: the text up to the next label, or up
+    to the end of its source line (`breaks`, where each starts) when the next line opens with a colon."""
     voc = vocabulary()
     hits: list[_Hit] = []
+    folded = simplified(text)  # labels are looked up in simplified script; values are kept as written
     for m in _COLON.finditer(text):
         i = j = m.start()
         while j > 0 and text[j - 1] in " \t*":
             j -= 1
-        found = _label_at(text, j, voc)
+        found = _label_at(folded, j, voc)
         if found is None:
             continue
         label, start = found
@@ -149,7 +163,9 @@ def _scan(text: str) -> list[_Hit]:
             continue
         hits.append(_Hit(label.name, label.kind, text[start:j].strip(" *"), start, i + 1))
     for a, b in zip(hits, hits[1:] + [None]):
-        a.value = text[a.end:b.start if b else len(text)].strip(" \t*")
+        end = b.start if b else len(text)
+        end = next((k for k in breaks if a.end <= k < end and _opens_field(text, k, breaks)), end)
+        a.value = text[a.end:end].strip(" \t*")
     return hits
 
 

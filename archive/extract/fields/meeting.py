@@ -98,7 +98,7 @@ class _Reader:
                 and "：" not in text and "\n" not in text):
             return  # prose, outside any field: most of a long document
         meta = p.section == "" or p.section in self.label_sections
-        hits = own_labels(text, _scan(text), self.reported)
+        hits = own_labels(text, _scan(text, p.breaks), self.reported)
         starts = _starts_with_label(text, hits)
         if p.is_heading:
             self._heading(p, hits, starts, meta)

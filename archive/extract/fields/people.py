@@ -7,7 +7,7 @@ import unicodedata
 
 import rjieba
 
-from ...analysis import normalize
+from ...analysis import normalize, simplified
 from .vocab import _CJK, _IS_CJK, _key, vocabulary
 
 
@@ -260,6 +260,7 @@ def _display_name(name: str) -> bool:
 
 def known_word(name: str) -> bool:
     """Whether the segmenter knows `name` as a word, other than as a person's name (nr)."""
+    name = simplified(name)  # (`時間`: 时间)
     tags = rjieba.tag(name)
     return rjieba.has_word(name) and not (len(tags) == 1 and tags[0][1].startswith("nr"))
 

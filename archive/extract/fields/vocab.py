@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ...analysis import simplified
+
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "fields.toml"
@@ -83,7 +85,7 @@ class _Vocabulary:
 
     def label(self, text: str) -> _Label | None:
         """The label `text` is, whole (Chinese exactly or spread out, English case- and space-insensitively)."""
-        text = text.strip().strip("【】")
+        text = simplified(text.strip().strip("【】"))  # (`時間`, `出席人員` as well)
         found = self.cjk.get(text)
         if found is None and (" " in text or "\u3000" in text):
             found = self.cjk.get(_CJK_SPACES.sub("", text))
