@@ -603,3 +603,9 @@ def test_labels_in_traditional_script_and_values_that_end_with_their_line():
     assert "host" not in f.people  # an empty label, and the next line is another field
     meeting, f = only_meeting("# 例会\n\n结论：\n同意成立程序分析SIG：\n1、建议和其他SIG协同。\n")
     assert [i.text for i in f.items][:1] == ["同意成立程序分析SIG：1、建议和其他SIG协同。"]  # a list's lead, no field
+
+
+def test_who_has_already_sent_apologies():
+    meeting, f = only_meeting("# 2024/6 TC 例会\n\n## 参会人员：\n\n- BLumia\n- pitt\n\n### 已请假人员：\n\n"
+                              "(如果你请过假但参会了，记得删掉下面的名字)\n\n- zccrs\n- ony\n")
+    assert f.people["attendees"] == ["BLumia", "pitt"] and f.people["absent"] == ["zccrs", "ony"]

@@ -548,3 +548,8 @@ def test_office_holders_who_spoke_as_a_report_tells_it():
     for text in ("会议传达学习了习近平总书记重要讲话精神。", "国家主席习近平强调，要坚持。", "各部门负责人对工作提出了意见。",
                  "区委书记对下一步工作提出要求。", "会议强调，要抓好落实。"):
         assert prose_people(text) == [], text
+
+
+def test_attendees_listed_then_someone_unnamed():
+    assert prose_people("参加此次会议的有祝一宠、顾一昊、童一献，还有一位同学。") == [("attendees", ["祝一宠", "顾一昊", "童一献"])]
+    assert prose_people("参加会议的有各部门负责人，还有一位同学。") == []

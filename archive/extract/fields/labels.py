@@ -177,7 +177,7 @@ def _starts_with_label(text: str, hits: list[_Hit]) -> bool:
 
 
 _HEADING_SPLIT = re.compile(f"\\s+[-–—]\\s+|[()（）/&|｜]|(?<=[{_CJK}])\\s+(?=[A-Za-z])")  # `参会人员 Attendees`
-_HEADING_AFFIXES = re.compile(r"^(?:主要|本次|其他|其它|全体)|(?:名单|列表|信息|情况|如下|一览)$")
+_HEADING_AFFIXES = re.compile(r"^(?:主要|本次|其他|其它|全体|已)|(?:名单|列表|信息|情况|如下|一览)$")  # (`已请假人员`)
 
 
 @lru_cache(maxsize=8192)

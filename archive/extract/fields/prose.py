@@ -82,7 +82,8 @@ def _listed_attendees(sentence: str) -> list[str]:
     m = _LISTED.search(sentence)
     if not m:
         return []
-    chunks = [c for c in re.split(r"[、，,]|以及|和|及", _ETC_TAIL.sub("", m.group(1)).strip()) if c.strip()]
+    listed = re.split(r"[，,](?=还有|另有|以及|其中|共)", m.group(1))[0]  # (`…朱某某，还有一位同学`: the names)
+    chunks = [c for c in re.split(r"[、，,]|以及|和|及", _ETC_TAIL.sub("", listed).strip()) if c.strip()]
     names = [split_people(c) for c in chunks]
     return [n[0] for n in names] if chunks and all(len(n) == 1 for n in names) else []
 
