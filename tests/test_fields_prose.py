@@ -553,3 +553,8 @@ def test_office_holders_who_spoke_as_a_report_tells_it():
 def test_attendees_listed_then_someone_unnamed():
     assert prose_people("参加此次会议的有祝一宠、顾一昊、童一献，还有一位同学。") == [("attendees", ["祝一宠", "顾一昊", "童一献"])]
     assert prose_people("参加会议的有各部门负责人，还有一位同学。") == []
+
+
+def test_a_council_member_who_moves_a_motion():
+    assert prose_people("庄一伟理事动议“设立重大事项讨论规则”，会议一致同意。") == [("presenters", ["庄一伟"])]
+    assert prose_people("会议提议下次再议。") == [] and prose_people("理事会动议设立工作组。") == []

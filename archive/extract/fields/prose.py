@@ -55,12 +55,12 @@ def _opening_presenters(sentence: str) -> list[str]:
     cjk = [x for x in names if not x.isascii() and _person_word(x)]
     return [x for x in names if x in cjk or x.isascii()] if cjk else []  # (a Latin word alone: a product)
 
-# `会上，局党组书记、局长吴建荣肯定了…`, `实验室秘书李丽珺总结了…`, `支部书记侯薄同志对…提出了希望`: an office
-# holder who spoke to the meeting, as a report tells it (an office before the name: not the leaders a
+# `会上，局党组书记、局长吴建荣肯定了…`, `实验室秘书李丽珺总结了…`, `支部书记侯薄同志对…提出了希望`, `江波理事动议…`:
+# an office holder who spoke to the meeting, as a report tells it (an office with the name: not the leaders a
 # meeting quotes, `习近平总书记指出`, nor the country's, `国家主席某某强调`).
 _SPOKE = re.compile(r"^\s*(?:(?:会上|会议上|随后|最后|首先|接着|同时)[，,]?\s*)?([^，,。；;：:]{3,24}?)(?:同志)?"
                     r"(?:首先|随后|最后|还|也|代表[^，,。]{1,16}?|就[^，,。]{1,30}?|对[^，,。]{1,30}?|围绕[^，,。]{1,30}?){0,2}"
-                    r"(?:指出|强调|总结了|肯定了|提出了?(?:要求|希望|意见)|讲话|发言"
+                    r"(?:指出|强调|总结了|肯定了|提出了?(?:要求|希望|意见)|讲话|发言|动议|提议"
                     r"|作了[^，,。]{0,12}(?:讲话|说明|布置|总结|发言|报告))")
 _NATIONAL = re.compile(r"总书记|国家主席|总理|委员长|中央")
 
