@@ -470,3 +470,9 @@ def test_a_labelled_meeting_day_wins_over_the_day_a_post_was_published():
 def test_a_title_that_states_the_day_wins_over_the_day_a_post_was_published():
     m = meeting_date("---\ntitle: 社区会议记录 - 20160218\ndate: 2016-02-23\n---\n\n笔记如下。\n\n* 记录员: 张三\n")
     assert ymd(m.date) == (2016, 2, 18)
+
+
+def test_a_speech_is_dated_by_its_dateline_not_by_what_it_reports():
+    text = ("# 政府工作报告\n\n为夺取新的胜利\n\n——在人民代表大会第二次会议上的报告\n\n（1980年8月30日）\n\n各位代表：\n\n"
+            "我受国务院的委托，现在向大会提出报告。\n\n国家计委副主任某某同志，于今年4月8日向常委会作了报告。\n")
+    assert ymd(meeting_date(text).date) == (1980, 8, 30)

@@ -558,3 +558,20 @@ def test_attendees_listed_then_someone_unnamed():
 def test_a_council_member_who_moves_a_motion():
     assert prose_people("庄一伟理事动议“设立重大事项讨论规则”，会议一致同意。") == [("presenters", ["庄一伟"])]
     assert prose_people("会议提议下次再议。") == [] and prose_people("理事会动议设立工作组。") == []
+
+
+def test_work_given_to_an_owner_and_a_decision_taken_after_discussion():
+    assert stated_action("由张一三负责联系赞助方。") == ACTION
+    assert stated_action("请县住建局牵头，各乡镇配合，6月底前完成。") == ACTION
+    assert stated_action("kelvin_w 牵头整理发布清单") == ACTION
+    for text in ("应当由县政府负责。", "会议要求，由各部门负责落实。", "负责人：张三", "项目组负责联系。"):
+        assert stated_action(text) is None, text
+    assert stated_outcome("经会议讨论决定评选晁一倩为本年度开源之星。") == DECISION
+    assert stated_outcome("常务会议讨论决定区政府工作中的重大问题。") is None  # what such a meeting does
+
+
+def test_labels_of_what_was_concluded_and_what_is_to_be_done():
+    doc = parse_text("# 工作会议\n\n讨论结果：方案可行，下周确认细节。\n\n需做：多找演讲者。\n", "会议.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert [(i.kind, i.text) for i in f.items] == [(DECISION, "方案可行，下周确认细节。"), (ACTION, "多找演讲者。")]

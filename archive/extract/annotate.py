@@ -29,6 +29,7 @@ from ..ingest.model import Document, Meeting
 from ..ingest.split import is_title
 from . import dates, regions, topics
 from .fields import ONLINE, MeetingFields, document_fields
+from .fields.prose import is_speech
 from .keyterms import key_terms
 
 HERE = Path(__file__).parent
@@ -119,6 +120,7 @@ _CHROME = re.compile(r"^[^\u4e00-\u9fff\d]*(?:[\u4e00-\u9fff][^\u4e00-\u9fff\d]*
 # starts at its day.
 _BYLINE = re.compile(r"来源|作者|编辑|发布|浏览|点击|阅读|字号|打印|\d{1,2}:\d{2}")
 _MONTH_DAY = re.compile(r"(?:\d{1,2}月)?\d{1,2}日")
+_TITLE_LINE = re.compile(r"[^，,。；;：:！？!?\d]{1,30}")  # `为夺取…伟大胜利`, `——在…大会上的报告`: the title's lines
 _BYLINE_ONLY = re.compile(r"^[^。！？]*(?:来源|作者|编辑|发布(?:时间|日期)?|浏览|点击|阅读|字号|供稿|审核)(?:次数|量)?\s*[:：][^。！？]*$")
 
 
@@ -130,13 +132,14 @@ def _after_byline(line: str) -> list[str]:
 def _unchromed(paragraphs) -> list[tuple]:
     """(paragraph, its text) of a meeting's first paragraphs without a page's chrome, which may lead a
     paragraph (a page's lines written without blank lines run into one: `您的位置：首页 > …` `发布时间：…`
-    `12月31日下午，…`). A paragraph of a byline only (`来源：… 发布时间：…`) is kept but not counted."""
+    `12月31日下午，…`). A paragraph of a byline or of a title's lines only (`来源：… 发布时间：…`,
+    `——在…大会上的报告`) is kept but not counted."""
     out, counted = [], 0
     for p in _body(paragraphs):
         lines = list(dropwhile(lambda line: _CHROME.search(line.strip()), p.lines()))
         if lines and counted < OPENING_PARAGRAPHS:
             out.append((p, "\n".join(lines)))
-            counted += not all(_BYLINE_ONLY.search(line) for line in lines)
+            counted += not all(_BYLINE_ONLY.search(line) or _TITLE_LINE.fullmatch(line.strip()) for line in lines)
     return out
 
 
@@ -160,6 +163,8 @@ def _reported_date(paragraphs, day_first: bool | None, title: str = "", publishe
     pieces = [re.split(r"[\n|]", lead.sub("\n", t) if lead else t) for t in opening]
     lines = [line for piece in pieces for line in piece if not _CHROME.search(line.strip())]
     lines = [rest for line in lines for rest in (line, *_after_byline(line))]
+    if is_speech(paragraphs):  # (a speech's events are others': `…同志于今年4月8日向常委会作了报告`)
+        lines = []
     return (_first(dates.event_date(t, day_first) for t in lines)
             or ((day := _first(dates.day_event(t) for t in lines)) and (page := published())
                 and dates.in_month_of(day, page))

@@ -92,7 +92,7 @@ def _listed_attendees(sentence: str) -> list[str]:
 _WHEN = r"(?:[\d一二三四五六七八九十〇零]{1,4}\s*[年月日号]|[\d一二三四五六七八九十]{1,2}\s*[:：.]|[今明本下次近][年月周天日期]|下周|下次|近期)"
 # Sentences whose predicate is an outcome; directives are not, unless a label says so.
 _DECIDED = re.compile(r"原则上?(?:同意|通过)|研究同意|(?:审议|表决|讨论|协商|一致)通过(?:了|《|“)|听取并通过|审定了|研究决定了"
-                      r"|会议(?:研究)?决定(?![的】：:])|(?<!的)决定[^，,。于]{0,6}(?:暂时|采用|由|将)"
+                      r"|会议(?:研究)?决定(?![的】：:])|经[^，,。]{0,6}讨论决定(?![的】：:])|(?<!的)决定[^，,。于]{0,6}(?:暂时|采用|由|将)"
                       f"|(?<!的)决定于{_WHEN}|确定下次会议|决策[一二三四五六七八九十\\d]+[:：]|^\\s*结论[:：]|人事任命|人事变动"
                       r"|通过了[《“\"]|不再担任|^\s*(?:(?:[-*•+]|--|——)\s*|[（(]?[一二三四五六七八九十\d]{1,3}[、.．)）]\s*)?(?:会议上?|会上)?(?:同意|赞同)(?!见)"
                       r"|(?:委员们?|成员们?|大家|与会[^，,]{0,4}|全体[^，,]{0,6})(?:一致|均|都)?(?:表示)?(?:同意|赞同)(?!见)"
@@ -227,13 +227,17 @@ _FOLLOW_UP = re.compile(r"(?:下次|下一次|下周|下个?月|会后|近期|�
 
 _TASK = re.compile(r"\s*(?:[-*+]\s+)?\[[ xX]\]\s*\S")  # `- [ ] 李四 提交 PR`: an item of a task list
 _TODO = re.compile(r"(?:^|[:：]\s*)(?:TODO|待办)(?![A-Za-z])\s*[:：]?\s*\S")  # `David: TODO review PR#14`
+# Work given to an owner: `由张三负责联系赞助方`, `请县住建局牵头，各乡镇配合`, `TED 牵头与 CSDN 确认…`.
+_OWNED_BY = re.compile(r"(?:^|[，,；;。:：]\s*)(?:由|请)\s*[^，,。；;由请]{2,20}?\s*(?:负责|牵头|跟进|对接)(?![人的])")
+_LEADS = re.compile(f"^\\s*(?:[-*•+]\\s*)?({_NAMED})\\s*(?:负责|牵头|跟进)(?![人的])")
 
 
 def stated_action(text: str) -> str | None:
     """ACTION if `text` leaves work to an owner it mentions last or to a time to come, else None."""
     if _RULE.search(text) or _DIRECTIVE.match(text):
         return None
-    found = _OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) or _TASK.match(text) or _TODO.search(text)
+    found = (_OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) or _TASK.match(text) or _TODO.search(text)
+             or _OWNED_BY.search(text) or ((lead := _LEADS.match(text)) and split_people(lead.group(1))))
     return ACTION if found else None
 
 
