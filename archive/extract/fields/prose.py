@@ -227,8 +227,11 @@ _FOLLOW_UP = re.compile(r"(?:下次|下一次|下周|下个?月|会后|近期|�
 
 _TASK = re.compile(r"\s*(?:[-*+]\s+)?\[[ xX]\]\s*\S")  # `- [ ] 李四 提交 PR`: an item of a task list
 _TODO = re.compile(r"(?:^|[:：]\s*)(?:TODO|待办)(?![A-Za-z])\s*[:：]?\s*\S")  # `David: TODO review PR#14`
-# Work given to an owner: `由张三负责联系赞助方`, `请县住建局牵头，各乡镇配合`, `TED 牵头与 CSDN 确认…`.
-_OWNED_BY = re.compile(r"(?:^|[，,；;。:：]\s*)(?:由|请)\s*[^，,。；;由请]{2,20}?\s*(?:负责|牵头|跟进|对接)(?![人的])")
+# Work given to an owner: `由张三负责联系赞助方`, `请县住建局牵头，各乡镇配合，6月底前完成`, `kelvin 牵头整理…`;
+# a body is an owner where a time is set (a rule gives bodies work for ever: `…的案件，由执行机构负责执行`).
+_OWNED_BY = re.compile(r"(?:^|[，,；;。:：]\s*)(?:由(?!于)|请)\s*([^，,。；;由请]{2,20}?)\s*(?:负责|牵头|跟进|对接)(?![人的任])")
+_SET_TIME = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}日|底|中旬|上旬|下旬)?之?前|\d{1,2}日之?前"
+                       r"|年底前|月底前|本周|下周|尽快|会后|近期|限期")
 _LEADS = re.compile(f"^\\s*(?:[-*•+]\\s*)?({_NAMED})\\s*(?:负责|牵头|跟进)(?![人的])")
 
 
@@ -237,7 +240,8 @@ def stated_action(text: str) -> str | None:
     if _RULE.search(text) or _DIRECTIVE.match(text):
         return None
     found = (_OWNER_MENTION.search(text) or _FOLLOW_UP.search(text) or _TASK.match(text) or _TODO.search(text)
-             or _OWNED_BY.search(text) or ((lead := _LEADS.match(text)) and split_people(lead.group(1))))
+             or ((owned := _OWNED_BY.search(text)) and (split_people(owned.group(1)) or _SET_TIME.search(text)))
+             or ((lead := _LEADS.match(text)) and split_people(lead.group(1))))
     return ACTION if found else None
 
 
