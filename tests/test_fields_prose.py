@@ -467,6 +467,8 @@ def test_presenters_on_lines_written_without_blank_lines_between():
 def test_a_vote_recorded_and_a_deadline_written_short():
     assert stated_outcome("2) 工作组表决:  通过") == DECISION and stated_outcome("表决：未通过") is None
     assert stated_outcome("-- 会议上赞同该项目放在SBC工作组下") == DECISION
+    assert stated_outcome("会议以举手表决的方式通过了大会议程；通过了主席团名单") == DECISION
+    assert stated_outcome("大会以无记名投票方式选举产生主席团。") is None  # an election: its result is no decision
     assert stated_action("研讨版本的演进周期 -- 25年6月前有结论") == ACTION
     assert stated_action("样例收集，最晚要求3.15之前开发完。") == ACTION
     assert stated_action("应当在6月底前完成") is None  # a rule
