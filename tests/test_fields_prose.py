@@ -578,3 +578,14 @@ def test_labels_of_what_was_concluded_and_what_is_to_be_done():
     (meeting,) = doc.records
     f = document_fields(doc)[meeting.index]
     assert [(i.kind, i.text) for i in f.items] == [(DECISION, "方案可行，下周确认细节。"), (ACTION, "多找演讲者。")]
+
+
+def test_a_section_headed_by_what_was_decided():
+    text = ("# 某县人民政府第5次常务会议纪要\n\n3月2日，县长张一三主持召开县政府第5次常务会议。\n\n"
+            "一、审议并原则通过《某县老旧小区改造实施方案》\n\n会议指出，要抓好落实。\n\n"
+            "二、研究同意县教育局关于学校建设的请示\n\n会议要求，各部门要配合。\n\n三、关于防汛工作\n\n会议听取了汇报。\n")
+    doc = parse_text(text, "纪要.md")
+    (meeting,) = doc.records
+    f = document_fields(doc)[meeting.index]
+    assert [p.text for p in meeting.paragraphs if f.roles.get(p.n) == DECISION] == [
+        "一、审议并原则通过《某县老旧小区改造实施方案》", "二、研究同意县教育局关于学校建设的请示"]

@@ -69,6 +69,9 @@ class _Reader:
         self._fields(_lines(p, self.block is not None and self.block.kind == PEOPLE))
         if not p.is_heading:
             self._prose(p)
+        elif not (self.reported or heading_label(p.text) or p.n in self.col.out.roles) and stated_outcome(p.text):
+            self.col.out.roles[p.n] = DECISION  # `一、审议并原则通过《…方案》`: a section headed by what was decided
+            self.col.item(DECISION, p.n, p.text)
 
     def _prose(self, p) -> None:
         """People and decisions stated as sentences (prose.py), where no label has said them."""
