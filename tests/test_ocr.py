@@ -39,6 +39,7 @@ def drawn(lines, size=32, width=900):
     return img, np.asarray(img)
 
 
+@pytest.mark.slow
 @needs_font
 def test_one_line_is_read_offline_with_its_confidence(monkeypatch):
     """The models ship in the wheel: the engine loads and reads with every connection refused."""

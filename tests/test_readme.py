@@ -43,6 +43,7 @@ def test_the_readme_has_examples_of_each_kind():
     assert any(line.startswith("archive ingest") for _, line in EXAMPLES)
 
 
+@pytest.mark.slow
 def test_every_example_runs(new_engine):
     """In order, on a fresh engine (the first example ingests): exit 0, no traceback, stderr in Chinese, and
     each search finds something (or the correction its comment names)."""
@@ -85,6 +86,7 @@ def _access_setup() -> tuple[str, list[str]]:
     return toml, [line for line in commands.splitlines() if line.strip()]
 
 
+@pytest.mark.slow
 def test_the_access_setup_runs_as_written(tmp_path):
     """The README's archive.toml and commands, run as written (but for the folder): each folder rule gives its
     level, the users get theirs, and a reader of 内部 reads 公开 and 内部 minutes only."""

@@ -97,6 +97,7 @@ def test_lock_files_and_temp_files_are_ignored_and_a_held_lock_is_waited_for(tmp
         assert total(engine, "临时备份") == total(engine, "下载片段") == 0
 
 
+@pytest.mark.slow
 def test_the_log_names_each_file_ingested_changed_removed_or_failed(tmp_path):
     corpus, engine = tmp_path / "corpus", open_engine(tmp_path / "index")
     write(corpus / "旧.md", MINUTES.format(word="档案整理"))

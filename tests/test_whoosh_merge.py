@@ -124,6 +124,7 @@ def test_merging_stored_blocks_keeps_every_document(size):
     assert [reader[i] for i in range(len(everything))] == everything
 
 
+@pytest.mark.slow
 def test_runs_merged_by_two_processes_make_the_same_index(tmp_path, monkeypatch):
     # Both cores merge runs of terms (forked processes, written in order): the same index as one process.
     corpus = _corpus(tmp_path / "corpus")
