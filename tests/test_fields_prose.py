@@ -4,6 +4,8 @@ from archive.extract.fields import ACTION, DECISION, document_fields
 from archive.extract.fields.prose import prose_people, stated_action, stated_outcome
 from archive.ingest import parse_text
 
+from .test_fields import only_meeting
+
 REPORT = """# 东湖区政府第7次常务会议
 
 4月9日上午，区委副书记、区长马文斌在区政府五楼会议室主持召开区政府第7次常务会议。区领导程立新、贺兰、宋一鸣出席会议；区政府办主任唐宁及各有关部门负责人列席。
@@ -17,9 +19,7 @@ REPORT = """# 东湖区政府第7次常务会议
 
 
 def test_report_in_prose_names_host_attendees_and_observers():
-    doc = parse_text(REPORT, "东湖区.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(REPORT, "东湖区.md")
     assert f.people["host"] == ["马文斌"]  # 区委副书记、区长 dropped, 在…会议室 dropped
     assert f.people["attendees"] == ["程立新", "贺兰", "宋一鸣"]  # 区领导 is a title
     assert f.people["observers"] == ["唐宁"]  # 及各有关部门负责人: a group, not people
@@ -72,9 +72,7 @@ ONLINE_DOC = """# 文档组第12次例会
 
 
 def test_accounts_and_mentions_are_people_with_their_roles():
-    doc = parse_text(ONLINE_DOC, "doc.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(ONLINE_DOC, "doc.md")
     assert f.people["attendees"] == ["ann-b", "KarlW", "dev_x7", "Mei Lin"]  # the first list of attendees
     assert f.people["absent"] == ["何小川"] and f.people["host"] == ["kim-dev"]
     assert f.people["presenters"] == ["周海燕", "lee_99"]
@@ -116,9 +114,7 @@ TODO:
 
 
 def test_action_items_under_every_kind_of_label_and_decisions_among_them():
-    doc = parse_text(ACTIONS, "actions.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(ACTIONS, "actions.md")
     marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs}
     for text in ("周海燕：整理翻译清单", "修复文档链接 (@lee_99)", "完成接口评审", "联系赞助方", "整理会议纪要",
                  "建立台账制度，负责人：县住建局，完成时间：6月底。"):
@@ -144,9 +140,7 @@ RULES = """# 某县人大常委会议事规则
 
 
 def test_a_rule_book_states_no_decision_and_names_no_host():
-    doc = parse_text(RULES, "规则.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(RULES, "规则.md")
     assert f.roles == {} and f.items == [] and f.persons() == []
 
 
@@ -167,9 +161,7 @@ VOTES = """# 新建文档工作组的投票
 
 
 def test_a_link_or_a_pointer_alone_is_no_decision_nor_action():
-    doc = parse_text(VOTES, "votes.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(VOTES, "votes.md")
     marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs if not p.is_heading}
     assert [t for t, role in marked.items() if role] == ["同意成立文档工作组，详见 章程。"], marked
     assert [i.text for i in f.items] == ["同意成立文档工作组，详见 章程。"]
@@ -213,9 +205,7 @@ SPEECH = """# 在全县农村工作会议上的讲话
 
 
 def test_a_speech_tells_what_others_decided():
-    doc = parse_text(SPEECH, "讲话.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(SPEECH, "讲话.md")
     assert f.persons() == [] and f.roles == {} and f.items == []
 
 
@@ -241,9 +231,7 @@ PROCEDURE = """# 青山县人民政府常务会议工作规则
 
 
 def test_a_rule_in_articles_names_no_participant_and_decides_nothing():
-    doc = parse_text(PROCEDURE, "规则.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(PROCEDURE, "规则.md")
     assert f.persons() == [] and f.roles == {}
 
 
@@ -328,9 +316,7 @@ DISCUSSION = """# 技术委员会例会
 
 
 def test_action_sentences_in_discussion_lists():
-    doc = parse_text(DISCUSSION, "例会.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(DISCUSSION, "例会.md")
     marked = {p.text: f.roles.get(p.n) for p in meeting.paragraphs}
     assert [t for t, role in marked.items() if role == "action"] == [
         "工作组与项目组的归属还不清楚，下次会议给出方案 @李凯", "当前模板还缺失，整理后发给大家 @dev_x7",
@@ -390,9 +376,7 @@ def test_a_rotating_host_is_the_host():
 
 
 def test_a_mentioned_display_name_is_a_person_whatever_its_surname():
-    doc = parse_text("# 周报第12期\n\n主持：@阿强\n\n出席：@阿强 @小美 @老王 @Tony\n\n请假：@所有人\n\n讨论。\n", "x.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting("# 周报第12期\n\n主持：@阿强\n\n出席：@阿强 @小美 @老王 @Tony\n\n请假：@所有人\n\n讨论。\n", "x.md")
     assert f.persons() == ["阿强", "小美", "老王", "Tony"]
 
 
@@ -459,8 +443,7 @@ LINES_RUN = """# 技术委员会例会
 
 
 def test_presenters_on_lines_written_without_blank_lines_between():
-    doc = parse_text(LINES_RUN, "例会.md")
-    f = document_fields(doc)[doc.records[0].index]
+    _, f = only_meeting(LINES_RUN, "例会.md")
     assert f.people["presenters"] == ["周海燕", "吴一凡", "段晓鹏", "葛明远"]
 
 
@@ -493,15 +476,14 @@ SPOKEN = """# 国密工作组例会
 
 
 def test_who_said_what_in_latin_letters_where_a_meeting_is_written_so():
-    doc = parse_text(SPOKEN, "例会.md")
-    f = document_fields(doc)[doc.records[0].index]
+    _, f = only_meeting(SPOKEN, "例会.md")
     # Sam speaks twice; an account is followed by Chinese; Typo, Demonstration and repo are labels
     assert sorted(f.people["presenters"]) == sorted(["桂军", "Sam", "kelvin_w", "zhaoxm"])
 
 
 def test_one_latin_line_is_no_discussion():
-    doc = parse_text("# 例会\n\n- kelvin_w: 我们现在用的单证书\n", "例会.md")
-    assert document_fields(doc)[doc.records[0].index].persons() == []
+    _, f = only_meeting("# 例会\n\n- kelvin_w: 我们现在用的单证书\n", "例会.md")
+    assert f.persons() == []
 
 
 def test_an_outcome_a_form_records_in_a_table_row():
@@ -528,9 +510,7 @@ def test_what_a_meeting_shelved_and_work_left_to_do_inline():
 
 
 def test_the_items_of_a_plan_for_the_weeks_to_come_are_actions():
-    doc = parse_text("# SIG双周报\n\n## 本期进展\n\n1. 完成构建\n\n## 未来两周计划\n\n1. 建立构建状态跟踪表格\n", "周报.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting("# SIG双周报\n\n## 本期进展\n\n1. 完成构建\n\n## 未来两周计划\n\n1. 建立构建状态跟踪表格\n", "周报.md")
     assert [p.text for p in meeting.paragraphs if f.roles.get(p.n) == ACTION] == ["建立构建状态跟踪表格"]
 
 
@@ -574,9 +554,7 @@ def test_work_given_to_an_owner_and_a_decision_taken_after_discussion():
 
 
 def test_labels_of_what_was_concluded_and_what_is_to_be_done():
-    doc = parse_text("# 工作会议\n\n讨论结果：方案可行，下周确认细节。\n\n需做：多找演讲者。\n", "会议.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting("# 工作会议\n\n讨论结果：方案可行，下周确认细节。\n\n需做：多找演讲者。\n", "会议.md")
     assert [(i.kind, i.text) for i in f.items] == [(DECISION, "方案可行，下周确认细节。"), (ACTION, "多找演讲者。")]
 
 
@@ -584,8 +562,6 @@ def test_a_section_headed_by_what_was_decided():
     text = ("# 某县人民政府第5次常务会议纪要\n\n3月2日，县长张一三主持召开县政府第5次常务会议。\n\n"
             "一、审议并原则通过《某县老旧小区改造实施方案》\n\n会议指出，要抓好落实。\n\n"
             "二、研究同意县教育局关于学校建设的请示\n\n会议要求，各部门要配合。\n\n三、关于防汛工作\n\n会议听取了汇报。\n")
-    doc = parse_text(text, "纪要.md")
-    (meeting,) = doc.records
-    f = document_fields(doc)[meeting.index]
+    meeting, f = only_meeting(text, "纪要.md")
     assert [p.text for p in meeting.paragraphs if f.roles.get(p.n) == DECISION] == [
         "一、审议并原则通过《某县老旧小区改造实施方案》", "二、研究同意县教育局关于学校建设的请示"]

@@ -22,6 +22,8 @@ import datetime
 import re
 from dataclasses import dataclass, replace
 
+from ..ingest.split import ENGLISH_SENTENCE
+
 YEAR_MIN, YEAR_MAX = 1800, 2100  # the party-congress reports start in 1921
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -413,7 +415,7 @@ _OTHER_LABEL = re.compile(r"下次|下一次|截止|截至|发布|发表|印发|
 _NEXT_LABEL = re.compile(r"下次|下一次|截止|截至|next|deadline|due", re.IGNORECASE)
 _PHRASES = re.compile(r"[|：:，,。；;]")  # what ends the phrase before a label
 _SHORT_LINE = 40  # a line or table cell this short, without a sentence in it, is a header or a dateline
-_SENTENCE_PUNCT = re.compile(r"[，。；！？]|[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}.*\.$")  # (an English sentence too)
+_SENTENCE_PUNCT = re.compile(f"[，。；！？]|{ENGLISH_SENTENCE.pattern}", re.DOTALL)  # (an English sentence too)
 
 
 def _is_period(text: str, start: int, stop: int) -> bool:

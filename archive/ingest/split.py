@@ -39,13 +39,15 @@ _TITLE_SPACE = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 # on its line.
 _FORM_FIELD = re.compile(r"^(?:[^，,。；;：:\s]{1,8}(?:[（(][^（）()]{1,12}[)）])?|[A-Za-z][A-Za-z /&-]{1,23})[：:]")
 _LATIN = re.compile(r"[A-Za-z0-9]")
-_WORDS = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}")  # an English sentence ends at its full stop
+# Three words, then at the end a full stop: an English sentence (split ends a paragraph there; dates reads
+# no dateline in it).
+ENGLISH_SENTENCE = re.compile(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}.*\.$", re.DOTALL)
 MAX_HEADING_LINE = 60  # a longer line is prose, whatever its shape
 
 
 def _ends_sentence(text: str) -> bool:
     stripped = text.rstrip(_CLOSERS + " ")
-    return bool(stripped) and (stripped[-1] in _TERMINAL or stripped[-1] == "." and bool(_WORDS.search(stripped)))
+    return bool(stripped) and (stripped[-1] in _TERMINAL or bool(ENGLISH_SENTENCE.search(stripped)))
 
 
 def looks_like_heading(block: Block) -> bool:
